@@ -1,0 +1,27 @@
+package io.corral.connector.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * How bytes travel between Corral and a client: Ranch's {@code ranch_transport}. A transport opens the
+ * listening socket and turns each accepted socket into a {@link TransportConnection}. Plain TCP is
+ * {@link TcpTransport}; TLS is a sibling behind the same interface, doing its handshake inside
+ * {@link #wrap} or lazily on the first read, on the connection's own virtual thread.
+ */
+public interface Transport {
+
+    /** A short name for logs and stats: {@code "tcp"}, {@code "tls"}. */
+    String name();
+
+    /** Binds a listening socket; port 0 asks the kernel for an ephemeral port. */
+    ServerSocket listen(InetSocketAddress address, int backlog) throws IOException;
+
+    /**
+     * Wraps a freshly accepted socket. Runs on the connection's own virtual thread, so a slow
+     * handshake delays only that connection.
+     */
+    TransportConnection wrap(Socket accepted) throws IOException;
+}
