@@ -52,12 +52,12 @@ public record ExtensionOffer(String name, List<Parameter> parameters, boolean we
                 }
                 offers.add(parseElement());
                 skipWhitespace();
+                if (i < text.length() && text.charAt(i) != ',') {
+                    offers.set(offers.size() - 1, malformed(offers.get(offers.size() - 1)));
+                    skipToNextElement();
+                }
                 if (i < text.length()) {
-                    if (text.charAt(i) != ',') {
-                        offers.set(offers.size() - 1, malformed(offers.get(offers.size() - 1)));
-                        skipToNextElement();
-                    }
-                    i++;
+                    i++;                                  // the comma
                 }
             }
         }
