@@ -130,14 +130,14 @@ final class ChunkedBodyDecoder implements BodyDecoder {
                 }
                 switch (state) {
                     case SIZE_START -> {
-                        int digit = CharClass.hexValue(c);
-                        if (digit < 0) {
+                        if (CharClass.hexValue(c) < 0) {
                             throw badFraming("chunk size expected, found " + CharClass.describe(c));
                         }
-                        chunkSize = digit;
-                        chunkSizeDigits = 1;
+                        chunkSize = 0;
+                        chunkSizeDigits = 0;
                         extensionsLength = 0;
                         state = SIZE;
+                        onSizeByte(c);
                     }
                     case SIZE -> onSizeByte(c);
                     case WHITESPACE_BEFORE_SEMICOLON -> {

@@ -66,6 +66,13 @@ final class Http1ParserHarness {
         return String.join("\r\n", lines) + "\r\n\r\n";
     }
 
+    /** The remaining bytes of a buffer as ISO-8859-1 text, without moving its position. */
+    static String text(ByteBuffer buffer) {
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.get(buffer.position(), copy);
+        return new String(copy, ISO_8859_1);
+    }
+
     static byte[] bytes(String raw) {
         return raw.getBytes(ISO_8859_1);
     }
