@@ -4,8 +4,8 @@ import jakarta.websocket.DecodeException;
 import jakarta.websocket.Decoder;
 
 /**
- * Reads a JSON text message into a {@link ChatMessage}. Malformed JSON becomes a {@link DecodeException},
- * which the container hands to the endpoint's {@code @OnError} instead of closing the session.
+ * Reads a JSON text message into a {@link ChatMessage}. Malformed JSON becomes a {@link DecodeException};
+ * Jetty's Jakarta layer answers that by closing the session with status 1003 (cannot accept).
  */
 public final class ChatMessageDecoder implements Decoder.Text<ChatMessage> {
 
@@ -18,7 +18,10 @@ public final class ChatMessageDecoder implements Decoder.Text<ChatMessage> {
         }
     }
 
-    /** Every text message is offered to {@link #decode}, so a bad one is reported rather than ignored. */
+    /**
+     * Every text message is offered to {@link #decode}: a bad one then closes the session visibly, where
+     * {@code false} here would make the container drop it with only a server-side log line.
+     */
     @Override
     public boolean willDecode(String json) {
         return json != null;
