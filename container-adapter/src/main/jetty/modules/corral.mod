@@ -27,8 +27,10 @@ etc/jetty-corral.xml
 [ini-template]
 # tag::documentation[]
 ### Corral HTTP/1.1 Connector Configuration
-## The property names are the stock http module's where the meaning is the same, so an existing
-## start.d/http.ini carries over; Corral's own settings are named jetty.corral.*.
+## Property names are the stock http module's where the meaning is the same, so settings carry
+## over from a start.d/http.ini; Corral's own are named jetty.corral.*. Request header size,
+## output buffer size and persistent connections are read from the shared HTTP configuration
+## (jetty.httpConfig.* in start.d/server.ini), as the stock connector does.
 
 ## The host/address to bind the connector to (unset binds every interface).
 # jetty.http.host=0.0.0.0
@@ -36,17 +38,20 @@ etc/jetty-corral.xml
 ## The port the connector listens on (0 picks a free ephemeral port).
 # jetty.http.port=8080
 
-## The connector idle timeout, in milliseconds: how long a connection may wait for the first byte
-## of its next request, or for any byte while a request or response is in flight.
+## The connector idle timeout, in milliseconds: how long a connection may wait for its next
+## request, or for any byte while a request or response is in flight. It also bounds how long
+## a request head may take to arrive (slow clients get 408). 0 or less waits forever.
 # jetty.http.idleTimeout=30000
 
-## The number of acceptor threads blocking in accept() (virtual threads; 1 is plenty for most loads).
-# jetty.http.acceptors=1
+## The number of acceptors, each a virtual thread blocking in accept() (default 2; at least 1:
+## the stock module's -1, "pick for me", is refused).
+# jetty.http.acceptors=2
 
-## The listen(2) accept queue backlog (0 picks the platform default). While the connection limit
-## is reached, new connections wait here, in the kernel, rather than being refused early.
+## The listen(2) accept queue backlog (0 picks Corral's default, 1024). While the connection
+## limit is reached, new connections wait here, in the kernel, instead of being refused.
 # jetty.http.acceptQueueSize=0
 
-## The maximum number of concurrently open connections; acceptors pause while it is reached.
+## The maximum number of connections open at once (default 10000); at the limit the acceptors
+## pause until a connection ends. Can be changed live over JMX.
 # jetty.corral.maxConnections=10000
 # end::documentation[]
