@@ -251,8 +251,8 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     }
 
     @Override
-    public String toString() {
-        return "CorralHttpConnection@" + Integer.toHexString(hashCode()) + "#" + id + "{" + endPoint.getRemoteSocketAddress()
-                + ", requests=" + requests.get() + ", current=" + current + "}";
+    public String toConnectionString() {
+        return "CorralHttpConnection@" + Integer.toHexString(hashCode()) + "#" + id + "{requests=" + requests.get()
+                + ", current=" + current + "}";
     }
 }
