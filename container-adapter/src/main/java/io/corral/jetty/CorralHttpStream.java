@@ -69,6 +69,8 @@ final class CorralHttpStream implements HttpStream {
     /** Returned by every read once the body ended or failed (EOF, then the same failure again and again). */
     private Content.Chunk terminal;
     private long bodyBytesRead;
+    /** Whether Jetty asked for body bytes on the application's behalf (not just to consume leftovers). */
+    private boolean bodyWanted;
     private Throwable failure;
     private Connection upgradeTo;
 
@@ -105,6 +107,7 @@ final class CorralHttpStream implements HttpStream {
 
     @Override
     public Content.Chunk read() {
+        bodyWanted = true;
         Content.Chunk chunk = terminal;
         if (chunk != null) {
             terminal = Content.Chunk.next(chunk);
@@ -142,6 +145,7 @@ final class CorralHttpStream implements HttpStream {
 
     @Override
     public void demand() {
+        bodyWanted = true;
         if (terminal != null) {
             onBodyAvailable();
             return;
@@ -158,6 +162,13 @@ final class CorralHttpStream implements HttpStream {
 
     @Override
     public Throwable consumeAvailable() {
+        if (exchange.request().expectContinue() && exchange.request().hasBody() && !bodyWanted) {
+            // Reading now would send the 100 Continue the application never asked for; the client still
+            // holds the body back, so the connection cannot carry another request (Jetty does the same).
+            persistent = false;
+            terminal = Content.Chunk.from(HttpStream.CONTENT_NOT_CONSUMED, true);
+            return HttpStream.CONTENT_NOT_CONSUMED;
+        }
         Throwable unconsumed = HttpStream.consumeAvailable(this, connection.getHttpConfiguration());
         if (unconsumed == null) {
             return null;
