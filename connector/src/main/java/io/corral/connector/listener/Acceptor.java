@@ -110,7 +110,10 @@ final class Acceptor implements Runnable {
             protocol.serve(wrapped);
         } catch (Exception e) {
             failed = true;
-            LOG.debug("{}: connection from {} failed: {}", listenerName, connection.remoteAddress(), e.toString());
+            // Clients vanishing mid-request is routine, so this path is common: build nothing unless asked to.
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: connection from {} failed: {}", listenerName, connection.remoteAddress(), e.toString());
+            }
         } catch (Error e) {
             // Not a misbehaving client but a bug or an exhausted resource: worth an operator's attention.
             failed = true;
