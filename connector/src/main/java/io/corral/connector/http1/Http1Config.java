@@ -1,0 +1,95 @@
+package io.corral.connector.http1;
+
+import java.time.Duration;
+
+/**
+ * Everything an operator can tune on the HTTP/1.1 engine, with defaults chosen to behave like Jetty's
+ * {@code HttpConfiguration} + {@code ServerConnector} so that swapping connectors changes nothing for
+ * well-behaved clients. Immutable; a listener takes a new one on restart.
+ *
+ * @param limits                 parser limits (target, header section, header count, body size)
+ * @param headerTimeout          how long a request head may take from its first byte to its last; past it
+ *                               the client gets 408 and the connection closes (slowloris). Default 30 s.
+ * @param idleTimeout            how long a connection may wait for the first byte of its next request, or
+ *                               for any byte while a body or response is in flight. Default 30 s (Jetty's).
+ * @param persistentConnections  whether keep-alive is allowed at all. Default true.
+ * @param maxRequestsPerConnection after this many requests the connection is closed (Connection: close on
+ *                               the last response); 0 = unlimited. Default 0.
+ * @param outputBufferSize       bytes a response buffers before it commits and streams (chunked when the
+ *                               length is unknown). Default 32768 (Jetty's).
+ * @param maxUnreadBodyToDiscard at the end of an exchange whose handler left request body unread, up to this
+ *                               many bytes are read and dropped to keep the connection; more closes it.
+ *                               Default 65536.
+ * @param sendDateHeader         whether the engine adds {@code Date} itself (the Jetty adapter turns this off:
+ *                               Jetty adds its own). Default true.
+ * @param serverHeader           a {@code Server} header value the engine adds, or null for none. Default null.
+ */
+public record Http1Config(
+        Http1Limits limits,
+        Duration headerTimeout,
+        Duration idleTimeout,
+        boolean persistentConnections,
+        int maxRequestsPerConnection,
+        int outputBufferSize,
+        long maxUnreadBodyToDiscard,
+        boolean sendDateHeader,
+        String serverHeader) {
+
+    public static final Http1Config DEFAULTS = new Http1Config(
+            Http1Limits.DEFAULTS, Duration.ofSeconds(30), Duration.ofSeconds(30), true, 0, 32768, 65536, true, null);
+
+    public Http1Config {
+        if (limits == null || headerTimeout == null || idleTimeout == null) {
+            throw new IllegalArgumentException("limits and timeouts are required");
+        }
+        if (headerTimeout.isNegative() || idleTimeout.isNegative() || maxRequestsPerConnection < 0
+                || outputBufferSize < 1 || maxUnreadBodyToDiscard < 0) {
+            throw new IllegalArgumentException("negative setting in " + this);
+        }
+    }
+
+    public Http1Config withLimits(Http1Limits value) {
+        return new Http1Config(value, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+    }
+
+    public Http1Config withHeaderTimeout(Duration value) {
+        return new Http1Config(limits, value, idleTimeout, persistentConnections, maxRequestsPerConnection,
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+    }
+
+    public Http1Config withIdleTimeout(Duration value) {
+        return new Http1Config(limits, headerTimeout, value, persistentConnections, maxRequestsPerConnection,
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+    }
+
+    public Http1Config withPersistentConnections(boolean value) {
+        return new Http1Config(limits, headerTimeout, idleTimeout, value, maxRequestsPerConnection,
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+    }
+
+    public Http1Config withMaxRequestsPerConnection(int value) {
+        return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, value,
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+    }
+
+    public Http1Config withOutputBufferSize(int value) {
+        return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
+                value, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+    }
+
+    public Http1Config withMaxUnreadBodyToDiscard(long value) {
+        return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
+                outputBufferSize, value, sendDateHeader, serverHeader);
+    }
+
+    public Http1Config withSendDateHeader(boolean value) {
+        return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
+                outputBufferSize, maxUnreadBodyToDiscard, value, serverHeader);
+    }
+
+    public Http1Config withServerHeader(String value) {
+        return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, value);
+    }
+}

@@ -1,0 +1,102 @@
+package io.corral.connector.listener;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.ThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop of one acceptor thread: Ranch's {@code ranch_acceptor}. Wait for a slot, accept, start one
+ * virtual thread running the {@link ConnectionProcess}, repeat. It ends when the listening socket is closed
+ * or its thread is interrupted (stop, suspend). Other accept errors, such as running out of file
+ * descriptors, are retried after a growing pause, so one bad moment never leaves a listener without acceptors.
+ */
+final class Acceptor implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Acceptor.class);
+    private static final long FIRST_PAUSE_MILLIS = 10;
+    private static final long MAX_PAUSE_MILLIS = 1_000;
+
+    private final String listenerName;
+    private final ServerSocket server;
+    private final ConnectionSupervisor supervisor;
+    private final ConnectionProcess process;
+    private final ThreadFactory connectionThreads;
+
+    Acceptor(String listenerName, ServerSocket server, ConnectionSupervisor supervisor, ConnectionProcess process,
+             ThreadFactory connectionThreads) {
+        this.listenerName = listenerName;
+        this.server = server;
+        this.supervisor = supervisor;
+        this.process = process;
+        this.connectionThreads = connectionThreads;
+    }
+
+    @Override
+    public void run() {
+        long pauseMillis = 0;
+        try {
+            while (!server.isClosed()) {
+                // This call will not return until we are below the maximum number of connections:
+                // past the limit clients wait in the kernel's backlog, never accepted-then-closed.
+                if (!supervisor.reserveSlot()) {
+                    return;
+                }
+                Socket socket;
+                try {
+                    socket = server.accept();
+                } catch (IOException e) {
+                    boolean closed = server.isClosed();
+                    supervisor.cancelReservation(!closed);
+                    if (!closed) {
+                        pauseMillis = Math.clamp(2 * pauseMillis, FIRST_PAUSE_MILLIS, MAX_PAUSE_MILLIS);
+                        pauseAfter(e, pauseMillis);
+                    }
+                    continue;
+                }
+                pauseMillis = 0;
+                start(socket);
+            }
+        } catch (InterruptedException stopping) {
+            // the listener is stopping or suspending
+        }
+    }
+
+    // One warning per burst (EMFILE tends to come in bursts); the count is in the stats.
+    private void pauseAfter(IOException e, long pauseMillis) throws InterruptedException {
+        if (pauseMillis == FIRST_PAUSE_MILLIS) {
+            LOG.warn("{}: accept failed, retrying with pauses up to {} ms: {}", listenerName, MAX_PAUSE_MILLIS, e.toString());
+        } else {
+            LOG.debug("{}: accept failed again, pausing {} ms: {}", listenerName, pauseMillis, e.toString());
+        }
+        Thread.sleep(pauseMillis);
+    }
+
+    private void start(Socket socket) throws InterruptedException {
+        SupervisedConnection connection = new SupervisedConnection(socket, connectionThreads, process::run);
+        boolean admitted = false;
+        try {
+            admitted = supervisor.admit(connection);
+        } finally {
+            if (!admitted) {
+                connection.close(); // the listener is stopping: this client would have been reset anyway
+            }
+        }
+        if (admitted) {
+            startThread(connection);
+        }
+    }
+
+    private void startThread(SupervisedConnection connection) {
+        try {
+            connection.thread().start();
+        } catch (RuntimeException | Error e) {
+            // Out of memory for one more thread: this client is lost, the slot and the acceptor are not.
+            connection.close();
+            supervisor.release(connection, true);
+            LOG.warn("{}: could not start a thread for {}: {}", listenerName, connection.remoteAddress(), e.toString());
+        }
+    }
+}
