@@ -280,7 +280,7 @@ final class MessageReader {
     }
 
     private boolean fillPooledChunk(long remaining) throws IOException {
-        buffer = ByteArrayPool.SHARED.borrow();
+        buffer = FrameWriter.CHUNKS.acquire();
         bufferIsPooled = true;
         int n = read(buffer, 0, (int) Math.min(buffer.length, remaining));
         start = 0;
@@ -300,7 +300,7 @@ final class MessageReader {
     private void useReadBuffer() {
         if (buffer != readBuffer) {
             if (bufferIsPooled) {
-                ByteArrayPool.SHARED.giveBack(buffer);
+                FrameWriter.CHUNKS.release(buffer);
                 bufferIsPooled = false;
             }
             buffer = readBuffer;

@@ -149,7 +149,7 @@ final class MessageSender {
             sentCloseReason = reason;
             closeSent = true;
             if (closeTimeoutNanos > 0) {
-                closeDeadline = System.nanoTime() + closeTimeoutNanos;
+                closeDeadline = nonZero(System.nanoTime() + closeTimeoutNanos);
             }
             startWrite(deadline);
             WRITER.write(connection, true, 0, Opcode.CLOSE, payload, 0, payload.length);
@@ -241,7 +241,12 @@ final class MessageSender {
     }
 
     private long deadlineFromNow() {
-        return sendTimeoutNanos == 0 ? 0 : System.nanoTime() + sendTimeoutNanos;
+        return sendTimeoutNanos == 0 ? 0 : nonZero(System.nanoTime() + sendTimeoutNanos);
+    }
+
+    /** 0 means "no deadline"; a real one that lands on 0 moves a nanosecond. */
+    private static long nonZero(long deadline) {
+        return deadline == 0 ? 1 : deadline;
     }
 
     private void startWrite(long deadline) {
