@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class MessageReader {
 
-    static final int READ_BUFFER_SIZE = 512;
+    static final int READ_BUFFER_SIZE = 256;
 
     private static final byte[] NO_BYTES = new byte[0];
 
@@ -328,6 +328,10 @@ final class MessageReader {
     /** Bytes this reader holds beyond its fixed read buffer: zero while the connection is idle. */
     int heldMessageBytes() {
         return message.capacity() + (buffer == readBuffer ? 0 : buffer.length);
+    }
+
+    boolean holdsZlibState() {
+        return inflater != null && inflater.holdsZlibState();
     }
 
     /** Gives back pooled memory and ends the decompressor. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.Deflater;
 
 /**
  * Writes one connection's outgoing messages and control frames, from any number of threads. Two locks
@@ -48,7 +47,7 @@ final class MessageSender {
     MessageSender(TransportConnection connection, WebSocketConfig config, DeflateParameters deflate) {
         this.connection = connection;
         this.deflater = deflate == null ? null
-                : new MessageDeflater(deflate.serverNoContextTakeover(), Deflater.DEFAULT_COMPRESSION);
+                : new MessageDeflater(deflate.serverNoContextTakeover());
         this.sendTimeoutNanos = config.sendTimeout().toNanos();
         this.closeTimeoutNanos = config.closeTimeout().toNanos();
     }
@@ -229,6 +228,11 @@ final class MessageSender {
         return closeTimeoutNanos == 0 ? sendTimeoutNanos : Math.min(sendTimeoutNanos, closeTimeoutNanos);
     }
 
+    /** Whether a compressor is held; messages are serialised by the message lock, so this is a snapshot. */
+    boolean holdsZlibState() {
+        return deflater != null && deflater.holdsZlibState();
+    }
+
     void release() {
         if (deflater != null) {
             messageLock.lock();
@@ -262,6 +266,11 @@ final class MessageSender {
     }
 
     private void lock(ReentrantLock lock, long deadline) throws IOException {
+        // The common case is uncontended: take the lock without a timed wait. With threads queued, join
+        // the queue instead of barging, so that a waiting control frame keeps its turn on the fair lock.
+        if (!lock.hasQueuedThreads() && lock.tryLock()) {
+            return;
+        }
         try {
             if (deadline == 0) {
                 lock.lockInterruptibly();

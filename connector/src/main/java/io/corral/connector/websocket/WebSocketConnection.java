@@ -418,6 +418,11 @@ public final class WebSocketConnection implements WebSocketSession {
         return reader.heldMessageBytes();
     }
 
+    /** Whether zlib state is held for either direction (a test hook for hibernation). */
+    boolean holdsZlibState() {
+        return reader.holdsZlibState() || sender.holdsZlibState();
+    }
+
     /** Whether a sender waits for the wire (a test hook for control-frame priority). */
     boolean hasWaitingWriters() {
         return sender.hasWaitingWriters();
