@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** RFC 9112 §9: connection management — persistence, pipelining, closing. */
-class Rfc9112PersistenceTest {
+class Rfc9112ConnectionManagementTest {
 
     private static ByteBuffer text(String body) {
         return ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,65 @@
+package io.corral.jetty.demo;
+
+import java.util.Locale;
+import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * Which connector serves the demo (and the integration tests): Corral's, or Jetty's stock
+ * {@link ServerConnector} for a side-by-side comparison of the same WAR on the same server. This is the
+ * one place where the connector is chosen by name ({@code --connector=corral|jetty}, Arquillian's
+ * {@code connector} property).
+ */
+public enum ConnectorKind {
+
+    /** Corral's connector. */
+    CORRAL {
+        @Override
+        AbstractNetworkConnector create(Server server) {
+            // TODO(samples): becomes `new io.corral.jetty.CorralConnector(server)` once it lands on main.
+            return new ServerConnector(server);
+        }
+    },
+
+    /** Jetty's own {@link ServerConnector}, unchanged: the baseline. */
+    JETTY {
+        @Override
+        AbstractNetworkConnector create(Server server) {
+            return new ServerConnector(server);
+        }
+    };
+
+    /** The name used on the command line and in {@code arquillian.xml}: {@code corral} or {@code jetty}. */
+    public String optionName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses an {@link #optionName()}, ignoring case.
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static ConnectorKind named(String name) {
+        for (ConnectorKind kind : values()) {
+            if (kind.optionName().equalsIgnoreCase(name)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown connector '" + name + "': use corral or jetty");
+    }
+
+    /**
+     * A new, not yet added, connector of this kind bound to {@code host:port} on start.
+     *
+     * @param port the port, 0 for an ephemeral one (read it back with {@code getLocalPort()} after start)
+     */
+    public AbstractNetworkConnector newConnector(Server server, String host, int port) {
+        AbstractNetworkConnector connector = create(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
+    }
+
+    abstract AbstractNetworkConnector create(Server server);
+}

@@ -1,0 +1,70 @@
+package io.corral.jetty.demo;
+
+import java.nio.file.Files;
+import java.util.List;
+import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo: an embedded Jetty 12.1 server that deploys one WAR (the war-sample by default) at {@code /}
+ * and serves it through Corral's connector, or through Jetty's own for comparison. Run it with
+ * {@code bin/demo [port]}; see {@link DemoOptions} for the options.
+ */
+public final class CorralDemo {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CorralDemo.class);
+
+    private CorralDemo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(DemoOptions.USAGE);
+            return;
+        }
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(List.of(args));
+        } catch (IllegalArgumentException badArguments) {
+            System.err.println("corral demo: " + badArguments.getMessage());
+            System.err.println(DemoOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        start(options).join();
+    }
+
+    /**
+     * Starts a server for {@code options} and returns it running; stopping it is the caller's business
+     * (a JVM shutdown also stops it).
+     *
+     * @throws IllegalArgumentException when the WAR does not exist
+     * @throws Exception                when Jetty fails to start (port in use, broken WAR)
+     */
+    public static Server start(DemoOptions options) throws Exception {
+        if (!Files.exists(options.war())) {
+            throw new IllegalArgumentException("no WAR at " + options.war().toAbsolutePath()
+                    + " (build it with: ./mvnw -pl war-sample package)");
+        }
+        Server server = new Server();
+        AbstractNetworkConnector connector = options.connector().newConnector(server, options.host(), options.port());
+        server.addConnector(connector);
+        server.setHandler(AnnotatedWar.context(options.war(), "/"));
+        server.setStopAtShutdown(true);
+        try {
+            server.start();
+        } catch (Exception startFailure) {
+            server.stop();
+            throw startFailure;
+        }
+        LOG.info("Corral demo serving {} on http://{}:{}/ through the {} connector",
+                options.war(), urlHost(options.host()), connector.getLocalPort(), options.connector().optionName());
+        return server;
+    }
+
+    private static String urlHost(String host) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+}

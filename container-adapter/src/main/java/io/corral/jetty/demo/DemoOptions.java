@@ -1,0 +1,74 @@
+package io.corral.jetty.demo;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The demo launcher's command line: {@code [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]}.
+ * The host defaults to {@code 127.0.0.1} so a demo never listens on a public interface by surprise; pass
+ * {@code --host=0.0.0.0} to reach it from elsewhere.
+ *
+ * @param host      the address to bind
+ * @param port      the port to bind, 0 for an ephemeral one
+ * @param connector the connector that serves the WAR
+ * @param war       the WAR file or exploded directory, deployed at {@code /}
+ */
+public record DemoOptions(String host, int port, ConnectorKind connector, Path war) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    /** The war-sample as the build leaves it, relative to the repository root (where bin/demo runs). */
+    public static final Path DEFAULT_WAR = Path.of("war-sample", "target", "war-sample.war");
+
+    public static final String USAGE = """
+            usage: bin/demo [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]
+              port         port to listen on (default 8080; 0 picks a free one)
+              --host       address to bind (default 127.0.0.1, i.e. this machine only)
+              --connector  corral (default) or jetty, to run the same WAR on Jetty's ServerConnector
+              --war        WAR file or directory to deploy at / (default war-sample/target/war-sample.war)""";
+
+    public DemoOptions {
+        if (host == null || host.isEmpty() || connector == null || war == null) {
+            throw new IllegalArgumentException("host, connector and war are required");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
+        }
+    }
+
+    /**
+     * Parses the command line.
+     *
+     * @throws IllegalArgumentException saying what is wrong with which argument
+     */
+    public static DemoOptions parse(List<String> args) {
+        String host = DEFAULT_HOST;
+        Integer port = null;
+        ConnectorKind connector = ConnectorKind.CORRAL;
+        Path war = DEFAULT_WAR;
+        for (String arg : args) {
+            if (arg.startsWith("--host=")) {
+                host = arg.substring("--host=".length());
+            } else if (arg.startsWith("--connector=")) {
+                connector = ConnectorKind.named(arg.substring("--connector=".length()));
+            } else if (arg.startsWith("--war=")) {
+                war = Path.of(arg.substring("--war=".length()));
+            } else if (arg.startsWith("-")) {
+                throw new IllegalArgumentException("unknown option '" + arg + "'");
+            } else if (port != null) {
+                throw new IllegalArgumentException("more than one port given: '" + port + "' and '" + arg + "'");
+            } else {
+                port = parsePort(arg);
+            }
+        }
+        return new DemoOptions(host, port == null ? DEFAULT_PORT : port, connector, war);
+    }
+
+    private static int parsePort(String arg) {
+        try {
+            return Integer.parseInt(arg);
+        } catch (NumberFormatException notANumber) {
+            throw new IllegalArgumentException("port '" + arg + "' is not a number");
+        }
+    }
+}

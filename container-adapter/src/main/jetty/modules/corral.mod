@@ -1,0 +1,57 @@
+# Ships in corral-jetty-module.zip: unzip it into a jetty-base, then --add-modules=corral.
+
+[description]
+Enables Corral's clear-text HTTP/1.1 connector in place of Jetty's ServerConnector.
+Corral owns the socket, the HTTP/1.1 parsing and writing, one virtual thread per connection and a
+new virtual thread per request; requests still reach Jetty's handlers, servlets and WebSocket
+endpoints unchanged. It provides "http", so it cannot run beside the stock http module by accident,
+and its connector has the id "httpConnector" like the stock one.
+
+[tags]
+connector
+http
+corral
+
+[depend]
+server
+
+[provides]
+http
+
+[lib]
+lib/corral/*.jar
+
+[xml]
+etc/jetty-corral.xml
+
+[ini-template]
+# tag::documentation[]
+### Corral HTTP/1.1 Connector Configuration
+## Property names are the stock http module's where the meaning is the same, so settings carry
+## over from a start.d/http.ini; Corral's own are named jetty.corral.*. Request header size,
+## output buffer size and persistent connections are read from the shared HTTP configuration
+## (jetty.httpConfig.* in start.d/server.ini), as the stock connector does.
+
+## The host/address to bind the connector to (unset binds every interface).
+# jetty.http.host=0.0.0.0
+
+## The port the connector listens on (0 picks a free ephemeral port).
+# jetty.http.port=8080
+
+## The connector idle timeout, in milliseconds: how long a connection may wait for its next
+## request, or for any byte while a request or response is in flight. It also bounds how long
+## a request head may take to arrive (slow clients get 408). 0 or less waits forever.
+# jetty.http.idleTimeout=30000
+
+## The number of acceptors, each a virtual thread blocking in accept() (default 2; at least 1:
+## the stock module's -1, "pick for me", is refused).
+# jetty.http.acceptors=2
+
+## The listen(2) accept queue backlog (0 picks Corral's default, 1024). While the connection
+## limit is reached, new connections wait here, in the kernel, instead of being refused.
+# jetty.http.acceptQueueSize=0
+
+## The maximum number of connections open at once (default 10000); at the limit the acceptors
+## pause until a connection ends. Can be changed live over JMX.
+# jetty.corral.maxConnections=10000
+# end::documentation[]

@@ -1,0 +1,276 @@
+package io.corral.it.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corral.it.websocket.RecordingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Corral as a user installs it (DESIGN §3 "Distribution"): a stock jetty-home 12.1.8, a fresh jetty-base
+ * with corral-jetty-module.zip unzipped into it, {@code start.jar --add-modules=corral,ee10-deploy,
+ * ee10-websocket-jakarta}, the war-sample dropped in as {@code webapps/ROOT.war}, and the server started
+ * as a child process of the JDK running this test. Then the WAR's contract is checked over the wire, and
+ * the log must show that Corral's connector, not the stock http module's, serves the port.
+ */
+class JettyHomeDistributionTest {
+
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(REQUEST_TIMEOUT)
+            .build();
+
+    private static Path jettyHome;
+    private static Path jettyBase;
+    private static Path serverLog;
+    private static Process server;
+    private static int port;
+
+    @BeforeAll
+    static void installAndStartJettyHomeWithCorral() throws Exception {
+        jettyHome = existing(System.getProperty("jetty.home.dir"), "start.jar");
+        Path overlay = existing(System.getProperty("corral.overlay.dir"), "modules/corral.mod");
+        Path war = existing(System.getProperty("war.sample.file"), "");
+        Path target = jettyHome.getParent();
+        jettyBase = target.resolve("jetty-base");
+        deleteRecursively(jettyBase);
+        copyRecursively(overlay, jettyBase);
+
+        Path setupLog = target.resolve("jetty-base-setup.log");
+        Process setup = startJetty(setupLog, "--add-modules=corral,ee10-deploy,ee10-websocket-jakarta");
+        assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
+        assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
+
+        Files.copy(war, jettyBase.resolve("webapps").resolve("ROOT.war"));
+        port = freePort();
+        serverLog = target.resolve("jetty-base-server.log");
+        server = startJetty(serverLog, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
+        awaitServing();
+    }
+
+    @AfterAll
+    static void stopJetty() throws Exception {
+        CLIENT.close();
+        if (server == null) {
+            return;
+        }
+        // start.jar may have forked a JVM of its own: stop the whole tree we started, children first.
+        List<ProcessHandle> tree = new ArrayList<>(server.descendants().toList());
+        tree.add(server.toHandle());
+        for (ProcessHandle process : tree) {
+            process.destroy(); // SIGTERM: Jetty's shutdown hook stops the server
+        }
+        for (ProcessHandle process : tree) {
+            try {
+                process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException stuck) {
+                process.destroyForcibly();
+                process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("--add-modules enabled corral, and not the stock http module it replaces")
+    void theBaseEnablesCorralInsteadOfHttp() {
+        assertTrue(Files.isRegularFile(jettyBase.resolve("start.d/corral.ini")), "start.d/corral.ini");
+        assertFalse(Files.exists(jettyBase.resolve("start.d/http.ini")), "start.d/http.ini must not exist");
+    }
+
+    @Test
+    @DisplayName("corral.mod [provides] http: start.jar refuses to run the stock http module beside it")
+    void theStockHttpModuleCannotRunBesideCorral() throws Exception {
+        Path log = jettyHome.getParent().resolve("jetty-base-http-refused.log");
+        Process dryRun = startJetty(log, "--dry-run", "--module=http"); // --dry-run never changes the base
+        assertTrue(dryRun.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --dry-run hung");
+        String output = read(log);
+        assertTrue(dryRun.exitValue() != 0, () -> "start.jar accepted http beside corral:\n" + output);
+        assertTrue(output.contains("already provided by corral"), output);
+    }
+
+    @Test
+    @DisplayName("The port is served by CorralConnector: the stock ServerConnector never started")
+    void corralsConnectorServesThePort() throws IOException {
+        List<String> started = Files.readAllLines(serverLog, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.contains("Started ") && line.contains("Connector@"))
+                .toList();
+        String bound = "{127.0.0.1:" + port + "}";
+        assertEquals(1, started.size(), () -> "expected one started connector, log says: " + started);
+        assertTrue(started.get(0).contains("CorralConnector@") && started.get(0).contains(bound),
+                () -> "not Corral on " + bound + ": " + started.get(0));
+        assertTrue(started.stream().noneMatch(line -> line.contains("ServerConnector@")), started::toString);
+    }
+
+    @Test
+    void plaintextIsByteExact() throws Exception {
+        HttpResponse<String> response = CLIENT.send(request("/plaintext").GET().build(), BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("text/plain", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("Hello, World!", response.body());
+    }
+
+    @Test
+    void echoReturnsTheBodyAndItsContentType() throws Exception {
+        byte[] body = new byte[100_000];
+        new Random(42).nextBytes(body);
+        HttpResponse<byte[]> response = CLIENT.send(request("/echo")
+                .header("Content-Type", "application/x-corral-test")
+                .POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode());
+        assertEquals("application/x-corral-test", response.headers().firstValue("Content-Type").orElseThrow());
+        assertArrayEquals(body, response.body());
+    }
+
+    @Test
+    void webSocketEchoSendsTextAndBinaryBack() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        WebSocket socket = CLIENT.newWebSocketBuilder()
+                .connectTimeout(REQUEST_TIMEOUT)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/echo"), listener)
+                .get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        try {
+            socket.sendText("through jetty-home", true).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals("through jetty-home", listener.nextText(REQUEST_TIMEOUT));
+            socket.sendBinary(ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 255}), true)
+                    .get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 255}), listener.nextBinary(REQUEST_TIMEOUT));
+        } finally {
+            socket.abort();
+        }
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(REQUEST_TIMEOUT);
+    }
+
+    /** Runs start.jar in the base with the JDK running this test, output to {@code log}. */
+    private static Process startJetty(Path log, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar",
+                jettyHome.resolve("start.jar").toString(),
+                "jetty.home=" + jettyHome, "jetty.base=" + jettyBase));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command)
+                .directory(jettyBase.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    /** Polls {@code /plaintext} until it answers 200, the server dies, or the deadline passes. */
+    private static void awaitServing() throws Exception {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try (probe) {
+            while (Instant.now().isBefore(deadline)) {
+                try {
+                    HttpResponse<Void> response = probe.send(request("/plaintext").timeout(Duration.ofSeconds(2))
+                            .GET().build(), BodyHandlers.discarding());
+                    if (response.statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // Not listening yet, or the WAR is still deploying.
+                }
+                // Waits on the process's exit with a short timeout: a dead server fails fast, a live one is re-probed.
+                try {
+                    server.onExit().get(250, TimeUnit.MILLISECONDS);
+                    throw new AssertionError("Jetty exited with " + server.exitValue() + ":\n" + read(serverLog));
+                } catch (TimeoutException stillRunning) {
+                    // expected
+                } catch (ExecutionException impossible) {
+                    throw new AssertionError(impossible);
+                }
+            }
+        }
+        throw new AssertionError("Jetty did not serve /plaintext within " + START_TIMEOUT + ":\n" + read(serverLog));
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Path existing(String directory, String expectedFile) {
+        assertTrue(directory != null, "system property not set: run through Maven (see it-tests/pom.xml)");
+        Path path = Path.of(directory).toAbsolutePath();
+        assertTrue(Files.exists(path.resolve(expectedFile)), () -> "missing " + path.resolve(expectedFile));
+        return path;
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException failure) {
+            return "(no log: " + failure + ")";
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path destination = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.copy(source, destination);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> {
+                try {
+                    Files.delete(file);
+                } catch (IOException failure) {
+                    throw new UncheckedIOException(failure);
+                }
+            });
+        }
+    }
+}
