@@ -266,7 +266,7 @@ final class CorralHttpStream implements HttpStream {
         if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
             headers.add(HttpHeader.CONTENT_LENGTH.asString(), Long.toString(contentLength));
         }
-        if (!persistent || connection.getConnector().isShutdown()) {
+        if (!persistent) {
             headers.set(HttpHeader.CONNECTION.asString(), "close");
         }
         Supplier<HttpFields> trailers = response.getTrailersSupplier();
