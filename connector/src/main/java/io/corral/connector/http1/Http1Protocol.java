@@ -1,17 +1,26 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.transport.TransportConnection;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Cowboy's {@code cowboy_http} as a {@link Protocol}: the connection's virtual thread reads, parses and
- * dispatches each request to a new virtual thread running the {@link HttpHandler}, keeping responses
- * whole and in order. (Implementation in progress.)
+ * Cowboy's {@code cowboy_http} as a {@link Protocol}: for every accepted connection, its virtual thread
+ * reads, parses and dispatches each request to a new virtual thread running the {@link HttpHandler},
+ * keeping responses whole and in order. Limits and timeouts come from {@link Http1Config}; I/O buffers
+ * are borrowed from a pool shared by every connection of this protocol instance.
  */
 public final class Http1Protocol implements Protocol {
 
+    /** Input and output buffers: large enough for a typical head plus a small body in one syscall. */
+    private static final int BUFFER_SIZE = 16 * 1024;
+    private static final int MAX_POOLED_BUFFERS = 4096;
+
     private final Http1Config config;
     private final HttpHandler handler;
+    private final ByteArrayPool pool = new ByteArrayPool(BUFFER_SIZE, MAX_POOLED_BUFFERS);
+    private final AtomicLong connectionIds = new AtomicLong();
 
     public Http1Protocol(Http1Config config, HttpHandler handler) {
         this.config = config;
@@ -28,7 +37,7 @@ public final class Http1Protocol implements Protocol {
      * Jetty adapter's {@code Connection}/{@code EndPoint}) in the handler it passes.
      */
     public void serve(TransportConnection connection, HttpHandler connectionHandler) throws Exception {
-        throw new UnsupportedOperationException("not yet");
+        new Http1Connection(connection, config, connectionHandler, connectionIds.incrementAndGet(), pool).run();
     }
 
     public Http1Config config() {

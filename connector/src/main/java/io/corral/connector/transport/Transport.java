@@ -16,7 +16,13 @@ public interface Transport {
     /** A short name for logs and stats: {@code "tcp"}, {@code "tls"}. */
     String name();
 
-    /** Binds a listening socket; port 0 asks the kernel for an ephemeral port. */
+    /**
+     * Binds a listening socket with the given accept backlog; port 0 asks the kernel for an ephemeral port.
+     * The listener closes the socket to stop (or suspend) accepting.
+     *
+     * @throws IOException when the address cannot be bound; its message names the address, because an
+     *     operator running several listeners needs to know which one failed
+     */
     ServerSocket listen(InetSocketAddress address, int backlog) throws IOException;
 
     /**

@@ -1,0 +1,57 @@
+package io.corral.connector.http1;
+
+import io.corral.connector.buffer.ByteArrayPool;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Cost of serialising a response: status line, Date, headers and a small or chunked body. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class ResponseWriterBenchmark {
+
+    private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KILOBYTES = new byte[4096];
+
+    private final InMemoryConnection connection = new InMemoryConnection(new byte[0]);
+    private final ResponseWriter writer = new ResponseWriter(connection, new ByteArrayPool(16384, 16), Duration.ZERO);
+    private final HttpHeaders headers = new HttpHeaders().add("Content-Type", "text/plain").add("Content-Length", "13");
+
+    @Benchmark
+    public long plaintextResponse() throws Exception {
+        writer.statusLine(200, "OK");
+        writer.raw(DateHeader.line());
+        writer.headers(headers);
+        writer.endOfHead();
+        writer.body(ByteBuffer.wrap(HELLO));
+        writer.flush();
+        return connection.bytesWritten;
+    }
+
+    @Benchmark
+    public long chunkedResponse() throws Exception {
+        writer.statusLine(200, "OK");
+        writer.raw(DateHeader.line());
+        writer.header("Transfer-Encoding", "chunked");
+        writer.endOfHead();
+        writer.chunk(ByteBuffer.wrap(KILOBYTES));
+        writer.chunk(ByteBuffer.wrap(KILOBYTES));
+        writer.lastChunk(null);
+        writer.flush();
+        return connection.bytesWritten;
+    }
+}

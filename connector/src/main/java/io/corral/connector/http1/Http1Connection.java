@@ -1,0 +1,345 @@
+package io.corral.connector.http1;
+
+import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection process of {@code cowboy_http}: runs on the connection's own virtual thread, reads and
+ * parses request heads, starts each request on a new virtual thread and waits for it, serving the body
+ * reads it asks for in the meantime. Requests on a connection run one after another, so pipelined
+ * responses leave in order by construction. Reads top to bottom: read, parse, dispatch, wait, repeat.
+ */
+final class Http1Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Http1Connection.class);
+    private static final VarHandle DEMANDED;
+    /** Unnamed threads: naming each request thread was ~3% of CPU in the prototype (DESIGN §5). */
+    private static final ThreadFactory REQUEST_THREADS = Thread.ofVirtual().factory();
+    /** Bytes and time a closing connection spends reading what the client still sends (RFC 9112 §9.6). */
+    private static final int LINGER_BYTES = 64 * 1024;
+    private static final Duration LINGER_TIME = Duration.ofSeconds(1);
+
+    static {
+        try {
+            DEMANDED = MethodHandles.lookup().findVarHandle(Http1Connection.class, "demanded", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final TransportConnection transport;
+    private final Http1Config config;
+    private final HttpHandler handler;
+    private final long id;
+    private final ByteArrayPool pool;
+    private final Http1Parser parser;
+    private final ResponseWriter writer;
+    private final Thread thread = Thread.currentThread();
+
+    /** Unread client bytes, in read mode (position..limit); a pooled array while the connection lives. */
+    private byte[] inputArray;
+    private ByteBuffer input;
+    private Duration readTimeout;
+    private int requests;
+
+    @SuppressWarnings("unused") // through DEMANDED
+    private volatile Runnable demanded;
+    private volatile boolean exchangeRunning;
+    private volatile boolean unusable;
+
+    Http1Connection(TransportConnection transport, Http1Config config, HttpHandler handler, long id,
+            ByteArrayPool pool) {
+        this.transport = transport;
+        this.config = config;
+        this.handler = handler;
+        this.id = id;
+        this.pool = pool;
+        this.parser = new Http1Parser(config.limits());
+        this.writer = new ResponseWriter(transport, pool, config.idleTimeout());
+    }
+
+    void run() throws Exception {
+        boolean guarded = !config.idleTimeout().isZero();
+        if (guarded) {
+            WriteWatchdog.SHARED.register(writer);
+        }
+        inputArray = pool.acquire();
+        input = ByteBuffer.wrap(inputArray, 0, 0);
+        try {
+            serveRequests();
+        } finally {
+            if (guarded) {
+                WriteWatchdog.SHARED.unregister(writer);
+            }
+            pool.release(inputArray);
+            inputArray = null;
+        }
+    }
+
+    private void serveRequests() throws Exception {
+        while (true) {
+            RequestHead head;
+            try {
+                head = readHead();
+            } catch (HttpParseException bad) {
+                LOG.info("bad request from {}: {} {}", transport.remoteAddress(), bad.status(), bad.getMessage());
+                respondAndClose(bad.status(), bad.getMessage());
+                return;
+            }
+            if (head == null) {
+                return;
+            }
+            Http1Exchange exchange = new Http1Exchange(this, handler, head, ++requests, writer);
+            runExchange(exchange);
+            if (unusable || exchange.isAborted() || !transport.isOpen()) {
+                return;
+            }
+            Http1Response response = exchange.httpResponse();
+            if (response.status() == 101) {
+                takeOver(exchange.pendingUpgrade());
+                return;
+            }
+            if (!response.isPersistent()) {
+                lingeringClose();
+                return;
+            }
+            Http1RequestBody body = exchange.requestBody();
+            if (body.isUnread() && !body.discard(config.maxUnreadBodyToDiscard())) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Reads until one request head is parsed. Null when the connection should end quietly: the client
+     * closed, or stayed idle between requests past the idle timeout. A head that starts but does not
+     * finish within the header timeout earns a 408 (slowloris).
+     */
+    private RequestHead readHead() throws IOException, HttpParseException {
+        parser.reset();
+        long headDeadline = 0;
+        while (true) {
+            if (input.hasRemaining()) {
+                if (headDeadline == 0) {
+                    headDeadline = System.nanoTime() + config.headerTimeout().toNanos();
+                }
+                RequestHead head = parser.parseHead(input);
+                if (head != null) {
+                    return head;
+                }
+            }
+            boolean idle = headDeadline == 0 && !parser.isPartial();
+            if (idle) {
+                setReadTimeout(config.idleTimeout());
+            } else {
+                long left = headDeadline - System.nanoTime();
+                if (left <= 0) {
+                    throw headerTimeout();
+                }
+                setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
+            }
+            try {
+                if (fill() < 0) {
+                    return null;
+                }
+            } catch (SocketTimeoutException timeout) {
+                if (idle) {
+                    LOG.debug("closing idle connection from {}", transport.remoteAddress());
+                    return null;
+                }
+                throw headerTimeout();
+            }
+        }
+    }
+
+    private HttpParseException headerTimeout() {
+        return new HttpParseException(408, "request head not complete within the header timeout of "
+                + config.headerTimeout().toMillis() + " ms");
+    }
+
+    /** Starts the request process and serves its body demands until it ends. */
+    private void runExchange(Http1Exchange exchange) {
+        exchangeRunning = true;
+        REQUEST_THREADS.newThread(exchange).start();
+        while (exchangeRunning) {
+            Runnable demand = (Runnable) DEMANDED.getAndSet(this, null);
+            if (demand == null) {
+                LockSupport.park(this);
+                continue;
+            }
+            setReadTimeoutQuietly(config.idleTimeout());
+            exchange.requestBody().awaitAvailable();
+            try {
+                demand.run();
+            } catch (Throwable failure) {
+                LOG.warn("body demand callback failed for {}", exchange, failure);
+            }
+        }
+        DEMANDED.setVolatile(this, (Runnable) null);
+    }
+
+    /** From the request side: run {@code onAvailable} on the connection thread once body bytes can be read. */
+    void demand(Runnable onAvailable) {
+        if (!DEMANDED.compareAndSet(this, (Runnable) null, onAvailable)) {
+            throw new IllegalStateException("body demand already pending");
+        }
+        LockSupport.unpark(thread);
+    }
+
+    /** From the request thread, last thing it does. */
+    void exchangeEnded() {
+        exchangeRunning = false;
+        LockSupport.unpark(thread);
+    }
+
+    /** Hands the connection and any bytes read past the 101 request to the upgraded protocol. */
+    private void takeOver(ConnectionUpgrade upgrade) throws Exception {
+        if (upgrade == null) {
+            LOG.warn("101 response without an upgrade handler on connection from {}: closing",
+                    transport.remoteAddress());
+            return;
+        }
+        ByteBuffer leftover = ByteBuffer.allocate(input.remaining());
+        leftover.put(input).flip();
+        pool.release(inputArray);
+        inputArray = null;
+        setReadTimeout(Duration.ZERO);
+        upgrade.takeOver(transport, leftover);
+    }
+
+    /** Answers bad input the engine found itself (no request process exists), then closes. */
+    private void respondAndClose(int status, String message) {
+        byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+        writer.lock();
+        try {
+            writer.statusLine(status, ReasonPhrase.of(status));
+            if (config.sendDateHeader()) {
+                writer.raw(DateHeader.line());
+            }
+            if (config.serverHeader() != null) {
+                writer.header("Server", config.serverHeader());
+            }
+            writer.header("Content-Type", "text/plain; charset=utf-8");
+            writer.header("Content-Length", Integer.toString(body.length));
+            writer.header("Connection", "close");
+            writer.endOfHead();
+            writer.body(ByteBuffer.wrap(body));
+            writer.flush();
+            lingeringClose();
+        } catch (IOException e) {
+            writer.discard();
+            LOG.debug("could not send {} to {}: {}", status, transport.remoteAddress(), e.toString());
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /**
+     * Closes in stages so the response is not lost to a reset: stop sending, then read and drop what the
+     * client still sends for a bounded while (RFC 9112 §9.6).
+     */
+    private void lingeringClose() {
+        try {
+            transport.shutdownOutput();
+            setReadTimeout(LINGER_TIME);
+            byte[] sink = inputArray != null ? inputArray : new byte[512];
+            long deadline = System.nanoTime() + LINGER_TIME.toNanos();
+            int drained = 0;
+            while (drained < LINGER_BYTES && System.nanoTime() < deadline) {
+                int n = transport.read(sink, 0, sink.length);
+                if (n < 0) {
+                    return;
+                }
+                drained += n;
+            }
+        } catch (IOException e) {
+            // The client is gone or slow: either way the listener closes the socket now.
+        }
+    }
+
+    /**
+     * Reads more client bytes after what {@link #input} holds, blocking.
+     *
+     * @return bytes read, or -1 at end of stream
+     */
+    int fill() throws IOException {
+        if (!input.hasRemaining()) {
+            input.clear().limit(0);
+        } else if (input.limit() == inputArray.length) {
+            if (input.position() == 0) {
+                growInput();
+            } else {
+                input.compact().flip();
+            }
+        }
+        int limit = input.limit();
+        int n = transport.read(inputArray, limit, inputArray.length - limit);
+        if (n > 0) {
+            input.limit(limit + n);
+        }
+        return n;
+    }
+
+    private void growInput() {
+        byte[] larger = new byte[inputArray.length * 2];
+        System.arraycopy(inputArray, 0, larger, 0, input.limit());
+        pool.release(inputArray);
+        inputArray = larger;
+        input = ByteBuffer.wrap(larger, 0, input.limit());
+    }
+
+    ByteBuffer input() {
+        return input;
+    }
+
+    private void setReadTimeout(Duration timeout) throws IOException {
+        if (!timeout.equals(readTimeout)) {
+            transport.setReadTimeout(timeout);
+            readTimeout = timeout;
+        }
+    }
+
+    private void setReadTimeoutQuietly(Duration timeout) {
+        try {
+            setReadTimeout(timeout);
+        } catch (IOException e) {
+            markUnusable();
+        }
+    }
+
+    void markUnusable() {
+        unusable = true;
+    }
+
+    boolean isUnusable() {
+        return unusable;
+    }
+
+    boolean isLastAllowedRequest(int requestNumber) {
+        int max = config.maxRequestsPerConnection();
+        return max > 0 && requestNumber >= max;
+    }
+
+    Http1Config config() {
+        return config;
+    }
+
+    TransportConnection transport() {
+        return transport;
+    }
+
+    long id() {
+        return id;
+    }
+}

@@ -1,0 +1,234 @@
+package io.corral.connector.http1;
+
+import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Turns response heads, bodies and chunks into bytes on one connection. Small pieces gather in a
+ * borrowed buffer so that a head and a short body leave in one write; large bodies go straight from
+ * the caller's array. A lock keeps every response part whole when an interim response (100 Continue)
+ * and the final response come from different threads. Writes stalled past the idle timeout are cut by
+ * the {@link WriteWatchdog}.
+ */
+final class ResponseWriter implements WriteWatchdog.Guarded {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
+    private static final byte[] HTTP_1_1 = {'H', 'T', 'T', 'P', '/', '1', '.', '1', ' '};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final TransportConnection connection;
+    private final ByteArrayPool pool;
+    private final Duration writeTimeout;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private byte[] buffer;
+    private int count;
+    private volatile long writeDeadline;
+
+    ResponseWriter(TransportConnection connection, ByteArrayPool pool, Duration writeTimeout) {
+        this.connection = connection;
+        this.pool = pool;
+        this.writeTimeout = writeTimeout;
+    }
+
+    void lock() {
+        lock.lock();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    void statusLine(int status, String reason) {
+        append(HTTP_1_1);
+        ensure(3);
+        buffer[count++] = (byte) ('0' + status / 100 % 10);
+        buffer[count++] = (byte) ('0' + status / 10 % 10);
+        buffer[count++] = (byte) ('0' + status % 10);
+        append((byte) ' ');
+        append(reason);
+        append(CRLF);
+    }
+
+    void header(String name, String value) {
+        append(name);
+        ensure(2);
+        buffer[count++] = ':';
+        buffer[count++] = ' ';
+        append(value);
+        append(CRLF);
+    }
+
+    void headers(HttpHeaders headers) {
+        for (HttpHeaders.Field field : headers) {
+            header(field.name(), field.value());
+        }
+    }
+
+    void raw(byte[] bytes) {
+        append(bytes);
+    }
+
+    void endOfHead() {
+        append(CRLF);
+    }
+
+    /** Body bytes as they are (Content-Length or close-delimited framing); consumes {@code content}. */
+    void body(ByteBuffer content) throws IOException {
+        int length = content.remaining();
+        if (length == 0) {
+            return;
+        }
+        if (fits(length)) {
+            ensure(length);
+            content.get(buffer, count, length);
+            count += length;
+        } else {
+            flush();
+            writeDirect(content);
+        }
+    }
+
+    /** One chunk of a chunked body (RFC 9112 §7.1); nothing for empty content, which would end the body. */
+    void chunk(ByteBuffer content) throws IOException {
+        int length = content.remaining();
+        if (length == 0) {
+            return;
+        }
+        ensure(10);
+        int digits = Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(length) + 3) / 4);
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            buffer[count++] = HEX[(length >>> shift) & 0xF];
+        }
+        buffer[count++] = '\r';
+        buffer[count++] = '\n';
+        body(content);
+        append(CRLF);
+    }
+
+    /** The last chunk, trailer fields and the final CRLF (RFC 9112 §7.1.2). */
+    void lastChunk(HttpHeaders trailers) {
+        append(LAST_CHUNK);
+        if (trailers != null) {
+            headers(trailers);
+        }
+        append(CRLF);
+    }
+
+    /** Writes what gathered and gives the buffer back. */
+    void flush() throws IOException {
+        if (count == 0) {
+            return;
+        }
+        int length = count;
+        count = 0;
+        try {
+            guardedWrite(buffer, 0, length);
+        } finally {
+            release();
+        }
+    }
+
+    /** Drops anything gathered but unwritten (the connection is going away). */
+    void discard() {
+        count = 0;
+        release();
+    }
+
+    private void release() {
+        byte[] held = buffer;
+        buffer = null;
+        if (held != null) {
+            pool.release(held);
+        }
+    }
+
+    private void writeDirect(ByteBuffer content) throws IOException {
+        if (content.hasArray()) {
+            guardedWrite(content.array(), content.arrayOffset() + content.position(), content.remaining());
+            content.position(content.limit());
+            return;
+        }
+        byte[] staging = pool.acquire();
+        try {
+            while (content.hasRemaining()) {
+                int length = Math.min(staging.length, content.remaining());
+                content.get(staging, 0, length);
+                guardedWrite(staging, 0, length);
+            }
+        } finally {
+            pool.release(staging);
+        }
+    }
+
+    private void guardedWrite(byte[] bytes, int offset, int length) throws IOException {
+        if (writeTimeout.isZero()) {
+            connection.write(bytes, offset, length);
+            return;
+        }
+        writeDeadline = WriteWatchdog.deadlineAfter(writeTimeout);
+        try {
+            connection.write(bytes, offset, length);
+        } finally {
+            writeDeadline = 0;
+        }
+    }
+
+    private boolean fits(int length) {
+        int capacity = buffer == null ? pool.arraySize() : buffer.length;
+        return count + length <= capacity;
+    }
+
+    private void append(byte b) {
+        ensure(1);
+        buffer[count++] = b;
+    }
+
+    private void append(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buffer, count, bytes.length);
+        count += bytes.length;
+    }
+
+    /** Header names and values are ISO-8859-1 by grammar; anything wider is cut to its low byte. */
+    private void append(String text) {
+        int length = text.length();
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            buffer[count++] = (byte) text.charAt(i);
+        }
+    }
+
+    /** Makes room for {@code needed} more bytes: borrows a buffer, or grows past pool size for a huge head. */
+    private void ensure(int needed) {
+        if (buffer == null) {
+            buffer = pool.acquire();
+        }
+        if (count + needed > buffer.length) {
+            byte[] larger = new byte[Math.max(buffer.length * 2, count + needed)];
+            System.arraycopy(buffer, 0, larger, 0, count);
+            pool.release(buffer);
+            buffer = larger;
+        }
+    }
+
+    @Override
+    public long writeDeadline() {
+        return writeDeadline;
+    }
+
+    @Override
+    public void writeTimedOut() {
+        connection.close();
+    }
+
+    @Override
+    public String toString() {
+        return "response writer to " + connection.remoteAddress();
+    }
+}

@@ -1,0 +1,353 @@
+package io.corral.connector.listener;
+
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One listening address with its acceptors and its live connections: Ranch's {@code ranch_listener_sup}.
+ * {@link #start()} binds and starts the acceptors; each accepted connection gets its own virtual thread
+ * running the {@link Protocol}. While running, the connection limit can change ({@link #setMaxConnections}),
+ * accepting can pause without touching live connections ({@link #suspend()}, {@link #resume()}), and
+ * {@link #stats()} and {@link #connections()} show what is going on. {@link #stop()} closes everything and
+ * returns only once every connection thread has ended (or the shutdown timeout has passed);
+ * {@link #stop(Duration)} first lets live connections finish on their own. A stopped listener can start
+ * again. All methods are thread-safe; lifecycle changes happen one at a time.
+ */
+public final class Listener implements AutoCloseable {
+
+    /** Where a listener is in its life. */
+    public enum State {
+        /** Created, never started. */
+        NEW,
+        /** Accepting connections. */
+        RUNNING,
+        /** Not listening (the socket is closed); live connections carry on. */
+        SUSPENDED,
+        /** Inside {@link #stop(Duration)}: no longer accepting, draining and closing connections. */
+        STOPPING,
+        /** Not listening and no connection left (bar any that ignored the stop, which are logged). */
+        STOPPED
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+
+    private final ListenerConfig config;
+    private final Protocol protocol;
+    private final ConnectionSupervisor supervisor;
+    // Unnamed virtual threads: naming every connection's thread costs about 3% of throughput (DESIGN §5).
+    // No inherited thread locals: whatever the thread that started the listener carried is not the client's.
+    private final ThreadFactory connectionThreads = Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private volatile State state = State.NEW;
+    // Kept through suspend, so resume binds the very port clients know, even one the kernel picked.
+    private volatile InetSocketAddress boundAddress;
+    private ServerSocket server;               // guarded by lifecycle
+    private List<Thread> acceptors = List.of(); // guarded by lifecycle
+
+    public Listener(ListenerConfig config, Protocol protocol) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.supervisor = new ConnectionSupervisor(config.name(), config.maxConnections());
+    }
+
+    /**
+     * Binds the configured address and starts accepting. Works on a new or a stopped listener.
+     *
+     * @throws IOException when the address cannot be bound; the message names the address
+     * @throws IllegalStateException when the listener is already running or suspended
+     */
+    public void start() throws IOException {
+        lifecycle.lock();
+        try {
+            if (state != State.NEW && state != State.STOPPED) {
+                throw new IllegalStateException(config.name() + " is already started (" + state + ")");
+            }
+            supervisor.reopen();
+            listenAndAccept(config.address());
+            state = State.RUNNING;
+            LOG.info("{}: listening on {} ({}, {} acceptors, backlog {}, max {} connections)", config.name(),
+                    hostAndPort(boundAddress), config.transport().name(), config.acceptors(), config.backlog(),
+                    supervisor.maxConnections());
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting, like Ranch: closes the listening socket (clients still in its backlog are reset),
+     * while live connections carry on. Does nothing when already suspended.
+     *
+     * @throws IllegalStateException when the listener is not running
+     */
+    public void suspend() {
+        lifecycle.lock();
+        try {
+            switch (state) {
+                case SUSPENDED -> { }
+                case RUNNING -> {
+                    stopAccepting();
+                    state = State.SUSPENDED;
+                    LOG.info("{}: suspended; no longer listening on {}, {} live connections carry on",
+                            config.name(), hostAndPort(boundAddress), supervisor.active());
+                }
+                default -> throw new IllegalStateException(config.name() + " cannot suspend: " + state);
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * Binds the same address and port again and starts accepting. Does nothing when already running.
+     *
+     * @throws IOException when the port has been taken meanwhile; the listener stays suspended
+     * @throws IllegalStateException when the listener is neither suspended nor running
+     */
+    public void resume() throws IOException {
+        lifecycle.lock();
+        try {
+            switch (state) {
+                case RUNNING -> { }
+                case SUSPENDED -> {
+                    listenAndAccept(boundAddress);
+                    state = State.RUNNING;
+                    LOG.info("{}: resumed; listening on {}", config.name(), hostAndPort(boundAddress));
+                }
+                default -> throw new IllegalStateException(config.name() + " cannot resume: " + state);
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * Stops at once: closes the listening socket and every live connection, then waits up to the shutdown
+     * timeout for every connection thread to end. Does nothing when not started or already stopped.
+     */
+    public void stop() {
+        stop(Duration.ZERO);
+    }
+
+    /**
+     * Drains, then stops: stops accepting, gives live connections up to {@code grace} to end on their own,
+     * then does what {@link #stop()} does with the rest.
+     */
+    public void stop(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative: " + grace);
+        }
+        lifecycle.lock();
+        try {
+            if (state == State.NEW || state == State.STOPPED) {
+                return;
+            }
+            state = State.STOPPING;
+            stopAccepting();
+            boolean drained = awaitDrained(grace);
+            int closed = closeConnections();
+            state = State.STOPPED;
+            if (grace.isZero()) {
+                LOG.info("{}: stopped listening on {}; closed {} live connections", config.name(),
+                        hostAndPort(boundAddress), closed);
+            } else {
+                LOG.info("{}: stopped listening on {}; {}", config.name(), hostAndPort(boundAddress), drained
+                        ? "every connection ended within the grace period of " + grace
+                        : "closed " + closed + " connections still live after the grace period of " + grace);
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The bound port, also while suspended and after a stop; -1 before the first start (as Jetty's connectors). */
+    public int localPort() {
+        InetSocketAddress bound = boundAddress;
+        return bound == null ? -1 : bound.getPort();
+    }
+
+    /**
+     * The bound address, also while suspended and after a stop.
+     *
+     * @throws IllegalStateException before the first start
+     */
+    public InetSocketAddress localAddress() {
+        InetSocketAddress bound = boundAddress;
+        if (bound == null) {
+            throw new IllegalStateException(config.name() + " has not been started");
+        }
+        return bound;
+    }
+
+    /** The current connection limit. */
+    public int maxConnections() {
+        return supervisor.maxConnections();
+    }
+
+    /**
+     * Changes the connection limit at once, running or not. Raising it lets waiting clients in; lowering it
+     * closes nothing: new clients wait until the count drops below the new limit.
+     *
+     * @param maxConnections at least 0; 0 admits no new connection, {@link Integer#MAX_VALUE} means no limit
+     */
+    public void setMaxConnections(int maxConnections) {
+        int previous = supervisor.setMaxConnections(maxConnections);
+        if (previous != maxConnections) {
+            LOG.info("{}: connection limit changed from {} to {}", config.name(), previous, maxConnections);
+        }
+    }
+
+    public ListenerStats stats() {
+        ConnectionSupervisor.Counts counts = supervisor.counts();
+        return new ListenerStats(config.name(), state, counts.active(), counts.peak(), counts.totalAccepted(),
+                counts.totalClosed(), counts.failed(), counts.maxConnections(), counts.waitingAcceptors(),
+                counts.acceptErrors());
+    }
+
+    /** The live connections at this instant, except any the transport is still wrapping (e.g. mid-handshake). */
+    public List<TransportConnection> connections() {
+        List<SupervisedConnection> live = supervisor.snapshot();
+        List<TransportConnection> connections = new ArrayList<>(live.size());
+        for (SupervisedConnection connection : live) {
+            TransportConnection wrapped = connection.connection();
+            if (wrapped != null) {
+                connections.add(wrapped);
+            }
+        }
+        return connections;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public ListenerConfig config() {
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        InetSocketAddress bound = boundAddress;
+        return "Listener[" + config.name() + " " + (bound == null ? "unbound" : hostAndPort(bound)) + " " + state + "]";
+    }
+
+    private void listenAndAccept(InetSocketAddress address) throws IOException {
+        ServerSocket listening = config.transport().listen(address, config.backlog());
+        server = listening;
+        boundAddress = (InetSocketAddress) listening.getLocalSocketAddress();
+        // Platform threads, not virtual: virtual threads are not time-sliced, so an acceptor on the
+        // virtual-thread scheduler could sit behind busy connection threads while clients pile up in the
+        // backlog. A platform acceptor is scheduled by the kernel and keeps accepting under load; there are
+        // only a handful, so their cost does not matter. Named, because an operator looks for them in dumps.
+        Thread.Builder acceptorThreads = Thread.ofPlatform()
+                .name(config.name() + "-acceptor-", 0)
+                .inheritInheritableThreadLocals(false);
+        List<Thread> started = new ArrayList<>(config.acceptors());
+        try {
+            for (int i = 0; i < config.acceptors(); i++) {
+                started.add(acceptorThreads.start(new Acceptor(config.name(), listening, supervisor,
+                        config.transport(), protocol, connectionThreads)));
+            }
+        } finally {
+            acceptors = List.copyOf(started);
+            if (started.size() < config.acceptors()) {
+                stopAccepting();
+            }
+        }
+    }
+
+    /** Closes the listening socket and ends every acceptor. */
+    private void stopAccepting() {
+        ServerSocket listening = server;
+        server = null;
+        if (listening != null) {
+            try {
+                listening.close(); // wakes the acceptors blocked in accept()
+            } catch (IOException e) {
+                LOG.debug("{}: closing the listening socket failed: {}", config.name(), e.toString());
+            }
+        }
+        for (Thread acceptor : acceptors) {
+            acceptor.interrupt(); // wakes the acceptors waiting for a slot or pausing after an error
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        for (Thread acceptor : acceptors) {
+            if (!awaitEnd(acceptor, deadline)) {
+                LOG.warn("{}: acceptor {} did not end within {}", config.name(), acceptor.getName(), config.shutdownTimeout());
+            }
+        }
+        acceptors = List.of();
+    }
+
+    private boolean awaitDrained(Duration grace) {
+        try {
+            return supervisor.awaitIdle(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // whoever interrupted us wants the stop to hurry: skip the grace
+            return false;
+        }
+    }
+
+    /** Closes every live connection and waits for their threads; returns how many were live. */
+    private int closeConnections() {
+        List<SupervisedConnection> live = supervisor.shutDown();
+        for (SupervisedConnection connection : live) {
+            connection.close();
+        }
+        // Closing unblocks socket I/O; the interrupt reaches a protocol waiting on anything else.
+        for (SupervisedConnection connection : live) {
+            if (connection.thread() != Thread.currentThread()) {
+                connection.thread().interrupt();
+            }
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        List<String> stragglers = new ArrayList<>();
+        for (SupervisedConnection connection : live) {
+            if (!awaitEnd(connection.thread(), deadline)) {
+                stragglers.add(String.valueOf(connection.remoteAddress()));
+            }
+        }
+        if (!stragglers.isEmpty()) {
+            LOG.warn("{}: {} connection threads did not end within {} of being closed: {}", config.name(),
+                    stragglers.size(), config.shutdownTimeout(),
+                    stragglers.size() <= 10 ? stragglers : stragglers.subList(0, 10) + "…");
+        }
+        return live.size();
+    }
+
+    private static boolean awaitEnd(Thread thread, long deadlineNanos) {
+        if (thread == Thread.currentThread() || thread.getState() == Thread.State.NEW) {
+            // A protocol stopping its own listener ends once stop returns to it; a thread not yet started
+            // (its acceptor did not end in time) will find its socket closed and end at once.
+            return true;
+        }
+        long remaining = deadlineNanos - System.nanoTime();
+        try {
+            return remaining > 0 ? thread.join(Duration.ofNanos(remaining)) : !thread.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !thread.isAlive();
+        }
+    }
+
+    private static String hostAndPort(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

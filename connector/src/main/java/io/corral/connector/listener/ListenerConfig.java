@@ -1,0 +1,128 @@
+package io.corral.connector.listener;
+
+import io.corral.connector.transport.TcpTransport;
+import io.corral.connector.transport.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link Listener} needs to know before it starts: where to listen, how many acceptors, how
+ * many connections, over which transport. Immutable; start from {@link #defaults()} and change what you
+ * need with the {@code with…} methods. Only {@code maxConnections} can change while the listener runs
+ * ({@link Listener#setMaxConnections}); the rest is read at {@link Listener#start()}.
+ *
+ * <table>
+ *   <caption>Options and their defaults</caption>
+ *   <tr><th>option</th><th>default</th><th>what it does</th></tr>
+ *   <tr><td>{@code address}</td><td>all interfaces, port 8080</td><td>where to listen; port 0 asks the
+ *       kernel for an ephemeral port (read it back with {@link Listener#localPort()})</td></tr>
+ *   <tr><td>{@code acceptors}</td><td>2</td><td>threads blocking in {@code accept()}; more only help when
+ *       accepting itself is the bottleneck (very high connection churn)</td></tr>
+ *   <tr><td>{@code backlog}</td><td>1024</td><td>the kernel's accept queue: where clients wait while the
+ *       listener is at its connection limit (the kernel may cap it, see {@code net.core.somaxconn})</td></tr>
+ *   <tr><td>{@code maxConnections}</td><td>10 000</td><td>live connections at most; at the limit acceptors
+ *       stop accepting until one closes. 0 admits nothing new; {@link Integer#MAX_VALUE} means no limit.
+ *       Changeable while running</td></tr>
+ *   <tr><td>{@code transport}</td><td>{@link TcpTransport}</td><td>plain TCP or TLS</td></tr>
+ *   <tr><td>{@code name}</td><td>{@code "corral"}</td><td>prefix of log lines and acceptor thread names</td></tr>
+ *   <tr><td>{@code shutdownTimeout}</td><td>5 s</td><td>how long {@link Listener#stop()} waits, after closing
+ *       every connection, for their threads to end before it logs the stragglers and returns</td></tr>
+ * </table>
+ *
+ * @param address where to listen
+ * @param acceptors number of acceptor threads, at least 1
+ * @param backlog length of the kernel's accept queue, at least 1
+ * @param maxConnections limit of live connections, at least 0
+ * @param transport how accepted sockets become connections
+ * @param name the listener's name in logs and thread names, not blank
+ * @param shutdownTimeout how long a stop waits for connection threads to end, not negative
+ */
+public record ListenerConfig(
+        InetSocketAddress address,
+        int acceptors,
+        int backlog,
+        int maxConnections,
+        Transport transport,
+        String name,
+        Duration shutdownTimeout) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_ACCEPTORS = 2;
+    public static final int DEFAULT_BACKLOG = 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final String DEFAULT_NAME = "corral";
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+    public ListenerConfig {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        if (acceptors < 1) {
+            throw new IllegalArgumentException("acceptors must be at least 1: " + acceptors);
+        }
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
+        }
+        requireValidMaxConnections(maxConnections);
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        if (shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException("shutdownTimeout must not be negative: " + shutdownTimeout);
+        }
+    }
+
+    /** All interfaces, port 8080, and every other option at the default listed above. */
+    public static ListenerConfig defaults() {
+        return new ListenerConfig(new InetSocketAddress(DEFAULT_PORT), DEFAULT_ACCEPTORS, DEFAULT_BACKLOG,
+                DEFAULT_MAX_CONNECTIONS, new TcpTransport(), DEFAULT_NAME, DEFAULT_SHUTDOWN_TIMEOUT);
+    }
+
+    static void requireValidMaxConnections(int maxConnections) {
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("maxConnections must not be negative: " + maxConnections);
+        }
+    }
+
+    public ListenerConfig withAddress(InetSocketAddress address) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+    }
+
+    /** Keeps the port; the host is resolved now, so a typo fails here rather than at start. */
+    public ListenerConfig withHost(String host) {
+        return withAddress(new InetSocketAddress(host, address.getPort()));
+    }
+
+    /** Keeps the host; 0 asks the kernel for an ephemeral port at start. */
+    public ListenerConfig withPort(int port) {
+        return withAddress(address.isUnresolved()
+                ? InetSocketAddress.createUnresolved(address.getHostString(), port)
+                : new InetSocketAddress(address.getAddress(), port));
+    }
+
+    public ListenerConfig withAcceptors(int acceptors) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+    }
+
+    public ListenerConfig withBacklog(int backlog) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+    }
+
+    public ListenerConfig withMaxConnections(int maxConnections) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+    }
+
+    public ListenerConfig withTransport(Transport transport) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+    }
+
+    public ListenerConfig withName(String name) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+    }
+
+    public ListenerConfig withShutdownTimeout(Duration shutdownTimeout) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+    }
+}

@@ -1,0 +1,32 @@
+package io.corral.connector.listener;
+
+/**
+ * A consistent snapshot of one listener's counters, what Ranch's {@code ranch:info/1} reports: taken in one
+ * step, so {@code active == totalAccepted - totalClosed} always holds within a snapshot. Counters run from
+ * the listener's creation, across suspends and restarts.
+ *
+ * @param name the listener's configured name
+ * @param state where the listener is in its life
+ * @param active connections alive right now
+ * @param peak the most connections ever alive at once
+ * @param totalAccepted connections ever accepted and handed to the protocol
+ * @param totalClosed connections that have ended, for whatever reason
+ * @param failed connections whose transport or protocol ended with an exception (included in
+ *     {@code totalClosed}); a peer resetting the connection counts here too
+ * @param maxConnections the current limit
+ * @param waitingAcceptors acceptors waiting for the count to drop below the limit; when this is non-zero,
+ *     new clients queue in the kernel's backlog
+ * @param acceptErrors failed {@code accept()} calls, such as running out of file descriptors
+ */
+public record ListenerStats(
+        String name,
+        Listener.State state,
+        int active,
+        int peak,
+        long totalAccepted,
+        long totalClosed,
+        long failed,
+        int maxConnections,
+        int waitingAcceptors,
+        long acceptErrors) {
+}

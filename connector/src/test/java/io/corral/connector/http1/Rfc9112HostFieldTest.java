@@ -1,0 +1,52 @@
+package io.corral.connector.http1;
+
+import static io.corral.connector.http1.Http1ParserHarness.head;
+import static io.corral.connector.http1.Http1ParserHarness.request;
+import static io.corral.connector.http1.Http1ParserHarness.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request
+ * message that lacks a Host header field and to any request message that contains more than one Host
+ * header field line or a Host header field with an invalid field value."
+ */
+class Rfc9112HostFieldTest {
+
+    @Test
+    @DisplayName("§3.2: an HTTP/1.1 request without Host is 400")
+    void refusesHttp11WithoutHost() {
+        assertEquals(400, status(request("GET / HTTP/1.1", "Accept: */*")));
+        assertEquals(400, status(request("GET / HTTP/1.1")));
+    }
+
+    @Test
+    @DisplayName("§3.2: HTTP/1.0 did not require Host")
+    void acceptsHttp10WithoutHost() {
+        assertEquals(HttpVersion.HTTP_1_0, head(request("GET / HTTP/1.0")).version());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @DisplayName("§3.2: more than one Host field line is 400, whatever the spelling of the name")
+    @ValueSource(strings = {"Host: b", "host: a", "HOST: a", "hOsT: c"})
+    void refusesASecondHost(String second) {
+        assertEquals(400, status(request("GET / HTTP/1.1", "Host: a", "Accept: */*", second)));
+        assertEquals(400, status(request("GET / HTTP/1.0", "Host: a", second)));
+    }
+
+    @Test
+    @DisplayName("§3.2: a client MUST send an empty Host when the target URI has no authority")
+    void acceptsAnEmptyHost() {
+        assertEquals("", head(request("GET / HTTP/1.1", "Host:")).headers().get("Host"));
+    }
+
+    @Test
+    @DisplayName("the Host field is found whatever the case of its name")
+    void findsHostInAnyCase() {
+        assertEquals("example.com", head(request("GET / HTTP/1.1", "hOST: example.com")).headers().get("Host"));
+    }
+}

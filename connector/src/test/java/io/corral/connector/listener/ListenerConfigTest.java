@@ -1,0 +1,89 @@
+package io.corral.connector.listener;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corral.connector.transport.TcpTransport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The documented defaults of {@link ListenerConfig}, its withers, and the bounds it enforces. */
+class ListenerConfigTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ListenerConfig config = ListenerConfig.defaults();
+        assertEquals(8080, config.address().getPort());
+        assertTrue(config.address().getAddress().isAnyLocalAddress(), "binds every interface");
+        assertEquals(2, config.acceptors());
+        assertEquals(1024, config.backlog());
+        assertEquals(10_000, config.maxConnections());
+        assertInstanceOf(TcpTransport.class, config.transport());
+        assertEquals("corral", config.name());
+        assertEquals(Duration.ofSeconds(5), config.shutdownTimeout());
+    }
+
+    @Test
+    void eachWitherChangesOnlyItsOwnOption() {
+        ListenerConfig base = ListenerConfig.defaults();
+        TcpTransport transport = new TcpTransport();
+        assertEquals(new ListenerConfig(base.address(), 7, 1024, 10_000, base.transport(), "corral", base.shutdownTimeout()),
+                base.withAcceptors(7));
+        assertEquals(new ListenerConfig(base.address(), 2, 9, 10_000, base.transport(), "corral", base.shutdownTimeout()),
+                base.withBacklog(9));
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, 3, base.transport(), "corral", base.shutdownTimeout()),
+                base.withMaxConnections(3));
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, transport, "corral", base.shutdownTimeout()),
+                base.withTransport(transport));
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, base.transport(), "edge", base.shutdownTimeout()),
+                base.withName("edge"));
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, base.transport(), "corral", Duration.ofMillis(1)),
+                base.withShutdownTimeout(Duration.ofMillis(1)));
+    }
+
+    @Test
+    void withPortKeepsTheHostAndWithHostKeepsThePort() throws Exception {
+        ListenerConfig config = ListenerConfig.defaults().withHost("127.0.0.1").withPort(0);
+        assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), config.address());
+        assertEquals(4444, config.withPort(4444).address().getPort());
+        assertEquals("127.0.0.1", config.withPort(4444).address().getHostString());
+        assertEquals(0, config.withHost("localhost").address().getPort());
+    }
+
+    static Stream<Arguments> bounds() {
+        return Stream.of(
+                Arguments.of("acceptors 0", (UnaryOperator<ListenerConfig>) c -> c.withAcceptors(0), false),
+                Arguments.of("acceptors 1", (UnaryOperator<ListenerConfig>) c -> c.withAcceptors(1), true),
+                Arguments.of("backlog 0", (UnaryOperator<ListenerConfig>) c -> c.withBacklog(0), false),
+                Arguments.of("backlog 1", (UnaryOperator<ListenerConfig>) c -> c.withBacklog(1), true),
+                Arguments.of("maxConnections -1", (UnaryOperator<ListenerConfig>) c -> c.withMaxConnections(-1), false),
+                Arguments.of("maxConnections 0", (UnaryOperator<ListenerConfig>) c -> c.withMaxConnections(0), true),
+                Arguments.of("maxConnections MAX", (UnaryOperator<ListenerConfig>) c -> c.withMaxConnections(Integer.MAX_VALUE), true),
+                Arguments.of("shutdownTimeout -1ns", (UnaryOperator<ListenerConfig>) c -> c.withShutdownTimeout(Duration.ofNanos(-1)), false),
+                Arguments.of("shutdownTimeout 0", (UnaryOperator<ListenerConfig>) c -> c.withShutdownTimeout(Duration.ZERO), true),
+                Arguments.of("name blank", (UnaryOperator<ListenerConfig>) c -> c.withName(" "), false),
+                Arguments.of("name x", (UnaryOperator<ListenerConfig>) c -> c.withName("x"), true),
+                Arguments.of("transport null", (UnaryOperator<ListenerConfig>) c -> c.withTransport(null), false),
+                Arguments.of("address null", (UnaryOperator<ListenerConfig>) c -> c.withAddress(null), false));
+    }
+
+    @ParameterizedTest(name = "{0} valid={2}")
+    @MethodSource("bounds")
+    void enforcesItsBoundsOnBothSides(String option, UnaryOperator<ListenerConfig> change, boolean valid) {
+        if (valid) {
+            assertDoesNotThrow(() -> change.apply(ListenerConfig.defaults()));
+        } else {
+            assertThrows(RuntimeException.class, () -> change.apply(ListenerConfig.defaults()));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.corral.connector.listener;
+
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link Protocol} for tests that runs another one and records what the listener did with it: how many
+ * connections reached the protocol, how many are inside it now, and which threads served them (so a test
+ * can check that every connection thread has ended).
+ */
+final class ProtocolProbe implements Protocol {
+
+    private final Protocol body;
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+    ProtocolProbe(Protocol body) {
+        this.body = body;
+    }
+
+    /** Echoes every byte back until the peer closes its side. */
+    static ProtocolProbe echo() {
+        return new ProtocolProbe(ProtocolProbe::echo);
+    }
+
+    static void echo(TransportConnection connection) throws IOException {
+        byte[] buffer = new byte[1024];
+        int n;
+        while ((n = connection.read(buffer, 0, buffer.length)) > 0) {
+            connection.write(buffer, 0, n);
+        }
+    }
+
+    @Override
+    public void serve(TransportConnection connection) throws Exception {
+        threads.add(Thread.currentThread());
+        running.incrementAndGet();
+        started.incrementAndGet();
+        try {
+            body.serve(connection);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    /** Connections that reached the protocol so far. */
+    int started() {
+        return started.get();
+    }
+
+    /** Connections inside the protocol right now. */
+    int running() {
+        return running.get();
+    }
+
+    boolean isVirtualThreadPerConnection() {
+        return threads.stream().allMatch(Thread::isVirtual) && threads.size() == started();
+    }
+
+    List<Thread> aliveThreads() {
+        return threads.stream().filter(Thread::isAlive).toList();
+    }
+}

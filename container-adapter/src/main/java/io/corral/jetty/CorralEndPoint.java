@@ -1,0 +1,248 @@
+package io.corral.jetty;
+
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jetty's view of one Corral connection: a real {@link org.eclipse.jetty.io.EndPoint} over the
+ * connection's {@link TransportConnection}. While HTTP/1.1 is spoken, Corral's engine owns the reads, so
+ * {@link #fill} has nothing to give and fill interest simply waits; once a Jetty {@code Connection} takes
+ * the socket over (an upgrade), the connection's own virtual thread becomes this endpoint's reader
+ * ({@link #serveReads}) and {@link #fill}/{@link #fillInterested} work as on a selector-based endpoint.
+ * {@link #flush} writes through, blocking the calling thread until the peer has taken the bytes.
+ */
+public final class CorralEndPoint extends AbstractEndPoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CorralEndPoint.class);
+    private static final int READ_BUFFER_SIZE = 16 * 1024;
+
+    private final TransportConnection transport;
+    private final long defaultIdleTimeout;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readWanted = lock.newCondition();
+    /** Bytes read from the socket (or left over by the HTTP engine) that {@link #fill} has not handed out yet. */
+    private ByteBuffer pending = BufferUtil.EMPTY_BUFFER;
+    private boolean inputEnded;
+    private boolean readerWaiting;
+    private boolean interestSignalled;
+
+    /**
+     * @param transport          the accepted connection
+     * @param scheduler          Jetty's scheduler, for idle timeouts once the endpoint has an idle timeout set
+     * @param defaultIdleTimeout what {@link #getIdleTimeout()} reports while Corral's engine enforces the
+     *                           timeouts itself (no timer runs for it)
+     */
+    public CorralEndPoint(TransportConnection transport, Scheduler scheduler, long defaultIdleTimeout) {
+        super(scheduler);
+        this.transport = transport;
+        this.defaultIdleTimeout = defaultIdleTimeout;
+    }
+
+    /** The connection Corral accepted. */
+    @Override
+    public TransportConnection getTransport() {
+        return transport;
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return transport.localAddress();
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        return transport.remoteAddress();
+    }
+
+    @Override
+    public boolean isSecure() {
+        return transport.isSecure();
+    }
+
+    /**
+     * While the engine owns the connection no Jetty timer runs per connection (Corral's engine enforces
+     * the idle timeout on its own reads), yet callers asking for the timeout expect the connector's.
+     */
+    @Override
+    public long getIdleTimeout() {
+        long own = super.getIdleTimeout();
+        return own > 0 ? own : defaultIdleTimeout;
+    }
+
+    @Override
+    public int fill(ByteBuffer buffer) throws IOException {
+        lock.lock();
+        try {
+            if (pending.hasRemaining()) {
+                notIdle();
+                return BufferUtil.append(buffer, pending);
+            }
+            if (inputEnded) {
+                shutdownInput();
+                return -1;
+            }
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean flush(ByteBuffer... buffers) throws IOException {
+        if (!isOpen()) {
+            throw new IOException("closed " + this);
+        }
+        byte[] bounce = null;
+        for (ByteBuffer buffer : buffers) {
+            if (buffer == null || !buffer.hasRemaining()) {
+                continue;
+            }
+            if (buffer.hasArray()) {
+                transport.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+                buffer.position(buffer.limit());
+            } else {
+                // Direct buffers have no array: copy through a small bounce buffer.
+                if (bounce == null) {
+                    bounce = new byte[Math.min(buffer.remaining(), READ_BUFFER_SIZE)];
+                }
+                while (buffer.hasRemaining()) {
+                    int length = Math.min(bounce.length, buffer.remaining());
+                    buffer.get(bounce, 0, length);
+                    transport.write(bounce, 0, length);
+                }
+            }
+        }
+        notIdle();
+        return true;
+    }
+
+    @Override
+    protected void needsFillInterest() {
+        lock.lock();
+        try {
+            interestSignalled = true;
+            if (readerWaiting) {
+                readWanted.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    protected void onIncompleteFlush() {
+        // flush() always writes everything before returning.
+    }
+
+    @Override
+    protected void doShutdownOutput() {
+        try {
+            transport.shutdownOutput();
+        } catch (IOException x) {
+            LOG.debug("shutdownOutput failed on {}", this, x);
+        }
+    }
+
+    @Override
+    protected void doClose() {
+        transport.close();
+        lock.lock();
+        try {
+            if (readerWaiting) {
+                readWanted.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs this endpoint's reads on the calling thread until the connection closes: Jetty's
+     * {@code Connection} now owns the socket (after an upgrade). Each time Jetty registers fill interest
+     * and has drained what was read, one blocking read is made and the interest is told it can fill.
+     *
+     * @param leftover bytes the HTTP engine read past the last request; they are filled first
+     */
+    public void serveReads(ByteBuffer leftover) throws IOException {
+        transport.setReadTimeout(Duration.ZERO);
+        byte[] buffer = new byte[READ_BUFFER_SIZE];
+        lock.lock();
+        try {
+            if (leftover != null && leftover.hasRemaining()) {
+                pending = BufferUtil.copy(leftover);
+            }
+        } finally {
+            lock.unlock();
+        }
+        while (isOpen()) {
+            if (!awaitReadInterest()) {
+                return;
+            }
+            boolean hasBytes;
+            lock.lock();
+            try {
+                hasBytes = pending.hasRemaining() || inputEnded;
+            } finally {
+                lock.unlock();
+            }
+            if (!hasBytes) {
+                int read;
+                try {
+                    read = transport.read(buffer, 0, buffer.length);
+                } catch (IOException x) {
+                    if (!getFillInterest().onFail(x)) {
+                        close(x);
+                    }
+                    return;
+                }
+                lock.lock();
+                try {
+                    if (read < 0) {
+                        inputEnded = true;
+                    } else {
+                        // Safe to reuse the array: a read only happens once fill() drained the last one.
+                        pending = ByteBuffer.wrap(buffer, 0, read);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+            getFillInterest().fillable();
+        }
+    }
+
+    /** Parks the reader until Jetty wants bytes; false when the endpoint closed meanwhile. */
+    private boolean awaitReadInterest() {
+        lock.lock();
+        try {
+            while (!interestSignalled) {
+                if (!isOpen()) {
+                    return false;
+                }
+                readerWaiting = true;
+                try {
+                    readWanted.await();
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } finally {
+                    readerWaiting = false;
+                }
+            }
+            interestSignalled = false;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.corral.jetty;
+
+import io.corral.connector.http1.ConnectionUpgrade;
+import io.corral.connector.http1.HttpExchange;
+import io.corral.connector.http1.HttpHandler;
+import java.io.InterruptedIOException;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.AbstractMetaDataConnection;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.util.Attributes;
+import org.eclipse.jetty.util.NanoTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Corral connection as Jetty sees it: the jetty-io {@link Connection} on the {@link CorralEndPoint}
+ * and the {@link org.eclipse.jetty.server.ConnectionMetaData} every request carries. It is also the
+ * per-connection {@link HttpHandler} Corral's engine calls for each request, on that request's own new
+ * virtual thread: the handler wraps the exchange in a {@link CorralHttpStream}, hands it to the
+ * connection's {@link HttpChannel} (one, recycled from request to request), runs Jetty's handlers and then
+ * waits until Jetty completes the stream, so the engine never moves on while a servlet is still async.
+ */
+final class CorralHttpConnection extends AbstractMetaDataConnection implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CorralHttpConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final CorralConnector connector;
+    private final CorralEndPoint endPoint;
+    private final HttpChannel.Factory channelFactory;
+    private final long maxUnreadBodyToDiscard;
+    private final Attributes attributes = new Attributes.Lazy();
+    private final AtomicBoolean channelInUse = new AtomicBoolean();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong responses = new AtomicLong();
+    private final long id = IDS.incrementAndGet();
+    private HttpChannel channel;
+    private volatile CorralHttpStream current;
+    private volatile boolean closing;
+
+    CorralHttpConnection(CorralConnector connector, HttpConfiguration configuration, CorralEndPoint endPoint,
+            HttpChannel.Factory channelFactory, long maxUnreadBodyToDiscard) {
+        super(connector, configuration, endPoint);
+        this.connector = connector;
+        this.endPoint = endPoint;
+        this.channelFactory = channelFactory;
+        this.maxUnreadBodyToDiscard = maxUnreadBodyToDiscard;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        endPoint.notIdle();
+        long begin = NanoTime.now();
+        HttpChannel httpChannel = acquireChannel();
+        boolean persistent = exchange.request().keepAlive() && getHttpConfiguration().isPersistentConnectionsEnabled();
+        CorralHttpStream stream = new CorralHttpStream(this, httpChannel, exchange, persistent);
+        current = stream;
+        httpChannel.setHttpStream(stream);
+        requests.incrementAndGet();
+
+        Runnable task;
+        try {
+            MetaData.Request request = RequestMetaData.from(exchange.request(), begin, exchange.isSecure(),
+                    getServerAuthority(), getHttpConfiguration().getHttpCompliance());
+            task = httpChannel.onRequest(request);
+        } catch (Throwable refused) {
+            // As Jetty's own connection does with a bad message: a request exists only to carry the
+            // error, Jetty's error handling renders it, and the connection does not carry another.
+            stream.notPersistent();
+            if (httpChannel.getRequest() == null) {
+                httpChannel.onRequest(RequestMetaData.forRefusal(exchange.request(), begin));
+            }
+            task = httpChannel.onFailure(refused instanceof HttpException ? refused
+                    : new HttpException.RuntimeException(400, refused.getMessage(), refused));
+        }
+        if (task != null) {
+            task.run();
+        }
+
+        if (!stream.awaitCompletion()) {
+            exchange.abort(new InterruptedIOException("interrupted while " + stream + " was in progress"));
+            return;
+        }
+        endPoint.notIdle();
+        Throwable failure = stream.failure();
+        if (failure != null) {
+            LOG.debug("aborting {} after {}", stream, failure.toString());
+            exchange.abort(failure);
+            return;
+        }
+        Connection upgrade = stream.upgradeTo();
+        if (upgrade != null) {
+            exchange.upgrade(takeOver(upgrade));
+        }
+    }
+
+    /** Once the 101 is written, the socket belongs to Jetty's connection on this same endpoint. */
+    private ConnectionUpgrade takeOver(Connection upgrade) {
+        return (transport, leftover) -> {
+            endPoint.upgrade(upgrade);
+            endPoint.serveReads(leftover);
+        };
+    }
+
+    /** The connection's channel, or a fresh one if the engine ever overlaps two exchanges. */
+    private HttpChannel acquireChannel() {
+        if (channelInUse.compareAndSet(false, true)) {
+            if (channel == null) {
+                channel = channelFactory.newHttpChannel(this);
+            }
+            return channel;
+        }
+        return channelFactory.newHttpChannel(this);
+    }
+
+    /** Called once per stream, from whichever thread Jetty completes it on; never blocks. */
+    void onStreamCompleted(CorralHttpStream stream, HttpChannel httpChannel, boolean succeeded) {
+        responses.incrementAndGet();
+        if (current == stream) {
+            current = null;
+        }
+        if (httpChannel != channel) {
+            return;
+        }
+        if (succeeded) {
+            httpChannel.recycle();
+            channelInUse.set(false);
+        } else {
+            // A failed exchange closes the connection: its channel is not reused.
+            httpChannel.setHttpStream(null);
+        }
+    }
+
+    long maxUnreadBodyToDiscard() {
+        return maxUnreadBodyToDiscard;
+    }
+
+    boolean isHandling() {
+        return current != null;
+    }
+
+    @Override
+    public CorralConnector getConnector() {
+        return connector;
+    }
+
+    @Override
+    public CorralEndPoint getEndPoint() {
+        return endPoint;
+    }
+
+    @Override
+    public String getId() {
+        return getRemoteSocketAddress() + "@" + Integer.toHexString(hashCode()) + "#" + id;
+    }
+
+    @Override
+    public HttpVersion getHttpVersion() {
+        CorralHttpStream stream = current;
+        return stream == null ? HttpVersion.HTTP_1_1 : stream.version();
+    }
+
+    @Override
+    public String getProtocol() {
+        return getHttpVersion().asString();
+    }
+
+    @Override
+    public boolean isPersistent() {
+        CorralHttpStream stream = current;
+        return stream != null && stream.isPersistent() && !closing;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return endPoint.isSecure();
+    }
+
+    @Override
+    public void onFillable() {
+        // Corral's engine reads while HTTP/1.1 is spoken: Jetty never has fill interest on this connection.
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        // Only an idle connection may be closed by Jetty's timer (graceful shutdown shortens it):
+        // an exchange in progress finishes, and its response then carries Connection: close.
+        return current == null;
+    }
+
+    /** Closes the connection, failing an exchange in progress first so that Jetty completes it. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            HttpChannel httpChannel = channel;
+            if (current != null && httpChannel != null) {
+                Runnable task = httpChannel.onClose();
+                if (task != null) {
+                    task.run();
+                }
+            }
+        } catch (Throwable x) {
+            LOG.debug("failing the exchange in progress on close of {}", this, x);
+        } finally {
+            super.close();
+        }
+    }
+
+    @Override
+    public long getMessagesIn() {
+        return requests.get();
+    }
+
+    @Override
+    public long getMessagesOut() {
+        return responses.get();
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        return attributes.getAttribute(name);
+    }
+
+    @Override
+    public Object setAttribute(String name, Object attribute) {
+        return attributes.setAttribute(name, attribute);
+    }
+
+    @Override
+    public Object removeAttribute(String name) {
+        return attributes.removeAttribute(name);
+    }
+
+    @Override
+    public Set<String> getAttributeNameSet() {
+        return attributes.getAttributeNameSet();
+    }
+
+    @Override
+    public void clearAttributes() {
+        attributes.clearAttributes();
+    }
+
+    @Override
+    public String toConnectionString() {
+        return "CorralHttpConnection@" + Integer.toHexString(hashCode()) + "#" + id + "{requests=" + requests.get()
+                + ", current=" + current + "}";
+    }
+}

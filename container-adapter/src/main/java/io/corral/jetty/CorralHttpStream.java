@@ -1,0 +1,385 @@
+package io.corral.jetty;
+
+import io.corral.connector.http1.BodyFraming;
+import io.corral.connector.http1.HttpExchange;
+import io.corral.connector.http1.HttpHeaders;
+import io.corral.connector.http1.HttpResponse;
+import io.corral.connector.http1.RequestBody;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http.Trailers;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One request/response exchange as Jetty's {@link HttpStream}: the bridge between a Corral
+ * {@link HttpExchange} and the {@link HttpChannel} that runs Jetty's handlers. Reads hand out what
+ * Corral's engine has decoded, demand waits on the engine, sends write through Corral's response writer
+ * (which owns the framing), and {@link #succeeded()}/{@link #failed} wake the request's own virtual
+ * thread, parked in {@link #awaitCompletion()}, so that the native handler returns only when Jetty is done
+ * with the exchange, however asynchronous the servlet was.
+ */
+final class CorralHttpStream implements HttpStream {
+
+    private static final int RUNNING = 0;
+    private static final int WAITING = 1;
+    private static final int DONE = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(CorralHttpStream.class, "state", int.class);
+        } catch (ReflectiveOperationException x) {
+            throw new ExceptionInInitializerError(x);
+        }
+    }
+
+    private final CorralHttpConnection connection;
+    private final HttpChannel channel;
+    private final HttpExchange exchange;
+    private final HttpVersion version;
+    private final long id;
+    private final Thread handlerThread;
+    private final Runnable onBodyAvailable = this::onBodyAvailable;
+    private final long declaredLength;
+
+    private volatile int state = RUNNING;
+    private volatile boolean committed;
+    private volatile boolean sending;
+    private volatile boolean persistent;
+    /** Returned by every read once the body ended or failed (EOF, then the same failure again and again). */
+    private Content.Chunk terminal;
+    private long bodyBytesRead;
+    /** Whether Jetty asked for body bytes on the application's behalf (not just to consume leftovers). */
+    private boolean bodyWanted;
+    private Throwable failure;
+    private Connection upgradeTo;
+
+    CorralHttpStream(CorralHttpConnection connection, HttpChannel channel, HttpExchange exchange, boolean persistent) {
+        this.connection = connection;
+        this.channel = channel;
+        this.exchange = exchange;
+        this.version = RequestMetaData.version(exchange.request());
+        this.id = exchange.requestNumber();
+        this.handlerThread = Thread.currentThread();
+        this.persistent = persistent;
+        this.declaredLength = exchange.request().framing() instanceof BodyFraming.Length length ? length.length() : -1;
+    }
+
+    HttpVersion version() {
+        return version;
+    }
+
+    boolean isPersistent() {
+        return persistent;
+    }
+
+    /** Makes the connection close after this response (bad input, unread body, shutdown). */
+    void notPersistent() {
+        persistent = false;
+    }
+
+    @Override
+    public String getId() {
+        return Long.toString(id);
+    }
+
+    // ---- request body -------------------------------------------------------------------------
+
+    @Override
+    public Content.Chunk read() {
+        bodyWanted = true;
+        Content.Chunk chunk = terminal;
+        if (chunk != null) {
+            terminal = Content.Chunk.next(chunk);
+            return chunk;
+        }
+        RequestBody body = exchange.body();
+        try {
+            ByteBuffer available = body.readAvailable();
+            if (available == null) {
+                HttpHeaders trailers = body.trailers();
+                chunk = trailers == null || trailers.isEmpty()
+                        ? Content.Chunk.EOF
+                        : new Trailers(HeaderTranslation.toJetty(trailers));
+                terminal = Content.Chunk.next(chunk);
+                return chunk;
+            }
+            int length = available.remaining();
+            if (length == 0) {
+                return null;
+            }
+            bodyBytesRead += length;
+            // The engine's buffer is only valid until the next read, while Jetty may retain a chunk for
+            // longer (multipart keeps parts in memory): hand out a pooled copy.
+            ByteBufferPool pool = connection.getConnector().getByteBufferPool();
+            RetainableByteBuffer.Mutable copy = pool.acquire(length, false);
+            copy.append(available);
+            return Content.Chunk.from(copy, false);
+        } catch (IOException x) {
+            persistent = false;
+            chunk = Content.Chunk.from(x, true);
+            terminal = chunk;
+            return chunk;
+        }
+    }
+
+    @Override
+    public void demand() {
+        bodyWanted = true;
+        if (terminal != null) {
+            onBodyAvailable();
+            return;
+        }
+        exchange.body().demand(onBodyAvailable);
+    }
+
+    private void onBodyAvailable() {
+        Runnable task = channel.onContentAvailable();
+        if (task != null) {
+            task.run();
+        }
+    }
+
+    @Override
+    public Throwable consumeAvailable() {
+        if (exchange.request().expectContinue() && exchange.request().hasBody() && !bodyWanted) {
+            // Reading now would send the 100 Continue the application never asked for; the client still
+            // holds the body back, so the connection cannot carry another request (Jetty does the same).
+            persistent = false;
+            terminal = Content.Chunk.from(HttpStream.CONTENT_NOT_CONSUMED, true);
+            return HttpStream.CONTENT_NOT_CONSUMED;
+        }
+        Throwable unconsumed = HttpStream.consumeAvailable(this, connection.getHttpConfiguration());
+        if (unconsumed == null) {
+            return null;
+        }
+        if (!Content.Chunk.isFailure(terminal) && declaredLength >= 0
+                && declaredLength - bodyBytesRead <= connection.maxUnreadBodyToDiscard()) {
+            // The engine reads and drops a small unread remainder itself when the exchange ends, and
+            // keeps the connection; a larger or unknown one would stall it, so it closes instead.
+            return null;
+        }
+        persistent = false;
+        terminal = Content.Chunk.from(unconsumed, true);
+        return unconsumed;
+    }
+
+    // ---- response -----------------------------------------------------------------------------
+
+    @Override
+    public void prepareResponse(HttpFields.Mutable headers) {
+        // Corral's writer owns Connection and Keep-Alive: nothing protocol-specific to add here.
+    }
+
+    @Override
+    public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
+            Callback callback) {
+        if (response == null) {
+            if (!last && BufferUtil.isEmpty(content)) {
+                callback.succeeded();
+                return;
+            }
+        } else if (HttpStatus.isInformational(response.getStatus())
+                && response.getStatus() != HttpStatus.SWITCHING_PROTOCOLS_101) {
+            if (response.getStatus() == HttpStatus.CONTINUE_100) {
+                // Corral's engine sends 100 Continue itself on the first read or demand of the body.
+                callback.succeeded();
+                return;
+            }
+        } else if (committed) {
+            callback.failed(new IllegalStateException("Committed"));
+            return;
+        } else {
+            committed = true;
+        }
+        // Writes block until the client took the bytes (memory stays bounded). On a request's virtual
+        // thread that is what we want; a Jetty pool thread (async I/O, error pages) must not be held, so
+        // the write moves to a virtual thread of its own. Jetty never has two sends outstanding.
+        if (Thread.currentThread().isVirtual()) {
+            write(response, last, content, callback);
+        } else {
+            Thread.ofVirtual().name("corral-send").start(() -> write(response, last, content, callback));
+        }
+    }
+
+    private void write(MetaData.Response response, boolean last, ByteBuffer content, Callback callback) {
+        sending = true;
+        try {
+            HttpResponse out = exchange.response();
+            if (response != null && HttpStatus.isInformational(response.getStatus())
+                    && response.getStatus() != HttpStatus.SWITCHING_PROTOCOLS_101) {
+                out.sendInformational(response.getStatus(), HeaderTranslation.toCorral(response.getHttpFields(), new HttpHeaders()));
+                sending = false;
+                callback.succeeded();
+                return;
+            }
+            if (response != null) {
+                commit(out, response);
+            }
+            out.write(content == null ? BufferUtil.EMPTY_BUFFER : content, last);
+            sending = false;
+            callback.succeeded();
+        } catch (Throwable x) {
+            sending = false;
+            persistent = false;
+            if (content != null) {
+                BufferUtil.clear(content);
+            }
+            callback.failed(x);
+        }
+    }
+
+    private void commit(HttpResponse out, MetaData.Response response) {
+        HttpConfiguration configuration = connection.getHttpConfiguration();
+        HttpFields fields = response.getHttpFields();
+        int limit = Math.max(configuration.getResponseHeaderSize(), configuration.getMaxResponseHeaderSize());
+        if (headerBytes(fields) > limit) {
+            committed = false;
+            throw new HttpException.RuntimeException(HttpStatus.INTERNAL_SERVER_ERROR_500, "Response Header Fields Too Large");
+        }
+        out.status(response.getStatus());
+        if (response.getReason() != null) {
+            out.reason(response.getReason());
+        }
+        HttpHeaders headers = HeaderTranslation.toCorral(fields, out.headers());
+        long contentLength = response.getContentLength();
+        if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
+            headers.add(HttpHeader.CONTENT_LENGTH.asString(), Long.toString(contentLength));
+        }
+        if (!persistent || connection.getConnector().isShutdown()) {
+            headers.set(HttpHeader.CONNECTION.asString(), "close");
+        }
+        Supplier<HttpFields> trailers = response.getTrailersSupplier();
+        if (trailers != null) {
+            out.trailers(() -> HeaderTranslation.toCorral(trailers.get(), new HttpHeaders()));
+        }
+    }
+
+    /** What the status line and header section take on the wire, as Jetty's generator counts it. */
+    private static int headerBytes(HttpFields fields) {
+        int bytes = 32;
+        for (HttpField field : fields) {
+            String value = field.getValue();
+            bytes += field.getName().length() + (value == null ? 0 : value.length()) + 4;
+        }
+        return bytes;
+    }
+
+    @Override
+    public Runnable cancelSend(Throwable cause, Callback appCallback) {
+        return () -> {
+            if (sending) {
+                // A blocked write only returns once the connection is gone; its callback then fails.
+                exchange.abort(cause);
+            }
+            appCallback.failed(cause);
+        };
+    }
+
+    @Override
+    public long getIdleTimeout() {
+        return connection.getEndPoint().getIdleTimeout();
+    }
+
+    @Override
+    public void setIdleTimeout(long idleTimeoutMs) {
+        connection.getEndPoint().setIdleTimeout(idleTimeoutMs);
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    // ---- completion ---------------------------------------------------------------------------
+
+    @Override
+    public void succeeded() {
+        Request request = channel.getRequest();
+        Connection upgrade = request == null ? null
+                : request.getAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE) instanceof Connection c ? c : null;
+        if (complete(null, upgrade)) {
+            connection.onStreamCompleted(this, channel, true);
+        }
+    }
+
+    @Override
+    public void failed(Throwable x) {
+        if (complete(x == null ? new IOException("failed") : x, null)) {
+            connection.onStreamCompleted(this, channel, false);
+        }
+    }
+
+    /** Records the outcome and wakes the handler thread if it already parked: at most one unpark. */
+    private boolean complete(Throwable cause, Connection upgrade) {
+        while (true) {
+            int current = state;
+            if (current == DONE) {
+                return false;
+            }
+            failure = cause;
+            upgradeTo = upgrade;
+            if (STATE.compareAndSet(this, current, DONE)) {
+                if (current == WAITING) {
+                    LockSupport.unpark(handlerThread);
+                }
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Parks the request's thread until Jetty completes this stream. A servlet that finished on this
+     * thread has already completed it, and then this returns without parking at all.
+     *
+     * @return false when the thread was interrupted before completion (the exchange is then aborted)
+     */
+    boolean awaitCompletion() {
+        if (STATE.compareAndSet(this, RUNNING, WAITING)) {
+            while (state != DONE) {
+                LockSupport.park(this);
+                if (Thread.interrupted() && state != DONE) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** After completion: why Jetty failed the stream, or null when it succeeded. */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** After completion: the Jetty connection that takes the socket over, or null. */
+    Connection upgradeTo() {
+        return upgradeTo;
+    }
+
+    @Override
+    public String toString() {
+        return "CorralHttpStream#" + id + "@" + Integer.toHexString(hashCode()) + "{" + exchange.request().method()
+                + " " + exchange.request().target() + ", committed=" + committed + ", state=" + state + "}";
+    }
+}

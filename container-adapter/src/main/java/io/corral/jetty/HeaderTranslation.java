@@ -1,0 +1,39 @@
+package io.corral.jetty;
+
+import io.corral.connector.http1.HttpHeaders;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Moves header fields between Corral's {@link HttpHeaders} and Jetty's {@link HttpFields}, keeping
+ * order and spelling. Known names are resolved to Jetty's {@link HttpHeader} constants on the way in,
+ * because much of Jetty switches on them rather than on the name.
+ */
+final class HeaderTranslation {
+
+    private HeaderTranslation() {
+    }
+
+    /** Jetty fields for Corral fields (request trailers). */
+    static HttpFields toJetty(HttpHeaders headers) {
+        HttpFields.Mutable fields = HttpFields.build(headers.size());
+        for (HttpHeaders.Field field : headers) {
+            fields.add(new HttpField(HttpHeader.CACHE.get(field.name()), field.name(), field.value()));
+        }
+        return fields.asImmutable();
+    }
+
+    /** Corral fields for Jetty fields (response headers and trailers); null values are dropped. */
+    static HttpHeaders toCorral(HttpFields fields, HttpHeaders into) {
+        if (fields != null) {
+            for (HttpField field : fields) {
+                String value = field.getValue();
+                if (value != null) {
+                    into.add(field.getName(), value);
+                }
+            }
+        }
+        return into;
+    }
+}

@@ -1,0 +1,41 @@
+package io.corral.jetty;
+
+import io.corral.connector.http1.Http1Config;
+import io.corral.connector.http1.Http1Limits;
+import java.time.Duration;
+import org.eclipse.jetty.server.HttpConfiguration;
+
+/**
+ * Turns the {@link HttpConfiguration} a Jetty user configured, plus the connector's idle timeout, into the
+ * {@link Http1Config} Corral's engine runs with, so that swapping {@code ServerConnector} for
+ * {@code CorralConnector} keeps the limits and timeouts the user chose. Date and Server headers stay
+ * Jetty's to add (from the same {@code HttpConfiguration}), so the engine adds neither.
+ */
+final class Http1ConfigMapping {
+
+    private Http1ConfigMapping() {
+    }
+
+    /**
+     * @param idleTimeoutMs the connector's idle timeout; zero or less waits forever, as on Jetty
+     */
+    static Http1Config from(HttpConfiguration configuration, long idleTimeoutMs) {
+        // Jetty's requestHeaderSize bounds the request line and the header section together; a request
+        // line over it is answered 414, the rest 431 — the same split Corral's two limits make.
+        int headerSize = Math.max(16, configuration.getRequestHeaderSize());
+        Http1Limits limits = Http1Limits.DEFAULTS
+                .withMaxHeaderSectionSize(headerSize)
+                .withMaxRequestTargetLength(headerSize);
+        Duration idle = idleTimeoutMs > 0 ? Duration.ofMillis(idleTimeoutMs) : Duration.ZERO;
+        // Jetty has no separate header timeout: a head is bounded by the idle timeout, as here.
+        Duration header = idleTimeoutMs > 0 ? idle : Http1Config.DEFAULTS.headerTimeout();
+        return Http1Config.DEFAULTS
+                .withLimits(limits)
+                .withIdleTimeout(idle)
+                .withHeaderTimeout(header)
+                .withPersistentConnections(configuration.isPersistentConnectionsEnabled())
+                .withOutputBufferSize(Math.max(1, configuration.getOutputBufferSize()))
+                .withSendDateHeader(false)
+                .withServerHeader(null);
+    }
+}

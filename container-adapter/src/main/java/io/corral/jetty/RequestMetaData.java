@@ -1,0 +1,124 @@
+package io.corral.jetty;
+
+import io.corral.connector.http1.BodyFraming;
+import io.corral.connector.http1.HttpHeaders;
+import io.corral.connector.http1.RequestHead;
+import org.eclipse.jetty.http.HostPortHttpField;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpScheme;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.util.HostPort;
+import org.eclipse.jetty.util.StringUtil;
+import org.eclipse.jetty.util.URIUtil;
+
+/**
+ * Builds the {@link MetaData.Request} Jetty's handlers see from a request head Corral parsed. The target
+ * stays raw and undecoded (Jetty applies its own URI compliance and decoding later); scheme and authority
+ * are filled in the way Jetty's own HTTP/1.1 connection does, including its checks on the {@code Host}
+ * field, so that {@code getServerName()}, {@code getScheme()} and redirects come out the same.
+ */
+final class RequestMetaData {
+
+    private RequestMetaData() {
+    }
+
+    static HttpVersion version(RequestHead head) {
+        return switch (head.version()) {
+            case HTTP_1_0 -> HttpVersion.HTTP_1_0;
+            case HTTP_1_1 -> HttpVersion.HTTP_1_1;
+        };
+    }
+
+    /**
+     * @param secure           whether the connection is TLS (the scheme of an origin-form target)
+     * @param serverAuthority  the authority to use when the request names none (no Host field)
+     * @throws HttpException.RuntimeException a 400 for a target or Host field Jetty would refuse
+     */
+    static MetaData.Request from(RequestHead head, long beginNanoTime, boolean secure,
+            HostPort serverAuthority, HttpCompliance compliance) {
+        String method = head.method();
+        HttpVersion version = version(head);
+        HttpHeaders headers = head.headers();
+        HttpFields.Mutable fields = HttpFields.build(headers.size() + 2);
+        HostPortHttpField host = null;
+        for (HttpHeaders.Field field : headers) {
+            HttpHeader known = HttpHeader.CACHE.get(field.name());
+            if (known == HttpHeader.HOST) {
+                if (host != null && !compliance.allows(HttpCompliance.Violation.DUPLICATE_HOST_HEADERS)) {
+                    throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Duplicate Host Header");
+                }
+                host = new HostPortHttpField(field.value());
+                fields.add(host);
+            } else {
+                fields.add(new HttpField(known, field.name(), field.value()));
+            }
+        }
+
+        HttpURI.Mutable uri = parseTarget(method, head.target());
+        if (host != null) {
+            if (uri.isAbsolute()) {
+                if (!host.getValue().equals(uri.getAuthority())
+                        && !compliance.allows(HttpCompliance.Violation.MISMATCHED_AUTHORITY)) {
+                    throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Authority!=Host");
+                }
+            } else if (StringUtil.isBlank(host.getHostPort().getHost())) {
+                throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Blank Host");
+            }
+        } else if (version == HttpVersion.HTTP_1_1) {
+            // RFC 9112 §3.2: a server MUST respond with 400 to an HTTP/1.1 request that lacks Host.
+            throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "No Host");
+        }
+
+        if (!uri.isAbsolute()) {
+            uri.scheme(secure ? HttpScheme.HTTPS : HttpScheme.HTTP);
+        }
+        if (uri.getAuthority() == null && !HttpMethod.CONNECT.is(method)) {
+            HostPort hostPort = host == null ? serverAuthority : host.getHostPort();
+            if (hostPort != null) {
+                int port = hostPort.getPort();
+                if (port == URIUtil.getDefaultPortForScheme(uri.getScheme())) {
+                    port = -1;
+                }
+                uri.authority(hostPort.getHost(), port);
+            }
+        }
+        if (uri.getPath() == null) {
+            uri.path("/");
+        }
+
+        long contentLength = head.framing() instanceof BodyFraming.Length length ? length.length() : -1;
+        return new MetaData.Request(beginNanoTime, method, uri.asImmutable(), version, fields, contentLength);
+    }
+
+    /** The request Jetty's error handling renders a refusal for, when the real one could not be built. */
+    static MetaData.Request forRefusal(RequestHead head, long beginNanoTime) {
+        HttpURI uri;
+        try {
+            uri = parseTarget(head.method(), head.target()).asImmutable();
+        } catch (RuntimeException notAUri) {
+            uri = HttpURI.from("/badMessage");
+        }
+        return new MetaData.Request(beginNanoTime, head.method(), uri, version(head), HttpFields.EMPTY);
+    }
+
+    private static HttpURI.Mutable parseTarget(String method, String target) {
+        HttpURI.Mutable uri;
+        try {
+            uri = HttpURI.build(method, target);
+        } catch (IllegalArgumentException bad) {
+            throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Bad URI", bad);
+        }
+        if (StringUtil.isEmpty(uri.getPath()) && uri.getScheme() != null && uri.hasAuthority()) {
+            uri.path("/");
+        }
+        return uri;
+    }
+}

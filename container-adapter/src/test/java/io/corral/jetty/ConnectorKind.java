@@ -1,0 +1,28 @@
+package io.corral.jetty;
+
+import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The two connectors every differential test runs on: Jetty's own {@link ServerConnector}, the reference,
+ * and {@link CorralConnector}, which must behave the same for every servlet.
+ */
+enum ConnectorKind {
+    JETTY {
+        @Override
+        AbstractNetworkConnector create(Server server, HttpConfiguration configuration) {
+            return new ServerConnector(server, new HttpConnectionFactory(configuration));
+        }
+    },
+    CORRAL {
+        @Override
+        AbstractNetworkConnector create(Server server, HttpConfiguration configuration) {
+            return new CorralConnector(server, configuration);
+        }
+    };
+
+    abstract AbstractNetworkConnector create(Server server, HttpConfiguration configuration);
+}

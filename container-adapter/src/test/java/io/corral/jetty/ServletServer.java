@@ -1,0 +1,131 @@
+package io.corral.jetty;
+
+import jakarta.servlet.Servlet;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * An embedded Jetty server with one ee10 servlet context, on either connector, bound to 127.0.0.1 on an
+ * ephemeral port: what every differential test starts, the same way for both connectors.
+ */
+final class ServletServer implements AutoCloseable {
+
+    private final ConnectorKind kind;
+    private final Server server;
+    private final AbstractNetworkConnector connector;
+    private final ServletContextHandler context;
+
+    private ServletServer(ConnectorKind kind, Server server, AbstractNetworkConnector connector,
+            ServletContextHandler context) {
+        this.kind = kind;
+        this.server = server;
+        this.connector = connector;
+        this.context = context;
+    }
+
+    static Builder on(ConnectorKind kind) {
+        return new Builder(kind);
+    }
+
+    ConnectorKind kind() {
+        return kind;
+    }
+
+    Server server() {
+        return server;
+    }
+
+    AbstractNetworkConnector connector() {
+        return connector;
+    }
+
+    ServletContextHandler context() {
+        return context;
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    RawConnection connect() throws Exception {
+        return new RawConnection(port());
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    /** What a test wants on its server before it starts. */
+    static final class Builder {
+        private final ConnectorKind kind;
+        private final HttpConfiguration configuration = new HttpConfiguration();
+        private final List<Consumer<ServletContextHandler>> contextSetup = new ArrayList<>();
+        private final List<Consumer<AbstractNetworkConnector>> connectorSetup = new ArrayList<>();
+        private final List<Consumer<Server>> serverSetup = new ArrayList<>();
+
+        private Builder(ConnectorKind kind) {
+            this.kind = kind;
+        }
+
+        Builder servlet(String pathSpec, Servlet servlet) {
+            contextSetup.add(context -> context.addServlet(new ServletHolder(servlet), pathSpec));
+            return this;
+        }
+
+        Builder servlet(String pathSpec, ServletHolder holder) {
+            contextSetup.add(context -> context.addServlet(holder, pathSpec));
+            return this;
+        }
+
+        Builder context(Consumer<ServletContextHandler> setup) {
+            contextSetup.add(setup);
+            return this;
+        }
+
+        Builder http(Consumer<HttpConfiguration> setup) {
+            setup.accept(configuration);
+            return this;
+        }
+
+        Builder connector(Consumer<AbstractNetworkConnector> setup) {
+            connectorSetup.add(setup);
+            return this;
+        }
+
+        Builder server(Consumer<Server> setup) {
+            serverSetup.add(setup);
+            return this;
+        }
+
+        ServletServer start() throws Exception {
+            QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+            threads.setName("test-" + kind.name().toLowerCase());
+            Server server = new Server(threads);
+            AbstractNetworkConnector connector = kind.create(server, configuration);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            connectorSetup.forEach(setup -> setup.accept(connector));
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+            context.setContextPath("/");
+            contextSetup.forEach(setup -> setup.accept(context));
+            server.setHandler(context);
+            serverSetup.forEach(setup -> setup.accept(server));
+            server.start();
+            return new ServletServer(kind, server, connector, context);
+        }
+    }
+}
