@@ -38,6 +38,7 @@ final class Http1Connection {
         }
     }
 
+    private final Http1Protocol protocol;
     private final TransportConnection transport;
     private final Http1Config config;
     private final HttpHandler handler;
@@ -57,11 +58,14 @@ final class Http1Connection {
     private volatile Runnable demanded;
     private volatile boolean exchangeRunning;
     private volatile boolean unusable;
+    /** Waiting for the first byte of a request head: the one state a drain may close without loss. */
+    private volatile boolean idle;
 
-    Http1Connection(TransportConnection transport, Http1Config config, HttpHandler handler, long id,
+    Http1Connection(Http1Protocol protocol, TransportConnection transport, HttpHandler handler, long id,
             ByteArrayPool pool) {
+        this.protocol = protocol;
         this.transport = transport;
-        this.config = config;
+        this.config = protocol.config();
         this.handler = handler;
         this.id = id;
         this.pool = pool;
@@ -139,8 +143,14 @@ final class Http1Connection {
                     return head;
                 }
             }
-            boolean idle = headDeadline == 0 && !parser.isPartial();
-            if (idle) {
+            boolean waitingForRequest = headDeadline == 0 && !parser.isPartial();
+            if (waitingForRequest) {
+                // Set before reading the drain flag; drain() sets its flag before reading ours: one of the
+                // two always sees the other, so no idle connection outlives a drain.
+                idle = true;
+                if (protocol.isDraining()) {
+                    return null;
+                }
                 setReadTimeout(config.idleTimeout());
             } else {
                 long left = headDeadline - System.nanoTime();
@@ -154,11 +164,18 @@ final class Http1Connection {
                     return null;
                 }
             } catch (SocketTimeoutException timeout) {
-                if (idle) {
+                if (waitingForRequest) {
                     LOG.debug("closing idle connection from {}", transport.remoteAddress());
                     return null;
                 }
                 throw headerTimeout();
+            } catch (IOException closed) {
+                if (waitingForRequest && protocol.isDraining()) {
+                    return null;
+                }
+                throw closed;
+            } finally {
+                idle = false;
             }
         }
     }
@@ -316,6 +333,17 @@ final class Http1Connection {
         } catch (IOException e) {
             markUnusable();
         }
+    }
+
+    /** From a draining protocol: ends this connection if it is between requests. */
+    void closeIfIdle() {
+        if (idle) {
+            transport.close();
+        }
+    }
+
+    boolean isDraining() {
+        return protocol.isDraining();
     }
 
     void markUnusable() {

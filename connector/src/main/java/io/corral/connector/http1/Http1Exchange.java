@@ -120,6 +120,7 @@ final class Http1Exchange implements HttpExchange, Runnable {
      */
     boolean mayKeepConnection() {
         if (!request.keepAlive() || !connection.config().persistentConnections() || connection.isUnusable()
+                || connection.isDraining()
                 || connection.isLastAllowedRequest(requestNumber)) {
             return false;
         }

@@ -3,6 +3,8 @@ package io.corral.connector.http1;
 import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.transport.TransportConnection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,6 +23,8 @@ public final class Http1Protocol implements Protocol {
     private final HttpHandler handler;
     private final ByteArrayPool pool = new ByteArrayPool(BUFFER_SIZE, MAX_POOLED_BUFFERS);
     private final AtomicLong connectionIds = new AtomicLong();
+    private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
 
     public Http1Protocol(Http1Config config, HttpHandler handler) {
         this.config = config;
@@ -37,7 +41,35 @@ public final class Http1Protocol implements Protocol {
      * Jetty adapter's {@code Connection}/{@code EndPoint}) in the handler it passes.
      */
     public void serve(TransportConnection connection, HttpHandler connectionHandler) throws Exception {
-        new Http1Connection(connection, config, connectionHandler, connectionIds.incrementAndGet(), pool).run();
+        Http1Connection http = new Http1Connection(this, connection, connectionHandler,
+                connectionIds.incrementAndGet(), pool);
+        connections.add(http);
+        try {
+            http.run();
+        } finally {
+            connections.remove(http);
+        }
+    }
+
+    /**
+     * Starts a graceful shutdown: connections waiting for their next request close now, and every
+     * request in flight gets {@code Connection: close} on its response, so that the connection ends once
+     * it is answered. New connections still served (the listener stops accepting) end the same way.
+     */
+    public void drain() {
+        draining = true;
+        for (Http1Connection connection : connections) {
+            connection.closeIfIdle();
+        }
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Connections this protocol serves now. */
+    public int activeConnections() {
+        return connections.size();
     }
 
     public Http1Config config() {

@@ -258,11 +258,12 @@ public final class Listener implements AutoCloseable {
         Thread.Builder acceptorThreads = Thread.ofPlatform()
                 .name(config.name() + "-acceptor-", 0)
                 .inheritInheritableThreadLocals(false);
+        ConnectionProcess process = new ConnectionProcess(config.name(), config.transport(), protocol, supervisor);
         List<Thread> started = new ArrayList<>(config.acceptors());
         try {
             for (int i = 0; i < config.acceptors(); i++) {
-                started.add(acceptorThreads.start(new Acceptor(config.name(), listening, supervisor,
-                        config.transport(), protocol, connectionThreads)));
+                started.add(acceptorThreads.start(
+                        new Acceptor(config.name(), listening, supervisor, process, connectionThreads)));
             }
         } finally {
             acceptors = List.copyOf(started);

@@ -31,10 +31,13 @@ class ListenerBindTest {
             assertTrue(listener.localPort() > 0);
             assertEquals(new InetSocketAddress(TestClient.LOOPBACK, listener.localPort()), listener.localAddress());
             assertEquals(Listener.State.RUNNING, listener.state());
-            try (TestClient client = TestClient.connect(listener)) {
-                client.assertEchoes("ping");
+            for (int i = 0; i < 3; i++) {
+                try (TestClient client = TestClient.connect(listener)) {
+                    client.assertEchoes("ping " + i);
+                }
             }
-            assertTrue(echo.isVirtualThreadPerConnection(), "each connection ran on its own virtual thread");
+            assertEquals(3, echo.started());
+            assertTrue(echo.ranEachConnectionOnItsOwnUnnamedVirtualThread());
         }
     }
 

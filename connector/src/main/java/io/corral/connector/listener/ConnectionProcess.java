@@ -1,0 +1,54 @@
+package io.corral.connector.listener;
+
+import io.corral.connector.transport.Transport;
+import io.corral.connector.transport.TransportConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What each connection's virtual thread runs, Cowboy's connection process: wrap the socket in the
+ * transport, run the protocol, and then — however that ended — close the connection and give its slot
+ * back. Whatever happens in here ends this one connection and nothing else. Shared by a listener's
+ * acceptors; holds no per-connection state.
+ */
+final class ConnectionProcess {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionProcess.class);
+
+    private final String listenerName;
+    private final Transport transport;
+    private final Protocol protocol;
+    private final ConnectionSupervisor supervisor;
+
+    ConnectionProcess(String listenerName, Transport transport, Protocol protocol, ConnectionSupervisor supervisor) {
+        this.listenerName = listenerName;
+        this.transport = transport;
+        this.protocol = protocol;
+        this.supervisor = supervisor;
+    }
+
+    void run(SupervisedConnection connection) {
+        boolean failed = false;
+        try {
+            TransportConnection wrapped = transport.wrap(connection.socket());
+            connection.attach(wrapped);
+            protocol.serve(wrapped);
+        } catch (Exception e) {
+            failed = true;
+            // Clients vanishing mid-request is routine, so this path is common: build nothing unless asked to.
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: connection from {} failed: {}", listenerName, connection.remoteAddress(), e.toString());
+            }
+        } catch (Error e) {
+            // Not a misbehaving client but a bug or an exhausted resource: worth an operator's attention.
+            failed = true;
+            LOG.warn("{}: connection from {} died: {}", listenerName, connection.remoteAddress(), e.toString());
+        } finally {
+            try {
+                connection.close();
+            } finally {
+                supervisor.release(connection, failed);
+            }
+        }
+    }
+}

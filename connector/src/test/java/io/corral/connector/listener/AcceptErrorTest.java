@@ -1,0 +1,76 @@
+package io.corral.connector.listener;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corral.connector.transport.TcpTransport;
+import io.corral.connector.transport.Transport;
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An {@code accept()} that fails for another reason than a closed listener — the process is out of file
+ * descriptors (EMFILE), say — is counted, logged and retried after a pause; the acceptor survives, and the
+ * clients waiting in the backlog are served once accepting works again.
+ */
+class AcceptErrorTest {
+
+    /** A TCP transport whose listening socket fails its first {@code failures} accepts as EMFILE would. */
+    private static Transport failingAccepts(int failures) {
+        TcpTransport tcp = new TcpTransport();
+        return new Transport() {
+            @Override
+            public String name() {
+                return "emfile";
+            }
+
+            @Override
+            public ServerSocket listen(InetSocketAddress address, int backlog) throws IOException {
+                AtomicInteger left = new AtomicInteger(failures);
+                ServerSocket server = new ServerSocket() {
+                    @Override
+                    public Socket accept() throws IOException {
+                        if (left.getAndDecrement() > 0) {
+                            throw new SocketException("Too many open files");
+                        }
+                        return super.accept();
+                    }
+                };
+                server.setReuseAddress(true);
+                server.bind(address, backlog);
+                return server;
+            }
+
+            @Override
+            public TransportConnection wrap(Socket accepted) throws IOException {
+                return tcp.wrap(accepted);
+            }
+        };
+    }
+
+    @ParameterizedTest(name = "{0} failed accepts")
+    @ValueSource(ints = {1, 4})
+    void theAcceptorRetriesAndServesTheWaitingClient(int failures) throws Exception {
+        ProtocolProbe echo = ProtocolProbe.echo();
+        ListenerConfig config = TestClient.loopbackConfig("emfile").withAcceptors(1).withTransport(failingAccepts(failures));
+        try (Listener listener = new Listener(config, echo)) {
+            listener.start();
+            try (TestClient client = TestClient.connect(listener)) {
+                client.assertEchoes("served after " + failures + " failed accepts");
+            }
+            ListenerStats stats = listener.stats();
+            assertEquals(failures, stats.acceptErrors());
+            assertEquals(1, stats.totalAccepted());
+            assertEquals(Listener.State.RUNNING, stats.state());
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("emfile-acceptor-0")),
+                    "the acceptor is still there");
+        }
+    }
+}
