@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.EventListener;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
@@ -46,6 +47,7 @@ public class CorralConnector extends AbstractNetworkConnector {
     private final HttpChannel.Factory channelFactory = new HttpChannel.DefaultFactory();
     // Fully qualified: inside a Jetty component, "Listener" names LifeCycle.Listener.
     private volatile io.corral.connector.listener.Listener listener;
+    private volatile Http1Protocol protocol;
     private volatile int localPort = -1;
 
     /** A connector with a default {@link HttpConfiguration}. */
@@ -90,11 +92,12 @@ public class CorralConnector extends AbstractNetworkConnector {
             return;
         }
         Http1Config config = Http1ConfigMapping.from(getHttpConfiguration(), getIdleTimeout());
-        Http1Protocol protocol = new Http1Protocol(config, exchange -> {
+        Http1Protocol http = new Http1Protocol(config, exchange -> {
             throw new IllegalStateException("connections are served with a handler of their own");
         });
-        var started = new io.corral.connector.listener.Listener(listenerConfig(), connection -> serve(protocol, connection));
+        var started = new io.corral.connector.listener.Listener(listenerConfig(), connection -> serve(http, connection));
         started.start();
+        protocol = http;
         listener = started;
         localPort = started.localPort();
         super.open();
@@ -132,6 +135,21 @@ public class CorralConnector extends AbstractNetworkConnector {
             endPoint.getConnection().onClose(null);
             onEndPointClosed(endPoint);
         }
+    }
+
+    /**
+     * Jetty's graceful shutdown: stop accepting, close keep-alive connections waiting for a request, and
+     * let requests in flight finish, each response ending its connection. The future completes when the
+     * last connection has gone (or {@code doStop} ends the rest once the server's stop timeout passes).
+     */
+    @Override
+    public CompletableFuture<Void> shutdown() {
+        CompletableFuture<Void> done = super.shutdown();
+        Http1Protocol http = protocol;
+        if (http != null) {
+            http.drain();
+        }
+        return done;
     }
 
     /** Stops accepting; live connections carry on (graceful shutdown, then {@code doStop}, end them). */

@@ -5,12 +5,14 @@ import io.corral.connector.http1.HttpExchange;
 import io.corral.connector.http1.HttpHeaders;
 import io.corral.connector.http1.HttpResponse;
 import io.corral.connector.http1.RequestBody;
+import io.corral.connector.http1.RequestBodyException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -137,10 +139,21 @@ final class CorralHttpStream implements HttpStream {
             return Content.Chunk.from(copy, false);
         } catch (IOException x) {
             persistent = false;
-            chunk = Content.Chunk.from(x, true);
+            chunk = Content.Chunk.from(asJettyFailure(x), true);
             terminal = chunk;
             return chunk;
         }
+    }
+
+    /**
+     * A body that broke its framing earns the client a 4xx, as on Jetty's own connector: the reader still
+     * gets an IOException, with Jetty's {@link BadMessageException} inside for the error handling to find.
+     */
+    private static IOException asJettyFailure(IOException failure) {
+        if (failure instanceof RequestBodyException bad) {
+            return new IOException(bad.getMessage(), new BadMessageException(bad.status(), bad.getMessage(), bad));
+        }
+        return failure;
     }
 
     @Override
@@ -266,7 +279,7 @@ final class CorralHttpStream implements HttpStream {
         if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
             headers.add(HttpHeader.CONTENT_LENGTH.asString(), Long.toString(contentLength));
         }
-        if (!persistent || connection.getConnector().isShutdown()) {
+        if (!persistent) {
             headers.set(HttpHeader.CONNECTION.asString(), "close");
         }
         Supplier<HttpFields> trailers = response.getTrailersSupplier();

@@ -1,0 +1,124 @@
+package io.corral.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A client that goes away mid-request or mid-response: the servlet sees an {@link IOException} from its
+ * stream, the connection is cleaned up (the connector tracks no endpoint for it any more) and the server
+ * keeps serving others.
+ */
+class ClientDisconnectTest {
+
+    /** Reads the whole body; reports how the read ended. */
+    static final class ReadingServlet extends HttpServlet {
+        final CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) {
+            try {
+                request.getInputStream().readAllBytes();
+                outcome.complete(null);
+            } catch (Throwable x) {
+                outcome.complete(x);
+            }
+        }
+    }
+
+    /** Writes until the write fails (bounded); reports how the writing ended. */
+    static final class WritingServlet extends HttpServlet {
+        final CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        final CountDownLatch writing = new CountDownLatch(1);
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+            byte[] piece = new byte[16 * 1024];
+            try {
+                OutputStream out = response.getOutputStream();
+                for (int i = 0; i < 64 * 1024; i++) { // at most 1 GiB: far beyond any socket buffer
+                    out.write(piece);
+                    writing.countDown();
+                }
+                outcome.complete(null);
+            } catch (Throwable x) {
+                outcome.complete(x);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void clientGoneMidRequestBody(ConnectorKind kind) throws Exception {
+        ReadingServlet servlet = new ReadingServlet();
+        try (ServletServer server = ServletServer.on(kind).servlet("/read", servlet).start()) {
+            try (RawConnection client = server.connect()) {
+                client.send("POST /read HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\nonly a little");
+                Await.until("the request to be handled", Duration.ofSeconds(5), () -> !server.connector().getConnectedEndPoints().isEmpty());
+            }
+            Throwable failure = servlet.outcome.get(5, TimeUnit.SECONDS);
+            assertInstanceOf(IOException.class, failure, String.valueOf(failure));
+            awaitNoConnections(server);
+            assertServesAgain(server);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void clientGoneMidChunkedRequestBody(ConnectorKind kind) throws Exception {
+        ReadingServlet servlet = new ReadingServlet();
+        try (ServletServer server = ServletServer.on(kind).servlet("/read", servlet).start()) {
+            try (RawConnection client = server.connect()) {
+                client.send("POST /read HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+                Await.until("the request to be handled", Duration.ofSeconds(5), () -> !server.connector().getConnectedEndPoints().isEmpty());
+            }
+            assertInstanceOf(IOException.class, servlet.outcome.get(5, TimeUnit.SECONDS));
+            awaitNoConnections(server);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void clientGoneMidResponse(ConnectorKind kind) throws Exception {
+        WritingServlet servlet = new WritingServlet();
+        try (ServletServer server = ServletServer.on(kind).servlet("/write", servlet).start()) {
+            try (RawConnection client = server.connect()) {
+                client.send("GET /write HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertTrue(servlet.writing.await(5, TimeUnit.SECONDS));
+                client.socket().setSoLinger(true, 0); // close with a reset, as a crashed client would
+            }
+            Throwable failure = servlet.outcome.get(10, TimeUnit.SECONDS);
+            assertInstanceOf(IOException.class, failure, String.valueOf(failure));
+            awaitNoConnections(server);
+            assertServesAgain(server);
+        }
+    }
+
+    private static void awaitNoConnections(ServletServer server) {
+        Await.until("the connection to be cleaned up", Duration.ofSeconds(5),
+                () -> server.connector().getConnectedEndPoints().isEmpty());
+        if (server.connector() instanceof CorralConnector corral) {
+            Await.until("the listener to count no live connection", Duration.ofSeconds(5),
+                    () -> corral.stats().active() == 0);
+        }
+    }
+
+    private static void assertServesAgain(ServletServer server) throws Exception {
+        try (RawConnection client = server.connect()) {
+            client.send("GET /elsewhere HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertEquals(404, client.read().status());
+        }
+    }
+}

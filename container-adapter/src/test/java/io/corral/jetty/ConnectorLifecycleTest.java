@@ -1,0 +1,162 @@
+package io.corral.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.eclipse.jetty.io.ConnectionStatistics;
+import org.eclipse.jetty.jmx.MBeanContainer;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The connector as a Jetty component: ephemeral ports, start/stop/restart with the server, stop closing
+ * live connections, idle timeout, connection listeners, {@code server.dump()} and JMX — and Corral's own
+ * connection limit.
+ */
+class ConnectorLifecycleTest {
+
+    static final class OkServlet extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.getWriter().print("ok");
+        }
+    }
+
+    private static RawResponse get(RawConnection client) throws IOException {
+        client.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        return client.read();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void localPortIsKnownOnlyWhileOpen(ConnectorKind kind) throws Exception {
+        Server server = new Server();
+        var connector = kind.create(server, new org.eclipse.jetty.server.HttpConfiguration());
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        assertEquals(-1, connector.getLocalPort());
+        server.start();
+        try {
+            assertTrue(connector.getLocalPort() > 0);
+            assertTrue(connector.isOpen());
+        } finally {
+            server.stop();
+        }
+        assertEquals(-2, connector.getLocalPort());
+        assertFalse(connector.isOpen());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void stopClosesLiveConnectionsAndRestartServesAgain(ConnectorKind kind) throws Exception {
+        try (ServletServer server = ServletServer.on(kind).servlet("/ok", new OkServlet()).start()) {
+            int firstPort = server.port();
+            try (RawConnection client = server.connect()) {
+                assertEquals("ok", get(client).text());
+                server.server().stop();
+                assertTrue(client.isClosedByServer(3000), "stop left a connection open");
+            }
+            assertTrue(server.connector().getConnectedEndPoints().isEmpty());
+            server.server().start();
+            assertNotEquals(-1, server.port());
+            try (RawConnection client = server.connect()) {
+                assertEquals("ok", get(client).text());
+            }
+            assertTrue(firstPort > 0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void idleConnectionIsClosedAfterTheIdleTimeout(ConnectorKind kind) throws Exception {
+        try (ServletServer server = ServletServer.on(kind).servlet("/ok", new OkServlet())
+                .connector(connector -> connector.setIdleTimeout(300)).start();
+             RawConnection client = server.connect()) {
+            assertEquals("ok", get(client).text());
+            long start = System.nanoTime();
+            assertTrue(client.isClosedByServer(4000), "idle connection still open");
+            assertTrue(System.nanoTime() - start >= Duration.ofMillis(200).toNanos(), "closed before the idle timeout");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void connectionListenersOnTheConnectorSeeEveryConnection(ConnectorKind kind) throws Exception {
+        ConnectionStatistics statistics = new ConnectionStatistics();
+        try (ServletServer server = ServletServer.on(kind).servlet("/ok", new OkServlet())
+                .connector(connector -> connector.addBean(statistics)).start()) {
+            for (int i = 0; i < 3; i++) {
+                try (RawConnection client = server.connect()) {
+                    assertEquals("ok", get(client).text());
+                    assertEquals("ok", get(client).text());
+                }
+            }
+            Await.until("three connections to be closed", Duration.ofSeconds(5), () -> statistics.getConnectionsTotal() == 3
+                    && statistics.getConnections() == 0);
+            assertEquals(3, statistics.getConnectionsTotal());
+        }
+    }
+
+    @Test
+    void dumpShowsTheCorralListener() throws Exception {
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/ok", new OkServlet()).start();
+             RawConnection client = server.connect()) {
+            assertEquals("ok", get(client).text());
+            String dump = server.server().dump();
+            assertTrue(dump.contains("CorralConnector@"), dump);
+            assertTrue(dump.contains("CorralListener{"), dump);
+            assertTrue(dump.contains("active=1"), dump);
+        }
+    }
+
+    @Test
+    void listenerCountersAreManagedAttributes() throws Exception {
+        MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/ok", new OkServlet())
+                .server(s -> s.addBean(new MBeanContainer(mbeans))).start();
+             RawConnection client = server.connect()) {
+            assertEquals("ok", get(client).text());
+            Set<ObjectName> names = mbeans.queryNames(new ObjectName("io.corral.jetty:type=corralconnector,*"), null);
+            assertEquals(1, names.size(), names.toString());
+            ObjectName name = names.iterator().next();
+            assertEquals(1, mbeans.getAttribute(name, "activeConnections"));
+            assertEquals(1L, mbeans.getAttribute(name, "acceptedConnections"));
+            assertEquals("RUNNING", mbeans.getAttribute(name, "listenerState"));
+            assertEquals(server.port(), mbeans.getAttribute(name, "localPort"));
+            assertEquals(10_000, mbeans.getAttribute(name, "maxConnections"));
+        }
+    }
+
+    @Test
+    void connectionLimitHoldsNewClientsInTheBacklog() throws Exception {
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/ok", new OkServlet())
+                .connector(connector -> ((CorralConnector) connector).setMaxConnections(1)).start();
+             RawConnection first = server.connect()) {
+            assertEquals("ok", get(first).text());
+            try (RawConnection second = server.connect()) {
+                second.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                // Connected at the TCP level (kernel backlog) but not served while the first lives.
+                assertFalse(second.isClosedByServer(300));
+                CorralConnector connector = (CorralConnector) server.connector();
+                assertEquals(1, connector.getActiveConnections());
+                first.close();
+                assertEquals("ok", second.read().text());
+                connector.setMaxConnections(5);
+                assertEquals(5, connector.stats().maxConnections());
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.corral.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Jetty's graceful shutdown ({@code Server.setStopTimeout}): once stopping, the connector accepts no new
+ * connection, a request in flight completes (its response says {@code Connection: close}), an idle
+ * keep-alive connection is closed, and the stop returns as soon as every connection is gone rather than
+ * after the whole stop timeout.
+ */
+class GracefulShutdownTest {
+
+    static final class SlowServlet extends HttpServlet {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (request.getParameter("slow") != null) {
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            response.getWriter().print("done");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void inFlightRequestCompletesWhileNewConnectionsAreRefused(ConnectorKind kind) throws Exception {
+        SlowServlet servlet = new SlowServlet();
+        ServletServer server = ServletServer.on(kind)
+                .servlet("/work", servlet)
+                .server(s -> s.setStopTimeout(10_000))
+                .start();
+        int port = server.port();
+        try (RawConnection busy = server.connect(); RawConnection idle = server.connect()) {
+            idle.send("GET /work HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertEquals("done", idle.read().text());
+            busy.send("GET /work?slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertTrue(servlet.entered.await(5, TimeUnit.SECONDS));
+
+            long stopStarted = System.nanoTime();
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+                try {
+                    server.close();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Await.until("the connector to stop accepting", Duration.ofSeconds(5), () -> !server.connector().isOpen());
+            assertThrows(ConnectException.class, () -> new RawConnection(port).close());
+            assertTrue(idle.isClosedByServer(3000), "idle keep-alive connection left open during shutdown");
+            assertFalse(stopped.isDone(), "stopped while a request was in flight");
+
+            servlet.release.countDown();
+            RawResponse response = busy.read();
+            assertEquals(200, response.status());
+            assertEquals("done", response.text());
+            assertTrue(response.saysClose() || busy.isClosedByServer(3000), response.toString());
+
+            stopped.get(8, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - stopStarted < TimeUnit.SECONDS.toNanos(8), "stop waited for its whole timeout");
+            assertTrue(server.connector().getConnectedEndPoints().isEmpty());
+        } finally {
+            servlet.release.countDown();
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.corral.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What a servlet learns about the connection and the request line: addresses and ports, server name,
+ * scheme, {@code isSecure}, URL reconstruction, absolute-form targets, HTTP/1.0, and what
+ * {@link ForwardedRequestCustomizer} makes of proxy headers — identical on both connectors.
+ */
+class RequestMetadataTest {
+
+    static final class DescribeServlet extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain");
+            response.getWriter().print(String.join("\n",
+                    "remote=" + request.getRemoteAddr() + ":" + (request.getRemotePort() > 0 ? "port" : "none"),
+                    "local=" + request.getLocalAddr() + ":" + request.getLocalPort(),
+                    "server=" + request.getServerName() + ":" + request.getServerPort(),
+                    "scheme=" + request.getScheme() + " secure=" + request.isSecure(),
+                    "protocol=" + request.getProtocol(),
+                    "method=" + request.getMethod(),
+                    "uri=" + request.getRequestURI() + " query=" + request.getQueryString()
+                            + " path=" + request.getPathInfo(),
+                    "url=" + request.getRequestURL()));
+        }
+    }
+
+    private static ServletServer start(ConnectorKind kind, boolean forwarded) throws Exception {
+        return ServletServer.on(kind)
+                .http(http -> {
+                    if (forwarded) {
+                        http.addCustomizer(new ForwardedRequestCustomizer());
+                    }
+                })
+                .servlet("/describe/*", new DescribeServlet())
+                .start();
+    }
+
+    private static String describe(ServletServer server, String request) throws Exception {
+        try (RawConnection client = server.connect()) {
+            client.send(request);
+            RawResponse response = client.read();
+            assertEquals(200, response.status(), response.toString());
+            return response.text();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void connectionAndRequestLine(ConnectorKind kind) throws Exception {
+        try (ServletServer server = start(kind, false)) {
+            int port = server.port();
+            String description = describe(server, "GET /describe/a%20b?x=1&y=%20 HTTP/1.1\r\nHost: example.test:" + port + "\r\n\r\n");
+            assertEquals(String.join("\n",
+                    "remote=127.0.0.1:port",
+                    "local=127.0.0.1:" + port,
+                    "server=example.test:" + port,
+                    "scheme=http secure=false",
+                    "protocol=HTTP/1.1",
+                    "method=GET",
+                    "uri=/describe/a%20b query=x=1&y=%20 path=/a b",
+                    "url=http://example.test:" + port + "/describe/a%20b"), description);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void absoluteFormTargetAndHttp10WithoutHost(ConnectorKind kind) throws Exception {
+        try (ServletServer server = start(kind, false)) {
+            String absolute = describe(server, "GET http://example.test/describe/x HTTP/1.1\r\nHost: example.test\r\n\r\n");
+            assertEquals("server=example.test:80", absolute.lines().filter(l -> l.startsWith("server=")).findFirst().orElseThrow());
+            assertEquals("url=http://example.test/describe/x", absolute.lines().filter(l -> l.startsWith("url=")).findFirst().orElseThrow());
+
+            String http10 = describe(server, "GET /describe/old HTTP/1.0\r\n\r\n");
+            assertEquals("protocol=HTTP/1.0", http10.lines().filter(l -> l.startsWith("protocol=")).findFirst().orElseThrow());
+            assertEquals("server=127.0.0.1:" + server.port(), http10.lines().filter(l -> l.startsWith("server=")).findFirst().orElseThrow());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void forwardedHeadersThroughTheCustomizer(ConnectorKind kind) throws Exception {
+        try (ServletServer server = start(kind, true)) {
+            String description = describe(server, "GET /describe/f HTTP/1.1\r\nHost: internal\r\n"
+                    + "Forwarded: for=192.0.2.60;proto=https;host=shop.example\r\n\r\n");
+            assertEquals(String.join("\n",
+                    "remote=192.0.2.60:port",
+                    "local=127.0.0.1:" + server.port(),
+                    "server=shop.example:443",
+                    "scheme=https secure=true",
+                    "protocol=HTTP/1.1",
+                    "method=GET",
+                    "uri=/describe/f query=null path=/f",
+                    "url=https://shop.example/describe/f"), description);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void missingHostOnHttp11IsRefused(ConnectorKind kind) throws Exception {
+        try (ServletServer server = start(kind, false); RawConnection client = server.connect()) {
+            client.send("GET /describe/x HTTP/1.1\r\n\r\n");
+            assertEquals(400, client.read().status());
+        }
+    }
+}
