@@ -271,9 +271,8 @@ final class CorralHttpStream implements HttpStream {
             throw new HttpException.RuntimeException(HttpStatus.INTERNAL_SERVER_ERROR_500, "Response Header Fields Too Large");
         }
         out.status(response.getStatus());
-        if (response.getReason() != null) {
-            out.reason(response.getReason());
-        }
+        // Jetty's reason phrases, not the engine's, so that the status line reads as on ServerConnector.
+        out.reason(response.getReason() != null ? response.getReason() : HttpStatus.getMessage(response.getStatus()));
         HttpHeaders headers = HeaderTranslation.toCorral(fields, out.headers());
         long contentLength = response.getContentLength();
         if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
