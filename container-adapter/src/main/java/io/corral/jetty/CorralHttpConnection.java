@@ -69,7 +69,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         Runnable task;
         try {
             MetaData.Request request = RequestMetaData.from(exchange.request(), begin, exchange.isSecure(),
-                    getServerAuthority(), getHttpConfiguration().getHttpCompliance());
+                    this, getHttpConfiguration().getHttpCompliance());
             task = httpChannel.onRequest(request);
         } catch (Throwable refused) {
             // As Jetty's own connection does with a bad message: a request exists only to carry the

@@ -84,7 +84,7 @@ class WebSocketUpgradeTest {
             RawResponse response = client.readHead();
             assertEquals(101, response.status(), response.toString());
             assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", response.header("Sec-WebSocket-Accept"));
-            InputStream in = client.socket().getInputStream();
+            InputStream in = client.input();
             int opcode = in.read();
             int length = in.read();
             assertEquals(0x81, opcode);
