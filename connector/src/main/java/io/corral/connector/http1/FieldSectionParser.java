@@ -86,7 +86,7 @@ final class FieldSectionParser {
                     if (CharClass.isTchar(c)) {
                         if (fieldCount == maxFieldCount) {
                             throw new HttpParseException(431, "more than " + maxFieldCount + " " + kind
-                                    + " fields (line " + lineNumber + ")");
+                                    + " fields at line " + lineNumber);
                         }
                         lineStart = i;
                         state = NAME;

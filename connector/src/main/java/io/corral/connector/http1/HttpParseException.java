@@ -1,7 +1,7 @@
 package io.corral.connector.http1;
 
 /**
- * Bad input from a client, with the status it earns (400, 413, 414, 431, 501, 505). The message says
+ * Bad input from a client, with the status it earns (400, 408, 413, 414, 417, 431, 501, 505). The message says
  * what was wrong and where, for the log line and the error response body; it never echoes raw input.
  */
 public final class HttpParseException extends Exception {

@@ -23,7 +23,7 @@ class Http1ParserFuzzTest {
     /** Small limits, so that the fuzzer reaches every limit's edge with short inputs. */
     private static final Http1Limits SMALL = new Http1Limits(24, 160, 6, 40);
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void parsesAnyBytesSafely(byte[] input) {
         check(input, Http1Limits.DEFAULTS);
         check(input, SMALL);

@@ -19,14 +19,14 @@ import java.util.stream.Stream;
  * @param fileDescriptors open descriptors of this process
  * @param platformThreads live platform threads other than carriers
  */
-record ResourceCensus(int fileDescriptors, int platformThreads) {
+public record ResourceCensus(int fileDescriptors, int platformThreads) {
 
     private static final Path FDS = Path.of("/proc/self/fd");
 
     private static boolean warmedUp;
 
     /** Skips the calling test where descriptors cannot be counted (not Linux). */
-    static synchronized ResourceCensus take() throws IOException {
+    public static synchronized ResourceCensus take() throws IOException {
         assumeTrue(Files.isDirectory(FDS), "needs /proc/self/fd to count file descriptors");
         if (!warmedUp) {
             warmUpTheJdk();
@@ -50,7 +50,7 @@ record ResourceCensus(int fileDescriptors, int platformThreads) {
     }
 
     /** Waits until both counts are back to (or below) {@code baseline}, describing what is left otherwise. */
-    static void awaitBackTo(ResourceCensus baseline, Duration timeout) {
+    public static void awaitBackTo(ResourceCensus baseline, Duration timeout) {
         Await.until(timeout,
                 () -> descriptors().size() <= baseline.fileDescriptors()
                         && platformThreadNames().size() <= baseline.platformThreads(),

@@ -1,5 +1,6 @@
 package io.corral.jetty.demo;
 
+import io.corral.jetty.CorralConnector;
 import java.util.Locale;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Server;
@@ -13,12 +14,11 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 public enum ConnectorKind {
 
-    /** Corral's connector. */
+    /** Corral's {@link CorralConnector}: the default. */
     CORRAL {
         @Override
         AbstractNetworkConnector create(Server server) {
-            // TODO(samples): becomes `new io.corral.jetty.CorralConnector(server)` once it lands on main.
-            return new ServerConnector(server);
+            return new CorralConnector(server);
         }
     },
 

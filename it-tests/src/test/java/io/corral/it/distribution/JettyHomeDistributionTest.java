@@ -103,6 +103,12 @@ class JettyHomeDistributionTest {
                 process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             }
         }
+        // Checked last, over the whole run including shutdown: every exchange above was well-behaved, so
+        // anything the server found worth a warning is a defect (e.g. a WebSocket bridge error).
+        List<String> warnings = Files.readAllLines(serverLog, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.contains(":WARN :") || line.contains(":ERROR:"))
+                .toList();
+        assertEquals(List.of(), warnings, () -> "the server logged warnings:\n" + read(serverLog));
     }
 
     @Test
@@ -169,6 +175,8 @@ class JettyHomeDistributionTest {
             socket.sendBinary(ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 255}), true)
                     .get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 255}), listener.nextBinary(REQUEST_TIMEOUT));
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(new RecordingListener.Closed(WebSocket.NORMAL_CLOSURE, "done"), listener.next(REQUEST_TIMEOUT));
         } finally {
             socket.abort();
         }

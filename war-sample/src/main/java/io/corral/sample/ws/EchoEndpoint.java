@@ -1,6 +1,8 @@
 package io.corral.sample.ws;
 
+import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
+import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 
@@ -10,6 +12,8 @@ import java.nio.ByteBuffer;
  */
 @ServerEndpoint("/ws/echo")
 public final class EchoEndpoint {
+
+    private static final System.Logger LOG = System.getLogger(EchoEndpoint.class.getName());
 
     /** A non-void return value is sent back on the same session by the container, as one text message. */
     @OnMessage
@@ -21,5 +25,14 @@ public final class EchoEndpoint {
     @OnMessage
     public ByteBuffer onBinary(ByteBuffer message) {
         return message;
+    }
+
+    /**
+     * Load generators often drop connections without a close handshake; there is nothing to clean up, and
+     * without this method the container would log a warning with a stack trace for each one.
+     */
+    @OnError
+    public void onError(Session session, Throwable failure) {
+        LOG.log(System.Logger.Level.DEBUG, "echo session {0} failed: {1}", session.getId(), failure);
     }
 }

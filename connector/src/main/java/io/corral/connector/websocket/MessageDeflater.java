@@ -1,0 +1,69 @@
+package io.corral.connector.websocket;
+
+import java.util.Arrays;
+import java.util.zip.Deflater;
+
+/**
+ * Compresses outgoing permessage-deflate messages (RFC 7692 §7.2.1): the whole message is deflated with
+ * a sync flush and the trailing {@code 00 00 FF FF} removed. With context takeover the compressor keeps
+ * its window from one message to the next, so repeated content costs almost nothing; without, it is reset
+ * after each message. The zlib state lives in native memory: it is made on the first compressed message
+ * and ended on close. Callers serialise messages (the context must see them in wire order).
+ */
+final class MessageDeflater {
+
+    /** A deflated message: {@code array[offset, offset + length)}, with {@code offset} free bytes in front. */
+    record Compressed(byte[] array, int offset, int length) {}
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final boolean resetAfterMessage;
+    private final int level;
+    private Deflater deflater;
+
+    /** @param serverNoContextTakeover whether the agreement makes the server forget its window after each message */
+    MessageDeflater(boolean serverNoContextTakeover, int level) {
+        this.resetAfterMessage = serverNoContextTakeover;
+        this.level = level;
+    }
+
+    /**
+     * Compresses {@code data[offset, offset + length)}.
+     *
+     * @param headroom bytes to leave free in front of the output, where a frame header can go
+     */
+    Compressed compress(byte[] data, int offset, int length, int headroom) {
+        if (deflater == null) {
+            deflater = new Deflater(level, true);
+        }
+        Deflater out = deflater;
+        out.setInput(data, offset, length);
+        // Room for incompressible input plus the stored-block overhead; grown if ever too small.
+        byte[] target = new byte[headroom + length + (length >>> 7) + 64];
+        int end = headroom;
+        while (true) {
+            end += out.deflate(target, end, target.length - end, Deflater.SYNC_FLUSH);
+            if (end < target.length) {
+                break;
+            }
+            target = Arrays.copyOf(target, 2 * target.length);
+        }
+        out.setInput(NO_BYTES);                      // do not keep the caller's array reachable
+        if (end - headroom >= 4 && target[end - 4] == 0 && target[end - 3] == 0
+                && target[end - 2] == (byte) 0xFF && target[end - 1] == (byte) 0xFF) {
+            end -= 4;
+        }
+        if (resetAfterMessage) {
+            out.reset();
+        }
+        return new Compressed(target, headroom, end - headroom);
+    }
+
+    /** Ends the native zlib state. */
+    void release() {
+        if (deflater != null) {
+            deflater.end();
+            deflater = null;
+        }
+    }
+}

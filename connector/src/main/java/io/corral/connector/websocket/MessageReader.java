@@ -1,0 +1,341 @@
+package io.corral.connector.websocket;
+
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads one connection's frames and assembles them into messages (RFC 6455 §5.4, §5.5, RFC 7692 §6): a
+ * continuation needs a message to continue (1002), a new data frame may not start inside a fragmented
+ * message (1002), control frames may come between fragments, RSV1 marks a compressed message only on its
+ * first frame (1002 elsewhere), a message may not pass the size limit across its fragments (1009,
+ * checked from each header before its payload is read), and text is validated as its bytes arrive, so
+ * invalid UTF-8 fails (1007) before the rest of the message is read.
+ *
+ * <p>Memory: between messages the reader holds only a {@value #READ_BUFFER_SIZE}-byte read buffer. A
+ * frame that fits there is turned into its message straight from it. A larger uncompressed payload is
+ * read directly into the message's own array, sized by the header; a larger compressed one is read
+ * through a pooled chunk; both are dropped or given back once the message is delivered.
+ */
+final class MessageReader {
+
+    static final int READ_BUFFER_SIZE = 512;
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final TransportConnection connection;
+    private final FrameParser parser;
+    private final int maxMessageSize;
+    private final MessageInflater inflater;
+    private final MessageBuffer message;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private final byte[] readBuffer = new byte[READ_BUFFER_SIZE];
+
+    /** Bytes to consume are {@code buffer[start, end)}: the read buffer, the handshake's leftover, or a pooled chunk. */
+    private byte[] buffer = readBuffer;
+    private int start, end;
+    private boolean bufferIsPooled;
+
+    /** The data message being assembled: its opcode, or null between messages. */
+    private Opcode messageOpcode;
+    private boolean compressed;
+    /** Payload bytes of the current message so far as announced by its frame headers (compressed size if compressed). */
+    private long messageLength;
+    /** The current frame's payload when it is a control frame; null while a data frame is read. */
+    private byte[] control;
+    private int controlLength;
+    /** A message built straight from the read buffer, handed over at the end of its frame. */
+    private InboundMessage ready;
+    /** After the server sent a close frame: data is parsed but thrown away (RFC 6455 §5.5.1). */
+    private boolean discarding;
+    private long lastReadNanos = System.nanoTime();
+
+    MessageReader(TransportConnection connection, WebSocketConfig config, DeflateParameters deflate) {
+        this.connection = connection;
+        this.parser = FrameParser.forServer(config.maxFrameSize(), deflate == null ? 0 : FrameParser.RSV1);
+        this.maxMessageSize = config.maxMessageSize();
+        this.inflater = deflate == null ? null : new MessageInflater(deflate.clientNoContextTakeover());
+        this.message = new MessageBuffer(config.maxMessageSize());
+    }
+
+    /** Bytes the client sent behind the handshake, read before anything else. */
+    void prepend(ByteBuffer leftover) {
+        int n = leftover == null ? 0 : leftover.remaining();
+        if (n == 0) {
+            return;
+        }
+        buffer = n <= readBuffer.length ? readBuffer : new byte[n];
+        leftover.get(buffer, 0, n);
+        start = 0;
+        end = n;
+    }
+
+    /**
+     * The next message or control frame, reading as much as it takes.
+     *
+     * @return null when the peer closed the TCP connection
+     * @throws WebSocketException             when the peer broke the protocol
+     * @throws java.net.SocketTimeoutException when the read timeout passed; the reader keeps its place
+     *                                        and may be called again
+     */
+    InboundMessage next() throws IOException {
+        while (true) {
+            InboundMessage next = consume();
+            if (next != null) {
+                return next;
+            }
+            useReadBuffer();
+            if (!fill()) {
+                return null;
+            }
+        }
+    }
+
+    /** Parses what is buffered, up to the end of the first frame that completes a message. */
+    private InboundMessage consume() throws WebSocketException {
+        while (true) {
+            if (!parser.inPayload()) {
+                if (start == end) {
+                    return null;
+                }
+                start += parser.parseHeader(buffer, start, end - start);
+                if (!parser.inPayload()) {
+                    return null;
+                }
+                startFrame();
+            }
+            if (parser.remaining() > 0) {
+                if (start == end) {
+                    return null;
+                }
+                int offset = start;
+                int n = parser.consumePayload(buffer, start, end - start);
+                start += n;
+                payload(buffer, offset, n);
+                if (parser.remaining() > 0) {
+                    return null;
+                }
+            }
+            parser.endFrame();
+            InboundMessage completed = endFrame();
+            if (completed != null) {
+                return completed;
+            }
+        }
+    }
+
+    private void startFrame() throws WebSocketException {
+        Opcode opcode = parser.opcode();
+        if (opcode.isControl()) {
+            if (parser.rsvBits() != 0) {
+                throw WebSocketException.protocolError("RSV bit set on a control frame");
+            }
+            control = parser.payloadLength() == 0 ? NO_BYTES : new byte[(int) parser.payloadLength()];
+            controlLength = 0;
+            return;
+        }
+        boolean rsv1 = parser.rsvBits() != 0;
+        if (opcode == Opcode.CONTINUATION) {
+            if (messageOpcode == null) {
+                throw WebSocketException.protocolError("continuation frame without a message to continue");
+            }
+            if (rsv1) {
+                throw WebSocketException.protocolError("RSV1 set on a continuation frame");
+            }
+        } else {
+            if (messageOpcode != null) {
+                throw WebSocketException.protocolError("new data frame inside a fragmented message");
+            }
+            messageOpcode = opcode;
+            compressed = rsv1;
+            messageLength = 0;
+            utf8.reset();
+        }
+        messageLength += parser.payloadLength();
+        if (!compressed && !discarding && messageLength > maxMessageSize) {
+            throw new WebSocketException(CloseStatus.MESSAGE_TOO_BIG, "message too large");
+        }
+    }
+
+    private void payload(byte[] data, int offset, int n) throws WebSocketException {
+        if (control != null) {
+            System.arraycopy(data, offset, control, controlLength, n);
+            controlLength += n;
+        } else if (discarding) {
+            return;
+        } else if (compressed) {
+            int before = message.length();
+            inflater.inflate(data, offset, n, message);
+            validateText(message.array(), before, message.length() - before);
+        } else {
+            validateText(data, offset, n);
+            if (parser.fin() && n == messageLength) {
+                // The whole message is this one frame and it is all here: no copy into a message buffer.
+                ready = messageOpcode == Opcode.TEXT
+                        ? new InboundMessage.Text(new String(data, offset, n, StandardCharsets.UTF_8))
+                        : new InboundMessage.Binary(ByteBuffer.wrap(java.util.Arrays.copyOfRange(data, offset, offset + n)));
+            } else {
+                message.append(data, offset, n, messageLength);
+            }
+        }
+    }
+
+    private void validateText(byte[] data, int offset, int n) throws WebSocketException {
+        if (messageOpcode == Opcode.TEXT && !utf8.feed(data, offset, n)) {
+            throw new WebSocketException(CloseStatus.INVALID_PAYLOAD, "invalid UTF-8 in text message");
+        }
+    }
+
+    private InboundMessage endFrame() throws WebSocketException {
+        if (control != null) {
+            byte[] payload = control;
+            control = null;
+            return controlFrame(parser.opcode(), payload);
+        }
+        if (!parser.fin()) {
+            return null;
+        }
+        Opcode opcode = messageOpcode;
+        messageOpcode = null;
+        if (discarding) {
+            message.release();
+            return null;
+        }
+        if (compressed) {
+            int before = message.length();
+            inflater.finishMessage(message);
+            validateText(message.array(), before, message.length() - before);
+        }
+        if (opcode == Opcode.TEXT && !utf8.isComplete()) {
+            throw new WebSocketException(CloseStatus.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
+        }
+        InboundMessage completed = ready;
+        if (completed != null) {
+            ready = null;
+            return completed;
+        }
+        if (opcode == Opcode.TEXT) {
+            String text = message.length() == 0 ? "" : new String(message.array(), 0, message.length(), StandardCharsets.UTF_8);
+            message.release();
+            return new InboundMessage.Text(text);
+        }
+        return new InboundMessage.Binary(message.takeBytes());
+    }
+
+    /** RFC 6455 §5.5.1: an optional 2-byte status code, then an optional UTF-8 reason. */
+    private static InboundMessage controlFrame(Opcode opcode, byte[] payload) throws WebSocketException {
+        return switch (opcode) {
+            case PING -> new InboundMessage.Ping(payload);
+            case PONG -> new InboundMessage.Pong(payload);
+            default -> {
+                if (payload.length == 0) {
+                    yield new InboundMessage.Close(CloseStatus.NO_STATUS, "");
+                }
+                if (payload.length == 1) {
+                    throw WebSocketException.protocolError("close frame with a one-byte payload");
+                }
+                int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+                if (!CloseStatus.isValidOnWire(code)) {
+                    throw WebSocketException.protocolError("invalid close code");
+                }
+                if (!Utf8Validator.isValid(payload, 2, payload.length - 2)) {
+                    throw new WebSocketException(CloseStatus.INVALID_PAYLOAD, "close reason is not valid UTF-8");
+                }
+                yield new InboundMessage.Close(code, new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    /**
+     * Reads more bytes. Large data payloads skip the small read buffer: uncompressed ones go straight into
+     * the message's array, compressed ones through a pooled chunk.
+     */
+    private boolean fill() throws IOException {
+        long remaining = parser.inPayload() ? parser.remaining() : 0;
+        if (remaining > readBuffer.length && control == null && !discarding) {
+            return compressed ? fillPooledChunk(remaining) : fillMessage(remaining);
+        }
+        int n = read(readBuffer, 0, readBuffer.length);
+        if (n < 0) {
+            return false;
+        }
+        start = 0;
+        end = n;
+        return true;
+    }
+
+    private boolean fillMessage(long remaining) throws IOException {
+        message.ensureCapacity(message.length() + 1, messageLength);
+        int offset = message.length();
+        int n = read(message.array(), offset, (int) Math.min(message.free(), remaining));
+        if (n < 0) {
+            return false;
+        }
+        parser.consumePayload(message.array(), offset, n);
+        validateText(message.array(), offset, n);
+        message.advance(n);
+        start = end = 0;
+        return true;
+    }
+
+    private boolean fillPooledChunk(long remaining) throws IOException {
+        buffer = ByteArrayPool.SHARED.borrow();
+        bufferIsPooled = true;
+        int n = read(buffer, 0, (int) Math.min(buffer.length, remaining));
+        start = 0;
+        end = Math.max(n, 0);
+        return n >= 0;
+    }
+
+    private int read(byte[] target, int offset, int length) throws IOException {
+        int n = connection.read(target, offset, length);
+        if (n > 0) {
+            lastReadNanos = System.nanoTime();
+        }
+        return n;
+    }
+
+    /** Once a leftover or pooled chunk is consumed, goes back to the small read buffer. */
+    private void useReadBuffer() {
+        if (buffer != readBuffer) {
+            if (bufferIsPooled) {
+                ByteArrayPool.SHARED.giveBack(buffer);
+                bufferIsPooled = false;
+            }
+            buffer = readBuffer;
+        }
+        start = end = 0;
+    }
+
+    /** From now on data frames are parsed and dropped: the server has sent its close frame. */
+    void discardData() {
+        discarding = true;
+        ready = null;
+        message.release();
+    }
+
+    /** When a byte last arrived, by {@link System#nanoTime()}. */
+    long lastReadNanos() {
+        return lastReadNanos;
+    }
+
+    /** A scratch array for draining the connection once frames no longer matter. */
+    byte[] readBuffer() {
+        return readBuffer;
+    }
+
+    /** Bytes this reader holds beyond its fixed read buffer: zero while the connection is idle. */
+    int heldMessageBytes() {
+        return message.capacity() + (buffer == readBuffer ? 0 : buffer.length);
+    }
+
+    /** Gives back pooled memory and ends the decompressor. */
+    void release() {
+        useReadBuffer();
+        message.release();
+        if (inflater != null) {
+            inflater.release();
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package io.corral.connector.websocket;
+
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.Deflater;
+
+/**
+ * Writes one connection's outgoing messages and control frames, from any number of threads. Two locks
+ * keep the wire consistent: the message lock is held for a whole data message, so that fragments of two
+ * messages never interleave; the frame lock, which is fair, is held for one frame, so that a pong or
+ * close queued while a large message is going out gets the wire after the current frame. Nothing is
+ * queued in memory: a sender blocks in its write while the client is slow (backpressure), bounded by the
+ * send timeout, which the {@link DeadlineWatchdog} enforces by closing the connection under a stuck write.
+ */
+final class MessageSender {
+
+    /** Outgoing messages are cut into frames of at most this payload, the longest a control frame waits. */
+    static final int MAX_FRAME_PAYLOAD = 64 * 1024;
+    /** Shorter messages go out uncompressed even with permessage-deflate (RFC 7692 §6 allows it): deflate would cost more than it saves. */
+    static final int MIN_COMPRESSED_LENGTH = 64;
+
+    private static final FrameWriter WRITER = new FrameWriter(Role.SERVER);
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final TransportConnection connection;
+    private final MessageDeflater deflater;
+    private final long sendTimeoutNanos;
+    private final long closeTimeoutNanos;
+    private final ReentrantLock messageLock = new ReentrantLock();
+    private final ReentrantLock frameLock = new ReentrantLock(true);
+
+    /** When the write in progress must have ended, by {@link System#nanoTime()}; 0 when none is. */
+    private volatile long writeDeadline;
+    /** When the peer must have answered our close frame; 0 until one is sent. */
+    private volatile long closeDeadline;
+    private volatile boolean timedOut;
+    private volatile boolean closeSent;
+    // Written under the frame lock before closeSent publishes them.
+    private int sentCloseCode;
+    private String sentCloseReason;
+
+    MessageSender(TransportConnection connection, WebSocketConfig config, DeflateParameters deflate) {
+        this.connection = connection;
+        this.deflater = deflate == null ? null
+                : new MessageDeflater(deflate.serverNoContextTakeover(), Deflater.DEFAULT_COMPRESSION);
+        this.sendTimeoutNanos = config.sendTimeout().toNanos();
+        this.closeTimeoutNanos = config.closeTimeout().toNanos();
+    }
+
+    /** Sends a data message, compressed when permessage-deflate is on and it is worth it. */
+    void sendMessage(Opcode opcode, byte[] data, int offset, int length) throws IOException {
+        long deadline = deadlineFromNow();
+        lock(messageLock, deadline);
+        try {
+            if (closeSent) {
+                throw closed();
+            }
+            if (deflater != null && length >= MIN_COMPRESSED_LENGTH) {
+                MessageDeflater.Compressed compressed =
+                        deflater.compress(data, offset, length, FrameWriter.MAX_SERVER_HEADER_LENGTH);
+                writeFragments(opcode, FrameParser.RSV1, compressed.array(), compressed.offset(), compressed.length(), true, deadline);
+            } else {
+                writeFragments(opcode, 0, data, offset, length, false, deadline);
+            }
+        } finally {
+            messageLock.unlock();
+        }
+    }
+
+    /**
+     * Cuts a message into frames; RSV1 goes on the first only (RFC 7692 §6.1).
+     *
+     * @param ownsArray whether {@code data} is ours with header room in front, so a one-frame message can
+     *                  go out in a single write without a copy
+     */
+    private void writeFragments(Opcode opcode, int rsvBits, byte[] data, int offset, int length,
+                                boolean ownsArray, long deadline) throws IOException {
+        int sent = 0;
+        do {
+            int n = Math.min(MAX_FRAME_PAYLOAD, length - sent);
+            boolean fin = sent + n == length;
+            Opcode frameOpcode = sent == 0 ? opcode : Opcode.CONTINUATION;
+            int frameRsv = sent == 0 ? rsvBits : 0;
+            lock(frameLock, deadline);
+            try {
+                if (closeSent) {
+                    throw closed();
+                }
+                startWrite(deadline);
+                if (ownsArray && sent == 0 && fin) {
+                    WRITER.writeWithHeadroom(connection, true, frameRsv, frameOpcode, data, offset, n);
+                } else {
+                    WRITER.write(connection, fin, frameRsv, frameOpcode, data, offset + sent, n);
+                }
+            } catch (IOException e) {
+                throw failed(e);
+            } finally {
+                endWrite(deadline);
+                frameLock.unlock();
+            }
+            sent += n;
+        } while (sent < length);
+    }
+
+    /**
+     * Sends a ping or pong (payload at most 125 bytes), ahead of the rest of any message in progress.
+     *
+     * @return false, sending nothing, once a close frame was sent
+     */
+    boolean sendControl(Opcode opcode, byte[] payload) throws IOException {
+        long deadline = deadlineFromNow();
+        lock(frameLock, deadline);
+        try {
+            if (closeSent) {
+                return false;
+            }
+            startWrite(deadline);
+            WRITER.write(connection, true, 0, opcode, payload, 0, payload.length);
+            return true;
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            endWrite(deadline);
+            frameLock.unlock();
+        }
+    }
+
+    /**
+     * Sends the close frame, once: after it no data frame may follow (RFC 6455 §5.5.1).
+     *
+     * @param code {@link CloseStatus#NO_STATUS} for an empty close payload
+     * @return false when a close frame was already sent
+     */
+    boolean sendClose(int code, String reason) throws IOException {
+        byte[] payload = closePayload(code, reason);
+        long deadline = deadlineFromNow();
+        lock(frameLock, deadline);
+        try {
+            if (closeSent) {
+                return false;
+            }
+            sentCloseCode = code;
+            sentCloseReason = reason;
+            closeSent = true;
+            if (closeTimeoutNanos > 0) {
+                closeDeadline = System.nanoTime() + closeTimeoutNanos;
+            }
+            startWrite(deadline);
+            WRITER.write(connection, true, 0, Opcode.CLOSE, payload, 0, payload.length);
+            return true;
+        } catch (IOException e) {
+            throw failed(e);
+        } finally {
+            endWrite(deadline);
+            frameLock.unlock();
+        }
+    }
+
+    /** A close frame's payload: the code, then the reason cut to whole characters within 123 bytes. */
+    static byte[] closePayload(int code, String reason) {
+        if (code == CloseStatus.NO_STATUS) {
+            return NO_BYTES;
+        }
+        byte[] text = reason == null ? NO_BYTES : reason.getBytes(StandardCharsets.UTF_8);
+        int length = text.length;
+        if (length > CloseStatus.MAX_REASON_BYTES) {
+            length = CloseStatus.MAX_REASON_BYTES;
+            while (length > 0 && (text[length] & 0xC0) == 0x80) {
+                length--;                              // do not cut a character in two
+            }
+        }
+        byte[] payload = new byte[2 + length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, length);
+        return payload;
+    }
+
+    boolean closeSent() {
+        return closeSent;
+    }
+
+    int sentCloseCode() {
+        return sentCloseCode;
+    }
+
+    String sentCloseReason() {
+        return sentCloseReason;
+    }
+
+    long closeDeadline() {
+        return closeDeadline;
+    }
+
+    /** Whether a send timed out, which closed the connection. */
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /** Whether some thread waits for the wire: a test hook for control-frame priority. */
+    boolean hasWaitingWriters() {
+        return frameLock.hasQueuedThreads();
+    }
+
+    /** Called by the watchdog: closes the connection under a write or a close handshake that overran. */
+    void checkDeadlines(long now) {
+        long write = writeDeadline;
+        if (write != 0 && now - write >= 0) {
+            timedOut = true;
+            connection.close();
+        }
+        long close = closeDeadline;
+        if (close != 0 && now - close >= 0) {
+            connection.close();
+        }
+    }
+
+    /** The shortest timeout this sender has, for the watchdog's resolution; 0 for none. */
+    long shortestTimeoutNanos() {
+        if (sendTimeoutNanos == 0) {
+            return closeTimeoutNanos;
+        }
+        return closeTimeoutNanos == 0 ? sendTimeoutNanos : Math.min(sendTimeoutNanos, closeTimeoutNanos);
+    }
+
+    void release() {
+        if (deflater != null) {
+            messageLock.lock();
+            try {
+                deflater.release();
+            } finally {
+                messageLock.unlock();
+            }
+        }
+    }
+
+    private long deadlineFromNow() {
+        return sendTimeoutNanos == 0 ? 0 : System.nanoTime() + sendTimeoutNanos;
+    }
+
+    private void startWrite(long deadline) {
+        if (deadline != 0) {
+            writeDeadline = deadline;
+        }
+    }
+
+    private void endWrite(long deadline) {
+        if (deadline != 0) {
+            writeDeadline = 0;
+        }
+    }
+
+    private void lock(ReentrantLock lock, long deadline) throws IOException {
+        try {
+            if (deadline == 0) {
+                lock.lockInterruptibly();
+                return;
+            }
+            if (lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to send");
+        }
+        // Other senders held the wire for the whole timeout: the client is not reading.
+        timedOut = true;
+        connection.close();
+        throw timeout();
+    }
+
+    private IOException failed(IOException cause) {
+        if (timedOut) {
+            SocketTimeoutException timeout = timeout();
+            timeout.initCause(cause);
+            return timeout;
+        }
+        return cause;
+    }
+
+    private SocketTimeoutException timeout() {
+        return new SocketTimeoutException("WebSocket send timed out after " + Duration.ofNanos(sendTimeoutNanos).toMillis() + " ms");
+    }
+
+    private static IOException closed() {
+        return new IOException("WebSocket close frame already sent");
+    }
+}

@@ -1,0 +1,53 @@
+package io.corral.connector.websocket;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/** The client's half of permessage-deflate for tests, written straight from RFC 7692 §7.2.1/§7.2.2 with the JDK's zlib. */
+final class DeflateTestCodec {
+
+    private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    private final Inflater inflater = new Inflater(true);
+
+    /** Compresses a message with a sync flush and removes the trailing 00 00 FF FF. */
+    byte[] compress(byte[] message) {
+        deflater.setInput(message);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[4096];
+        int n;
+        do {
+            n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
+            out.write(chunk, 0, n);
+        } while (n == chunk.length);
+        byte[] bytes = out.toByteArray();
+        return Arrays.copyOf(bytes, bytes.length - 4);
+    }
+
+    /** Decompresses a message: appends 00 00 FF FF and inflates. */
+    byte[] decompress(byte[] payload) throws DataFormatException {
+        byte[] input = Arrays.copyOf(payload, payload.length + 4);
+        input[payload.length + 2] = (byte) 0xFF;
+        input[payload.length + 3] = (byte) 0xFF;
+        inflater.setInput(input);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[4096];
+        int n;
+        while ((n = inflater.inflate(chunk)) > 0 || !inflater.needsInput()) {
+            out.write(chunk, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** Forgets the window, as without context takeover. */
+    void resetDecompressor() {
+        inflater.reset();
+    }
+
+    void end() {
+        deflater.end();
+        inflater.end();
+    }
+}
