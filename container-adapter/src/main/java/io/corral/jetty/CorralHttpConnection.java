@@ -3,6 +3,7 @@ package io.corral.jetty;
 import io.corral.connector.http1.ConnectionUpgrade;
 import io.corral.connector.http1.HttpExchange;
 import io.corral.connector.http1.HttpHandler;
+import io.corral.jetty.websocket.WebSocketFraming;
 import java.io.InterruptedIOException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -102,12 +103,33 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         }
     }
 
-    /** Once the 101 is written, the socket belongs to Jetty's connection on this same endpoint. */
+    /**
+     * Once the 101 is written, the socket belongs to the upgraded protocol, on the connection's own thread.
+     * A Jetty WebSocket session runs on Corral's frame parser and writer when that seam is available;
+     * anything else (or a WebSocket session without the seam) runs Jetty's own connection on this endpoint.
+     */
     private ConnectionUpgrade takeOver(Connection upgrade) {
         return (transport, leftover) -> {
+            if (isJettyWebSocket(upgrade)
+                    && WebSocketFraming.serveOnCorralFraming(upgrade, endPoint, transport, leftover, connector)) {
+                return;
+            }
             endPoint.upgrade(upgrade);
             endPoint.serveReads(leftover);
         };
+    }
+
+    /**
+     * By class name, so that {@link WebSocketFraming} (which links against Jetty's WebSocket classes) is
+     * only loaded when they are on the class path.
+     */
+    private static boolean isJettyWebSocket(Connection upgrade) {
+        for (Class<?> type = upgrade.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals("org.eclipse.jetty.websocket.core.WebSocketConnection")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The connection's channel, or a fresh one if the engine ever overlaps two exchanges. */

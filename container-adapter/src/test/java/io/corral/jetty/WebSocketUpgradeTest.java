@@ -40,10 +40,46 @@ class WebSocketUpgradeTest {
                 .start();
     }
 
+    /**
+     * Which framing serves a Corral session: Corral's own, or (forced by the documented system property,
+     * as when the seam is unavailable) Jetty's {@code WebSocketConnection} on the {@link CorralEndPoint}.
+     */
+    enum Framing { CORRAL_FRAMING, JETTY_FRAMING_ON_CORRAL_ENDPOINT }
+
+    @ParameterizedTest
+    @EnumSource(Framing.class)
+    void corralServesSessionsOnEitherFraming(Framing framing) throws Exception {
+        String property = "corral.websocket.framing";
+        String before = System.getProperty(property);
+        if (framing == Framing.JETTY_FRAMING_ON_CORRAL_ENDPOINT) {
+            System.setProperty(property, "jetty");
+        }
+        try (ServletServer server = start(ConnectorKind.CORRAL)) {
+            echo(server, connection -> assertEquals(framing == Framing.CORRAL_FRAMING,
+                    io.corral.jetty.websocket.WebSocketFraming.isCorralFramed(connection), String.valueOf(connection)));
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
     void jdkClientEchoesThroughJakartaEndpoint(ConnectorKind kind) throws Exception {
         try (ServletServer server = start(kind)) {
+            // Corral's connector serves sessions on Corral's framing; Jetty's on its own WebSocketConnection.
+            echo(server, connection -> assertEquals(kind == ConnectorKind.CORRAL,
+                    io.corral.jetty.websocket.WebSocketFraming.isCorralFramed(connection), String.valueOf(connection)));
+        }
+    }
+
+    /** Echoes one message with the JDK client, checking the server side's connection mid-session. */
+    private static void echo(ServletServer server, java.util.function.Consumer<org.eclipse.jetty.io.Connection> check)
+            throws Exception {
+        {
             CompletableFuture<String> reply = new CompletableFuture<>();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .connectTimeout(Duration.ofSeconds(5))
@@ -62,6 +98,9 @@ class WebSocketUpgradeTest {
                     }).get(5, TimeUnit.SECONDS);
             socket.sendText("hello corral", true).get(5, TimeUnit.SECONDS);
             assertEquals("HELLO CORRAL", reply.get(5, TimeUnit.SECONDS));
+            var endPoints = server.connector().getConnectedEndPoints();
+            assertEquals(1, endPoints.size());
+            check.accept(endPoints.iterator().next().getConnection());
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
             Await.until("the WebSocket connection to be closed", Duration.ofSeconds(5),
                     () -> server.connector().getConnectedEndPoints().isEmpty());
