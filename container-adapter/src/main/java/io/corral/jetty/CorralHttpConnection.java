@@ -43,7 +43,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong responses = new AtomicLong();
     private final long id = IDS.incrementAndGet();
-    private HttpChannel channel;
+    private volatile HttpChannel channel;
     private volatile CorralHttpStream current;
     private volatile boolean closing;
 

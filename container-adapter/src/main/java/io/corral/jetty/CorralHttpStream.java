@@ -46,10 +46,12 @@ final class CorralHttpStream implements HttpStream {
     private static final int WAITING = 1;
     private static final int DONE = 2;
     private static final VarHandle STATE;
+    private static final VarHandle COMPLETED;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(CorralHttpStream.class, "state", int.class);
+            COMPLETED = MethodHandles.lookup().findVarHandle(CorralHttpStream.class, "completed", boolean.class);
         } catch (ReflectiveOperationException x) {
             throw new ExceptionInInitializerError(x);
         }
@@ -65,6 +67,8 @@ final class CorralHttpStream implements HttpStream {
     private final long declaredLength;
 
     private volatile int state = RUNNING;
+    @SuppressWarnings("unused") // through COMPLETED
+    private volatile boolean completed;
     private volatile boolean committed;
     private volatile boolean sending;
     private volatile boolean persistent;
@@ -327,36 +331,37 @@ final class CorralHttpStream implements HttpStream {
 
     @Override
     public void succeeded() {
+        if (!claimCompletion()) {
+            return;
+        }
         Request request = channel.getRequest();
         Connection upgrade = request == null ? null
                 : request.getAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE) instanceof Connection c ? c : null;
-        if (complete(null, upgrade)) {
-            connection.onStreamCompleted(this, channel, true);
-        }
+        // Recycle before waking the handler thread: the connection's next exchange then finds the channel free.
+        connection.onStreamCompleted(this, channel, true);
+        wake(null, upgrade);
     }
 
     @Override
     public void failed(Throwable x) {
-        if (complete(x == null ? new IOException("failed") : x, null)) {
-            connection.onStreamCompleted(this, channel, false);
+        if (!claimCompletion()) {
+            return;
         }
+        connection.onStreamCompleted(this, channel, false);
+        wake(x == null ? new IOException("failed") : x, null);
+    }
+
+    /** Only the first of succeeded()/failed() counts. */
+    private boolean claimCompletion() {
+        return COMPLETED.compareAndSet(this, false, true);
     }
 
     /** Records the outcome and wakes the handler thread if it already parked: at most one unpark. */
-    private boolean complete(Throwable cause, Connection upgrade) {
-        while (true) {
-            int current = state;
-            if (current == DONE) {
-                return false;
-            }
-            failure = cause;
-            upgradeTo = upgrade;
-            if (STATE.compareAndSet(this, current, DONE)) {
-                if (current == WAITING) {
-                    LockSupport.unpark(handlerThread);
-                }
-                return true;
-            }
+    private void wake(Throwable cause, Connection upgrade) {
+        failure = cause;
+        upgradeTo = upgrade;
+        if ((int) STATE.getAndSet(this, DONE) == WAITING) {
+            LockSupport.unpark(handlerThread);
         }
     }
 
