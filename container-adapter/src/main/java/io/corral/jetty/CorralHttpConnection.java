@@ -99,7 +99,10 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         }
         Connection upgrade = stream.upgradeTo();
         if (upgrade != null) {
-            exchange.upgrade(takeOver(upgrade));
+            // The HTTP side is done for good: drop the channel and its request state, which an idle
+            // upgraded connection (a WebSocket) would otherwise keep alive for its whole life.
+            channel = null;
+            exchange.upgrade(takeOver(upgrade, endPoint, connector));
         }
     }
 
@@ -108,7 +111,8 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
      * A Jetty WebSocket session runs on Corral's frame parser and writer when that seam is available;
      * anything else (or a WebSocket session without the seam) runs Jetty's own connection on this endpoint.
      */
-    private ConnectionUpgrade takeOver(Connection upgrade) {
+    private static ConnectionUpgrade takeOver(Connection upgrade, CorralEndPoint endPoint, CorralConnector connector) {
+        // Static: the takeover must not capture this HTTP connection, which the socket has outgrown.
         return (transport, leftover) -> {
             if (isJettyWebSocket(upgrade)
                     && WebSocketFraming.serveOnCorralFraming(upgrade, endPoint, transport, leftover, connector)) {
