@@ -65,6 +65,7 @@ public class CorralConnector extends AbstractNetworkConnector {
      * As {@code ServerConnector(server, factories)}: one of the factories must be an
      * {@link HttpConnectionFactory}, whose {@link HttpConfiguration} the connector follows.
      */
+    @SuppressWarnings("this-escape") // the dump bean reads the listener only when dumped, long after construction
     public CorralConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories) {
         // No Jetty acceptor threads: Corral's listener accepts.
         super(server, null, null, null, 0, factories);

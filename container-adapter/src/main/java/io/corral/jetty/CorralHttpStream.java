@@ -12,7 +12,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -151,11 +150,12 @@ final class CorralHttpStream implements HttpStream {
 
     /**
      * A body that broke its framing earns the client a 4xx, as on Jetty's own connector: the reader still
-     * gets an IOException, with Jetty's {@link BadMessageException} inside for the error handling to find.
+     * gets an IOException, with Jetty's {@link HttpException} inside for the error handling to find.
      */
     private static IOException asJettyFailure(IOException failure) {
         if (failure instanceof RequestBodyException bad) {
-            return new IOException(bad.getMessage(), new BadMessageException(bad.status(), bad.getMessage(), bad));
+            return new IOException(bad.getMessage(),
+                    new HttpException.RuntimeException(bad.status(), bad.getMessage(), bad));
         }
         return failure;
     }
