@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.annotation.Name;
@@ -64,6 +65,7 @@ public class CorralConnector extends AbstractNetworkConnector {
      * As {@code ServerConnector(server, factories)}: one of the factories must be an
      * {@link HttpConnectionFactory}, whose {@link HttpConfiguration} the connector follows.
      */
+    @SuppressWarnings("this-escape") // the dump bean reads the listener only when dumped, long after construction
     public CorralConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories) {
         // No Jetty acceptor threads: Corral's listener accepts.
         super(server, null, null, null, 0, factories);
@@ -82,6 +84,10 @@ public class CorralConnector extends AbstractNetworkConnector {
     @Override
     protected void doStart() throws Exception {
         getHttpConfiguration();
+        if (getConnectionFactory(SslConnectionFactory.class) != null) {
+            throw new IllegalStateException("CorralConnector does its own TLS through its transport, not through an "
+                    + "SslConnectionFactory: " + this);
+        }
         super.doStart();
     }
 
@@ -91,11 +97,13 @@ public class CorralConnector extends AbstractNetworkConnector {
         if (listener != null && listener.state() == RUNNING) {
             return;
         }
-        Http1Config config = Http1ConfigMapping.from(getHttpConfiguration(), getIdleTimeout());
+        HttpConfiguration httpConfiguration = getHttpConfiguration();
+        Http1Config config = Http1ConfigMapping.from(httpConfiguration, getIdleTimeout());
         Http1Protocol http = new Http1Protocol(config, exchange -> {
             throw new IllegalStateException("connections are served with a handler of their own");
         });
-        var started = new io.corral.connector.listener.Listener(listenerConfig(), connection -> serve(http, connection));
+        var started = new io.corral.connector.listener.Listener(listenerConfig(),
+                connection -> serve(http, httpConfiguration, connection));
         started.start();
         protocol = http;
         listener = started;
@@ -116,9 +124,10 @@ public class CorralConnector extends AbstractNetworkConnector {
     }
 
     /** What runs on each accepted connection's virtual thread. */
-    private void serve(Http1Protocol protocol, TransportConnection transport) throws Exception {
+    private void serve(Http1Protocol protocol, HttpConfiguration httpConfiguration, TransportConnection transport)
+            throws Exception {
         CorralEndPoint endPoint = new CorralEndPoint(transport, getScheduler(), getIdleTimeout());
-        CorralHttpConnection connection = new CorralHttpConnection(this, getHttpConfiguration(), endPoint,
+        CorralHttpConnection connection = new CorralHttpConnection(this, httpConfiguration, endPoint,
                 channelFactory, protocol.config().maxUnreadBodyToDiscard());
         // As Jetty's connection factories do: connection listeners on the connector see every connection.
         for (EventListener eventListener : getEventListeners()) {

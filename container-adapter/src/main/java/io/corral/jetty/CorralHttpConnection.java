@@ -3,6 +3,7 @@ package io.corral.jetty;
 import io.corral.connector.http1.ConnectionUpgrade;
 import io.corral.connector.http1.HttpExchange;
 import io.corral.connector.http1.HttpHandler;
+import io.corral.jetty.websocket.WebSocketFraming;
 import java.io.InterruptedIOException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -42,7 +43,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong responses = new AtomicLong();
     private final long id = IDS.incrementAndGet();
-    private HttpChannel channel;
+    private volatile HttpChannel channel;
     private volatile CorralHttpStream current;
     private volatile boolean closing;
 
@@ -69,7 +70,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         Runnable task;
         try {
             MetaData.Request request = RequestMetaData.from(exchange.request(), begin, exchange.isSecure(),
-                    getServerAuthority(), getHttpConfiguration().getHttpCompliance());
+                    this, getHttpConfiguration().getHttpCompliance());
             task = httpChannel.onRequest(request);
         } catch (Throwable refused) {
             // As Jetty's own connection does with a bad message: a request exists only to carry the
@@ -98,16 +99,41 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         }
         Connection upgrade = stream.upgradeTo();
         if (upgrade != null) {
-            exchange.upgrade(takeOver(upgrade));
+            // The HTTP side is done for good: drop the channel and its request state, which an idle
+            // upgraded connection (a WebSocket) would otherwise keep alive for its whole life.
+            channel = null;
+            exchange.upgrade(takeOver(upgrade, endPoint, connector));
         }
     }
 
-    /** Once the 101 is written, the socket belongs to Jetty's connection on this same endpoint. */
-    private ConnectionUpgrade takeOver(Connection upgrade) {
+    /**
+     * Once the 101 is written, the socket belongs to the upgraded protocol, on the connection's own thread.
+     * A Jetty WebSocket session runs on Corral's frame parser and writer when that seam is available;
+     * anything else (or a WebSocket session without the seam) runs Jetty's own connection on this endpoint.
+     */
+    private static ConnectionUpgrade takeOver(Connection upgrade, CorralEndPoint endPoint, CorralConnector connector) {
+        // Static: the takeover must not capture this HTTP connection, which the socket has outgrown.
         return (transport, leftover) -> {
+            if (isJettyWebSocket(upgrade)
+                    && WebSocketFraming.serveOnCorralFraming(upgrade, endPoint, transport, leftover, connector)) {
+                return;
+            }
             endPoint.upgrade(upgrade);
             endPoint.serveReads(leftover);
         };
+    }
+
+    /**
+     * By class name, so that {@link WebSocketFraming} (which links against Jetty's WebSocket classes) is
+     * only loaded when they are on the class path.
+     */
+    private static boolean isJettyWebSocket(Connection upgrade) {
+        for (Class<?> type = upgrade.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals("org.eclipse.jetty.websocket.core.WebSocketConnection")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The connection's channel, or a fresh one if the engine ever overlaps two exchanges. */

@@ -12,7 +12,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -46,10 +45,12 @@ final class CorralHttpStream implements HttpStream {
     private static final int WAITING = 1;
     private static final int DONE = 2;
     private static final VarHandle STATE;
+    private static final VarHandle COMPLETED;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(CorralHttpStream.class, "state", int.class);
+            COMPLETED = MethodHandles.lookup().findVarHandle(CorralHttpStream.class, "completed", boolean.class);
         } catch (ReflectiveOperationException x) {
             throw new ExceptionInInitializerError(x);
         }
@@ -65,6 +66,8 @@ final class CorralHttpStream implements HttpStream {
     private final long declaredLength;
 
     private volatile int state = RUNNING;
+    @SuppressWarnings("unused") // through COMPLETED
+    private volatile boolean completed;
     private volatile boolean committed;
     private volatile boolean sending;
     private volatile boolean persistent;
@@ -147,11 +150,12 @@ final class CorralHttpStream implements HttpStream {
 
     /**
      * A body that broke its framing earns the client a 4xx, as on Jetty's own connector: the reader still
-     * gets an IOException, with Jetty's {@link BadMessageException} inside for the error handling to find.
+     * gets an IOException, with Jetty's {@link HttpException} inside for the error handling to find.
      */
     private static IOException asJettyFailure(IOException failure) {
         if (failure instanceof RequestBodyException bad) {
-            return new IOException(bad.getMessage(), new BadMessageException(bad.status(), bad.getMessage(), bad));
+            return new IOException(bad.getMessage(),
+                    new HttpException.RuntimeException(bad.status(), bad.getMessage(), bad));
         }
         return failure;
     }
@@ -271,9 +275,8 @@ final class CorralHttpStream implements HttpStream {
             throw new HttpException.RuntimeException(HttpStatus.INTERNAL_SERVER_ERROR_500, "Response Header Fields Too Large");
         }
         out.status(response.getStatus());
-        if (response.getReason() != null) {
-            out.reason(response.getReason());
-        }
+        // Jetty's reason phrases, not the engine's, so that the status line reads as on ServerConnector.
+        out.reason(response.getReason() != null ? response.getReason() : HttpStatus.getMessage(response.getStatus()));
         HttpHeaders headers = HeaderTranslation.toCorral(fields, out.headers());
         long contentLength = response.getContentLength();
         if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
@@ -328,36 +331,37 @@ final class CorralHttpStream implements HttpStream {
 
     @Override
     public void succeeded() {
+        if (!claimCompletion()) {
+            return;
+        }
         Request request = channel.getRequest();
         Connection upgrade = request == null ? null
                 : request.getAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE) instanceof Connection c ? c : null;
-        if (complete(null, upgrade)) {
-            connection.onStreamCompleted(this, channel, true);
-        }
+        // Recycle before waking the handler thread: the connection's next exchange then finds the channel free.
+        connection.onStreamCompleted(this, channel, true);
+        wake(null, upgrade);
     }
 
     @Override
     public void failed(Throwable x) {
-        if (complete(x == null ? new IOException("failed") : x, null)) {
-            connection.onStreamCompleted(this, channel, false);
+        if (!claimCompletion()) {
+            return;
         }
+        connection.onStreamCompleted(this, channel, false);
+        wake(x == null ? new IOException("failed") : x, null);
+    }
+
+    /** Only the first of succeeded()/failed() counts. */
+    private boolean claimCompletion() {
+        return COMPLETED.compareAndSet(this, false, true);
     }
 
     /** Records the outcome and wakes the handler thread if it already parked: at most one unpark. */
-    private boolean complete(Throwable cause, Connection upgrade) {
-        while (true) {
-            int current = state;
-            if (current == DONE) {
-                return false;
-            }
-            failure = cause;
-            upgradeTo = upgrade;
-            if (STATE.compareAndSet(this, current, DONE)) {
-                if (current == WAITING) {
-                    LockSupport.unpark(handlerThread);
-                }
-                return true;
-            }
+    private void wake(Throwable cause, Connection upgrade) {
+        failure = cause;
+        upgradeTo = upgrade;
+        if ((int) STATE.getAndSet(this, DONE) == WAITING) {
+            LockSupport.unpark(handlerThread);
         }
     }
 

@@ -15,6 +15,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.util.HostPort;
 import org.eclipse.jetty.util.StringUtil;
 import org.eclipse.jetty.util.URIUtil;
@@ -38,12 +39,12 @@ final class RequestMetaData {
     }
 
     /**
-     * @param secure           whether the connection is TLS (the scheme of an origin-form target)
-     * @param serverAuthority  the authority to use when the request names none (no Host field)
+     * @param secure      whether the connection is TLS (the scheme of an origin-form target)
+     * @param connection  asked for the server's authority only when the request names none (no Host)
      * @throws HttpException.RuntimeException a 400 for a target or Host field Jetty would refuse
      */
     static MetaData.Request from(RequestHead head, long beginNanoTime, boolean secure,
-            HostPort serverAuthority, HttpCompliance compliance) {
+            ConnectionMetaData connection, HttpCompliance compliance) {
         String method = head.method();
         HttpVersion version = version(head);
         HttpHeaders headers = head.headers();
@@ -81,7 +82,7 @@ final class RequestMetaData {
             uri.scheme(secure ? HttpScheme.HTTPS : HttpScheme.HTTP);
         }
         if (uri.getAuthority() == null && !HttpMethod.CONNECT.is(method)) {
-            HostPort hostPort = host == null ? serverAuthority : host.getHostPort();
+            HostPort hostPort = host == null ? connection.getServerAuthority() : host.getHostPort();
             if (hostPort != null) {
                 int port = hostPort.getPort();
                 if (port == URIUtil.getDefaultPortForScheme(uri.getScheme())) {

@@ -143,20 +143,25 @@ class ConnectorLifecycleTest {
     @Test
     void connectionLimitHoldsNewClientsInTheBacklog() throws Exception {
         try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/ok", new OkServlet())
-                .connector(connector -> ((CorralConnector) connector).setMaxConnections(1)).start();
-             RawConnection first = server.connect()) {
-            assertEquals("ok", get(first).text());
-            try (RawConnection second = server.connect()) {
+                .connector(connector -> ((CorralConnector) connector).setMaxConnections(1)).start()) {
+            CorralConnector connector = (CorralConnector) server.connector();
+            RawConnection first = server.connect();
+            RawConnection second;
+            try {
+                assertEquals("ok", get(first).text());
+                second = server.connect();
                 second.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 // Connected at the TCP level (kernel backlog) but not served while the first lives.
                 assertFalse(second.isClosedByServer(300));
-                CorralConnector connector = (CorralConnector) server.connector();
                 assertEquals(1, connector.getActiveConnections());
-                first.close();
-                assertEquals("ok", second.read().text());
-                connector.setMaxConnections(5);
-                assertEquals(5, connector.stats().maxConnections());
+            } finally {
+                first.close(); // frees the only slot
             }
+            try (second) {
+                assertEquals("ok", second.read().text());
+            }
+            connector.setMaxConnections(5);
+            assertEquals(5, connector.stats().maxConnections());
         }
     }
 }

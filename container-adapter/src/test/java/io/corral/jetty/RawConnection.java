@@ -40,6 +40,11 @@ final class RawConnection implements AutoCloseable {
         return socket;
     }
 
+    /** The buffered input the responses were parsed from: bytes after a response may already be in it. */
+    InputStream input() {
+        return in;
+    }
+
     RawConnection send(String ascii) throws IOException {
         return send(ascii.getBytes(StandardCharsets.ISO_8859_1));
     }

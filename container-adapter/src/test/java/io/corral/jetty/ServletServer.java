@@ -64,8 +64,12 @@ final class ServletServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the test server failed", e);
+        }
     }
 
     /** What a test wants on its server before it starts. */
