@@ -73,7 +73,17 @@ final class Http1Connection {
         this.writer = new ResponseWriter(transport, pool, config.idleTimeout());
     }
 
-    void run() throws Exception {
+    /** What a connection switching protocols hands on: the new protocol and the bytes already read for it. */
+    record Takeover(ConnectionUpgrade upgrade, ByteBuffer leftover) {}
+
+    /**
+     * Serves requests until the connection ends or switches protocols.
+     *
+     * @return the takeover to run after a 101, or null when the connection is done. The caller runs it
+     *         once this object is unreachable, so that nothing of HTTP (parser, writer, request head, these
+     *         stack frames) stays alive for the whole life of, say, an idle WebSocket.
+     */
+    Takeover run() throws Exception {
         boolean guarded = !config.idleTimeout().isZero();
         if (guarded) {
             WriteWatchdog.SHARED.register(writer);
@@ -81,7 +91,7 @@ final class Http1Connection {
         inputArray = pool.acquire();
         input = ByteBuffer.wrap(inputArray, 0, 0);
         try {
-            serveRequests();
+            return serveRequests();
         } finally {
             if (guarded) {
                 WriteWatchdog.SHARED.unregister(writer);
@@ -91,7 +101,7 @@ final class Http1Connection {
         }
     }
 
-    private void serveRequests() throws Exception {
+    private Takeover serveRequests() throws Exception {
         while (true) {
             RequestHead head;
             try {
@@ -99,28 +109,27 @@ final class Http1Connection {
             } catch (HttpParseException bad) {
                 LOG.info("bad request from {}: {} {}", transport.remoteAddress(), bad.status(), bad.getMessage());
                 respondAndClose(bad.status(), bad.getMessage());
-                return;
+                return null;
             }
             if (head == null) {
-                return;
+                return null;
             }
             Http1Exchange exchange = new Http1Exchange(this, handler, head, ++requests, writer);
             runExchange(exchange);
             if (unusable || exchange.isAborted() || !transport.isOpen()) {
-                return;
+                return null;
             }
             Http1Response response = exchange.httpResponse();
             if (response.status() == 101) {
-                takeOver(exchange.pendingUpgrade());
-                return;
+                return takeover(exchange.pendingUpgrade());
             }
             if (!response.isPersistent()) {
                 lingeringClose();
-                return;
+                return null;
             }
             Http1RequestBody body = exchange.requestBody();
             if (body.isUnread() && !body.discard(config.maxUnreadBodyToDiscard())) {
-                return;
+                return null;
             }
         }
     }
@@ -220,19 +229,17 @@ final class Http1Connection {
         LockSupport.unpark(thread);
     }
 
-    /** Hands the connection and any bytes read past the 101 request to the upgraded protocol. */
-    private void takeOver(ConnectionUpgrade upgrade) throws Exception {
+    /** The upgraded protocol and a copy of any bytes read past the 101 request, for the caller to run. */
+    private Takeover takeover(ConnectionUpgrade upgrade) throws IOException {
         if (upgrade == null) {
             LOG.warn("101 response without an upgrade handler on connection from {}: closing",
                     transport.remoteAddress());
-            return;
+            return null;
         }
         ByteBuffer leftover = ByteBuffer.allocate(input.remaining());
         leftover.put(input).flip();
-        pool.release(inputArray);
-        inputArray = null;
         setReadTimeout(Duration.ZERO);
-        upgrade.takeOver(transport, leftover);
+        return new Takeover(upgrade, leftover);
     }
 
     /** Answers bad input the engine found itself (no request process exists), then closes. */

@@ -41,11 +41,21 @@ public final class Http1Protocol implements Protocol {
      * Jetty adapter's {@code Connection}/{@code EndPoint}) in the handler it passes.
      */
     public void serve(TransportConnection connection, HttpHandler connectionHandler) throws Exception {
+        Http1Connection.Takeover takeover = serveHttp(connection, connectionHandler);
+        // Run after serveHttp's frame is gone: nothing of HTTP (parser, writer, request, handler) stays
+        // reachable while the upgraded protocol runs, which matters for an idle WebSocket's footprint.
+        if (takeover != null) {
+            takeover.upgrade().takeOver(connection, takeover.leftover());
+        }
+    }
+
+    private Http1Connection.Takeover serveHttp(TransportConnection connection, HttpHandler connectionHandler)
+            throws Exception {
         Http1Connection http = new Http1Connection(this, connection, connectionHandler,
                 connectionIds.incrementAndGet(), pool);
         connections.add(http);
         try {
-            http.run();
+            return http.run();
         } finally {
             connections.remove(http);
         }
