@@ -1,6 +1,7 @@
 package io.corral.connector.http1;
 
 import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -84,18 +85,13 @@ final class Http1Connection {
      *         stack frames) stays alive for the whole life of, say, an idle WebSocket.
      */
     Takeover run() throws Exception {
-        boolean guarded = !config.idleTimeout().isZero();
-        if (guarded) {
-            WriteWatchdog.SHARED.register(writer);
-        }
+        DeadlineWatchdog.SHARED.watch(writer);
         inputArray = pool.acquire();
         input = ByteBuffer.wrap(inputArray, 0, 0);
         try {
             return serveRequests();
         } finally {
-            if (guarded) {
-                WriteWatchdog.SHARED.unregister(writer);
-            }
+            DeadlineWatchdog.SHARED.unwatch(writer);
             pool.release(inputArray);
             inputArray = null;
         }

@@ -1,6 +1,7 @@
 package io.corral.connector.http1;
 
 import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,9 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * borrowed buffer so that a head and a short body leave in one write; large bodies go straight from
  * the caller's array. A lock keeps every response part whole when an interim response (100 Continue)
  * and the final response come from different threads. Writes stalled past the idle timeout are cut by
- * the {@link WriteWatchdog}.
+ * the {@link DeadlineWatchdog}.
  */
-final class ResponseWriter implements WriteWatchdog.Guarded {
+final class ResponseWriter implements DeadlineWatchdog.Watched {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResponseWriter.class);
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
@@ -171,7 +174,8 @@ final class ResponseWriter implements WriteWatchdog.Guarded {
             connection.write(bytes, offset, length);
             return;
         }
-        writeDeadline = WriteWatchdog.deadlineAfter(writeTimeout);
+        long deadline = System.nanoTime() + writeTimeout.toNanos();
+        writeDeadline = deadline == 0 ? 1 : deadline; // 0 means "not writing"
         try {
             connection.write(bytes, offset, length);
         } finally {
@@ -218,13 +222,18 @@ final class ResponseWriter implements WriteWatchdog.Guarded {
     }
 
     @Override
-    public long writeDeadline() {
-        return writeDeadline;
+    public void checkDeadlines(long now) {
+        long deadline = writeDeadline;
+        if (deadline != 0 && now - deadline > 0) {
+            LOG.debug("write to {} stalled past the idle timeout of {} ms: closing", connection.remoteAddress(),
+                    writeTimeout.toMillis());
+            connection.close();
+        }
     }
 
     @Override
-    public void writeTimedOut() {
-        connection.close();
+    public long shortestTimeoutNanos() {
+        return writeTimeout.toNanos();
     }
 
     @Override

@@ -152,8 +152,9 @@ public final class Listener implements AutoCloseable {
             if (state == State.NEW || state == State.STOPPED) {
                 return;
             }
-            state = State.STOPPING;
+            // Not accepting first, then STOPPING: whoever sees STOPPING can rely on new clients being refused.
             stopAccepting();
+            state = State.STOPPING;
             boolean drained = awaitDrained(grace);
             int closed = closeConnections();
             state = State.STOPPED;

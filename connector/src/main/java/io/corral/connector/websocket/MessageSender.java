@@ -1,5 +1,6 @@
 package io.corral.connector.websocket;
 
+import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -17,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * queued in memory: a sender blocks in its write while the client is slow (backpressure), bounded by the
  * send timeout, which the {@link DeadlineWatchdog} enforces by closing the connection under a stuck write.
  */
-final class MessageSender {
+final class MessageSender implements DeadlineWatchdog.Watched {
 
     /** Outgoing messages are cut into frames of at most this payload, the longest a control frame waits. */
     static final int MAX_FRAME_PAYLOAD = 64 * 1024;
@@ -210,7 +211,8 @@ final class MessageSender {
     }
 
     /** Called by the watchdog: closes the connection under a write or a close handshake that overran. */
-    void checkDeadlines(long now) {
+    @Override
+    public void checkDeadlines(long now) {
         long write = writeDeadline;
         if (write != 0 && now - write >= 0) {
             timedOut = true;
@@ -223,7 +225,8 @@ final class MessageSender {
     }
 
     /** The shortest timeout this sender has, for the watchdog's resolution; 0 for none. */
-    long shortestTimeoutNanos() {
+    @Override
+    public long shortestTimeoutNanos() {
         if (sendTimeoutNanos == 0) {
             return closeTimeoutNanos;
         }

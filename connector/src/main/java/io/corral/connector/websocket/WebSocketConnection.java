@@ -1,5 +1,6 @@
 package io.corral.connector.websocket;
 
+import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
