@@ -3,8 +3,14 @@ package io.corral.jetty;
 import io.corral.connector.http1.ConnectionUpgrade;
 import io.corral.connector.http1.HttpExchange;
 import io.corral.connector.http1.HttpHandler;
+import io.corral.connector.http1.HttpHeaders;
+import io.corral.connector.http1.HttpResponse;
+import io.corral.jetty.websocket.UpgradeRequestGuard;
 import io.corral.jetty.websocket.WebSocketFraming;
+import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,6 +65,11 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     @Override
     public void handle(HttpExchange exchange) {
         endPoint.notIdle();
+        UpgradeRequestGuard.Refusal refusal = UpgradeRequestGuard.check(exchange.request());
+        if (refusal != null) {
+            refuseUpgrade(exchange, refusal);
+            return;
+        }
         long begin = NanoTime.now();
         HttpChannel httpChannel = acquireChannel();
         boolean persistent = exchange.request().keepAlive() && getHttpConfiguration().isPersistentConnectionsEnabled();
@@ -134,6 +145,23 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             }
         }
         return false;
+    }
+
+    /** A WebSocket handshake that breaks an RFC MUST: answered here, as Corral's own engine would. */
+    private static void refuseUpgrade(HttpExchange exchange, UpgradeRequestGuard.Refusal refusal) {
+        LOG.debug("refused WebSocket handshake from {}: {} {}", exchange.remoteAddress(), refusal.status(),
+                refusal.reason());
+        HttpResponse response = exchange.response();
+        response.status(refusal.status());
+        for (HttpHeaders.Field field : refusal.headers()) {
+            response.headers().add(field.name(), field.value());
+        }
+        response.headers().add("Content-Type", "text/plain;charset=utf-8");
+        try {
+            response.write(ByteBuffer.wrap((refusal.reason() + "\n").getBytes(StandardCharsets.UTF_8)), true);
+        } catch (IOException e) {
+            exchange.abort(e);
+        }
     }
 
     /** The connection's channel, or a fresh one if the engine ever overlaps two exchanges. */
