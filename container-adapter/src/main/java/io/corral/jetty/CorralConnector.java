@@ -191,6 +191,11 @@ public class CorralConnector extends AbstractNetworkConnector {
             } else {
                 endPoint.close();
             }
+            // As Jetty's thread pool does to its threads at stop: a servlet blocked in a wait of its own
+            // is interrupted rather than left running on a request thread nobody else would stop.
+            if (connection instanceof CorralHttpConnection http) {
+                http.interruptExchange();
+            }
         }
         var current = listener;
         if (current != null) {

@@ -165,6 +165,14 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         }
     }
 
+    /** Interrupts the thread of the exchange in progress, if any (the connector is stopping). */
+    void interruptExchange() {
+        CorralHttpStream stream = current;
+        if (stream != null) {
+            stream.interruptHandler();
+        }
+    }
+
     long maxUnreadBodyToDiscard() {
         return maxUnreadBodyToDiscard;
     }
