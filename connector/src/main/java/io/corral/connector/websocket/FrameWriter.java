@@ -1,5 +1,6 @@
 package io.corral.connector.websocket;
 
+import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,23 +21,25 @@ public final class FrameWriter {
     /** Longest header of an unmasked (server) frame. */
     public static final int MAX_SERVER_HEADER_LENGTH = 10;
 
+    /** Pooled arrays: room for a 16 KiB payload plus the longest header. */
+    static final int CHUNK_SIZE = 16 * 1024 + MAX_HEADER_LENGTH;
+    /**
+     * Chunks lent while a frame is written, or a large compressed frame read, by any WebSocket connection
+     * of the process: an idle connection holds none and a busy one does not allocate one per frame.
+     */
+    static final ByteArrayPool CHUNKS = new ByteArrayPool(CHUNK_SIZE, Math.max(16, 8 * Runtime.getRuntime().availableProcessors()));
+
     /** Up to this payload a frame is copied into a fresh array of its exact size. */
     private static final int SMALL_PAYLOAD = 256;
     /** Up to this payload a frame is copied into a pooled array; above, header and payload are written apart. */
-    static final int COALESCE_LIMIT = ByteArrayPool.CHUNK_SIZE - MAX_HEADER_LENGTH;
+    static final int COALESCE_LIMIT = CHUNK_SIZE - MAX_HEADER_LENGTH;
 
     private static final SecureRandom MASK_KEYS = new SecureRandom();
 
     private final Role role;
-    private final ByteArrayPool pool;
 
     public FrameWriter(Role role) {
-        this(role, ByteArrayPool.SHARED);
-    }
-
-    FrameWriter(Role role, ByteArrayPool pool) {
         this.role = role;
-        this.pool = pool;
     }
 
     /** How many header bytes a frame with this payload length takes. */
@@ -88,11 +91,11 @@ public final class FrameWriter {
             byte[] frame = new byte[headerLength + length];
             writeCopied(out, frame, fin, rsvBits, opcode, payload, offset, length, masked, maskKey);
         } else if (length <= COALESCE_LIMIT) {
-            byte[] chunk = pool.borrow();
+            byte[] chunk = CHUNKS.acquire();
             try {
                 writeCopied(out, chunk, fin, rsvBits, opcode, payload, offset, length, masked, maskKey);
             } finally {
-                pool.giveBack(chunk);
+                CHUNKS.release(chunk);
             }
         } else if (!masked) {
             byte[] header = new byte[headerLength];

@@ -6,9 +6,10 @@ import java.util.zip.Deflater;
 /**
  * Compresses outgoing permessage-deflate messages (RFC 7692 §7.2.1): the whole message is deflated with
  * a sync flush and the trailing {@code 00 00 FF FF} removed. With context takeover the compressor keeps
- * its window from one message to the next, so repeated content costs almost nothing; without, it is reset
- * after each message. The zlib state lives in native memory: it is made on the first compressed message
- * and ended on close. Callers serialise messages (the context must see them in wire order).
+ * its window from one message to the next, so repeated content costs almost nothing; it lives in native
+ * memory from the first compressed message until close. Without context takeover, a compressor is
+ * borrowed from the {@link ZlibPool} for each message, so an idle connection holds none. Callers serialise
+ * messages (the context must see them in wire order).
  */
 final class MessageDeflater {
 
@@ -17,14 +18,12 @@ final class MessageDeflater {
 
     private static final byte[] NO_BYTES = new byte[0];
 
-    private final boolean resetAfterMessage;
-    private final int level;
+    private final boolean pooled;
     private Deflater deflater;
 
     /** @param serverNoContextTakeover whether the agreement makes the server forget its window after each message */
-    MessageDeflater(boolean serverNoContextTakeover, int level) {
-        this.resetAfterMessage = serverNoContextTakeover;
-        this.level = level;
+    MessageDeflater(boolean serverNoContextTakeover) {
+        this.pooled = serverNoContextTakeover;
     }
 
     /**
@@ -34,7 +33,7 @@ final class MessageDeflater {
      */
     Compressed compress(byte[] data, int offset, int length, int headroom) {
         if (deflater == null) {
-            deflater = new Deflater(level, true);
+            deflater = pooled ? ZlibPool.deflater() : new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         }
         Deflater out = deflater;
         out.setInput(data, offset, length);
@@ -53,16 +52,25 @@ final class MessageDeflater {
                 && target[end - 2] == (byte) 0xFF && target[end - 1] == (byte) 0xFF) {
             end -= 4;
         }
-        if (resetAfterMessage) {
-            out.reset();
+        if (pooled) {
+            release();
         }
         return new Compressed(target, headroom, end - headroom);
     }
 
-    /** Ends the native zlib state. */
+    /** Whether native zlib state is held now. */
+    boolean holdsZlibState() {
+        return deflater != null;
+    }
+
+    /** Ends the native zlib state, or gives it back to the pool. */
     void release() {
         if (deflater != null) {
-            deflater.end();
+            if (pooled) {
+                ZlibPool.giveBack(deflater);
+            } else {
+                deflater.end();
+            }
             deflater = null;
         }
     }

@@ -11,20 +11,20 @@ import java.util.zip.Inflater;
  * compression bomb ends after at most the limit of output rather than after memory runs out.
  *
  * <p>The zlib state lives in native memory. It is made on the first compressed message, not at the
- * handshake, and ended on close; when the client does not take its context over, it is also ended after
- * every message, so an idle connection holds none.
+ * handshake, and ended on close; when the client does not take its context over, it is borrowed from the
+ * {@link ZlibPool} for each message and given back after, so an idle connection holds none.
  */
 final class MessageInflater {
 
     /** The empty stored block a sync flush ends with, which senders strip (§7.2.1). */
     private static final byte[] TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
 
-    private final boolean endAfterMessage;
+    private final boolean pooled;
     private Inflater inflater;
 
     /** @param clientNoContextTakeover whether the agreement lets the server forget the window between messages */
     MessageInflater(boolean clientNoContextTakeover) {
-        this.endAfterMessage = clientNoContextTakeover;
+        this.pooled = clientNoContextTakeover;
     }
 
     /** Inflates the next compressed bytes of the message into {@code out}. */
@@ -33,7 +33,7 @@ final class MessageInflater {
             return;
         }
         if (inflater == null) {
-            inflater = new Inflater(true);
+            inflater = pooled ? ZlibPool.inflater() : new Inflater(true);
         }
         inflater.setInput(data, offset, length);
         drain(data, offset + length, out, 2 * length);
@@ -42,7 +42,7 @@ final class MessageInflater {
     /** Feeds the stripped tail, which flushes the last output of the message. */
     void finishMessage(MessageBuffer out) throws WebSocketException {
         inflate(TAIL, 0, TAIL.length, out);
-        if (endAfterMessage) {
+        if (pooled) {
             release();
         }
     }
@@ -85,10 +85,19 @@ final class MessageInflater {
         }
     }
 
-    /** Ends the native zlib state; a later message makes a new one. */
+    /** Whether native zlib state is held now. */
+    boolean holdsZlibState() {
+        return inflater != null;
+    }
+
+    /** Ends the native zlib state, or gives it back to the pool; a later message gets a new one. */
     void release() {
         if (inflater != null) {
-            inflater.end();
+            if (pooled) {
+                ZlibPool.giveBack(inflater);
+            } else {
+                inflater.end();
+            }
             inflater = null;
         }
     }

@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class MessageReader {
 
-    static final int READ_BUFFER_SIZE = 512;
+    static final int READ_BUFFER_SIZE = 256;
 
     private static final byte[] NO_BYTES = new byte[0];
 
@@ -280,7 +280,7 @@ final class MessageReader {
     }
 
     private boolean fillPooledChunk(long remaining) throws IOException {
-        buffer = ByteArrayPool.SHARED.borrow();
+        buffer = FrameWriter.CHUNKS.acquire();
         bufferIsPooled = true;
         int n = read(buffer, 0, (int) Math.min(buffer.length, remaining));
         start = 0;
@@ -300,7 +300,7 @@ final class MessageReader {
     private void useReadBuffer() {
         if (buffer != readBuffer) {
             if (bufferIsPooled) {
-                ByteArrayPool.SHARED.giveBack(buffer);
+                FrameWriter.CHUNKS.release(buffer);
                 bufferIsPooled = false;
             }
             buffer = readBuffer;
@@ -328,6 +328,10 @@ final class MessageReader {
     /** Bytes this reader holds beyond its fixed read buffer: zero while the connection is idle. */
     int heldMessageBytes() {
         return message.capacity() + (buffer == readBuffer ? 0 : buffer.length);
+    }
+
+    boolean holdsZlibState() {
+        return inflater != null && inflater.holdsZlibState();
     }
 
     /** Gives back pooled memory and ends the decompressor. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.Deflater;
 
 /**
  * Writes one connection's outgoing messages and control frames, from any number of threads. Two locks
@@ -48,7 +47,7 @@ final class MessageSender {
     MessageSender(TransportConnection connection, WebSocketConfig config, DeflateParameters deflate) {
         this.connection = connection;
         this.deflater = deflate == null ? null
-                : new MessageDeflater(deflate.serverNoContextTakeover(), Deflater.DEFAULT_COMPRESSION);
+                : new MessageDeflater(deflate.serverNoContextTakeover());
         this.sendTimeoutNanos = config.sendTimeout().toNanos();
         this.closeTimeoutNanos = config.closeTimeout().toNanos();
     }
@@ -149,7 +148,7 @@ final class MessageSender {
             sentCloseReason = reason;
             closeSent = true;
             if (closeTimeoutNanos > 0) {
-                closeDeadline = System.nanoTime() + closeTimeoutNanos;
+                closeDeadline = nonZero(System.nanoTime() + closeTimeoutNanos);
             }
             startWrite(deadline);
             WRITER.write(connection, true, 0, Opcode.CLOSE, payload, 0, payload.length);
@@ -229,6 +228,11 @@ final class MessageSender {
         return closeTimeoutNanos == 0 ? sendTimeoutNanos : Math.min(sendTimeoutNanos, closeTimeoutNanos);
     }
 
+    /** Whether a compressor is held; messages are serialised by the message lock, so this is a snapshot. */
+    boolean holdsZlibState() {
+        return deflater != null && deflater.holdsZlibState();
+    }
+
     void release() {
         if (deflater != null) {
             messageLock.lock();
@@ -241,7 +245,12 @@ final class MessageSender {
     }
 
     private long deadlineFromNow() {
-        return sendTimeoutNanos == 0 ? 0 : System.nanoTime() + sendTimeoutNanos;
+        return sendTimeoutNanos == 0 ? 0 : nonZero(System.nanoTime() + sendTimeoutNanos);
+    }
+
+    /** 0 means "no deadline"; a real one that lands on 0 moves a nanosecond. */
+    private static long nonZero(long deadline) {
+        return deadline == 0 ? 1 : deadline;
     }
 
     private void startWrite(long deadline) {
@@ -257,6 +266,11 @@ final class MessageSender {
     }
 
     private void lock(ReentrantLock lock, long deadline) throws IOException {
+        // The common case is uncontended: take the lock without a timed wait. With threads queued, join
+        // the queue instead of barging, so that a waiting control frame keeps its turn on the fair lock.
+        if (!lock.hasQueuedThreads() && lock.tryLock()) {
+            return;
+        }
         try {
             if (deadline == 0) {
                 lock.lockInterruptibly();

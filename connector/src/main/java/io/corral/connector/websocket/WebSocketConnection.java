@@ -77,7 +77,7 @@ public final class WebSocketConnection implements WebSocketSession {
         reader.prepend(leftover);
         DeadlineWatchdog.SHARED.watch(sender);
         try {
-            handler.onOpen(this);
+            open();
             readLoop();
         } catch (WebSocketException e) {
             fail(e.closeCode(), e.getMessage(), e);
@@ -85,14 +85,20 @@ public final class WebSocketConnection implements WebSocketSession {
             fail(CloseStatus.INTERNAL_ERROR, "internal error", e.getCause());
         } catch (IOException e) {
             ioFailure(e);
-        } catch (Exception e) {                       // thrown by onOpen
-            fail(CloseStatus.INTERNAL_ERROR, "internal error", e);
         } finally {
             DeadlineWatchdog.SHARED.unwatch(sender);
             connection.close();
             reader.release();
             sender.release();
             reportClose();
+        }
+    }
+
+    private void open() throws HandlerFailure {
+        try {
+            handler.onOpen(this);
+        } catch (Exception e) {
+            throw new HandlerFailure(e);
         }
     }
 
@@ -114,37 +120,43 @@ public final class WebSocketConnection implements WebSocketSession {
                 return;
             }
             noticeCloseSent();
-            try {
-                switch (message) {
-                    case InboundMessage.Text text -> {
-                        if (!closing) {
+            switch (message) {
+                case InboundMessage.Text text -> {
+                    if (!closing) {
+                        try {
                             handler.onText(this, text.text());
+                        } catch (Exception e) {
+                            throw new HandlerFailure(e);
                         }
-                    }
-                    case InboundMessage.Binary binary -> {
-                        if (!closing) {
-                            handler.onBinary(this, binary.data());
-                        }
-                    }
-                    case InboundMessage.Ping ping -> sender.sendControl(Opcode.PONG, ping.payload());
-                    case InboundMessage.Pong pong -> {
-                        if (awaitingPong) {
-                            awaitingPong = false;
-                            updateReadTimeout();
-                        }
-                        if (!closing) {
-                            handler.onPong(this, ByteBuffer.wrap(pong.payload()));
-                        }
-                    }
-                    case InboundMessage.Close close -> {
-                        onCloseFrame(close);
-                        return;
                     }
                 }
-            } catch (IOException e) {
-                throw e;                              // our own I/O (a pong, a close echo), not the handler's
-            } catch (Exception e) {
-                throw new HandlerFailure(e);
+                case InboundMessage.Binary binary -> {
+                    if (!closing) {
+                        try {
+                            handler.onBinary(this, binary.data());
+                        } catch (Exception e) {
+                            throw new HandlerFailure(e);
+                        }
+                    }
+                }
+                case InboundMessage.Ping ping -> sender.sendControl(Opcode.PONG, ping.payload());
+                case InboundMessage.Pong pong -> {
+                    if (awaitingPong) {
+                        awaitingPong = false;
+                        updateReadTimeout();
+                    }
+                    if (!closing) {
+                        try {
+                            handler.onPong(this, ByteBuffer.wrap(pong.payload()));
+                        } catch (Exception e) {
+                            throw new HandlerFailure(e);
+                        }
+                    }
+                }
+                case InboundMessage.Close close -> {
+                    onCloseFrame(close);
+                    return;
+                }
             }
             if (awaitingPong && System.nanoTime() - pingSentNanos >= pingNanos) {
                 pongMissing();
@@ -404,6 +416,11 @@ public final class WebSocketConnection implements WebSocketSession {
     /** Bytes of message buffers held beyond the fixed read buffer: zero while idle (a test hook). */
     int heldMessageBytes() {
         return reader.heldMessageBytes();
+    }
+
+    /** Whether zlib state is held for either direction (a test hook for hibernation). */
+    boolean holdsZlibState() {
+        return reader.holdsZlibState() || sender.holdsZlibState();
     }
 
     /** Whether a sender waits for the wire (a test hook for control-frame priority). */

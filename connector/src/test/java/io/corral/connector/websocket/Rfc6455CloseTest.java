@@ -166,13 +166,14 @@ class Rfc6455CloseTest {
         }
     }
 
-    @Test
-    @DisplayName("§7.4.1: a handler that throws closes the connection with 1011 and is told why")
-    void handlerFailure() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    @DisplayName("§7.4.1: a handler that throws (even an IOException of its own) closes the connection with 1011 and is told why")
+    void handlerFailure(boolean ioException) throws Exception {
         RecordingHandler handler = new RecordingHandler(false) {
             @Override
-            public void onText(WebSocketSession session, String message) {
-                throw new IllegalStateException("boom");
+            public void onText(WebSocketSession session, String message) throws Exception {
+                throw ioException ? new IOException("boom") : new IllegalStateException("boom");
             }
         };
         try (LoopbackWebSocket ws = LoopbackWebSocket.start(handler, WebSocketConfig.DEFAULTS)) {
@@ -183,6 +184,21 @@ class Rfc6455CloseTest {
             assertEquals(CloseStatus.INTERNAL_ERROR, handler.awaitClosed().code());
             assertNotNull(handler.error);
             assertEquals("boom", handler.error.getMessage());
+        }
+    }
+
+    @Test
+    @DisplayName("§7.4.1: a handler that throws in onOpen closes the connection with 1011 before any message")
+    void openFailure() throws Exception {
+        RecordingHandler handler = new RecordingHandler(true) {
+            @Override
+            public void onOpen(WebSocketSession session) {
+                throw new IllegalStateException("not today");
+            }
+        };
+        try (LoopbackWebSocket ws = LoopbackWebSocket.start(handler, WebSocketConfig.DEFAULTS)) {
+            assertEquals(CloseStatus.INTERNAL_ERROR, ws.client.expectCloseThenEnd().code());
+            assertEquals(CloseStatus.INTERNAL_ERROR, handler.awaitClosed().code());
         }
     }
 

@@ -327,7 +327,9 @@ class Rfc6455FramingTest {
     void largeFramesOnLiveConnection() throws IOException, InterruptedException {
         RecordingHandler handler = RecordingHandler.echoing();
         try (LoopbackWebSocket ws = LoopbackWebSocket.start(handler, WebSocketConfig.DEFAULTS)) {
-            for (int length : new int[] {511, 512, 513, 65536}) {
+            int buffer = MessageReader.READ_BUFFER_SIZE;
+            // Whole frames on both sides of the read buffer's size, and payloads on both sides of it.
+            for (int length : new int[] {buffer - 9, buffer - 8, buffer - 7, buffer - 1, buffer, buffer + 1, 65536}) {
                 byte[] data = payload(length);
                 ws.client.sendFrame(true, Opcode.BINARY, data);
                 Frame echo = ws.client.expectFrame();

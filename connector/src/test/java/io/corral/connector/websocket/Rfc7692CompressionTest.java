@@ -207,6 +207,22 @@ class Rfc7692CompressionTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    @DisplayName("§7.1.1: without context takeover an idle connection holds no zlib state; with it, the windows stay")
+    void zlibStateBetweenMessages(boolean takeover) throws Exception {
+        RecordingHandler handler = RecordingHandler.echoing();
+        String text = "hibernate between messages, like cowboy_websocket. ".repeat(4);
+        try (LoopbackWebSocket ws = start(handler, takeover ? TAKEOVER : NO_TAKEOVER)) {
+            ws.client.sendFrame(true, FrameParser.RSV1, Opcode.TEXT, codec.compress(text.getBytes(StandardCharsets.UTF_8)));
+            Frame echo = ws.client.expectFrame();
+            assertTrue(echo.rsv1());
+            assertEquals(text, new String(codec.decompress(RecordingHandler.bytesOf(echo.payload())), StandardCharsets.UTF_8));
+            assertEquals(takeover, ws.server.holdsZlibState());
+            assertEquals(0, ws.server.heldMessageBytes());
+        }
+    }
+
     @Test
     @DisplayName("§6: messages under 64 bytes go out uncompressed (RSV1 clear): deflate would only add bytes")
     void smallMessagesUncompressed() throws Exception {
