@@ -3,8 +3,14 @@ package io.corral.jetty;
 import io.corral.connector.http1.ConnectionUpgrade;
 import io.corral.connector.http1.HttpExchange;
 import io.corral.connector.http1.HttpHandler;
+import io.corral.connector.http1.HttpHeaders;
+import io.corral.connector.http1.HttpResponse;
+import io.corral.jetty.websocket.UpgradeRequestGuard;
 import io.corral.jetty.websocket.WebSocketFraming;
+import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,8 +63,13 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     }
 
     @Override
-    public void handle(HttpExchange exchange) {
+    public void handle(HttpExchange exchange) throws IOException {
         endPoint.notIdle();
+        UpgradeRequestGuard.Refusal refusal = UpgradeRequestGuard.check(exchange.request());
+        if (refusal != null) {
+            refuse(exchange, refusal);
+            return;
+        }
         long begin = NanoTime.now();
         HttpChannel httpChannel = acquireChannel();
         boolean persistent = exchange.request().keepAlive() && getHttpConfiguration().isPersistentConnectionsEnabled();
@@ -104,6 +115,22 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             channel = null;
             exchange.upgrade(takeOver(upgrade, endPoint, connector));
         }
+    }
+
+    /**
+     * A WebSocket handshake Corral's own engine would refuse (RFC 6455 MUSTs Jetty's handshaker does not
+     * enforce) is answered as the engine answers it, before any handler runs.
+     */
+    private static void refuse(HttpExchange exchange, UpgradeRequestGuard.Refusal refusal) throws IOException {
+        HttpResponse response = exchange.response().status(refusal.status());
+        for (HttpHeaders.Field field : refusal.headers()) {
+            response.headers().set(field.name(), field.value());
+        }
+        if (refusal.status() == 426) {
+            response.headers().set("Upgrade", "websocket"); // RFC 9110 §15.5.22: name the protocol to upgrade to
+        }
+        response.headers().set("Content-Type", "text/plain; charset=utf-8");
+        response.write(ByteBuffer.wrap((refusal.reason() + "\n").getBytes(StandardCharsets.UTF_8)), true);
     }
 
     /**
