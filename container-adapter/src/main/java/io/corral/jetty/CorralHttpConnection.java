@@ -62,6 +62,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         this.maxUnreadBodyToDiscard = maxUnreadBodyToDiscard;
     }
 
+    /** One exchange, top to bottom: guard, hand to Jetty, wait until Jetty is done, then end or upgrade. */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         endPoint.notIdle();
@@ -70,7 +71,6 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             refuse(exchange, refusal);
             return;
         }
-        long begin = NanoTime.now();
         HttpChannel httpChannel = acquireChannel();
         boolean persistent = exchange.request().keepAlive() && getHttpConfiguration().isPersistentConnectionsEnabled();
         CorralHttpStream stream = new CorralHttpStream(this, httpChannel, exchange, persistent);
@@ -78,11 +78,25 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         httpChannel.setHttpStream(stream);
         requests.incrementAndGet();
 
-        Runnable task;
+        Runnable task = startRequest(httpChannel, stream, exchange);
+        if (task != null) {
+            task.run(); // Jetty's handlers, on this request's own virtual thread
+        }
+        if (!stream.awaitCompletion()) {
+            exchange.abort(new InterruptedIOException("interrupted while " + stream + " was in progress"));
+            return;
+        }
+        endPoint.notIdle();
+        finish(exchange, stream);
+    }
+
+    /** The task that runs Jetty's handlers for the request, or renders Jetty's error for one it refuses. */
+    private Runnable startRequest(HttpChannel httpChannel, CorralHttpStream stream, HttpExchange exchange) {
+        long begin = NanoTime.now();
         try {
             MetaData.Request request = RequestMetaData.from(exchange.request(), begin, exchange.isSecure(),
                     this, getHttpConfiguration().getHttpCompliance());
-            task = httpChannel.onRequest(request);
+            return httpChannel.onRequest(request);
         } catch (Throwable refused) {
             // As Jetty's own connection does with a bad message: a request exists only to carry the
             // error, Jetty's error handling renders it, and the connection does not carry another.
@@ -90,18 +104,13 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             if (httpChannel.getRequest() == null) {
                 httpChannel.onRequest(RequestMetaData.forRefusal(exchange.request(), begin));
             }
-            task = httpChannel.onFailure(refused instanceof HttpException ? refused
+            return httpChannel.onFailure(refused instanceof HttpException ? refused
                     : new HttpException.RuntimeException(400, refused.getMessage(), refused));
         }
-        if (task != null) {
-            task.run();
-        }
+    }
 
-        if (!stream.awaitCompletion()) {
-            exchange.abort(new InterruptedIOException("interrupted while " + stream + " was in progress"));
-            return;
-        }
-        endPoint.notIdle();
+    /** After Jetty completed the stream: cut the connection on failure, or hand it over on an upgrade. */
+    private void finish(HttpExchange exchange, CorralHttpStream stream) {
         Throwable failure = stream.failure();
         if (failure != null) {
             LOG.debug("aborting {} after {}", stream, failure.toString());
