@@ -52,6 +52,11 @@ final class MessageDeflater {
                 && target[end - 2] == (byte) 0xFF && target[end - 1] == (byte) 0xFF) {
             end -= 4;
         }
+        if (end == headroom) {
+            // zlib writes nothing for an empty input right after a flush; an empty payload would not
+            // inflate, so send the empty stored block's first byte as RFC 7692 §7.2.3.6 does.
+            target[end++] = 0;
+        }
         if (pooled) {
             release();
         }

@@ -202,7 +202,9 @@ final class MessageReader {
             message.release();
             return null;
         }
-        if (compressed) {
+        // An empty compressed payload is not valid DEFLATE once the tail is added (RFC 7692 §7.2.3.6 has
+        // senders send a single 00 byte); leniently read it as an empty message, leaving the window as it was.
+        if (compressed && messageLength > 0) {
             int before = message.length();
             inflater.finishMessage(message);
             validateText(message.array(), before, message.length() - before);

@@ -40,6 +40,8 @@ final class MessageSender {
     private volatile long closeDeadline;
     private volatile boolean timedOut;
     private volatile boolean closeSent;
+    /** The connection is over: no message may start, so that no compressor is made after the last one ended. */
+    private volatile boolean released;
     // Written under the frame lock before closeSent publishes them.
     private int sentCloseCode;
     private String sentCloseReason;
@@ -57,7 +59,7 @@ final class MessageSender {
         long deadline = deadlineFromNow();
         lock(messageLock, deadline);
         try {
-            if (closeSent) {
+            if (closeSent || released) {
                 throw closed();
             }
             if (deflater != null && length >= MIN_COMPRESSED_LENGTH) {
@@ -233,14 +235,26 @@ final class MessageSender {
         return deflater != null && deflater.holdsZlibState();
     }
 
+    /**
+     * Ends the compressor once the connection is closed. A sender still inside a message (its write fails
+     * now that the connection is closed) is waited for briefly; if it does not let go, the compressor is
+     * left to its cleaner rather than ended under it.
+     */
     void release() {
-        if (deflater != null) {
-            messageLock.lock();
-            try {
-                deflater.release();
-            } finally {
-                messageLock.unlock();
+        released = true;
+        if (deflater == null) {
+            return;
+        }
+        try {
+            if (messageLock.tryLock(closeTimeoutNanos, TimeUnit.NANOSECONDS)) {
+                try {
+                    deflater.release();
+                } finally {
+                    messageLock.unlock();
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -302,7 +316,7 @@ final class MessageSender {
         return new SocketTimeoutException("WebSocket send timed out after " + Duration.ofNanos(sendTimeoutNanos).toMillis() + " ms");
     }
 
-    private static IOException closed() {
-        return new IOException("WebSocket close frame already sent");
+    private IOException closed() {
+        return new IOException(closeSent ? "WebSocket close frame already sent" : "WebSocket connection closed");
     }
 }

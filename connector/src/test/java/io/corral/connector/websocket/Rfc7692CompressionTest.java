@@ -114,6 +114,39 @@ class Rfc7692CompressionTest {
     }
 
     @Test
+    @DisplayName("§7.2.3.6: an empty compressed payload (no 00 byte) is read leniently as empty, and the window survives it")
+    void emptyPayloadKeepsWindow() throws Exception {
+        RecordingHandler handler = RecordingHandler.recording();
+        try (LoopbackWebSocket ws = start(handler, TAKEOVER)) {
+            ws.client.sendFrame(true, FrameParser.RSV1, Opcode.TEXT, hex("f2 48 cd c9 c9 07 00"));
+            ws.client.sendFrame(true, FrameParser.RSV1, Opcode.TEXT, new byte[0]);
+            ws.client.sendFrame(true, FrameParser.RSV1, Opcode.TEXT, hex("f2 00 11 00 00"));
+            assertEquals("Hello", handler.nextText());
+            assertEquals("", handler.nextText());
+            assertEquals("Hello", handler.nextText(), "the back-reference still finds the first Hello");
+        }
+    }
+
+    @Test
+    @DisplayName("§7.2.3.6: the compressor never produces an empty payload, even for an empty message after a flush")
+    void compressorEmptyMessage() throws Exception {
+        MessageDeflater deflater = new MessageDeflater(false);
+        try {
+            byte[] hello = "Hello".getBytes(StandardCharsets.UTF_8);
+            MessageDeflater.Compressed first = deflater.compress(hello, 0, hello.length, 10);
+            MessageDeflater.Compressed empty = deflater.compress(new byte[0], 0, 0, 10);
+            MessageDeflater.Compressed again = deflater.compress(hello, 0, hello.length, 10);
+            assertTrue(empty.length() >= 1);
+            assertArrayEquals(hello, codec.decompress(java.util.Arrays.copyOfRange(first.array(), first.offset(), first.offset() + first.length())));
+            assertEquals(0, codec.decompress(java.util.Arrays.copyOfRange(empty.array(), empty.offset(), empty.offset() + empty.length())).length);
+            assertArrayEquals(hello, codec.decompress(java.util.Arrays.copyOfRange(again.array(), again.offset(), again.offset() + again.length())));
+            assertTrue(again.length() < first.length(), "the third message refers back to the first");
+        } finally {
+            deflater.release();
+        }
+    }
+
+    @Test
     @DisplayName("§6: 'an endpoint MAY send uncompressed messages' — RSV1 clear means a plain message")
     void uncompressedMessageStillAccepted() throws Exception {
         RecordingHandler handler = RecordingHandler.recording();
