@@ -1,6 +1,7 @@
 package io.corral.jetty;
 
 import static io.corral.connector.listener.Listener.State.RUNNING;
+import static io.corral.connector.listener.Listener.State.SUSPENDED;
 
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http1.Http1Protocol;
@@ -94,7 +95,15 @@ public class CorralConnector extends AbstractNetworkConnector {
     /** Binds and starts accepting; may be called before {@code start()} to bind early, as on ServerConnector. */
     @Override
     public void open() throws IOException {
-        if (listener != null && listener.state() == RUNNING) {
+        var current = listener;
+        if (current != null && current.state() == RUNNING) {
+            return;
+        }
+        if (current != null && current.state() == SUSPENDED) {
+            // Closed but not stopped (its connections live on): listen again on the same port.
+            current.resume();
+            localPort = current.localPort();
+            super.open();
             return;
         }
         HttpConfiguration httpConfiguration = getHttpConfiguration();
@@ -190,6 +199,11 @@ public class CorralConnector extends AbstractNetworkConnector {
                 connection.close();
             } else {
                 endPoint.close();
+            }
+            // As Jetty's thread pool does to its threads at stop: a servlet blocked in a wait of its own
+            // is interrupted rather than left running on a request thread nobody else would stop.
+            if (connection instanceof CorralHttpConnection http) {
+                http.interruptExchange();
             }
         }
         var current = listener;

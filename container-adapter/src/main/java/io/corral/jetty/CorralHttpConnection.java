@@ -62,15 +62,22 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         this.maxUnreadBodyToDiscard = maxUnreadBodyToDiscard;
     }
 
+    /** One exchange, top to bottom: guard, hand to Jetty, wait until Jetty is done, then end or upgrade. */
     @Override
-    public void handle(HttpExchange exchange) {
+    public void handle(HttpExchange exchange) throws IOException {
         endPoint.notIdle();
         UpgradeRequestGuard.Refusal refusal = UpgradeRequestGuard.check(exchange.request());
         if (refusal != null) {
+<<<<<<< HEAD
             refuseUpgrade(exchange, refusal);
             return;
         }
         long begin = NanoTime.now();
+=======
+            refuse(exchange, refusal);
+            return;
+        }
+>>>>>>> adapter
         HttpChannel httpChannel = acquireChannel();
         boolean persistent = exchange.request().keepAlive() && getHttpConfiguration().isPersistentConnectionsEnabled();
         CorralHttpStream stream = new CorralHttpStream(this, httpChannel, exchange, persistent);
@@ -78,11 +85,25 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         httpChannel.setHttpStream(stream);
         requests.incrementAndGet();
 
-        Runnable task;
+        Runnable task = startRequest(httpChannel, stream, exchange);
+        if (task != null) {
+            task.run(); // Jetty's handlers, on this request's own virtual thread
+        }
+        if (!stream.awaitCompletion()) {
+            exchange.abort(new InterruptedIOException("interrupted while " + stream + " was in progress"));
+            return;
+        }
+        endPoint.notIdle();
+        finish(exchange, stream);
+    }
+
+    /** The task that runs Jetty's handlers for the request, or renders Jetty's error for one it refuses. */
+    private Runnable startRequest(HttpChannel httpChannel, CorralHttpStream stream, HttpExchange exchange) {
+        long begin = NanoTime.now();
         try {
             MetaData.Request request = RequestMetaData.from(exchange.request(), begin, exchange.isSecure(),
                     this, getHttpConfiguration().getHttpCompliance());
-            task = httpChannel.onRequest(request);
+            return httpChannel.onRequest(request);
         } catch (Throwable refused) {
             // As Jetty's own connection does with a bad message: a request exists only to carry the
             // error, Jetty's error handling renders it, and the connection does not carry another.
@@ -90,18 +111,13 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             if (httpChannel.getRequest() == null) {
                 httpChannel.onRequest(RequestMetaData.forRefusal(exchange.request(), begin));
             }
-            task = httpChannel.onFailure(refused instanceof HttpException ? refused
+            return httpChannel.onFailure(refused instanceof HttpException ? refused
                     : new HttpException.RuntimeException(400, refused.getMessage(), refused));
         }
-        if (task != null) {
-            task.run();
-        }
+    }
 
-        if (!stream.awaitCompletion()) {
-            exchange.abort(new InterruptedIOException("interrupted while " + stream + " was in progress"));
-            return;
-        }
-        endPoint.notIdle();
+    /** After Jetty completed the stream: cut the connection on failure, or hand it over on an upgrade. */
+    private void finish(HttpExchange exchange, CorralHttpStream stream) {
         Throwable failure = stream.failure();
         if (failure != null) {
             LOG.debug("aborting {} after {}", stream, failure.toString());
@@ -115,6 +131,22 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             channel = null;
             exchange.upgrade(takeOver(upgrade, endPoint, connector));
         }
+    }
+
+    /**
+     * A WebSocket handshake Corral's own engine would refuse (RFC 6455 MUSTs Jetty's handshaker does not
+     * enforce) is answered as the engine answers it, before any handler runs.
+     */
+    private static void refuse(HttpExchange exchange, UpgradeRequestGuard.Refusal refusal) throws IOException {
+        HttpResponse response = exchange.response().status(refusal.status());
+        for (HttpHeaders.Field field : refusal.headers()) {
+            response.headers().set(field.name(), field.value());
+        }
+        if (refusal.status() == 426) {
+            response.headers().set("Upgrade", "websocket"); // RFC 9110 §15.5.22: name the protocol to upgrade to
+        }
+        response.headers().set("Content-Type", "text/plain; charset=utf-8");
+        response.write(ByteBuffer.wrap((refusal.reason() + "\n").getBytes(StandardCharsets.UTF_8)), true);
     }
 
     /**
@@ -190,6 +222,14 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         } else {
             // A failed exchange closes the connection: its channel is not reused.
             httpChannel.setHttpStream(null);
+        }
+    }
+
+    /** Interrupts the thread of the exchange in progress, if any (the connector is stopping). */
+    void interruptExchange() {
+        CorralHttpStream stream = current;
+        if (stream != null) {
+            stream.interruptHandler();
         }
     }
 

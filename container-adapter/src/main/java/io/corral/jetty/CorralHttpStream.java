@@ -384,6 +384,13 @@ final class CorralHttpStream implements HttpStream {
         return true;
     }
 
+    /** Interrupts the request's own thread: whatever it blocks in (servlet code, or the wait for Jetty) ends. */
+    void interruptHandler() {
+        if (state != DONE) {
+            handlerThread.interrupt();
+        }
+    }
+
     /** After completion: why Jetty failed the stream, or null when it succeeded. */
     Throwable failure() {
         return failure;

@@ -79,6 +79,30 @@ class ConnectorLifecycleTest {
         }
     }
 
+    @Test
+    void closeStopsAcceptingAndOpenResumesOnTheSamePort() throws Exception {
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/ok", new OkServlet()).start();
+             RawConnection live = server.connect()) {
+            assertEquals("ok", get(live).text());
+            int port = server.port();
+            CorralConnector connector = (CorralConnector) server.connector();
+            connector.close();
+            assertFalse(connector.isOpen());
+            assertThrowsConnectException(port);
+            assertEquals("ok", get(live).text()); // live connections carry on
+            connector.open();
+            assertTrue(connector.isOpen());
+            assertEquals(port, connector.getLocalPort());
+            try (RawConnection again = server.connect()) {
+                assertEquals("ok", get(again).text());
+            }
+        }
+    }
+
+    private static void assertThrowsConnectException(int port) {
+        org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class, () -> new RawConnection(port).close());
+    }
+
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
     void idleConnectionIsClosedAfterTheIdleTimeout(ConnectorKind kind) throws Exception {

@@ -133,6 +133,25 @@ class WebSocketUpgradeTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} → {2}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+        key of 15 bytes (RFC 6455 §4.2.1 5.)  | dGhlIHNhbXBsZSBub25j | 13 | 400
+        no key                                |                      | 13 | 400
+        version 8 (§4.2.2: 426 naming 13)     | dGhlIHNhbXBsZSBub25jZQ== | 8 | 426
+        """)
+    void corralRefusesHandshakesTheRfcForbids(String name, String key, String version, int status) throws Exception {
+        try (ServletServer server = start(ConnectorKind.CORRAL); RawConnection client = server.connect()) {
+            client.send("GET /ws/echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + (key == null ? "" : "Sec-WebSocket-Key: " + key + "\r\n")
+                    + "Sec-WebSocket-Version: " + version + "\r\n\r\n");
+            RawResponse response = client.read();
+            assertEquals(status, response.status(), response.toString());
+            if (status == 426) {
+                assertEquals("13", response.header("Sec-WebSocket-Version"));
+            }
+        }
+    }
+
     /** A final text frame, masked as a client must (RFC 6455 §5.3), with a fixed masking key. */
     private static byte[] maskedTextFrame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);

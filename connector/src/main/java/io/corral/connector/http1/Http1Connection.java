@@ -198,6 +198,13 @@ final class Http1Connection {
             Runnable demand = (Runnable) DEMANDED.getAndSet(this, null);
             if (demand == null) {
                 LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    // A stopping listener: the request cannot finish on this connection. Closing it fails
+                    // the request's I/O so it ends soon; clearing the flag lets park() block again meanwhile
+                    // instead of returning at once in a busy loop.
+                    markUnusable();
+                    transport.close();
+                }
                 continue;
             }
             setReadTimeoutQuietly(config.idleTimeout());
