@@ -68,16 +68,9 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         endPoint.notIdle();
         UpgradeRequestGuard.Refusal refusal = UpgradeRequestGuard.check(exchange.request());
         if (refusal != null) {
-<<<<<<< HEAD
-            refuseUpgrade(exchange, refusal);
-            return;
-        }
-        long begin = NanoTime.now();
-=======
             refuse(exchange, refusal);
             return;
         }
->>>>>>> adapter
         HttpChannel httpChannel = acquireChannel();
         boolean persistent = exchange.request().keepAlive() && getHttpConfiguration().isPersistentConnectionsEnabled();
         CorralHttpStream stream = new CorralHttpStream(this, httpChannel, exchange, persistent);
@@ -177,23 +170,6 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             }
         }
         return false;
-    }
-
-    /** A WebSocket handshake that breaks an RFC MUST: answered here, as Corral's own engine would. */
-    private static void refuseUpgrade(HttpExchange exchange, UpgradeRequestGuard.Refusal refusal) {
-        LOG.debug("refused WebSocket handshake from {}: {} {}", exchange.remoteAddress(), refusal.status(),
-                refusal.reason());
-        HttpResponse response = exchange.response();
-        response.status(refusal.status());
-        for (HttpHeaders.Field field : refusal.headers()) {
-            response.headers().add(field.name(), field.value());
-        }
-        response.headers().add("Content-Type", "text/plain;charset=utf-8");
-        try {
-            response.write(ByteBuffer.wrap((refusal.reason() + "\n").getBytes(StandardCharsets.UTF_8)), true);
-        } catch (IOException e) {
-            exchange.abort(e);
-        }
     }
 
     /** The connection's channel, or a fresh one if the engine ever overlaps two exchanges. */
