@@ -43,8 +43,8 @@ etc/jetty-corral.xml
 ## a request head may take to arrive (slow clients get 408). 0 or less waits forever.
 # jetty.http.idleTimeout=30000
 
-## The number of acceptors, each a virtual thread blocking in accept() (default 2; at least 1:
-## the stock module's -1, "pick for me", is refused).
+## The number of acceptors, each a platform thread blocking in accept() (0 or less picks
+## Corral's default, 2, so the stock module's -1 carries over).
 # jetty.http.acceptors=2
 
 ## The listen(2) accept queue backlog (0 picks Corral's default, 1024). While the connection

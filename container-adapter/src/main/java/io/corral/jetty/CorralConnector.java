@@ -235,12 +235,13 @@ public class CorralConnector extends AbstractNetworkConnector {
         return acceptors;
     }
 
-    /** Acceptor threads blocking in {@code accept()}; read at start. Default 2. */
+    /**
+     * Acceptor threads blocking in {@code accept()}; read at start. Default 2. Zero or less means the
+     * default, as "pick for me" does on {@code ServerConnector}, so a stock {@code jetty.http.acceptors=-1}
+     * carries over.
+     */
     public void setAcceptors(int acceptors) {
-        if (acceptors < 1) {
-            throw new IllegalArgumentException("acceptors must be at least 1: " + acceptors);
-        }
-        this.acceptors = acceptors;
+        this.acceptors = acceptors < 1 ? ListenerConfig.DEFAULT_ACCEPTORS : acceptors;
     }
 
     @ManagedAttribute("Accept Queue size")

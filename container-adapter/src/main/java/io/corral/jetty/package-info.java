@@ -10,7 +10,9 @@
  * engine calls on each request's own new virtual thread. There a {@code CorralHttpStream} (Jetty's
  * {@code HttpStream}) is built, the request metadata is translated ({@code RequestMetaData}, raw URI),
  * Jetty's handlers run, and the thread parks until Jetty completes the stream (at most one park/unpark).
- * Upgrades (WebSocket) hand the socket to Jetty's connection on the same endpoint at {@code succeeded()}.
+ * Upgrades (WebSocket) take the socket over at {@code succeeded()}: a Jetty WebSocket session runs on
+ * Corral's frame parser and writer ({@code io.corral.jetty.websocket}); any other upgraded connection runs
+ * on the same endpoint.
  *
  * <h2>Options</h2>
  * <table>
@@ -19,7 +21,7 @@
  *   <tr><td>host / port</td><td>all interfaces / 0</td><td>port 0 binds an ephemeral port:
  *       {@code getLocalPort()} after start</td></tr>
  *   <tr><td>idleTimeout</td><td>30 000 ms</td><td>the engine's idle and header timeout</td></tr>
- *   <tr><td>acceptors</td><td>2</td><td>Corral acceptor threads</td></tr>
+ *   <tr><td>acceptors</td><td>2</td><td>Corral acceptor threads; 0 or less means 2</td></tr>
  *   <tr><td>acceptQueueSize</td><td>0 = 1024</td><td>the kernel backlog</td></tr>
  *   <tr><td>maxConnections</td><td>10 000</td><td>at the limit, clients wait in the backlog; changeable
  *       while running</td></tr>
