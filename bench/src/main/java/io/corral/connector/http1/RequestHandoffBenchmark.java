@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the connection thread to it and back (DESIGN §5). {@code engine*} drives a whole keep-alive connection
  * of pipelined requests through the engine with no socket (parse, dispatch, respond); {@code handoffOnly}
  * is the bare start-and-wait of one virtual thread, the floor the engine's hand-off is compared with.
- * Run these on a virtual thread carrier-friendly JVM: {@code -Djdk.trackAllThreads=false} is worth a try.
+ * {@code -jvmArgs -Djdk.trackAllThreads=false} shows what the JDK's thread tracking costs (DESIGN §5).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

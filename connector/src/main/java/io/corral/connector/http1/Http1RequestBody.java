@@ -156,27 +156,19 @@ final class Http1RequestBody implements RequestBody {
 
     /** Reads and drops the rest of the body, up to {@code budget} bytes; says whether it all went. */
     boolean discard(long budget) {
+        byte[] sink = new byte[512];
         long dropped = 0;
         try {
-            while (dropped <= budget) {
-                ByteBuffer piece = readAvailable();
-                if (piece == null) {
-                    return true;
-                }
-                dropped += piece.remaining();
-                if (!piece.hasRemaining()) {
-                    lock.lock();
-                    try {
-                        fill();
-                    } finally {
-                        lock.unlock();
-                    }
+            for (int n = read(sink, 0, sink.length); n >= 0; n = read(sink, 0, sink.length)) {
+                dropped += n;
+                if (dropped > budget) {
+                    return false;
                 }
             }
+            return true;
         } catch (IOException e) {
             return false;
         }
-        return false;
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.corral.connector.http1;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An ordered list of header fields with case-insensitive names, as they came on the wire (requests,
@@ -122,10 +121,5 @@ public final class HttpHeaders implements Iterable<HttpHeaders.Field> {
             text.append(field.name).append(": ").append(field.value).append('\n');
         }
         return text.toString();
-    }
-
-    /** Lower-case ASCII, for comparing tokens; header names and tokens are ASCII by grammar. */
-    static String lower(String token) {
-        return token.toLowerCase(Locale.ROOT);
     }
 }

@@ -45,7 +45,7 @@ final class KnownTokens {
         List<String> all = new ArrayList<>(names.length * 2);
         for (String name : names) {
             all.add(name);
-            String lower = HttpHeaders.lower(name).intern();   // the same instance as a "content-type" literal
+            String lower = name.toLowerCase(java.util.Locale.ROOT).intern();   // the same instance as a "content-type" literal
             if (!lower.equals(name)) {
                 all.add(lower);
             }
