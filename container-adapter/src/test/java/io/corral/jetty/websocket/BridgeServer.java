@@ -83,6 +83,10 @@ final class BridgeServer implements AutoCloseable {
             this.kind = kind;
         }
 
+        ConnectorUnderTest kind() {
+            return kind;
+        }
+
         Builder jakarta(JakartaSetup setup) {
             jakarta.add(setup);
             return this;

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -243,25 +242,19 @@ final class RawWebSocket implements AutoCloseable {
         return frame;
     }
 
-    /** The next whole text message, which may arrive in fragments. */
-    String expectText() throws IOException {
-        ServerFrame frame = expectFrame();
-        if (frame.opcode() != TEXT) {
-            throw new AssertionError("expected a text frame, got " + frame);
+    /** A whole message: the first frame's opcode and RSV bits, and every fragment's payload joined. */
+    record Message(int opcode, int rsv, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
         }
-        return new String(expectMessageRest(frame), StandardCharsets.UTF_8);
     }
 
-    /** The next whole binary message, which may arrive in fragments. */
-    byte[] expectBinary() throws IOException {
-        ServerFrame frame = expectFrame();
-        if (frame.opcode() != BINARY) {
-            throw new AssertionError("expected a binary frame, got " + frame);
+    /** The next whole message, which may arrive in fragments (control frames between them fail the test). */
+    Message expectMessage() throws IOException {
+        ServerFrame first = expectFrame();
+        if (first.opcode() != TEXT && first.opcode() != BINARY) {
+            throw new AssertionError("expected a data frame, got " + first);
         }
-        return expectMessageRest(frame);
-    }
-
-    private byte[] expectMessageRest(ServerFrame first) throws IOException {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         message.writeBytes(first.payload());
         ServerFrame frame = first;
@@ -270,12 +263,28 @@ final class RawWebSocket implements AutoCloseable {
                 throw new AssertionError("message of more than 100000 fragments");
             }
             frame = expectFrame();
-            if (frame.opcode() != CONTINUATION) {
-                throw new AssertionError("expected a continuation frame, got " + frame);
+            if (frame.opcode() != CONTINUATION || frame.rsv() != 0) {
+                throw new AssertionError("expected a continuation frame without RSV bits, got " + frame);
             }
             message.writeBytes(frame.payload());
         }
-        return message.toByteArray();
+        return new Message(first.opcode(), first.rsv(), message.toByteArray());
+    }
+
+    String expectText() throws IOException {
+        Message message = expectMessage();
+        if (message.opcode() != TEXT || message.rsv() != 0) {
+            throw new AssertionError("expected an uncompressed text message, got opcode " + message.opcode() + " rsv " + message.rsv());
+        }
+        return message.text();
+    }
+
+    byte[] expectBinary() throws IOException {
+        Message message = expectMessage();
+        if (message.opcode() != BINARY || message.rsv() != 0) {
+            throw new AssertionError("expected an uncompressed binary message, got opcode " + message.opcode() + " rsv " + message.rsv());
+        }
+        return message.payload();
     }
 
     /** Skips data frames up to the server's close frame. */
@@ -376,10 +385,6 @@ final class RawWebSocket implements AutoCloseable {
     static String extensions(Response response) {
         String value = response.header("Sec-WebSocket-Extensions");
         return value == null ? null : value.toLowerCase(Locale.ROOT).replace(" ", "");
-    }
-
-    static ByteBuffer bytes(byte[] array) {
-        return ByteBuffer.wrap(array);
     }
 
     @Override
