@@ -58,7 +58,7 @@ final class BridgeServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port() + path);
     }
 
-    RawWebSocket connect() throws Exception {
+    RawWebSocket connect() throws java.io.IOException {
         return RawWebSocket.connect(port());
     }
 
