@@ -7,11 +7,13 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -77,6 +79,7 @@ final class BridgeServer implements AutoCloseable {
         private final List<JakartaSetup> jakarta = new ArrayList<>();
         private final List<Consumer<ServletContextHandler>> contextSetup = new ArrayList<>();
         private final List<Consumer<AbstractNetworkConnector>> connectorSetup = new ArrayList<>();
+        private UnaryOperator<Handler> around = UnaryOperator.identity();
         private boolean jettyApi;
 
         private Builder(ConnectorUnderTest kind) {
@@ -112,6 +115,12 @@ final class BridgeServer implements AutoCloseable {
             return this;
         }
 
+        /** Puts handlers of the test's own in front of the servlet context (the server's handler tree). */
+        Builder around(UnaryOperator<Handler> wrapping) {
+            around = wrapping;
+            return this;
+        }
+
         Builder connector(Consumer<AbstractNetworkConnector> setup) {
             connectorSetup.add(setup);
             return this;
@@ -139,7 +148,7 @@ final class BridgeServer implements AutoCloseable {
                 JettyWebSocketServletContainerInitializer.configure(context, null);
             }
             contextSetup.forEach(setup -> setup.accept(context));
-            server.setHandler(context);
+            server.setHandler(around.apply(context));
             server.start();
             return new BridgeServer(kind, server, connector);
         }

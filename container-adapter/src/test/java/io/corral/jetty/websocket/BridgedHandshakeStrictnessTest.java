@@ -45,7 +45,7 @@ class BridgedHandshakeStrictnessTest {
     private static RawWebSocket.Response handshake(ConnectorUnderTest kind, String key, String version, String... extra)
             throws IOException {
         try (RawWebSocket client = servers.on(kind).connect()) {
-            client.send(RawWebSocket.handshake("/strict/echo", key, version, extra));
+            client.send(RawWebSocket.handshakeWith("/strict/echo", key, version, extra));
             return client.readResponse();
         }
     }

@@ -99,10 +99,11 @@ final class RawWebSocket implements AutoCloseable {
 
     /** A complete opening handshake for {@code path}; each extra line is a header field without CRLF. */
     static byte[] handshake(String path, String... extraHeaderLines) {
-        return handshake(path, KEY, "13", extraHeaderLines);
+        return handshakeWith(path, KEY, "13", extraHeaderLines);
     }
 
-    static byte[] handshake(String path, String key, String version, String... extraHeaderLines) {
+    /** A handshake with the given key and version (either left out when null). */
+    static byte[] handshakeWith(String path, String key, String version, String... extraHeaderLines) {
         StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
         if (key != null) {
