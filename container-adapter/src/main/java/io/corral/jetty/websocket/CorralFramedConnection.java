@@ -26,6 +26,7 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
 import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.eclipse.jetty.websocket.core.exception.CloseException;
 import org.eclipse.jetty.websocket.core.exception.WebSocketWriteTimeoutException;
+import org.eclipse.jetty.websocket.core.internal.FrameFlusher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -302,6 +303,9 @@ final class CorralFramedConnection extends WebSocketConnection {
                     "no write progress for " + endPoint.getIdleTimeout() + " ms: the peer is not reading");
             stalled.initCause(timeout);
             session.processConnectionError(stalled, Callback.NOOP);
+            // Closed here too: if the session was already closing (a close frame is the stuck write), it
+            // only waits for that write, which only closing the endpoint can end.
+            getEndPoint().close(stalled);
             return true;
         }
         Thread.ofVirtual().name("corral-websocket-idle").start(() -> {
@@ -317,8 +321,10 @@ final class CorralFramedConnection extends WebSocketConnection {
     public void enqueueFrame(OutgoingEntry entry) {
         Frame frame = entry.getFrame();
         Callback callback = entry.getCallback();
-        if (frame.getOpCode() == OpCode.UNDEFINED) {
-            callback.succeeded(); // a flush marker: every frame before it is already written
+        if (frame == FrameFlusher.FLUSH_FRAME) {
+            // The session's flush marker (its opcode reads as 0xF, not UNDEFINED): every frame before it
+            // is already written, since each is written before enqueueFrame returns.
+            callback.succeeded();
             return;
         }
         Throwable failure = null;

@@ -380,6 +380,9 @@ class JakartaEndpointDifferentialTest {
             assertEquals("one", client.nextText());
             assertEquals("two", client.nextText());
             assertEquals("three", client.nextText());
+            client.sendText("future"); // the session outlives the flush
+            assertEquals("via future", client.nextText());
+            assertEquals("future done true", client.nextText());
         }
     }
 

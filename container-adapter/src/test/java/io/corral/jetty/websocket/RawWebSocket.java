@@ -188,6 +188,21 @@ final class RawWebSocket implements AutoCloseable {
         return frame(true, 0, CLOSE, payload);
     }
 
+    /** The parts one after another, to send as one packet. */
+    static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -198,12 +213,25 @@ final class RawWebSocket implements AutoCloseable {
 
     /** The next frame, or null when the server closed (or reset) TCP. */
     ServerFrame readFrame() throws IOException {
-        int first;
         try {
-            first = in.read();
+            return readFrame(in);
         } catch (SocketException reset) {
             return null;
         }
+    }
+
+    /** Every whole frame in {@code bytes} (what a server wrote), in order. */
+    static List<ServerFrame> parseFrames(byte[] bytes) throws IOException {
+        DataInputStream frames = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+        List<ServerFrame> parsed = new ArrayList<>();
+        for (ServerFrame frame = readFrame(frames); frame != null; frame = readFrame(frames)) {
+            parsed.add(frame);
+        }
+        return parsed;
+    }
+
+    private static ServerFrame readFrame(DataInputStream in) throws IOException {
+        int first = in.read();
         if (first < 0) {
             return null;
         }

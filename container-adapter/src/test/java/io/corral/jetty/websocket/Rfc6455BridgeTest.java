@@ -326,7 +326,7 @@ class Rfc6455BridgeTest {
     @DisplayName("§4.2.1/§5: the first frame pipelined in the same packet as the handshake is not lost")
     void frameInTheHandshakePacketIsNotLost(ConnectorUnderTest kind) throws IOException {
         try (RawWebSocket client = RawWebSocket.connect(servers.on(kind).port())) {
-            client.send(concat(RawWebSocket.handshake("/rfc/echo"), RawWebSocket.textFrame("pipelined"),
+            client.send(RawWebSocket.concat(RawWebSocket.handshake("/rfc/echo"), RawWebSocket.textFrame("pipelined"),
                     frame(true, 0, BINARY, new byte[] {1, 2, 3})));
             RawWebSocket.Response response = client.readResponse();
             assertEquals(101, response.status(), response.toString());
@@ -422,19 +422,5 @@ class Rfc6455BridgeTest {
             assertEquals(1000, close.closeCode());
             assertTrue(client.awaitEndOfStream());
         }
-    }
-
-    static byte[] concat(byte[]... parts) {
-        int length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        byte[] all = new byte[length];
-        int at = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, all, at, part.length);
-            at += part.length;
-        }
-        return all;
     }
 }
