@@ -1,7 +1,6 @@
 package io.corral.jetty.websocket;
 
 import io.corral.connector.transport.TransportConnection;
-import io.corral.connector.websocket.CloseStatus;
 import io.corral.connector.websocket.FrameParser;
 import io.corral.connector.websocket.FrameWriter;
 import io.corral.connector.websocket.Opcode;
@@ -57,6 +56,13 @@ final class CorralFramedConnection extends WebSocketConnection {
     private static final long MAX_PAYLOAD = Integer.MAX_VALUE - 16;
     /** Pieces an auto-fragmenting session with no frame size limit gets a large frame in. */
     private static final int UNLIMITED_PIECE = 64 * 1024;
+    /**
+     * The masking key every delivered frame reports: Jetty's session requires client frames to say they
+     * were masked, and the payload is already unmasked by Corral's parser, so the key it carries is the
+     * all-zero one, with which unmasking again (Jetty's {@code demask}) changes nothing. Shared: zeros
+     * stay zeros whoever writes them.
+     */
+    private static final byte[] UNMASKED = new byte[4];
 
     private static final int NOT_DEMANDING = 0, DEMANDING = 1, CANCELLED = 2;
 
@@ -66,6 +72,8 @@ final class CorralFramedConnection extends WebSocketConnection {
     private final FrameWriter writer = new FrameWriter(Role.SERVER);
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicInteger demand = new AtomicInteger(NOT_DEMANDING);
+    /** Completes every delivered frame: the payload is the frame's own array, so success needs nothing. */
+    private final Callback frameDone;
 
     private volatile Thread reader;
     private ByteBuffer initialBytes;
@@ -81,6 +89,12 @@ final class CorralFramedConnection extends WebSocketConnection {
         this.session = session;
         this.endPoint = endPoint;
         this.transport = transport;
+        this.frameDone = new Callback() {
+            @Override
+            public void failed(Throwable cause) {
+                session.processHandlerError(cause, Callback.NOOP);
+            }
+        };
     }
 
     /** Which framing serves this session: Corral's. Tests and the connector's counters read it. */
@@ -159,10 +173,14 @@ final class CorralFramedConnection extends WebSocketConnection {
         reader = Thread.currentThread();
         // Jetty's parser rule: an auto-fragmenting session takes a data frame of any size, in pieces of
         // at most its frame size (so one large frame never needs one large buffer); otherwise a data frame
-        // over the frame size is refused with 1009 before any payload is read.
+        // over the frame size is refused with 1009 before any payload is read. Both settings are read once,
+        // after the endpoint's onOpen had its chance to change them.
         long maxFrameSize = session.getMaxFrameSize();
         boolean autoFragment = session.isAutoFragment();
-        FrameParser parser = FrameParser.passThrough(autoFragment || maxFrameSize <= 0 ? MAX_PAYLOAD : maxFrameSize);
+        // A server's parser: unmasked client frames fail with 1002 (RFC 6455 section 5.1), payloads are
+        // unmasked in place as they are consumed, every RSV bit is passed up for Jetty's extension stack.
+        FrameParser parser = FrameParser.forServer(autoFragment || maxFrameSize <= 0 ? MAX_PAYLOAD : maxFrameSize,
+                FrameParser.ANY_RSV);
         long pieceLimit = !autoFragment ? MAX_PAYLOAD : maxFrameSize > 0 ? maxFrameSize : UNLIMITED_PIECE;
         byte[] input = new byte[Math.max(INPUT_BUFFER_SIZE, initialBytes == null ? 0 : initialBytes.remaining())];
         int start = 0;
@@ -192,10 +210,6 @@ final class CorralFramedConnection extends WebSocketConnection {
                         }
                         endPoint.notIdle();
                         end = read;
-                    }
-                    if (!parser.masked()) {
-                        throw new WebSocketException(CloseStatus.PROTOCOL_ERROR,
-                                "client frames must be masked (RFC 6455 section 5.1)");
                     }
                     frameOffset = 0;
                 }
@@ -251,29 +265,18 @@ final class CorralFramedConnection extends WebSocketConnection {
      * the pieces of a frame it auto-fragments: the first keeps the opcode and RSV bits, the others are
      * continuations, and only the last keeps the frame's FIN bit.
      *
-     * @param offset where the piece starts in the frame's payload (the masking key's phase)
+     * @param offset where the piece starts in the frame's payload
      */
     private void deliver(FrameParser parser, byte[] payload, long offset, boolean lastPiece) {
-        // The masking key is reported (Jetty's session checks that client frames were masked) but the
-        // payload is unmasked here, once: Jetty never unmasks a frame it did not parse itself.
-        int maskKey = Integer.rotateLeft(parser.maskKey(), 8 * (int) (offset & 3));
-        new io.corral.connector.websocket.Frame(true, false, false, false, parser.opcode(), true, maskKey,
-                ByteBuffer.wrap(payload)).unmaskInPlace();
         boolean firstPiece = offset == 0;
         int fin = lastPiece && parser.fin() ? 0x80 : 0;
         byte finRsvOp = (byte) (firstPiece ? fin | parser.rsvBits() | parser.opcode().code() : fin | OpCode.CONTINUATION);
-        byte[] mask = {(byte) (maskKey >>> 24), (byte) (maskKey >>> 16), (byte) (maskKey >>> 8), (byte) maskKey};
-        Frame frame = new Frame(finRsvOp, mask, ByteBuffer.wrap(payload));
+        Frame frame = new Frame(finRsvOp, UNMASKED, ByteBuffer.wrap(payload));
         framesIn++;
         bytesIn += payload.length;
         if (demand.get() != CANCELLED) {
             demand.compareAndSet(DEMANDING, NOT_DEMANDING);
-            session.onFrame(frame, new Callback() {
-                @Override
-                public void failed(Throwable cause) {
-                    session.processHandlerError(cause, Callback.NOOP);
-                }
-            });
+            session.onFrame(frame, frameDone);
         }
     }
 
