@@ -63,13 +63,14 @@ class BridgeFramingProofTest {
         }
     }
 
-    /** "connection class|endpoint class|seam finds this session" */
+    /**
+     * "connection class|endpoint class|seam": the last part says, for a connection of Jetty's own, whether
+     * {@link JettySessionSeam#sessionOf} finds the very session Jetty wired to it ("-" under Corral's).
+     */
     private static String describe(WebSocketCoreSession core) {
         WebSocketConnection connection = core.getConnection();
-        boolean seamFindsSession = JettySessionSeam.isAvailable() && !(connection instanceof CorralFramedConnection)
-                ? JettySessionSeam.sessionOf(connection) == core
-                : connection instanceof CorralFramedConnection;
-        return connection.getClass().getName() + "|" + connection.getEndPoint().getClass().getName() + "|" + seamFindsSession;
+        String seam = connection instanceof CorralFramedConnection ? "-" : String.valueOf(JettySessionSeam.sessionOf(connection) == core);
+        return connection.getClass().getName() + "|" + connection.getEndPoint().getClass().getName() + "|" + seam;
     }
 
     private static BridgeServer start(ConnectorUnderTest kind) throws Exception {
