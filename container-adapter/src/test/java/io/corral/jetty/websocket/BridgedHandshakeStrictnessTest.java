@@ -92,14 +92,14 @@ class BridgedHandshakeStrictnessTest {
     /**
      * A request that asks for {@code Upgrade: websocket} but breaks another §4.1 MUST is not a handshake
      * the server may complete; §4.2.1 has it answered 400 and Corral does, whatever the path. Jetty does
-     * not see an upgrade in the GET and POST and serves them as ordinary requests (no servlet there: 404,
-     * 405), and refuses the HTTP/1.0 one with 400 too.
+     * not see an upgrade in the POST and the HTTP/1.0 request and serves them as ordinary requests (no
+     * servlet there: 405, 404); it refuses the one without {@code Connection: Upgrade} with 400 too.
      */
     @ParameterizedTest(name = "{0}: Corral 400, ServerConnector {3}")
     @CsvSource(delimiter = '|', textBlock = """
         method POST (§4.1 item 2: MUST be GET)     | POST /strict/echo HTTP/1.1 | Connection: Upgrade    | 405
-        HTTP/1.0 (§4.1 item 2: at least HTTP/1.1)  | GET /strict/echo HTTP/1.0  | Connection: Upgrade    | 400
-        no Connection: Upgrade (§4.1 item 6)       | GET /strict/echo HTTP/1.1  | Connection: keep-alive | 404
+        HTTP/1.0 (§4.1 item 2: at least HTTP/1.1)  | GET /strict/echo HTTP/1.0  | Connection: Upgrade    | 404
+        no Connection: Upgrade (§4.1 item 6)       | GET /strict/echo HTTP/1.1  | Connection: keep-alive | 400
         """)
     @DisplayName("§4.1/§4.2.1: a request naming websocket that is not a valid handshake gets 400")
     void invalidHandshakeRequestGets400(String name, String requestLine, String connection, int serverConnector)
