@@ -337,6 +337,21 @@ class Rfc6455BridgeTest {
 
     @ParameterizedTest
     @EnumSource(ConnectorUnderTest.class)
+    @DisplayName("§4.2.1/§5: a frame cut in two, its head behind the handshake and its tail in a later packet, is read whole")
+    void frameSplitAcrossTheHandshakePacketIsReadWhole(ConnectorUnderTest kind) throws IOException {
+        byte[] large = new byte[3000];
+        Arrays.fill(large, (byte) 'z');
+        byte[] frame = frame(true, 0, TEXT, large);
+        try (RawWebSocket client = RawWebSocket.connect(servers.on(kind).port())) {
+            client.send(RawWebSocket.concat(RawWebSocket.handshake("/rfc/echo"), Arrays.copyOf(frame, 1500)));
+            assertEquals(101, client.readResponse().status());
+            client.send(Arrays.copyOfRange(frame, 1500, frame.length));
+            assertEquals("z".repeat(3000), client.expectText());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorUnderTest.class)
     @DisplayName("§5.2: frames may arrive split anywhere — a frame sent one byte per packet is read whole")
     void frameSplitIntoSingleBytesIsReassembled(ConnectorUnderTest kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
