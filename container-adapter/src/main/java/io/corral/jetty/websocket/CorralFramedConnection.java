@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * does not; {@link #enqueueFrame} safe from any thread, each frame written whole and in call order, so a
  * control frame waits for at most the one frame being written; nothing written after CLOSE; flush
  * entries (no bytes) completed in order. Reads run on the connection's own virtual thread
- * ({@link #serve}); an idle connection keeps only a small header buffer. Writes block the sending
- * thread until the peer takes the bytes, so a client that reads slowly holds its senders back instead of
- * queueing their frames in memory; Jetty's idle timeout ends a write that makes no progress.
+ * ({@link #serve}); an idle connection keeps only a small header buffer. A frame is written on the
+ * thread that sends it, which waits until the peer takes the bytes: a client that reads slowly holds that
+ * sender back instead of letting its frames pile up in memory (frames other threads send meanwhile wait
+ * in the session's own queue, as they do on Jetty's framing). Jetty's idle timeout ends a write that
+ * makes no progress, and never waits for the socket on Jetty's scheduler thread.
  */
 final class CorralFramedConnection extends WebSocketConnection {
 

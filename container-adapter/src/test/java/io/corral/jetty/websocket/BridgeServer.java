@@ -80,6 +80,7 @@ final class BridgeServer implements AutoCloseable {
         private final List<Consumer<ServletContextHandler>> contextSetup = new ArrayList<>();
         private final List<Consumer<AbstractNetworkConnector>> connectorSetup = new ArrayList<>();
         private UnaryOperator<Handler> around = UnaryOperator.identity();
+        private long stopTimeoutMs = -1;
         private boolean jettyApi;
 
         private Builder(ConnectorUnderTest kind) {
@@ -121,6 +122,12 @@ final class BridgeServer implements AutoCloseable {
             return this;
         }
 
+        /** Makes {@code stop()} graceful for this long (Jetty's default: not graceful). */
+        Builder stopTimeout(long milliseconds) {
+            stopTimeoutMs = milliseconds;
+            return this;
+        }
+
         Builder connector(Consumer<AbstractNetworkConnector> setup) {
             connectorSetup.add(setup);
             return this;
@@ -130,6 +137,9 @@ final class BridgeServer implements AutoCloseable {
             QueuedThreadPool threads = new QueuedThreadPool(32, 4);
             threads.setName("bridge-" + kind.name().toLowerCase());
             Server server = new Server(threads);
+            if (stopTimeoutMs >= 0) {
+                server.setStopTimeout(stopTimeoutMs);
+            }
             AbstractNetworkConnector connector = kind.create(server);
             connector.setHost("127.0.0.1");
             connector.setPort(0);

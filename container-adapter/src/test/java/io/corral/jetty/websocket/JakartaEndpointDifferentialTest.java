@@ -15,6 +15,7 @@ import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -243,6 +244,19 @@ class JakartaEndpointDifferentialTest {
         }
     }
 
+    @ServerEndpoint("/jakarta/open-fails")
+    public static class OpenFails {
+        @OnOpen
+        public void open(Session session) {
+            throw new IllegalStateException("refusing the session on purpose");
+        }
+
+        @OnMessage
+        public String echo(String text) {
+            return text;
+        }
+    }
+
     @WebSocket
     public static class JettyApiEcho {
         @OnWebSocketMessage
@@ -285,7 +299,7 @@ class JakartaEndpointDifferentialTest {
             EVENTS.put(builder.kind(), events);
             return builder
                     .connector(connector -> connector.addEventListener(events))
-                    .jakartaEndpoints(Rooms.class, Codec.class, Basic.class, Async.class, Closing.class, Large.class, Throws.class)
+                    .jakartaEndpoints(Rooms.class, Codec.class, Basic.class, Async.class, Closing.class, Large.class, Throws.class, OpenFails.class)
                     .jakarta(container -> container.addEndpoint(ServerEndpointConfig.Builder
                             .create(Programmatic.class, "/jakarta/programmatic")
                             .subprotocols(List.of("v1.corral", "v2.corral"))
@@ -467,6 +481,18 @@ class JakartaEndpointDifferentialTest {
         try (JdkWebSocket client = connect(kind, "/jakarta/throws")) {
             client.sendText("boom");
             assertEquals(1003, client.nextClose().code());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorUnderTest.class)
+    @DisplayName("an exception from @OnOpen closes the new session with 1011 (server error), and TCP ends")
+    void openFailureClosesTheSession(ConnectorUnderTest kind) throws Exception {
+        try (RawWebSocket client = servers.on(kind).connect()) {
+            client.open("/jakarta/open-fails");
+            RawWebSocket.ServerFrame close = client.expectClose();
+            assertEquals(1011, close.closeCode(), close.toString());
+            assertTrue(client.awaitEndOfStream());
         }
     }
 
