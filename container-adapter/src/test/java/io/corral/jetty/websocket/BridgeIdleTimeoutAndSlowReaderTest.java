@@ -1,0 +1,260 @@
+package io.corral.jetty.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Time and flow control under Corral's framing, beside ServerConnector: Jetty's idle timeouts (the
+ * session's own, or the connector's when the session sets none) close idle sessions with 1001; a client
+ * that stops reading holds the sender back instead of letting frames pile up in memory, and an idle
+ * timeout ends a write that the peer never lets finish — without holding up anyone else's timeouts.
+ */
+class BridgeIdleTimeoutAndSlowReaderTest {
+
+    static final long CONNECTOR_IDLE_MS = 600;
+    static final long SESSION_IDLE_MS = 300;
+    static final int FLOOD_MESSAGES = 256;
+    static final int FLOOD_MESSAGE_SIZE = 64 * 1024;
+
+    /** Sets its own idle timeout, shorter than the connector's. */
+    @ServerEndpoint("/idle/session")
+    public static class SessionIdle {
+        @OnOpen
+        public void open(Session session) {
+            session.setMaxIdleTimeout(SESSION_IDLE_MS);
+        }
+
+        @OnMessage
+        public String echo(String text) {
+            return text;
+        }
+    }
+
+    /** Leaves the idle timeout to the connector. */
+    @ServerEndpoint("/idle/connector")
+    public static class ConnectorIdle {
+        @OnMessage
+        public String echo(String text) {
+            return text;
+        }
+    }
+
+    /** What one flood did, by the id in its query. */
+    static final class Flood {
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicInteger completed = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        volatile String closed;
+        volatile boolean senderReturned;
+    }
+
+    /**
+     * Sends {@code FLOOD_MESSAGES} binary messages of 64 KiB through the asynchronous remote as fast as
+     * the remote takes them, counting sends started and completed; ends with a text message "done".
+     * With {@code ?idle=ms} it sets that idle timeout first.
+     */
+    @ServerEndpoint("/flood")
+    public static class Flooder {
+        static final Map<String, Flood> FLOODS = new ConcurrentHashMap<>();
+
+        @OnOpen
+        public void open(Session session) {
+            List<String> idle = session.getRequestParameterMap().get("idle");
+            if (idle != null) {
+                session.setMaxIdleTimeout(Long.parseLong(idle.get(0)));
+            }
+        }
+
+        @OnMessage
+        public void flood(String command, Session session) {
+            Flood flood = FLOODS.computeIfAbsent(id(session), id -> new Flood());
+            try {
+                for (int i = 0; i < FLOOD_MESSAGES; i++) {
+                    flood.started.incrementAndGet();
+                    session.getAsyncRemote().sendBinary(ByteBuffer.wrap(message(i)), result -> {
+                        (result.isOK() ? flood.completed : flood.failed).incrementAndGet();
+                    });
+                }
+                session.getAsyncRemote().sendText("done");
+            } catch (RuntimeException stopped) {
+                flood.failed.incrementAndGet();
+            } finally {
+                flood.senderReturned = true;
+            }
+        }
+
+        @OnError
+        public void error(Session session, Throwable cause) {
+            // The session ends after this; @OnClose records how.
+        }
+
+        @OnClose
+        public void close(Session session, CloseReason reason) {
+            FLOODS.computeIfAbsent(id(session), id -> new Flood()).closed = String.valueOf(reason.getCloseCode().getCode());
+        }
+
+        private static String id(Session session) {
+            return session.getRequestParameterMap().get("id").get(0);
+        }
+    }
+
+    static byte[] message(int index) {
+        byte[] message = new byte[FLOOD_MESSAGE_SIZE];
+        for (int i = 0; i < message.length; i += 256) {
+            message[i] = (byte) index;
+        }
+        ByteBuffer.wrap(message).putInt(0, index);
+        return message;
+    }
+
+    private static BridgeServers servers;
+
+    @BeforeAll
+    static void start() throws Exception {
+        servers = BridgeServers.start(builder -> builder
+                .connector(connector -> connector.setIdleTimeout(CONNECTOR_IDLE_MS))
+                .jakartaEndpoints(SessionIdle.class, ConnectorIdle.class, Flooder.class));
+    }
+
+    @AfterAll
+    static void stop() {
+        servers.close();
+    }
+
+    /** Opens a session, stays silent, and returns how long the server took to close it with 1001. */
+    private static long silentUntilClosed(ConnectorUnderTest kind, String path) throws IOException {
+        try (RawWebSocket client = servers.on(kind).connect()) {
+            client.open(path);
+            long opened = System.nanoTime();
+            client.sendText("one message, then silence");
+            assertEquals("one message, then silence", client.expectText());
+            RawWebSocket.ServerFrame close = client.expectClose();
+            long elapsedMs = (System.nanoTime() - opened) / 1_000_000;
+            assertEquals(1001, close.closeCode(), close.toString());
+            assertTrue(client.awaitEndOfStream(), "TCP still open after the idle close");
+            return elapsedMs;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorUnderTest.class)
+    @DisplayName("Session.setMaxIdleTimeout is honoured: the idle session is closed with 1001 (going away), not before its time")
+    void sessionIdleTimeoutClosesTheSession(ConnectorUnderTest kind) throws IOException {
+        long elapsed = silentUntilClosed(kind, "/idle/session");
+        assertTrue(elapsed >= SESSION_IDLE_MS - 50, "closed after " + elapsed + " ms, before the idle timeout");
+        assertTrue(elapsed < CONNECTOR_IDLE_MS + 2000, "closed after " + elapsed + " ms");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorUnderTest.class)
+    @DisplayName("a session that sets no idle timeout gets the connector's: closed with 1001 once idle that long")
+    void connectorIdleTimeoutClosesTheSession(ConnectorUnderTest kind) throws IOException {
+        long elapsed = silentUntilClosed(kind, "/idle/connector");
+        assertTrue(elapsed >= CONNECTOR_IDLE_MS - 50, "closed after " + elapsed + " ms, before the connector's idle timeout");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorUnderTest.class)
+    @DisplayName("traffic keeps a session alive past its idle timeout")
+    void trafficKeepsTheSessionAlive(ConnectorUnderTest kind) throws IOException {
+        try (RawWebSocket client = servers.on(kind).connect()) {
+            client.open("/idle/session");
+            long opened = System.nanoTime();
+            // A round trip every third of the idle timeout, for twice the idle timeout: time is what is
+            // under test here, so the pacing waits on the clock (bounded), not on the server.
+            long step = SESSION_IDLE_MS / 3 * 1_000_000;
+            for (int i = 1; i <= 6; i++) {
+                long due = opened + i * step;
+                Deadline.await("the next round trip to be due", Duration.ofSeconds(2), () -> System.nanoTime() - due >= 0);
+                client.sendText("still here " + i);
+                assertEquals("still here " + i, client.expectText());
+            }
+        }
+    }
+
+    /**
+     * Corral on purpose differs here: its writes block the sending thread until the peer takes the bytes,
+     * so a flood to a client that does not read stalls with one frame in flight and nothing queued;
+     * Jetty's asynchronous remote queues every frame in memory (the whole flood) and completes them as
+     * the client reads. Both deliver every message in order once the client reads.
+     */
+    @ParameterizedTest
+    @EnumSource(ConnectorUnderTest.class)
+    @DisplayName("a client that stops reading holds the sender back on Corral (nothing queued); every message arrives once it reads")
+    void slowReaderHoldsTheSenderBack(ConnectorUnderTest kind) throws IOException {
+        String id = "slow-" + kind;
+        try (RawWebSocket client = RawWebSocket.connect(servers.on(kind).port(), 16 * 1024)) {
+            client.open("/flood?id=" + id);
+            client.sendText("flood");
+            Deadline.await("the flood to start", Duration.ofSeconds(5), () -> Flooder.FLOODS.containsKey(id));
+            Flood flood = Flooder.FLOODS.get(id);
+            long started = Deadline.awaitSettled("sends started", Duration.ofSeconds(10), Duration.ofMillis(300),
+                    () -> flood.started.get());
+            int completed = flood.completed.get();
+            assertTrue(completed < FLOOD_MESSAGES, "the client read nothing, yet all " + completed + " sends completed");
+            if (kind == ConnectorUnderTest.CORRAL_CONNECTOR) {
+                assertTrue(started - completed <= 1, "Corral queued " + (started - completed) + " frames for a client that is not reading");
+                assertTrue(started < FLOOD_MESSAGES, "the sender was not held back");
+            } else {
+                assertEquals(FLOOD_MESSAGES, started, "Jetty queues the whole flood");
+            }
+
+            for (int i = 0; i < FLOOD_MESSAGES; i++) {
+                assertArrayEquals(message(i), client.expectBinary(), "message " + i);
+            }
+            assertEquals("done", client.expectText());
+            Deadline.await("every send to complete", Duration.ofSeconds(5), () -> flood.completed.get() == FLOOD_MESSAGES);
+            assertEquals(0, flood.failed.get());
+        }
+    }
+
+    /**
+     * A write stuck on a client that never reads is ended by the idle timeout (the session closes, the
+     * sender is released), and meanwhile another session's idle timeout still fires: the idle timeout
+     * must not wait on the stuck write on Jetty's scheduler thread.
+     */
+    @ParameterizedTest
+    @EnumSource(ConnectorUnderTest.class)
+    @DisplayName("an idle timeout ends a write the client never lets finish, and other sessions' timeouts still fire")
+    void idleTimeoutEndsAStuckWrite(ConnectorUnderTest kind) throws IOException {
+        String id = "stuck-" + kind;
+        try (RawWebSocket stuck = RawWebSocket.connect(servers.on(kind).port(), 16 * 1024);
+             RawWebSocket idle = servers.on(kind).connect()) {
+            stuck.open("/flood?idle=" + SESSION_IDLE_MS + "&id=" + id);
+            stuck.sendText("flood");
+            Deadline.await("the flood to start", Duration.ofSeconds(5), () -> Flooder.FLOODS.containsKey(id));
+            Flood flood = Flooder.FLOODS.get(id);
+            Deadline.awaitSettled("sends started", Duration.ofSeconds(10), Duration.ofMillis(100), () -> flood.started.get());
+
+            // While the flood is stuck, another session idles out as usual.
+            idle.open("/idle/session");
+            RawWebSocket.ServerFrame close = idle.expectClose();
+            assertEquals(1001, close.closeCode(), close.toString());
+
+            Deadline.await("the stuck session to close", Duration.ofSeconds(5), () -> flood.closed != null);
+            Deadline.await("the sender to be released", Duration.ofSeconds(5), () -> flood.senderReturned);
+            assertTrue(flood.completed.get() < FLOOD_MESSAGES, "the flood was not stuck");
+        }
+    }
+}
