@@ -167,6 +167,16 @@ public final class CorralEndPoint extends AbstractEndPoint {
     }
 
     /**
+     * Jetty calls this on its scheduler thread. What the connection does on expiry may write (a WebSocket
+     * sends its 1001 close), and {@link #flush} blocks while the peer does not read: on a virtual thread
+     * of its own, a stuck peer can never stall every other timer of the server.
+     */
+    @Override
+    protected void onIdleExpired(java.util.concurrent.TimeoutException timeout) {
+        Thread.ofVirtual().start(() -> super.onIdleExpired(timeout));
+    }
+
+    /**
      * Runs this endpoint's reads on the calling thread until the connection closes: Jetty's
      * {@code Connection} now owns the socket (after an upgrade). Each time Jetty registers fill interest
      * and has drained what was read, one blocking read is made and the interest is told it can fill.

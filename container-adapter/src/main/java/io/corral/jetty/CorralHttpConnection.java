@@ -154,6 +154,9 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
                     && WebSocketFraming.serveOnCorralFraming(upgrade, endPoint, transport, leftover, connector)) {
                 return;
             }
+            // Corral's engine enforced the timeouts until now; from here Jetty's idle timer must, at the
+            // connector's idle timeout (a session may set its own).
+            endPoint.setIdleTimeout(endPoint.getIdleTimeout());
             endPoint.upgrade(upgrade);
             endPoint.serveReads(leftover);
         };

@@ -259,6 +259,11 @@ final class CorralFramedConnection extends WebSocketConnection {
                 return false;
             }
             LockSupport.park(this);
+            if (Thread.interrupted()) {
+                // A stopping listener interrupts connection threads: end rather than spin in park().
+                getEndPoint().close();
+                return false;
+            }
         }
     }
 
