@@ -19,6 +19,8 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResponseWriter.class);
 
+    /** Enough for a typical head and a short body (a plaintext response is about 150 bytes). */
+    private static final int SMALL_BUFFER_SIZE = 1024;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
     private static final byte[] HTTP_1_1 = {'H', 'T', 'T', 'P', '/', '1', '.', '1', ' '};
@@ -29,6 +31,12 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
     private final Duration writeTimeout;
     private final ReentrantLock lock = new ReentrantLock();
 
+    /**
+     * The connection's own small array for heads and short bodies, so the usual response borrows nothing
+     * from the shared pool (a round trip per response showed in profiles); larger ones switch to a pooled
+     * array. Allocated on the first response; an upgraded connection drops it with the rest of HTTP.
+     */
+    private byte[] small;
     private byte[] buffer;
     private int count;
     private volatile long writeDeadline;
@@ -146,7 +154,7 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
     private void release() {
         byte[] held = buffer;
         buffer = null;
-        if (held != null) {
+        if (held != null && held != small) {
             pool.release(held);
         }
     }
@@ -184,7 +192,7 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
     }
 
     private boolean fits(int length) {
-        int capacity = buffer == null ? pool.arraySize() : buffer.length;
+        int capacity = buffer == null ? pool.arraySize() : Math.max(buffer.length, pool.arraySize());
         return count + length <= capacity;
     }
 
@@ -208,17 +216,28 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
         }
     }
 
-    /** Makes room for {@code needed} more bytes: borrows a buffer, or grows past pool size for a huge head. */
+    /**
+     * Makes room for {@code needed} more bytes: the connection's small array first, then a pooled one,
+     * then (a huge head) a larger array of its own.
+     */
     private void ensure(int needed) {
         if (buffer == null) {
-            buffer = pool.acquire();
+            if (small == null) {
+                small = new byte[SMALL_BUFFER_SIZE];
+            }
+            buffer = small;
         }
-        if (count + needed > buffer.length) {
-            byte[] larger = new byte[Math.max(buffer.length * 2, count + needed)];
-            System.arraycopy(buffer, 0, larger, 0, count);
+        if (count + needed <= buffer.length) {
+            return;
+        }
+        byte[] larger = buffer == small && count + needed <= pool.arraySize()
+                ? pool.acquire()
+                : new byte[Math.max(buffer.length * 2, count + needed)];
+        System.arraycopy(buffer, 0, larger, 0, count);
+        if (buffer != small) {
             pool.release(buffer);
-            buffer = larger;
         }
+        buffer = larger;
     }
 
     @Override
