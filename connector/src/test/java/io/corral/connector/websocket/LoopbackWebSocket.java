@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -80,6 +81,20 @@ final class LoopbackWebSocket implements AutoCloseable {
                 }
             });
             return loopback;
+        }
+    }
+
+    /**
+     * Waits until the server's connection is in the state a test expects, which its own thread brings
+     * about; fails after {@link RecordingHandler#WAIT}.
+     */
+    void awaitServer(Predicate<WebSocketConnection> state, String failure) {
+        long deadline = System.nanoTime() + RecordingHandler.WAIT.toNanos();
+        while (!state.test(server)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(failure);
+            }
+            Thread.yield();
         }
     }
 

@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -146,7 +145,7 @@ class Rfc6455ControlFramesTest {
             }
             assertTrue(gate.get().awaitHeld(RecordingHandler.WAIT), "the sender never reached frame " + heldFrame);
             CompletableFuture<Void> controlSent = sendControl(control, ws.client, session);
-            awaitTrue(ws.server::hasWaitingWriters, "the " + control + " never queued behind the held frame");
+            ws.awaitServer(WebSocketConnection::hasWaitingWriters, "the " + control + " never queued behind the held frame");
             gate.get().open();
 
             received += expectDataFrame(ws.client, message, heldFrame, received);
@@ -213,15 +212,6 @@ class Rfc6455ControlFramesTest {
             outcome.complete(null);
         } catch (Throwable e) {
             outcome.completeExceptionally(e);
-        }
-    }
-
-    /** Waits for a condition another thread makes true, failing after {@link RecordingHandler#WAIT}. */
-    private static void awaitTrue(BooleanSupplier condition, String failure) {
-        long deadline = System.nanoTime() + RecordingHandler.WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadline < 0, failure);
-            Thread.yield();
         }
     }
 }
