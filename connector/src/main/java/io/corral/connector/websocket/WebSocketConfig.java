@@ -57,7 +57,8 @@ public record WebSocketConfig(
         List<String> subprotocols) {
 
     public static final WebSocketConfig DEFAULTS = new WebSocketConfig(65536, 65536, Duration.ofSeconds(30),
-            Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), true, true, List.of());
+            Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), true, true,
+            List.of());
 
     public WebSocketConfig {
         if (maxFrameSize < 125 || maxMessageSize < 0) {
@@ -81,52 +82,52 @@ public record WebSocketConfig(
     }
 
     public WebSocketConfig withMaxFrameSize(int value) {
-        return new WebSocketConfig(value, maxMessageSize, idleTimeout, pingInterval, hibernateAfter, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(value, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withMaxMessageSize(int value) {
-        return new WebSocketConfig(maxFrameSize, value, idleTimeout, pingInterval, hibernateAfter, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, value, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withIdleTimeout(Duration value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, value, pingInterval, hibernateAfter, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, value, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withPingInterval(Duration value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, value, hibernateAfter, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, value, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withHibernateAfter(Duration value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, value, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, value,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withSendTimeout(Duration value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter, value, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                value, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withCloseTimeout(Duration value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter, sendTimeout, value,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, value, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withPermessageDeflate(boolean value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter, sendTimeout, closeTimeout,
-                value, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, value, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withCompressionContextTakeover(boolean value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter, sendTimeout, closeTimeout,
-                permessageDeflate, value, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, value, subprotocols);
     }
 
     public WebSocketConfig withSubprotocols(List<String> value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, value);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, value);
     }
 }

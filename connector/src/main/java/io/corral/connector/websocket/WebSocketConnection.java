@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * The loop that owns a connection after the 101, on the connection's own virtual thread: Cowboy's
  * {@code cowboy_websocket} process. It reads frames, hands whole messages to the {@link WebSocketHandler}
  * on this same thread (in order; a handler that blocks stalls only this connection), answers pings,
- * keeps the idle timeout, the optional ping interval and hibernation with its read timeout, and runs the close
- * handshake (RFC 6455 §7): a peer's close is echoed with its code and TCP is closed at once, as the
+ * keeps the idle timeout, the optional ping interval and hibernation with its read timeout, and runs the
+ * close handshake (RFC 6455 §7): a peer's close is echoed with its code and TCP is closed at once, as the
  * server should; the server's own close waits for the peer's answer up to the close timeout. A protocol
  * violation sends a close frame with its code (1002, 1007, 1009…) and a short reason, then closes in
  * order — output shut, input drained until the peer closes or the close timeout passes — with one DEBUG
@@ -50,7 +50,8 @@ public final class WebSocketConnection implements WebSocketSession {
     private boolean closing;
     private boolean awaitingPong;
     private long pingSentNanos;
-    private long readTimeoutMillis = -1;
+    /** As the socket counts it: whole milliseconds in an int, 0 for none. */
+    private int readTimeoutMillis = -1;
     /** The read timeout was set while the reader hibernated, so it leaves hibernation out: set it anew once awake. */
     private boolean readTimeoutSetWhileHibernating;
     private int closeCode;
@@ -268,7 +269,8 @@ public final class WebSocketConnection implements WebSocketSession {
             }
         }
         readTimeoutSetWhileHibernating = hibernating;
-        long millis = deadline == NONE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now + 999_999));
+        int millis = deadline == NONE ? 0 : (int) Math.min(Integer.MAX_VALUE,
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now + 999_999)));
         if (millis != readTimeoutMillis) {
             connection.setReadTimeout(Duration.ofMillis(millis));
             readTimeoutMillis = millis;

@@ -117,7 +117,8 @@ class Rfc6455ControlFramesTest {
         "PONG, 1, false", "PONG, 1, true", "PONG, 2, false", "PONG, 17, true", "PONG, 32, true",
         "PING, 1, false", "PING, 17, true",
         "CLOSE, 1, true", "CLOSE, 17, false"})
-    @DisplayName("§5.4/§5.5: 'control frames MAY be injected in the middle of a fragmented message': one queued while a large message goes out waits for the frame in progress, not for the rest of the message")
+    @DisplayName("§5.4/§5.5: 'Control frames ... MAY be injected in the middle of a fragmented message': one queued"
+            + " while a large message goes out waits for the frame in progress, not for the rest of the message")
     void controlFrameWaitsForAtMostOneDataFrame(Control control, int heldFrame, boolean headerOut) throws Exception {
         int size = LARGE_MESSAGE_FRAMES * MessageSender.MAX_FRAME_PAYLOAD;
         byte[] message = payload(size);
@@ -135,7 +136,8 @@ class Rfc6455ControlFramesTest {
         })) {
             WebSocketSession session = opened.get(10, TimeUnit.SECONDS);
             CompletableFuture<Void> sent = new CompletableFuture<>();
-            Thread sender = Thread.ofVirtual().unstarted(() -> complete(sent, () -> session.sendBinary(ByteBuffer.wrap(message))));
+            Thread sender = Thread.ofVirtual()
+                    .unstarted(() -> complete(sent, () -> session.sendBinary(ByteBuffer.wrap(message))));
             gate.get().hold(sender, (heldFrame - 1) * FULL_FRAME_BYTES + (headerOut ? FRAME_HEADER : 0));
             sender.start();
 
@@ -145,7 +147,8 @@ class Rfc6455ControlFramesTest {
             }
             assertTrue(gate.get().awaitHeld(RecordingHandler.WAIT), "the sender never reached frame " + heldFrame);
             CompletableFuture<Void> controlSent = sendControl(control, ws.client, session);
-            ws.awaitServer(WebSocketConnection::hasWaitingWriters, "the " + control + " never queued behind the held frame");
+            ws.awaitServer(WebSocketConnection::hasWaitingWriters,
+                    "the " + control + " never queued behind the held frame");
             gate.get().open();
 
             received += expectDataFrame(ws.client, message, heldFrame, received);
@@ -167,7 +170,8 @@ class Rfc6455ControlFramesTest {
                     assertEquals(new TestClient.CloseFrame(CloseStatus.NORMAL, "urgent"), TestClient.closeFrame(next));
                     controlSent.get(10, TimeUnit.SECONDS);
                     // §5.5.1: 'The application MUST NOT send any more data frames after sending a Close frame.'
-                    ExecutionException failure = assertThrows(ExecutionException.class, () -> sent.get(10, TimeUnit.SECONDS));
+                    ExecutionException failure = assertThrows(ExecutionException.class,
+                            () -> sent.get(10, TimeUnit.SECONDS));
                     assertInstanceOf(IOException.class, failure.getCause());
                     ws.client.sendClose(CloseStatus.NORMAL, "");
                     assertNull(ws.client.readFrame(), "a frame followed the close frame");
