@@ -16,11 +16,20 @@ import java.nio.charset.StandardCharsets;
  * <p>Memory: between messages the reader holds only a {@value #READ_BUFFER_SIZE}-byte read buffer. A
  * frame that fits there is turned into its message straight from it. A larger uncompressed payload is
  * read directly into the message's own array, sized by the header; a larger compressed one is read
- * through a pooled chunk; both are dropped or given back once the message is delivered.
+ * through a pooled chunk; both are dropped or given back once the message is delivered. A connection
+ * that has been quiet for a while {@linkplain #hibernate() hibernates}: it drops the read buffer too and
+ * waits for the next bytes with a {@value #WAKE_UP_READ}-byte array, making a new buffer once they come. It
+ * starts out that way, since many connections sit idle from the moment they open; unless hibernation is
+ * off ({@link WebSocketConfig#hibernateAfter()} zero), in which case the read buffer is kept for good.
  */
 final class MessageReader {
 
     static final int READ_BUFFER_SIZE = 256;
+    /**
+     * What the first read after hibernation takes at most: the start of a frame header. Small, because the
+     * array is held for as long as the silence lasts; a whole small frame usually follows in the next read.
+     */
+    static final int WAKE_UP_READ = 8;
 
     private static final byte[] NO_BYTES = new byte[0];
 
@@ -30,10 +39,14 @@ final class MessageReader {
     private final MessageInflater inflater;
     private final MessageBuffer message;
     private final Utf8Validator utf8 = new Utf8Validator();
-    private final byte[] readBuffer = new byte[READ_BUFFER_SIZE];
+    /** Null while hibernating, which is how a connection starts when it may hibernate. */
+    private byte[] readBuffer;
 
-    /** Bytes to consume are {@code buffer[start, end)}: the read buffer, the handshake's leftover, or a pooled chunk. */
-    private byte[] buffer = readBuffer;
+    /**
+     * Bytes to consume are {@code buffer[start, end)}: the read buffer, the handshake's leftover, or a pooled
+     * chunk; null while hibernating, when there is nothing to consume.
+     */
+    private byte[] buffer;
     private int start, end;
     private boolean bufferIsPooled;
 
@@ -57,6 +70,8 @@ final class MessageReader {
         this.maxMessageSize = config.maxMessageSize();
         this.inflater = deflate == null ? null : new MessageInflater(deflate.clientNoContextTakeover());
         this.message = new MessageBuffer(config.maxMessageSize());
+        this.readBuffer = config.hibernateAfter().isZero() ? new byte[READ_BUFFER_SIZE] : null;
+        this.buffer = readBuffer;
     }
 
     /** Bytes the client sent behind the handshake, read before anything else. */
@@ -65,7 +80,12 @@ final class MessageReader {
         if (n == 0) {
             return;
         }
-        buffer = n <= readBuffer.length ? readBuffer : new byte[n];
+        if (n <= READ_BUFFER_SIZE) {
+            readBuffer = new byte[READ_BUFFER_SIZE];
+            buffer = readBuffer;
+        } else {
+            buffer = new byte[n];
+        }
         leftover.get(buffer, 0, n);
         start = 0;
         end = n;
@@ -255,12 +275,21 @@ final class MessageReader {
      */
     private boolean fill() throws IOException {
         long remaining = parser.inPayload() ? parser.remaining() : 0;
-        if (remaining > readBuffer.length && control == null && !discarding) {
+        if (remaining > READ_BUFFER_SIZE && control == null && !discarding) {
             return compressed ? fillPooledChunk(remaining) : fillMessage(remaining);
         }
-        int n = read(readBuffer, 0, readBuffer.length);
+        // Hibernating, the wait for the next bytes holds a tiny array, not a read buffer. Done here rather
+        // than in a method of its own: the parked stack should be no deeper than it was before hibernating,
+        // so that it fits the stack chunk it had.
+        byte[] target = readBuffer != null ? readBuffer : new byte[WAKE_UP_READ];
+        int n = read(target, 0, target.length);
         if (n < 0) {
             return false;
+        }
+        if (target != readBuffer) {
+            readBuffer = new byte[READ_BUFFER_SIZE];
+            System.arraycopy(target, 0, readBuffer, 0, n);
+            buffer = readBuffer;
         }
         start = 0;
         end = n;
@@ -322,14 +351,30 @@ final class MessageReader {
         return lastReadNanos;
     }
 
+    /**
+     * Drops the read buffer until bytes arrive again: the connection has been quiet for a while and may stay
+     * so for hours. Called between reads, when a read timed out; a read always starts with every buffered
+     * byte consumed, so nothing is lost. A pooled chunk is given back as well; a message in progress keeps
+     * its buffer.
+     */
+    void hibernate() {
+        useReadBuffer();
+        readBuffer = null;
+        buffer = null;
+    }
+
+    boolean isHibernating() {
+        return readBuffer == null;
+    }
+
     /** A scratch array for draining the connection once frames no longer matter. */
-    byte[] readBuffer() {
-        return readBuffer;
+    byte[] scratchBuffer() {
+        return readBuffer != null ? readBuffer : new byte[READ_BUFFER_SIZE];
     }
 
     /** Bytes this reader holds beyond its fixed read buffer: zero while the connection is idle. */
     int heldMessageBytes() {
-        return message.capacity() + (buffer == readBuffer ? 0 : buffer.length);
+        return message.capacity() + (buffer == null || buffer == readBuffer ? 0 : buffer.length);
     }
 
     boolean holdsZlibState() {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,8 +29,8 @@ final class MessageSender implements DeadlineWatchdog.Watched {
 
     private final TransportConnection connection;
     private final MessageDeflater deflater;
-    private final long sendTimeoutNanos;
-    private final long closeTimeoutNanos;
+    // The timeouts are read from the shared config when needed rather than copied: a field less per connection.
+    private final WebSocketConfig config;
     private final ReentrantLock messageLock = new ReentrantLock();
     private final ReentrantLock frameLock = new ReentrantLock(true);
 
@@ -51,8 +50,7 @@ final class MessageSender implements DeadlineWatchdog.Watched {
         this.connection = connection;
         this.deflater = deflate == null ? null
                 : new MessageDeflater(deflate.serverNoContextTakeover());
-        this.sendTimeoutNanos = config.sendTimeout().toNanos();
-        this.closeTimeoutNanos = config.closeTimeout().toNanos();
+        this.config = config;
     }
 
     /** Sends a data message, compressed when permessage-deflate is on and it is worth it. */
@@ -150,9 +148,7 @@ final class MessageSender implements DeadlineWatchdog.Watched {
             sentCloseCode = code;
             sentCloseReason = reason;
             closeSent = true;
-            if (closeTimeoutNanos > 0) {
-                closeDeadline = nonZero(System.nanoTime() + closeTimeoutNanos);
-            }
+            closeDeadline = nonZero(System.nanoTime() + closeTimeoutNanos());
             startWrite(deadline);
             WRITER.write(connection, true, 0, Opcode.CLOSE, payload, 0, payload.length);
             return true;
@@ -227,10 +223,8 @@ final class MessageSender implements DeadlineWatchdog.Watched {
     /** The shortest timeout this sender has, for the watchdog's resolution; 0 for none. */
     @Override
     public long shortestTimeoutNanos() {
-        if (sendTimeoutNanos == 0) {
-            return closeTimeoutNanos;
-        }
-        return closeTimeoutNanos == 0 ? sendTimeoutNanos : Math.min(sendTimeoutNanos, closeTimeoutNanos);
+        long send = sendTimeoutNanos();
+        return send == 0 ? closeTimeoutNanos() : Math.min(send, closeTimeoutNanos());
     }
 
     /** Whether a compressor is held; messages are serialised by the message lock, so this is a snapshot. */
@@ -249,7 +243,7 @@ final class MessageSender implements DeadlineWatchdog.Watched {
             return;
         }
         try {
-            if (messageLock.tryLock(closeTimeoutNanos, TimeUnit.NANOSECONDS)) {
+            if (messageLock.tryLock(closeTimeoutNanos(), TimeUnit.NANOSECONDS)) {
                 try {
                     deflater.release();
                 } finally {
@@ -262,7 +256,17 @@ final class MessageSender implements DeadlineWatchdog.Watched {
     }
 
     private long deadlineFromNow() {
-        return sendTimeoutNanos == 0 ? 0 : nonZero(System.nanoTime() + sendTimeoutNanos);
+        long timeout = sendTimeoutNanos();
+        return timeout == 0 ? 0 : nonZero(System.nanoTime() + timeout);
+    }
+
+    private long sendTimeoutNanos() {
+        return config.sendTimeout().toNanos();
+    }
+
+    /** Always positive: {@link WebSocketConfig} requires it. */
+    private long closeTimeoutNanos() {
+        return config.closeTimeout().toNanos();
     }
 
     /** 0 means "no deadline"; a real one that lands on 0 moves a nanosecond. */
@@ -316,7 +320,7 @@ final class MessageSender implements DeadlineWatchdog.Watched {
     }
 
     private SocketTimeoutException timeout() {
-        return new SocketTimeoutException("WebSocket send timed out after " + Duration.ofNanos(sendTimeoutNanos).toMillis() + " ms");
+        return new SocketTimeoutException("WebSocket send timed out after " + config.sendTimeout().toMillis() + " ms");
     }
 
     private IOException closed() {

@@ -22,6 +22,10 @@ import java.util.Objects;
  *                                   no pong comes within another interval it closes with 1001 on the wire
  *                                   and reports 1006 (abnormal: the peer is presumed gone) to the handler.
  *                                   {@link Duration#ZERO} turns pings off. Default off.
+ * @param hibernateAfter             when no byte has arrived for this long, the connection drops its read
+ *                                   buffer, as Cowboy's {@code hibernate} does, and makes a new one when the
+ *                                   next bytes arrive (one extra small read); a connection that is busy never
+ *                                   notices. {@link Duration#ZERO} never hibernates. Default 1 s.
  * @param sendTimeout                how long a send may block on a client that does not read, including
  *                                   the wait behind other senders; past it the send fails with a
  *                                   {@link java.net.SocketTimeoutException}, the TCP connection is closed
@@ -45,6 +49,7 @@ public record WebSocketConfig(
         int maxMessageSize,
         Duration idleTimeout,
         Duration pingInterval,
+        Duration hibernateAfter,
         Duration sendTimeout,
         Duration closeTimeout,
         boolean permessageDeflate,
@@ -52,7 +57,8 @@ public record WebSocketConfig(
         List<String> subprotocols) {
 
     public static final WebSocketConfig DEFAULTS = new WebSocketConfig(65536, 65536, Duration.ofSeconds(30),
-            Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(5), true, true, List.of());
+            Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), true, true,
+            List.of());
 
     public WebSocketConfig {
         if (maxFrameSize < 125 || maxMessageSize < 0) {
@@ -60,6 +66,7 @@ public record WebSocketConfig(
         }
         requireNotNegative(idleTimeout, "idleTimeout");
         requireNotNegative(pingInterval, "pingInterval");
+        requireNotNegative(hibernateAfter, "hibernateAfter");
         requireNotNegative(sendTimeout, "sendTimeout");
         requireNotNegative(closeTimeout, "closeTimeout");
         if (closeTimeout.isZero()) {
@@ -75,47 +82,52 @@ public record WebSocketConfig(
     }
 
     public WebSocketConfig withMaxFrameSize(int value) {
-        return new WebSocketConfig(value, maxMessageSize, idleTimeout, pingInterval, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(value, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withMaxMessageSize(int value) {
-        return new WebSocketConfig(maxFrameSize, value, idleTimeout, pingInterval, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, value, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withIdleTimeout(Duration value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, value, pingInterval, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, value, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withPingInterval(Duration value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, value, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, value, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
+    }
+
+    public WebSocketConfig withHibernateAfter(Duration value) {
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, value,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withSendTimeout(Duration value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, value, closeTimeout,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                value, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withCloseTimeout(Duration value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, sendTimeout, value,
-                permessageDeflate, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, value, permessageDeflate, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withPermessageDeflate(boolean value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, sendTimeout, closeTimeout,
-                value, compressionContextTakeover, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, value, compressionContextTakeover, subprotocols);
     }
 
     public WebSocketConfig withCompressionContextTakeover(boolean value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, sendTimeout, closeTimeout,
-                permessageDeflate, value, subprotocols);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, value, subprotocols);
     }
 
     public WebSocketConfig withSubprotocols(List<String> value) {
-        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, sendTimeout, closeTimeout,
-                permessageDeflate, compressionContextTakeover, value);
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, value);
     }
 }

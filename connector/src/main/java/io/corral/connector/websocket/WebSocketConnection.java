@@ -18,16 +18,17 @@ import org.slf4j.LoggerFactory;
  * The loop that owns a connection after the 101, on the connection's own virtual thread: Cowboy's
  * {@code cowboy_websocket} process. It reads frames, hands whole messages to the {@link WebSocketHandler}
  * on this same thread (in order; a handler that blocks stalls only this connection), answers pings,
- * keeps the idle timeout and the optional ping interval with its read timeout, and runs the close
- * handshake (RFC 6455 §7): a peer's close is echoed with its code and TCP is closed at once, as the
+ * keeps the idle timeout, the optional ping interval and hibernation with its read timeout, and runs the
+ * close handshake (RFC 6455 §7): a peer's close is echoed with its code and TCP is closed at once, as the
  * server should; the server's own close waits for the peer's answer up to the close timeout. A protocol
  * violation sends a close frame with its code (1002, 1007, 1009…) and a short reason, then closes in
  * order — output shut, input drained until the peer closes or the close timeout passes — with one DEBUG
  * log line naming the peer.
  *
- * <p>This object is also the handler's {@link WebSocketSession}. An idle connection holds the read
- * buffer of its {@link MessageReader}, its two send locks and a few fields; message buffers, pooled
- * chunks and zlib state exist only while messages are in flight (see {@link WebSocketConfig}).
+ * <p>This object is also the handler's {@link WebSocketSession}. An idle connection holds its two send
+ * locks and a few fields, and until it hibernates the small read buffer of its {@link MessageReader};
+ * message buffers, pooled chunks and zlib state exist only while messages are in flight (see
+ * {@link WebSocketConfig}).
  */
 public final class WebSocketConnection implements WebSocketSession {
 
@@ -40,8 +41,8 @@ public final class WebSocketConnection implements WebSocketSession {
     private final String subprotocol;
     private final MessageReader reader;
     private final MessageSender sender;
-    private final long idleNanos;
-    private final long pingNanos;
+    // The timeouts are read from the shared config when needed rather than copied: a field less per connection.
+    private final WebSocketConfig config;
     private volatile Map<String, Object> attributes;
     private volatile boolean closeReceived;
 
@@ -49,7 +50,10 @@ public final class WebSocketConnection implements WebSocketSession {
     private boolean closing;
     private boolean awaitingPong;
     private long pingSentNanos;
-    private long readTimeoutMillis = -1;
+    /** As the socket counts it: whole milliseconds in an int, 0 for none. */
+    private int readTimeoutMillis = -1;
+    /** The read timeout was set while the reader hibernated, so it leaves hibernation out: set it anew once awake. */
+    private boolean readTimeoutSetWhileHibernating;
     private int closeCode;
     private String closeReason;
 
@@ -64,8 +68,7 @@ public final class WebSocketConnection implements WebSocketSession {
         this.subprotocol = subprotocol;
         this.reader = new MessageReader(connection, config, deflate);
         this.sender = new MessageSender(connection, config, deflate);
-        this.idleNanos = config.idleTimeout().toNanos();
-        this.pingNanos = config.pingInterval().toNanos();
+        this.config = config;
     }
 
     /**
@@ -159,8 +162,11 @@ public final class WebSocketConnection implements WebSocketSession {
                     return;
                 }
             }
-            if (awaitingPong && System.nanoTime() - pingSentNanos >= pingNanos) {
+            if (awaitingPong && System.nanoTime() - pingSentNanos >= config.pingInterval().toNanos()) {
                 pongMissing();
+            }
+            if (readTimeoutSetWhileHibernating && !reader.isHibernating()) {
+                updateReadTimeout();
             }
         }
     }
@@ -192,6 +198,12 @@ public final class WebSocketConnection implements WebSocketSession {
         }
         long now = System.nanoTime();
         long silent = now - reader.lastReadNanos();
+        long idleNanos = config.idleTimeout().toNanos();
+        long pingNanos = config.pingInterval().toNanos();
+        long hibernateNanos = config.hibernateAfter().toNanos();
+        if (hibernateNanos > 0 && silent >= hibernateNanos) {
+            reader.hibernate();
+        }
         if (idleNanos > 0 && silent >= idleNanos) {
             LOG.debug("WebSocket {}: idle timeout", connection.remoteAddress());
             closeLocally(CloseStatus.GOING_AWAY, "idle timeout");
@@ -233,23 +245,32 @@ public final class WebSocketConnection implements WebSocketSession {
         updateReadTimeout();
     }
 
-    /** Sets the read timeout to the nearest deadline: close answer, idle, ping or pong. */
+    /** Sets the read timeout to the nearest deadline: close answer, idle, ping, pong or hibernation. */
     private void updateReadTimeout() throws IOException {
         long now = System.nanoTime();
         long deadline = NONE;
+        boolean hibernating = reader.isHibernating();
         if (closing) {
             long close = sender.closeDeadline();
             deadline = close == 0 ? NONE : close;
         } else {
             long last = reader.lastReadNanos();
+            long idleNanos = config.idleTimeout().toNanos();
+            long pingNanos = config.pingInterval().toNanos();
+            long hibernateNanos = config.hibernateAfter().toNanos();
             if (idleNanos > 0) {
                 deadline = last + idleNanos;
             }
             if (pingNanos > 0) {
                 deadline = Math.min(deadline, awaitingPong ? pingSentNanos + pingNanos : last + pingNanos);
             }
+            if (hibernateNanos > 0 && !hibernating) {
+                deadline = Math.min(deadline, last + hibernateNanos);
+            }
         }
-        long millis = deadline == NONE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now + 999_999));
+        readTimeoutSetWhileHibernating = hibernating;
+        int millis = deadline == NONE ? 0 : (int) Math.min(Integer.MAX_VALUE,
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now + 999_999)));
         if (millis != readTimeoutMillis) {
             connection.setReadTimeout(Duration.ofMillis(millis));
             readTimeoutMillis = millis;
@@ -291,7 +312,7 @@ public final class WebSocketConnection implements WebSocketSession {
         try {
             connection.shutdownOutput();
             long deadline = sender.closeDeadline();
-            byte[] scratch = reader.readBuffer();
+            byte[] scratch = reader.scratchBuffer();
             while (deadline != 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -422,6 +443,11 @@ public final class WebSocketConnection implements WebSocketSession {
     /** Whether zlib state is held for either direction (a test hook for hibernation). */
     boolean holdsZlibState() {
         return reader.holdsZlibState() || sender.holdsZlibState();
+    }
+
+    /** Whether the reader has dropped its read buffer (a test hook for hibernation). */
+    boolean isHibernating() {
+        return reader.isHibernating();
     }
 
     /** Whether a sender waits for the wire (a test hook for control-frame priority). */

@@ -1,5 +1,6 @@
 package io.corral.connector.websocket;
 
+import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -8,6 +9,8 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link WebSocketConnection} running on its own virtual thread over a real loopback socket pair, as
@@ -38,6 +41,18 @@ final class LoopbackWebSocket implements AutoCloseable {
     /** @param socketBuffers when positive, the send and receive buffer sizes of both sockets (slow-reader tests) */
     static LoopbackWebSocket start(WebSocketHandler handler, WebSocketConfig config, DeflateParameters deflate,
                                    byte[] leftover, int socketBuffers) throws IOException {
+        return start(handler, config, deflate, leftover, socketBuffers, UnaryOperator.identity());
+    }
+
+    /** @param serverTransport wraps the server's side of the socket, e.g. in a {@link WriteGate} */
+    static LoopbackWebSocket start(WebSocketHandler handler, WebSocketConfig config,
+                                   UnaryOperator<TransportConnection> serverTransport) throws IOException {
+        return start(handler, config, null, new byte[0], 0, serverTransport);
+    }
+
+    private static LoopbackWebSocket start(WebSocketHandler handler, WebSocketConfig config, DeflateParameters deflate,
+                                           byte[] leftover, int socketBuffers,
+                                           UnaryOperator<TransportConnection> serverTransport) throws IOException {
         try (ServerSocket listening = new ServerSocket()) {
             if (socketBuffers > 0) {
                 listening.setReceiveBufferSize(socketBuffers);
@@ -55,7 +70,8 @@ final class LoopbackWebSocket implements AutoCloseable {
                 accepted.setSendBufferSize(socketBuffers);
             }
             SocketConnection serverSide = new SocketConnection(accepted);
-            WebSocketConnection server = new WebSocketConnection(serverSide, handler, config, deflate, null);
+            WebSocketConnection server = new WebSocketConnection(serverTransport.apply(serverSide), handler, config,
+                    deflate, null);
             LoopbackWebSocket loopback = new LoopbackWebSocket(new TestClient(clientSocket), serverSide, server);
             Thread.ofVirtual().name("websocket-test-server").start(() -> {
                 try {
@@ -65,6 +81,20 @@ final class LoopbackWebSocket implements AutoCloseable {
                 }
             });
             return loopback;
+        }
+    }
+
+    /**
+     * Waits until the server's connection is in the state a test expects, which its own thread brings
+     * about; fails after {@link RecordingHandler#WAIT}.
+     */
+    void awaitServer(Predicate<WebSocketConnection> state, String failure) {
+        long deadline = System.nanoTime() + RecordingHandler.WAIT.toNanos();
+        while (!state.test(server)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(failure);
+            }
+            Thread.yield();
         }
     }
 

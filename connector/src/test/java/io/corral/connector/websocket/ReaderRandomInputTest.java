@@ -7,6 +7,7 @@ import io.corral.connector.transport.TransportConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,35 +22,55 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The reader on thousands of generated inputs — valid frame sequences, the same with random bytes
  * flipped, and plain noise: whatever the bytes, reading ends in messages and then end of stream or a
  * {@link WebSocketException} with a close code (never another exception), the outcome does not depend on
- * how the bytes were cut into reads, and no message buffer grows past the message limit.
+ * how the bytes were cut into reads nor on the reader hibernating at read timeouts between them, and no
+ * message buffer grows past the message limit.
  */
 class ReaderRandomInputTest {
 
     private static final WebSocketConfig SMALL = WebSocketConfig.DEFAULTS.withMaxFrameSize(600).withMaxMessageSize(1500);
+    private static final WebSocketConfig SMALL_NEVER_HIBERNATING = SMALL.withHibernateAfter(Duration.ZERO);
+
+    /** How the input is cut into reads. */
+    private enum Cuts {
+        /** As much as the reader asks for. */
+        WHOLE,
+        /** One byte at a time. */
+        BYTES,
+        /** Pieces of 1 to 64 bytes. */
+        RANDOM,
+        /** Pieces of 1 to 64 bytes, each after a read timeout at which the reader hibernates. */
+        RANDOM_AFTER_TIMEOUTS
+    }
     private static final Opcode[] OPCODES = Opcode.values();
 
     /** Hands out the input in the given pieces, whatever length the reader asks for. */
     private static final class ScriptedConnection implements TransportConnection {
         private final byte[] input;
-        private final Random cuts;
-        private final int mode;
+        private final Random random;
+        private final Cuts cuts;
         private int position;
+        private boolean timedOut;
 
-        ScriptedConnection(byte[] input, long seed, int mode) {
+        ScriptedConnection(byte[] input, long seed, Cuts cuts) {
             this.input = input;
-            this.cuts = new Random(seed);
-            this.mode = mode;
+            this.random = new Random(seed);
+            this.cuts = cuts;
         }
 
         @Override
-        public int read(byte[] buffer, int offset, int length) {
+        public int read(byte[] buffer, int offset, int length) throws SocketTimeoutException {
             if (position == input.length) {
                 return -1;
             }
-            int piece = switch (mode) {
-                case 0 -> input.length;                              // as much as fits
-                case 1 -> 1;                                         // one byte at a time
-                default -> 1 + cuts.nextInt(64);
+            if (cuts == Cuts.RANDOM_AFTER_TIMEOUTS && !timedOut) {
+                timedOut = true;
+                throw new SocketTimeoutException("scripted read timeout");
+            }
+            timedOut = false;
+            int piece = switch (cuts) {
+                case WHOLE -> input.length;
+                case BYTES -> 1;
+                case RANDOM, RANDOM_AFTER_TIMEOUTS -> 1 + random.nextInt(64);
             };
             int n = Math.min(Math.min(piece, length), input.length - position);
             System.arraycopy(input, position, buffer, offset, n);
@@ -91,12 +112,18 @@ class ReaderRandomInputTest {
     }
 
     /** Everything the reader produced, as text, so that two runs compare with one assertEquals. */
-    private static String read(byte[] input, DeflateParameters deflate, long seed, int mode) {
-        MessageReader reader = new MessageReader(new ScriptedConnection(input, seed, mode), SMALL, deflate);
+    private static String read(byte[] input, DeflateParameters deflate, long seed, Cuts cuts, WebSocketConfig config) {
+        MessageReader reader = new MessageReader(new ScriptedConnection(input, seed, cuts), config, deflate);
         StringBuilder outcome = new StringBuilder();
         try {
             for (int i = 0; i < 10_000; i++) {
-                InboundMessage message = reader.next();
+                InboundMessage message;
+                try {
+                    message = reader.next();
+                } catch (SocketTimeoutException e) {
+                    reader.hibernate();              // as the connection does once it has been quiet long enough
+                    continue;
+                }
                 assertTrue(reader.heldMessageBytes() <= SMALL.maxMessageSize() + FrameWriter.CHUNK_SIZE,
                         "held " + reader.heldMessageBytes());
                 if (message == null) {
@@ -168,9 +195,12 @@ class ReaderRandomInputTest {
                     codec.end();
                 }
             }
-            String whole = read(input, deflate, run, 0);
-            assertEquals(whole, read(input, deflate, run, 1), "byte at a time, run " + run);
-            assertEquals(whole, read(input, deflate, run, 2), "random pieces, run " + run);
+            String whole = read(input, deflate, run, Cuts.WHOLE, SMALL_NEVER_HIBERNATING);
+            assertEquals(whole, read(input, deflate, run, Cuts.WHOLE, SMALL), "starting hibernated, run " + run);
+            assertEquals(whole, read(input, deflate, run, Cuts.BYTES, SMALL), "byte at a time, run " + run);
+            assertEquals(whole, read(input, deflate, run, Cuts.RANDOM, SMALL_NEVER_HIBERNATING), "random pieces, run " + run);
+            assertEquals(whole, read(input, deflate, run, Cuts.RANDOM_AFTER_TIMEOUTS, SMALL),
+                    "random pieces, hibernating before each, run " + run);
             outcomes.add(whole.substring(whole.lastIndexOf('\n') + 1));
         }
         // The generator must reach every ending, or the test proves little.

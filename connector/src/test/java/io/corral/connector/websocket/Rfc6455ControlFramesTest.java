@@ -2,18 +2,23 @@ package io.corral.connector.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** RFC 6455 §5.5 (control frames): ping, pong, their limits and their priority over data. */
@@ -86,10 +91,37 @@ class Rfc6455ControlFramesTest {
         }
     }
 
-    @Test
-    @DisplayName("§5.4/§5.5: a pong waits for one frame of a large outgoing message, not for the whole message")
-    void pongOvertakesLargeMessage() throws Exception {
-        int size = 2 * 1024 * 1024;                   // 32 frames of 64 KiB
+    /** The control frame that must get ahead of a large message, and who sends it. */
+    enum Control {
+        /** The connection's own thread, answering the client's ping. */
+        PONG,
+        /** An application thread calling {@link WebSocketSession#sendPing}. */
+        PING,
+        /** An application thread calling {@link WebSocketSession#close}. */
+        CLOSE
+    }
+
+    private static final int LARGE_MESSAGE_FRAMES = 32;
+    private static final int FRAME_HEADER = FrameWriter.headerLength(MessageSender.MAX_FRAME_PAYLOAD, false);
+    private static final long FULL_FRAME_BYTES = FRAME_HEADER + MessageSender.MAX_FRAME_PAYLOAD;
+
+    /**
+     * The sender of a 2 MiB message is stopped inside the write of one of its frames (a {@link WriteGate}
+     * at a chosen byte, in place of a full socket buffer at whatever byte the scheduler picks), the control
+     * frame is queued behind it, and only then is the sender let go: the frame in progress must finish
+     * (frames never interleave) and the control frame must come right after it, before any further frame
+     * of the message.
+     */
+    @ParameterizedTest(name = "{0} queued while the sender is inside frame {1} of 32 (its header already out: {2})")
+    @CsvSource({
+        "PONG, 1, false", "PONG, 1, true", "PONG, 2, false", "PONG, 17, true", "PONG, 32, true",
+        "PING, 1, false", "PING, 17, true",
+        "CLOSE, 1, true", "CLOSE, 17, false"})
+    @DisplayName("§5.4/§5.5: 'Control frames ... MAY be injected in the middle of a fragmented message': one queued"
+            + " while a large message goes out waits for the frame in progress, not for the rest of the message")
+    void controlFrameWaitsForAtMostOneDataFrame(Control control, int heldFrame, boolean headerOut) throws Exception {
+        int size = LARGE_MESSAGE_FRAMES * MessageSender.MAX_FRAME_PAYLOAD;
+        byte[] message = payload(size);
         CompletableFuture<WebSocketSession> opened = new CompletableFuture<>();
         WebSocketHandler handler = new WebSocketHandler() {
             @Override
@@ -97,50 +129,93 @@ class Rfc6455ControlFramesTest {
                 opened.complete(session);
             }
         };
-        try (LoopbackWebSocket ws = LoopbackWebSocket.start(handler, WebSocketConfig.DEFAULTS, null, new byte[0], 4096)) {
+        AtomicReference<WriteGate> gate = new AtomicReference<>();
+        try (LoopbackWebSocket ws = LoopbackWebSocket.start(handler, WebSocketConfig.DEFAULTS, server -> {
+            gate.set(new WriteGate(server));
+            return gate.get();
+        })) {
             WebSocketSession session = opened.get(10, TimeUnit.SECONDS);
-            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-                try {
-                    session.sendBinary(ByteBuffer.allocate(size));
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
-            Frame first = ws.client.expectFrame();
-            assertEquals(Opcode.BINARY, first.opcode());
-            assertFalse(first.fin());
-            ws.client.sendFrame(true, Opcode.PING, "urgent".getBytes(StandardCharsets.UTF_8));
-            // The data sender is blocked on the full socket; wait until the connection's thread queues its pong.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!ws.server.hasWaitingWriters()) {
-                assertTrue(System.nanoTime() < deadline, "the pong was never queued");
-                Thread.yield();
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            Thread sender = Thread.ofVirtual()
+                    .unstarted(() -> complete(sent, () -> session.sendBinary(ByteBuffer.wrap(message))));
+            gate.get().hold(sender, (heldFrame - 1) * FULL_FRAME_BYTES + (headerOut ? FRAME_HEADER : 0));
+            sender.start();
+
+            int received = 0;
+            for (int frame = 1; frame < heldFrame; frame++) {
+                received += expectDataFrame(ws.client, message, frame, received);
             }
-            // Tiny socket buffers: the sender is stuck inside its second frame, which must finish first.
-            long total = first.payload().remaining();
-            int framesBeforePong = 0;
-            boolean pongSeen = false;
-            for (int i = 0; i < size / MessageSender.MAX_FRAME_PAYLOAD && !pongSeen; i++) {
-                Frame frame = ws.client.expectFrame();
-                if (frame.opcode() == Opcode.PONG) {
-                    assertEquals("urgent", StandardCharsets.UTF_8.decode(frame.payload()).toString());
-                    pongSeen = true;
-                } else {
-                    assertFalse(frame.fin(), "the whole message went out before the pong");
-                    total += frame.payload().remaining();
-                    framesBeforePong++;
+            assertTrue(gate.get().awaitHeld(RecordingHandler.WAIT), "the sender never reached frame " + heldFrame);
+            CompletableFuture<Void> controlSent = sendControl(control, ws.client, session);
+            ws.awaitServer(WebSocketConnection::hasWaitingWriters,
+                    "the " + control + " never queued behind the held frame");
+            gate.get().open();
+
+            received += expectDataFrame(ws.client, message, heldFrame, received);
+            Frame next = ws.client.expectFrame();
+            switch (control) {
+                case PONG, PING -> {
+                    assertEquals(control == Control.PONG ? Opcode.PONG : Opcode.PING, next.opcode(),
+                            "the " + control + " waits for the frame in progress only");
+                    assertEquals("urgent", StandardCharsets.UTF_8.decode(next.payload()).toString());
+                    controlSent.get(10, TimeUnit.SECONDS);
+                    for (int frame = heldFrame + 1; frame <= LARGE_MESSAGE_FRAMES; frame++) {
+                        received += expectDataFrame(ws.client, message, frame, received);
+                    }
+                    sent.get(10, TimeUnit.SECONDS);
+                    assertEquals(size, received);
+                }
+                case CLOSE -> {
+                    assertEquals(Opcode.CLOSE, next.opcode(), "the close waits for the frame in progress only");
+                    assertEquals(new TestClient.CloseFrame(CloseStatus.NORMAL, "urgent"), TestClient.closeFrame(next));
+                    controlSent.get(10, TimeUnit.SECONDS);
+                    // §5.5.1: 'The application MUST NOT send any more data frames after sending a Close frame.'
+                    ExecutionException failure = assertThrows(ExecutionException.class,
+                            () -> sent.get(10, TimeUnit.SECONDS));
+                    assertInstanceOf(IOException.class, failure.getCause());
+                    ws.client.sendClose(CloseStatus.NORMAL, "");
+                    assertNull(ws.client.readFrame(), "a frame followed the close frame");
                 }
             }
-            assertTrue(pongSeen);
-            assertTrue(framesBeforePong <= 1, "the pong waited for " + framesBeforePong + " frames");
-            Frame frame;
-            do {
-                frame = ws.client.expectFrame();
-                assertEquals(Opcode.CONTINUATION, frame.opcode());
-                total += frame.payload().remaining();
-            } while (!frame.fin());
-            sent.get(10, TimeUnit.SECONDS);
-            assertEquals(size, total);
+        }
+    }
+
+    /** Reads frame {@code index} (1-based) of the large message and checks it carries the next bytes of it. */
+    private static int expectDataFrame(TestClient client, byte[] message, int index, int offset) throws IOException {
+        Frame frame = client.expectFrame();
+        assertEquals(index == 1 ? Opcode.BINARY : Opcode.CONTINUATION, frame.opcode(), "frame " + index);
+        assertEquals(index == LARGE_MESSAGE_FRAMES, frame.fin(), "FIN on frame " + index);
+        int length = frame.payload().remaining();
+        assertEquals(MessageSender.MAX_FRAME_PAYLOAD, length, "payload of frame " + index);
+        assertEquals(ByteBuffer.wrap(message, offset, length), frame.payload(), "bytes of frame " + index);
+        return length;
+    }
+
+    private static CompletableFuture<Void> sendControl(Control control, TestClient client, WebSocketSession session)
+            throws IOException {
+        byte[] urgent = "urgent".getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        switch (control) {
+            case PONG -> {
+                client.sendFrame(true, Opcode.PING, urgent);
+                done.complete(null);
+            }
+            case PING -> Thread.ofVirtual().start(() -> complete(done, () -> session.sendPing(ByteBuffer.wrap(urgent))));
+            case CLOSE -> Thread.ofVirtual().start(() -> complete(done, () -> session.close(CloseStatus.NORMAL, "urgent")));
+        }
+        return done;
+    }
+
+    private interface Send {
+        void run() throws Exception;
+    }
+
+    private static void complete(CompletableFuture<Void> outcome, Send send) {
+        try {
+            send.run();
+            outcome.complete(null);
+        } catch (Throwable e) {
+            outcome.completeExceptionally(e);
         }
     }
 }
