@@ -6,12 +6,9 @@ import java.nio.ByteBuffer;
  * One WebSocket frame (RFC 6455 §5.2) as {@link FrameParser#parse} hands it over or
  * {@link FrameWriter#write(io.corral.connector.transport.TransportConnection, Frame)} sends it: the header
  * bits, the opcode and the payload. Corral's own connection loop never builds these (it streams payloads
- * into messages); they exist for a caller that works one frame at a time with its own extension stack,
- * such as a bridge under Jetty's WebSocket session, which needs the RSV bits and the masking as received.
+ * into messages); they exist for a caller that works one frame at a time, such as a test client.
  *
- * @param masked  whether the frame arrived masked; the payload is already unmasked unless the parser was
- *                told to leave it ({@link FrameParser#passThrough}), in which case {@link #unmaskInPlace}
- *                does it later
+ * @param masked  whether the frame arrived masked; the parser has already unmasked the payload
  * @param maskKey the 32-bit masking key in wire order (first key byte in the top 8 bits); 0 when unmasked
  * @param payload the payload bytes between position and limit
  */
@@ -33,15 +30,5 @@ public record Frame(
     /** The RSV bits as they sit in the first header byte (RSV1 = 0x40, RSV2 = 0x20, RSV3 = 0x10). */
     public int rsvBits() {
         return (rsv1 ? FrameParser.RSV1 : 0) | (rsv2 ? FrameParser.RSV2 : 0) | (rsv3 ? FrameParser.RSV3 : 0);
-    }
-
-    /**
-     * XORs the payload with the masking key in place (RFC 6455 §5.3), for frames a pass-through parser
-     * left masked. Applying it twice restores the masked bytes. Does nothing for an unmasked frame.
-     */
-    public void unmaskInPlace() {
-        if (masked) {
-            Masking.apply(payload, payload.position(), payload.limit(), maskKey, 0);
-        }
     }
 }

@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  * {@link #consumePayload} until {@link #remaining()} is 0, then {@link #endFrame()} — never copies a
  * payload: it unmasks bytes in place wherever they are, which is how Corral's connection loop reads
  * straight into message buffers. The frame-at-a-time way, {@link #parse(ByteBuffer)}, returns whole
- * {@link Frame}s for a caller with its own extension stack. One parser per connection; not thread-safe.
+ * {@link Frame}s, for callers such as test clients. One parser per connection; not thread-safe.
  */
 public final class FrameParser {
 
@@ -24,11 +24,10 @@ public final class FrameParser {
 
     private static final int FIRST_BYTE = 0, SECOND_BYTE = 1, EXTENDED_LENGTH = 2, MASKING_KEY = 3, PAYLOAD = 4;
 
-    /** True: frames must be masked; false: must not be; null: either, reported as received. */
-    private final Boolean requireMasked;
+    /** Whether frames must be masked (a server's parser) or must not be (a client's). */
+    private final boolean requireMasked;
     private final int allowedRsv;
     private final long maxFrameSize;
-    private final boolean unmask;
 
     private int state = FIRST_BYTE;
     private int firstByte;
@@ -43,14 +42,13 @@ public final class FrameParser {
     private byte[] pieces;
     private int piecesFilled;
 
-    private FrameParser(Boolean requireMasked, int allowedRsv, long maxFrameSize, boolean unmask) {
+    private FrameParser(boolean requireMasked, int allowedRsv, long maxFrameSize) {
         if (maxFrameSize < 0 || (allowedRsv & ~ANY_RSV) != 0) {
             throw new IllegalArgumentException("maxFrameSize " + maxFrameSize + ", allowedRsv " + allowedRsv);
         }
         this.requireMasked = requireMasked;
         this.allowedRsv = allowedRsv;
         this.maxFrameSize = maxFrameSize;
-        this.unmask = unmask;
     }
 
     /**
@@ -60,21 +58,12 @@ public final class FrameParser {
      *                   permessage-deflate, which may set it on data frames), 0 without extensions
      */
     public static FrameParser forServer(long maxFrameSize, int allowedRsv) {
-        return new FrameParser(Boolean.TRUE, allowedRsv, maxFrameSize, true);
+        return new FrameParser(true, allowedRsv, maxFrameSize);
     }
 
     /** A client's parser: a masked frame fails the connection (§5.1). For test clients. */
     public static FrameParser forClient(long maxFrameSize, int allowedRsv) {
-        return new FrameParser(Boolean.FALSE, allowedRsv, maxFrameSize, true);
-    }
-
-    /**
-     * For a caller that runs its own extensions and session rules above this parser: every RSV bit passes
-     * through, masking is reported rather than enforced, and payloads stay masked until the caller calls
-     * {@link Frame#unmaskInPlace()}. Opcode, control-frame, length and size rules still apply.
-     */
-    public static FrameParser passThrough(long maxFrameSize) {
-        return new FrameParser(null, ANY_RSV, maxFrameSize, false);
+        return new FrameParser(false, allowedRsv, maxFrameSize);
     }
 
     /**
@@ -142,7 +131,7 @@ public final class FrameParser {
 
     private void onSecondByte(int b) throws WebSocketException {
         masked = (b & 0x80) != 0;
-        if (requireMasked != null && masked != requireMasked) {
+        if (masked != requireMasked) {
             throw WebSocketException.protocolError(masked ? "masked frame from a server" : "unmasked frame from a client");
         }
         int length7 = b & 0x7F;
@@ -194,7 +183,7 @@ public final class FrameParser {
      */
     public int consumePayload(byte[] data, int offset, int length) {
         int n = (int) Math.min(length, remaining);
-        if (masked && unmask) {
+        if (masked) {
             Masking.apply(data, offset, offset + n, maskKey, payloadLength - remaining);
         }
         remaining -= n;
@@ -227,7 +216,7 @@ public final class FrameParser {
             if (remaining <= in.remaining()) {
                 int n = (int) remaining;
                 ByteBuffer payload = in.slice(in.position(), n);
-                if (masked && unmask) {
+                if (masked) {
                     Masking.apply(payload, 0, n, maskKey, 0);
                 }
                 in.position(in.position() + n);

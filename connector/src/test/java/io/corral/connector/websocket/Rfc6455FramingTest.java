@@ -225,24 +225,6 @@ class Rfc6455FramingTest {
     }
 
     @Test
-    @DisplayName("pass-through mode: RSV bits and masking reported as received, payload unmasked only on request")
-    void passThroughMode() throws Exception {
-        byte[] data = "payload".getBytes(StandardCharsets.US_ASCII);
-        FrameParser parser = FrameParser.passThrough(1000);
-        Frame frame = parseWhole(parser, TestClient.maskedFrame(false, FrameParser.RSV2 | FrameParser.RSV3, Opcode.BINARY, data));
-        assertTrue(frame.masked());
-        assertFalse(frame.rsv1());
-        assertTrue(frame.rsv2() && frame.rsv3());
-        assertEquals(MASK, frame.maskKey());
-        assertFalse(Arrays.equals(data, bytes(frame.payload())), "still masked");
-        frame.unmaskInPlace();
-        assertArrayEquals(data, bytes(frame.payload()));
-        Frame unmasked = parseWhole(parser, new byte[] {(byte) 0x81, 0x01, 'a'});
-        assertFalse(unmasked.masked(), "masking is reported, not enforced");
-        assertEquals(CloseStatus.PROTOCOL_ERROR, failureCode(FrameParser.passThrough(1000), new byte[] {(byte) 0x83, 0x00}));
-    }
-
-    @Test
     @DisplayName("§5.3: masking is XOR with key byte i mod 4, in any piece sizes and at any payload offset")
     void maskingMatchesDefinition() {
         Random random = new Random(7);
