@@ -25,7 +25,10 @@ import java.util.Objects;
  * @param hibernateAfter             when no byte has arrived for this long, the connection drops its read
  *                                   buffer, as Cowboy's {@code hibernate} does, and makes a new one when the
  *                                   next bytes arrive (one extra small read); a connection that is busy never
- *                                   notices. {@link Duration#ZERO} never hibernates. Default 1 s.
+ *                                   notices. A connection starts hibernated. Without an idle timeout and
+ *                                   pings, an awake connection's reads become timed ones (a JDK timer
+ *                                   each) so that it notices the silence. {@link Duration#ZERO} never
+ *                                   hibernates. Default 1 s.
  * @param sendTimeout                how long a send may block on a client that does not read, including
  *                                   the wait behind other senders; past it the send fails with a
  *                                   {@link java.net.SocketTimeoutException}, the TCP connection is closed

@@ -435,7 +435,7 @@ public final class WebSocketConnection implements WebSocketSession {
         return map;
     }
 
-    /** Bytes of message buffers held beyond the fixed read buffer: zero while idle (a test hook). */
+    /** Bytes of message buffers held beyond the small read buffer: zero while idle (a test hook). */
     int heldMessageBytes() {
         return reader.heldMessageBytes();
     }

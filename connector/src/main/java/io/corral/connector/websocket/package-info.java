@@ -18,9 +18,12 @@
  * {@link io.corral.connector.websocket.WebSocketHandshake} and
  * {@link io.corral.connector.websocket.DeflateNegotiation}.
  *
- * <p>Memory: an idle connection keeps a 256-byte read buffer, its send locks and a few small objects.
+ * <p>Memory: an idle connection keeps its send locks and a few small objects; its 256-byte read buffer
+ * exists from the first byte until the connection has been quiet for
+ * {@link io.corral.connector.websocket.WebSocketConfig#hibernateAfter()} (Cowboy's {@code hibernate}).
  * Message buffers exist while a message is in flight, pooled 16 KiB chunks only while a large frame is
  * written or a large compressed frame read, zlib state only once a compressed message was seen (and, without
- * context takeover, only during a message).
+ * context takeover, only during a message). The largest part of an idle connection is not here but in the
+ * JDK: its virtual thread's parked stack and its socket; {@code bench/run-idle-memory} measures it all.
  */
 package io.corral.connector.websocket;
