@@ -10,19 +10,19 @@ import org.eclipse.jetty.server.ServerConnector;
  * The two connectors every differential test runs on: Jetty's own {@link ServerConnector}, the reference,
  * and {@link CorralConnector}, which must behave the same for every servlet.
  */
-enum ConnectorKind {
+public enum ConnectorKind {
     JETTY {
         @Override
-        AbstractNetworkConnector create(Server server, HttpConfiguration configuration) {
+        public AbstractNetworkConnector create(Server server, HttpConfiguration configuration) {
             return new ServerConnector(server, new HttpConnectionFactory(configuration));
         }
     },
     CORRAL {
         @Override
-        AbstractNetworkConnector create(Server server, HttpConfiguration configuration) {
+        public AbstractNetworkConnector create(Server server, HttpConfiguration configuration) {
             return new CorralConnector(server, configuration);
         }
     };
 
-    abstract AbstractNetworkConnector create(Server server, HttpConfiguration configuration);
+    public abstract AbstractNetworkConnector create(Server server, HttpConfiguration configuration);
 }

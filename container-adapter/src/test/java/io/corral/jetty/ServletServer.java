@@ -5,9 +5,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -16,7 +18,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * An embedded Jetty server with one ee10 servlet context, on either connector, bound to 127.0.0.1 on an
  * ephemeral port: what every differential test starts, the same way for both connectors.
  */
-final class ServletServer implements AutoCloseable {
+public final class ServletServer implements AutoCloseable {
 
     private final ConnectorKind kind;
     private final Server server;
@@ -31,27 +33,27 @@ final class ServletServer implements AutoCloseable {
         this.context = context;
     }
 
-    static Builder on(ConnectorKind kind) {
+    public static Builder on(ConnectorKind kind) {
         return new Builder(kind);
     }
 
-    ConnectorKind kind() {
+    public ConnectorKind kind() {
         return kind;
     }
 
-    Server server() {
+    public Server server() {
         return server;
     }
 
-    AbstractNetworkConnector connector() {
+    public AbstractNetworkConnector connector() {
         return connector;
     }
 
-    ServletContextHandler context() {
+    public ServletContextHandler context() {
         return context;
     }
 
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
@@ -73,48 +75,55 @@ final class ServletServer implements AutoCloseable {
     }
 
     /** What a test wants on its server before it starts. */
-    static final class Builder {
+    public static final class Builder {
         private final ConnectorKind kind;
         private final HttpConfiguration configuration = new HttpConfiguration();
         private final List<Consumer<ServletContextHandler>> contextSetup = new ArrayList<>();
         private final List<Consumer<AbstractNetworkConnector>> connectorSetup = new ArrayList<>();
         private final List<Consumer<Server>> serverSetup = new ArrayList<>();
+        private UnaryOperator<Handler> around = UnaryOperator.identity();
 
         private Builder(ConnectorKind kind) {
             this.kind = kind;
         }
 
-        Builder servlet(String pathSpec, Servlet servlet) {
+        public Builder servlet(String pathSpec, Servlet servlet) {
             contextSetup.add(context -> context.addServlet(new ServletHolder(servlet), pathSpec));
             return this;
         }
 
-        Builder servlet(String pathSpec, ServletHolder holder) {
+        public Builder servlet(String pathSpec, ServletHolder holder) {
             contextSetup.add(context -> context.addServlet(holder, pathSpec));
             return this;
         }
 
-        Builder context(Consumer<ServletContextHandler> setup) {
+        public Builder context(Consumer<ServletContextHandler> setup) {
             contextSetup.add(setup);
             return this;
         }
 
-        Builder http(Consumer<HttpConfiguration> setup) {
+        public Builder http(Consumer<HttpConfiguration> setup) {
             setup.accept(configuration);
             return this;
         }
 
-        Builder connector(Consumer<AbstractNetworkConnector> setup) {
+        public Builder connector(Consumer<AbstractNetworkConnector> setup) {
             connectorSetup.add(setup);
             return this;
         }
 
-        Builder server(Consumer<Server> setup) {
+        /** Puts handlers of the test's own in front of the servlet context (the server's handler tree). */
+        public Builder around(UnaryOperator<Handler> wrapping) {
+            around = wrapping;
+            return this;
+        }
+
+        public Builder server(Consumer<Server> setup) {
             serverSetup.add(setup);
             return this;
         }
 
-        ServletServer start() throws Exception {
+        public ServletServer start() throws Exception {
             QueuedThreadPool threads = new QueuedThreadPool(32, 4);
             threads.setName("test-" + kind.name().toLowerCase());
             Server server = new Server(threads);
@@ -126,7 +135,7 @@ final class ServletServer implements AutoCloseable {
             ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
             context.setContextPath("/");
             contextSetup.forEach(setup -> setup.accept(context));
-            server.setHandler(context);
+            server.setHandler(around.apply(context));
             serverSetup.forEach(setup -> setup.accept(server));
             server.start();
             return new ServletServer(kind, server, connector, context);

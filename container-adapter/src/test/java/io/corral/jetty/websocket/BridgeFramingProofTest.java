@@ -1,5 +1,6 @@
 package io.corral.jetty.websocket;
 
+import io.corral.jetty.ConnectorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +74,7 @@ class BridgeFramingProofTest {
         return connection.getClass().getName() + "|" + connection.getEndPoint().getClass().getName() + "|" + seam;
     }
 
-    private static BridgeServer start(ConnectorUnderTest kind) throws Exception {
+    private static BridgeServer start(ConnectorKind kind) throws Exception {
         return BridgeServer.on(kind)
                 .jakartaEndpoints(JakartaReporter.class)
                 .jettyApiServlet("/proof/jetty-api", new JettyApiServlet())
@@ -101,7 +102,7 @@ class BridgeFramingProofTest {
     @Test
     @DisplayName("on CorralConnector a Jakarta session and a Jetty-API session are served by CorralFramedConnection")
     void corralConnectorServesSessionsOnCorralFraming() throws Exception {
-        try (BridgeServer server = start(ConnectorUnderTest.CORRAL_CONNECTOR)) {
+        try (BridgeServer server = start(ConnectorKind.CORRAL)) {
             for (String path : new String[] {"/proof/jakarta", "/proof/jetty-api"}) {
                 String[] report = report(server, path);
                 assertEquals(CorralFramedConnection.class.getName(), report[0], path);
@@ -113,7 +114,7 @@ class BridgeFramingProofTest {
     @Test
     @DisplayName("on ServerConnector sessions run on Jetty's WebSocketConnection, and the seam finds the session Jetty wired to it")
     void seamReadsTheSessionJettyWiresToItsConnection() throws Exception {
-        try (BridgeServer server = start(ConnectorUnderTest.SERVER_CONNECTOR)) {
+        try (BridgeServer server = start(ConnectorKind.JETTY)) {
             String[] report = report(server, "/proof/jakarta");
             assertEquals(WebSocketConnection.class.getName(), report[0]);
             assertEquals("true", report[2], "JettySessionSeam.sessionOf(connection) is not the connection's session");
@@ -125,7 +126,7 @@ class BridgeFramingProofTest {
     void fallbackSwitchRunsJettyFramingOnCorralEndPoint() throws Throwable {
         withFramingProperty("jetty", () -> {
             assertEquals("-D" + JettySessionSeam.FRAMING_PROPERTY + "=jetty", WebSocketFraming.fallbackReason());
-            try (BridgeServer server = start(ConnectorUnderTest.CORRAL_CONNECTOR)) {
+            try (BridgeServer server = start(ConnectorKind.CORRAL)) {
                 for (String path : new String[] {"/proof/jakarta", "/proof/jetty-api"}) {
                     String[] report = report(server, path);
                     assertEquals(WebSocketConnection.class.getName(), report[0], path);

@@ -1,5 +1,6 @@
 package io.corral.jetty.websocket;
 
+import io.corral.jetty.ConnectorKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -143,7 +144,7 @@ class BridgeIdleTimeoutAndSlowReaderTest {
     }
 
     /** Opens a session, stays silent, and returns how long the server took to close it with 1001. */
-    private static long silentUntilClosed(ConnectorUnderTest kind, String path) throws IOException {
+    private static long silentUntilClosed(ConnectorKind kind, String path) throws IOException {
         try (RawWebSocket client = servers.on(kind).connect()) {
             client.open(path);
             long opened = System.nanoTime();
@@ -158,26 +159,26 @@ class BridgeIdleTimeoutAndSlowReaderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("Session.setMaxIdleTimeout is honoured: the idle session is closed with 1001 (going away), not before its time")
-    void sessionIdleTimeoutClosesTheSession(ConnectorUnderTest kind) throws IOException {
+    void sessionIdleTimeoutClosesTheSession(ConnectorKind kind) throws IOException {
         long elapsed = silentUntilClosed(kind, "/idle/session");
         assertTrue(elapsed >= SESSION_IDLE_MS - 50, "closed after " + elapsed + " ms, before the idle timeout");
         assertTrue(elapsed < CONNECTOR_IDLE_MS + 2000, "closed after " + elapsed + " ms");
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("a session that sets no idle timeout gets the connector's: closed with 1001 once idle that long")
-    void connectorIdleTimeoutClosesTheSession(ConnectorUnderTest kind) throws IOException {
+    void connectorIdleTimeoutClosesTheSession(ConnectorKind kind) throws IOException {
         long elapsed = silentUntilClosed(kind, "/idle/connector");
         assertTrue(elapsed >= CONNECTOR_IDLE_MS - 50, "closed after " + elapsed + " ms, before the connector's idle timeout");
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("traffic keeps a session alive past its idle timeout")
-    void trafficKeepsTheSessionAlive(ConnectorUnderTest kind) throws IOException {
+    void trafficKeepsTheSessionAlive(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = servers.on(kind).connect()) {
             client.open("/idle/session");
             long opened = System.nanoTime();
@@ -200,9 +201,9 @@ class BridgeIdleTimeoutAndSlowReaderTest {
      * the client reads. Both deliver every message in order once the client reads.
      */
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("a client that stops reading holds the sender back on Corral (nothing queued); every message arrives once it reads")
-    void slowReaderHoldsTheSenderBack(ConnectorUnderTest kind) throws IOException {
+    void slowReaderHoldsTheSenderBack(ConnectorKind kind) throws IOException {
         String id = "slow-" + kind;
         try (RawWebSocket client = RawWebSocket.connect(servers.on(kind).port(), 16 * 1024)) {
             client.open("/flood?id=" + id);
@@ -213,7 +214,7 @@ class BridgeIdleTimeoutAndSlowReaderTest {
                     () -> flood.started.get());
             int completed = flood.completed.get();
             assertTrue(completed < FLOOD_MESSAGES, "the client read nothing, yet all " + completed + " sends completed");
-            if (kind == ConnectorUnderTest.CORRAL_CONNECTOR) {
+            if (kind == ConnectorKind.CORRAL) {
                 assertTrue(started - completed <= 1, "Corral queued " + (started - completed) + " frames for a client that is not reading");
                 assertTrue(started < FLOOD_MESSAGES, "the sender was not held back");
             } else {
@@ -235,9 +236,9 @@ class BridgeIdleTimeoutAndSlowReaderTest {
      * must not wait on the stuck write on Jetty's scheduler thread.
      */
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("an idle timeout ends a write the client never lets finish, and other sessions' timeouts still fire")
-    void idleTimeoutEndsAStuckWrite(ConnectorUnderTest kind) throws IOException {
+    void idleTimeoutEndsAStuckWrite(ConnectorKind kind) throws IOException {
         String id = "stuck-" + kind;
         try (RawWebSocket stuck = RawWebSocket.connect(servers.on(kind).port(), 16 * 1024);
              RawWebSocket idle = servers.on(kind).connect()) {

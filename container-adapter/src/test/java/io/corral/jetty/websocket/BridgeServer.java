@@ -1,5 +1,7 @@
 package io.corral.jetty.websocket;
 
+import io.corral.jetty.ConnectorKind;
+import io.corral.jetty.ServletServer;
 import jakarta.servlet.Servlet;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
@@ -14,13 +16,10 @@ import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketSe
 import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * An embedded Jetty server with one ee10 servlet context carrying Jakarta WebSocket (and, when asked,
- * Jetty's own WebSocket API), built the same way on either connector and bound to 127.0.0.1 on an
- * ephemeral port.
+ * The differential tests' {@link ServletServer} with WebSocket on its context: Jakarta endpoints (and, when
+ * asked, Jetty's own WebSocket API), on either connector, bound to 127.0.0.1 on an ephemeral port.
  */
 final class BridgeServer implements AutoCloseable {
 
@@ -30,30 +29,26 @@ final class BridgeServer implements AutoCloseable {
         void deploy(ServerContainer container) throws DeploymentException;
     }
 
-    private final ConnectorUnderTest kind;
-    private final Server server;
-    private final AbstractNetworkConnector connector;
+    private final ServletServer server;
 
-    private BridgeServer(ConnectorUnderTest kind, Server server, AbstractNetworkConnector connector) {
-        this.kind = kind;
+    private BridgeServer(ServletServer server) {
         this.server = server;
-        this.connector = connector;
     }
 
-    static Builder on(ConnectorUnderTest kind) {
+    static Builder on(ConnectorKind kind) {
         return new Builder(kind);
     }
 
-    ConnectorUnderTest kind() {
-        return kind;
+    ConnectorKind kind() {
+        return server.kind();
     }
 
     AbstractNetworkConnector connector() {
-        return connector;
+        return server.connector();
     }
 
     int port() {
-        return connector.getLocalPort();
+        return server.port();
     }
 
     URI ws(String path) {
@@ -66,28 +61,23 @@ final class BridgeServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("stopping the test server failed", e);
-        }
+        server.close();
     }
 
     /** What a test wants on its server before it starts. */
     static final class Builder {
-        private final ConnectorUnderTest kind;
+        private final ServletServer.Builder servlets;
+        private final ConnectorKind kind;
         private final List<JakartaSetup> jakarta = new ArrayList<>();
         private final List<Consumer<ServletContextHandler>> contextSetup = new ArrayList<>();
-        private final List<Consumer<AbstractNetworkConnector>> connectorSetup = new ArrayList<>();
-        private UnaryOperator<Handler> around = UnaryOperator.identity();
-        private long stopTimeoutMs = -1;
         private boolean jettyApi;
 
-        private Builder(ConnectorUnderTest kind) {
+        private Builder(ConnectorKind kind) {
             this.kind = kind;
+            this.servlets = ServletServer.on(kind);
         }
 
-        ConnectorUnderTest kind() {
+        ConnectorKind kind() {
             return kind;
         }
 
@@ -118,49 +108,37 @@ final class BridgeServer implements AutoCloseable {
 
         /** Puts handlers of the test's own in front of the servlet context (the server's handler tree). */
         Builder around(UnaryOperator<Handler> wrapping) {
-            around = wrapping;
+            servlets.around(wrapping);
             return this;
         }
 
         /** Makes {@code stop()} graceful for this long (Jetty's default: not graceful). */
         Builder stopTimeout(long milliseconds) {
-            stopTimeoutMs = milliseconds;
+            servlets.server(server -> server.setStopTimeout(milliseconds));
             return this;
         }
 
         Builder connector(Consumer<AbstractNetworkConnector> setup) {
-            connectorSetup.add(setup);
+            servlets.connector(setup);
             return this;
         }
 
         BridgeServer start() throws Exception {
-            QueuedThreadPool threads = new QueuedThreadPool(32, 4);
-            threads.setName("bridge-" + kind.name().toLowerCase());
-            Server server = new Server(threads);
-            if (stopTimeoutMs >= 0) {
-                server.setStopTimeout(stopTimeoutMs);
-            }
-            AbstractNetworkConnector connector = kind.create(server);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            connectorSetup.forEach(setup -> setup.accept(connector));
-            server.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
-            context.setContextPath("/");
-            if (!jakarta.isEmpty()) {
-                JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
-                    for (JakartaSetup setup : jakarta) {
-                        setup.deploy(container);
-                    }
-                });
-            }
-            if (jettyApi) {
-                JettyWebSocketServletContainerInitializer.configure(context, null);
-            }
-            contextSetup.forEach(setup -> setup.accept(context));
-            server.setHandler(around.apply(context));
-            server.start();
-            return new BridgeServer(kind, server, connector);
+            // The WebSocket containers first: the test's own context setup may rely on them.
+            servlets.context(context -> {
+                if (!jakarta.isEmpty()) {
+                    JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+                        for (JakartaSetup setup : jakarta) {
+                            setup.deploy(container);
+                        }
+                    });
+                }
+                if (jettyApi) {
+                    JettyWebSocketServletContainerInitializer.configure(context, null);
+                }
+                contextSetup.forEach(setup -> setup.accept(context));
+            });
+            return new BridgeServer(servlets.start());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.corral.jetty.websocket;
 
+import io.corral.jetty.ConnectorKind;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -15,12 +16,12 @@ final class BridgeServers implements AutoCloseable {
         BridgeServer.Builder on(BridgeServer.Builder builder);
     }
 
-    private final Map<ConnectorUnderTest, BridgeServer> servers = new EnumMap<>(ConnectorUnderTest.class);
+    private final Map<ConnectorKind, BridgeServer> servers = new EnumMap<>(ConnectorKind.class);
 
     static BridgeServers start(Deployment deployment) throws Exception {
         BridgeServers started = new BridgeServers();
         try {
-            for (ConnectorUnderTest kind : ConnectorUnderTest.values()) {
+            for (ConnectorKind kind : ConnectorKind.values()) {
                 started.servers.put(kind, deployment.on(BridgeServer.on(kind)).start());
             }
         } catch (Exception e) {
@@ -30,7 +31,7 @@ final class BridgeServers implements AutoCloseable {
         return started;
     }
 
-    BridgeServer on(ConnectorUnderTest kind) {
+    BridgeServer on(ConnectorKind kind) {
         return servers.get(kind);
     }
 

@@ -1,5 +1,6 @@
 package io.corral.jetty.websocket;
 
+import io.corral.jetty.ConnectorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,9 +54,9 @@ class BridgeShutdownTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("a graceful stop closes open sessions as going away (§7.4.1 1001), then TCP ends")
-    void gracefulStopClosesSessionsWith1001(ConnectorUnderTest kind) throws Exception {
+    void gracefulStopClosesSessionsWith1001(ConnectorKind kind) throws Exception {
         String id = "graceful-" + kind;
         BridgeServer server = BridgeServer.on(kind).stopTimeout(5000).jakartaEndpoints(Echo.class).start();
         try (RawWebSocket client = openSession(server, id)) {
@@ -73,9 +74,9 @@ class BridgeShutdownTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("a plain stop ends open sessions at once: TCP closes, @OnClose sees 1006, the stop does not hang")
-    void stopEndsOpenSessions(ConnectorUnderTest kind) throws Exception {
+    void stopEndsOpenSessions(ConnectorKind kind) throws Exception {
         String id = "stop-" + kind;
         BridgeServer server = BridgeServer.on(kind).jakartaEndpoints(Echo.class).start();
         try (RawWebSocket client = openSession(server, id)) {

@@ -1,5 +1,6 @@
 package io.corral.jetty.websocket;
 
+import io.corral.jetty.ConnectorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -42,7 +43,7 @@ class BridgedHandshakeStrictnessTest {
         servers.close();
     }
 
-    private static RawWebSocket.Response handshake(ConnectorUnderTest kind, String key, String version, String... extra)
+    private static RawWebSocket.Response handshake(ConnectorKind kind, String key, String version, String... extra)
             throws IOException {
         try (RawWebSocket client = servers.on(kind).connect()) {
             client.send(RawWebSocket.handshakeWith("/strict/echo", key, version, extra));
@@ -62,9 +63,9 @@ class BridgedHandshakeStrictnessTest {
         """)
     @DisplayName("§4.2.1 item 5: Sec-WebSocket-Key \"when decoded, is 16 bytes in length\"; otherwise §4.2.1: 400 Bad Request")
     void malformedKeyIsRefusedWith400(String name, String key, int corral, int serverConnector) throws IOException {
-        RawWebSocket.Response onCorral = handshake(ConnectorUnderTest.CORRAL_CONNECTOR, key, "13");
+        RawWebSocket.Response onCorral = handshake(ConnectorKind.CORRAL, key, "13");
         assertEquals(corral, onCorral.status(), onCorral.toString());
-        RawWebSocket.Response onJetty = handshake(ConnectorUnderTest.SERVER_CONNECTOR, key, "13");
+        RawWebSocket.Response onJetty = handshake(ConnectorKind.JETTY, key, "13");
         assertEquals(serverConnector, onJetty.status(), "Jetty's own answer changed: " + onJetty);
     }
 
@@ -76,7 +77,7 @@ class BridgedHandshakeStrictnessTest {
         """)
     @DisplayName("§4.2.1 items 3-4: tokens are matched ignoring case and found in lists — the guard refuses no valid handshake")
     void validHandshakeVariantsAreAcceptedOnBoth(String name, String upgrade, String connection) throws IOException {
-        for (ConnectorUnderTest kind : ConnectorUnderTest.values()) {
+        for (ConnectorKind kind : ConnectorKind.values()) {
             try (RawWebSocket client = servers.on(kind).connect()) {
                 client.send(("GET /strict/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n" + upgrade + "\r\n" + connection + "\r\n"
                         + "Sec-WebSocket-Key: " + RawWebSocket.KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
@@ -107,22 +108,22 @@ class BridgedHandshakeStrictnessTest {
         byte[] request = (requestLine + "\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nUpgrade: websocket\r\n" + connection
                 + "\r\nSec-WebSocket-Key: " + RawWebSocket.KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
-        try (RawWebSocket client = servers.on(ConnectorUnderTest.CORRAL_CONNECTOR).connect()) {
+        try (RawWebSocket client = servers.on(ConnectorKind.CORRAL).connect()) {
             RawWebSocket.Response response = client.send(request).readResponse();
             assertEquals(400, response.status(), response.toString());
         }
-        try (RawWebSocket client = servers.on(ConnectorUnderTest.SERVER_CONNECTOR).connect()) {
+        try (RawWebSocket client = servers.on(ConnectorKind.JETTY).connect()) {
             RawWebSocket.Response response = client.send(request).readResponse();
             assertEquals(serverConnector, response.status(), "Jetty's own answer changed: " + response);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§4.2.1: two Sec-WebSocket-Key fields are not one key of 16 bytes — Corral refuses with 400")
-    void twoKeysAreRefused(ConnectorUnderTest kind) throws IOException {
+    void twoKeysAreRefused(ConnectorKind kind) throws IOException {
         RawWebSocket.Response response = handshake(kind, RawWebSocket.KEY, "13", "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==");
-        assertEquals(kind == ConnectorUnderTest.CORRAL_CONNECTOR ? 400 : 101, response.status(), response.toString());
+        assertEquals(kind == ConnectorKind.CORRAL ? 400 : 101, response.status(), response.toString());
     }
 
     @ParameterizedTest(name = "version {0}: Corral {1}, ServerConnector {2}")
@@ -136,13 +137,13 @@ class BridgedHandshakeStrictnessTest {
         """)
     @DisplayName("§4.2.2/§4.4: an unsupported version is answered 426 with \"Sec-WebSocket-Version\" naming 13")
     void unsupportedVersionIsAnswered426(String version, int corral, int serverConnector) throws IOException {
-        RawWebSocket.Response onCorral = handshake(ConnectorUnderTest.CORRAL_CONNECTOR, RawWebSocket.KEY, version);
+        RawWebSocket.Response onCorral = handshake(ConnectorKind.CORRAL, RawWebSocket.KEY, version);
         assertEquals(corral, onCorral.status(), onCorral.toString());
         if (corral == 426) {
             assertEquals("13", onCorral.header("Sec-WebSocket-Version"), onCorral.toString());
             assertEquals("websocket", onCorral.header("Upgrade"), "RFC 9110 §15.5.22: a 426 names the protocol to upgrade to");
         }
-        RawWebSocket.Response onJetty = handshake(ConnectorUnderTest.SERVER_CONNECTOR, RawWebSocket.KEY, version);
+        RawWebSocket.Response onJetty = handshake(ConnectorKind.JETTY, RawWebSocket.KEY, version);
         assertEquals(serverConnector, onJetty.status(), "Jetty's own answer changed: " + onJetty);
     }
 
@@ -158,7 +159,7 @@ class BridgedHandshakeStrictnessTest {
         """)
     @DisplayName("RFC 7692 §5/§7.1: an offer the server can honour is accepted — after any it declines")
     void acceptableOfferIsAccepted(String name, String offer, String accepted) throws Exception {
-        for (ConnectorUnderTest kind : ConnectorUnderTest.values()) {
+        for (ConnectorKind kind : ConnectorKind.values()) {
             try (RawWebSocket client = servers.on(kind).connect()) {
                 RawWebSocket.Response response = client.open("/strict/echo", "Sec-WebSocket-Extensions: " + offer);
                 String extensions = RawWebSocket.extensions(response);
@@ -193,20 +194,20 @@ class BridgedHandshakeStrictnessTest {
         """)
     @DisplayName("RFC 7692 §5/§7.1: an invalid, duplicated or unhonourable offer is declined — the 101 names no extension")
     void unacceptableOfferIsDeclined(String name, String offer, String serverConnector) throws Exception {
-        try (RawWebSocket client = servers.on(ConnectorUnderTest.CORRAL_CONNECTOR).connect()) {
+        try (RawWebSocket client = servers.on(ConnectorKind.CORRAL).connect()) {
             RawWebSocket.Response response = client.open("/strict/echo", "Sec-WebSocket-Extensions: " + offer);
             assertNull(response.header("Sec-WebSocket-Extensions"), response.toString());
             // Declined means not in use: a frame with RSV1 is now a protocol error (RFC 6455 §5.2)...
             client.send(RawWebSocket.frame(true, RawWebSocket.RSV1, RawWebSocket.TEXT, PermessageDeflate.compress(RawWebSocket.utf8("x"))));
             assertEquals(1002, client.expectClose().closeCode());
         }
-        try (RawWebSocket client = servers.on(ConnectorUnderTest.CORRAL_CONNECTOR).connect()) {
+        try (RawWebSocket client = servers.on(ConnectorKind.CORRAL).connect()) {
             // ...and plain messages flow as ever.
             client.open("/strict/echo", "Sec-WebSocket-Extensions: " + offer);
             client.sendText("uncompressed");
             assertEquals("uncompressed", client.expectText());
         }
-        try (RawWebSocket client = servers.on(ConnectorUnderTest.SERVER_CONNECTOR).connect()) {
+        try (RawWebSocket client = servers.on(ConnectorKind.JETTY).connect()) {
             RawWebSocket.Response response = client.upgrade("/strict/echo", "Sec-WebSocket-Extensions: " + offer);
             String jetty = response.status() != 101 ? "refuses the handshake: " + response.status()
                     : response.header("Sec-WebSocket-Extensions") == null ? "declines" : "accepts";

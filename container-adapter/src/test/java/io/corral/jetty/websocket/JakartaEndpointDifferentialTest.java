@@ -1,5 +1,6 @@
 package io.corral.jetty.websocket;
 
+import io.corral.jetty.ConnectorKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -289,7 +290,7 @@ class JakartaEndpointDifferentialTest {
 
     // ---- servers ---------------------------------------------------------------------------------
 
-    private static final Map<ConnectorUnderTest, ConnectionEvents> EVENTS = new EnumMap<>(ConnectorUnderTest.class);
+    private static final Map<ConnectorKind, ConnectionEvents> EVENTS = new EnumMap<>(ConnectorKind.class);
     private static BridgeServers servers;
 
     @BeforeAll
@@ -314,16 +315,16 @@ class JakartaEndpointDifferentialTest {
         servers.close();
     }
 
-    private static JdkWebSocket connect(ConnectorUnderTest kind, String path) throws Exception {
+    private static JdkWebSocket connect(ConnectorKind kind, String path) throws Exception {
         return JdkWebSocket.connect(servers.on(kind).ws(path));
     }
 
     // ---- tests -----------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("@PathParam: the room in the URI reaches the endpoint")
-    void pathParameterReachesTheEndpoint(ConnectorUnderTest kind) throws Exception {
+    void pathParameterReachesTheEndpoint(ConnectorKind kind) throws Exception {
         try (JdkWebSocket client = connect(kind, "/jakarta/rooms/lobby")) {
             client.sendText("hi");
             assertEquals("lobby:hi", client.nextText());
@@ -331,9 +332,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("Decoder.Text in, Encoder.Binary via sendObject and Encoder.Text via the return value out")
-    void decodersAndEncodersRun(ConnectorUnderTest kind) throws Exception {
+    void decodersAndEncodersRun(ConnectorKind kind) throws Exception {
         try (JdkWebSocket client = connect(kind, "/jakarta/codec")) {
             client.sendText("3,4");
             assertArrayEquals(new byte[] {3, 4}, client.nextBinary());
@@ -342,9 +343,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("a text message no decoder will decode is dropped (Jetty logs \"Message lost\") and the session goes on")
-    void messageNoDecoderAcceptsIsDropped(ConnectorUnderTest kind) throws Exception {
+    void messageNoDecoderAcceptsIsDropped(ConnectorKind kind) throws Exception {
         try (JdkWebSocket client = connect(kind, "/jakarta/codec")) {
             client.sendText("not a point");
             client.sendText("5,6");
@@ -354,9 +355,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("getBasicRemote: whole text, whole binary, partial text, partial binary")
-    void basicRemoteSendsWholeAndPartialMessages(ConnectorUnderTest kind) throws Exception {
+    void basicRemoteSendsWholeAndPartialMessages(ConnectorKind kind) throws Exception {
         try (JdkWebSocket client = connect(kind, "/jakarta/basic")) {
             client.sendText("text");
             assertEquals("basic text", client.nextText());
@@ -370,9 +371,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("getBasicRemote().sendPing: the JDK client's pong comes back to the endpoint as a PongMessage")
-    void pingFromTheEndpointIsAnsweredByTheClient(ConnectorUnderTest kind) throws Exception {
+    void pingFromTheEndpointIsAnsweredByTheClient(ConnectorKind kind) throws Exception {
         try (JdkWebSocket client = connect(kind, "/jakarta/basic")) {
             client.sendText("ping");
             assertEquals("pong:are you there", client.nextText());
@@ -380,9 +381,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("getAsyncRemote: a Future completes, a SendHandler is told OK, a batch is flushed in order")
-    void asyncRemoteCompletesFuturesAndHandlers(ConnectorUnderTest kind) throws Exception {
+    void asyncRemoteCompletesFuturesAndHandlers(ConnectorKind kind) throws Exception {
         try (JdkWebSocket client = connect(kind, "/jakarta/async")) {
             client.sendText("future");
             assertEquals("via future", client.nextText());
@@ -401,9 +402,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("ServerContainer.addEndpoint(ServerEndpointConfig) with a Configurator: header read, subprotocol chosen")
-    void programmaticEndpointWithConfigurator(ConnectorUnderTest kind) throws Exception {
+    void programmaticEndpointWithConfigurator(ConnectorKind kind) throws Exception {
         try (JdkWebSocket client = JdkWebSocket.connect(servers.on(kind).ws("/jakarta/programmatic"),
                 Map.of("X-Token", "secret-42"), List.of("v1.corral", "v2.corral", "v3.corral"))) {
             assertEquals("v2.corral", client.socket().getSubprotocol());
@@ -413,9 +414,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("Configurator on the wire: its response header is in the 101, and checkOrigin refuses with 403")
-    void configuratorShapesTheHandshake(ConnectorUnderTest kind) throws Exception {
+    void configuratorShapesTheHandshake(ConnectorKind kind) throws Exception {
         try (RawWebSocket client = servers.on(kind).connect()) {
             RawWebSocket.Response response = client.open("/jakarta/programmatic", "Sec-WebSocket-Protocol: v1.corral");
             assertEquals("seen", response.header("X-Handshake"));
@@ -428,9 +429,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("Session.close(CloseReason): the JDK client gets the endpoint's code and reason")
-    void endpointClosesWithCodeAndReason(ConnectorUnderTest kind) throws Exception {
+    void endpointClosesWithCodeAndReason(ConnectorKind kind) throws Exception {
         String id = "server-jdk-" + kind;
         try (JdkWebSocket client = connect(kind, "/jakarta/close?id=" + id)) {
             client.sendText("close 4001 custom reason");
@@ -444,9 +445,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("Session.close(CloseReason) on the wire: close frame with code and reason; @OnClose sees the client's answer; TCP ends")
-    void endpointCloseHandshakeOnTheWire(ConnectorUnderTest kind) throws Exception {
+    void endpointCloseHandshakeOnTheWire(ConnectorKind kind) throws Exception {
         String id = "server-raw-" + kind;
         try (RawWebSocket client = servers.on(kind).connect()) {
             client.open("/jakarta/close?id=" + id);
@@ -462,9 +463,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("the client closes with a code and reason: @OnClose sees them, and the server echoes the code")
-    void clientClosesWithCodeAndReason(ConnectorUnderTest kind) throws Exception {
+    void clientClosesWithCodeAndReason(ConnectorKind kind) throws Exception {
         String id = "client-" + kind;
         try (JdkWebSocket client = connect(kind, "/jakarta/close?id=" + id)) {
             client.sendClose(4002, "client reason");
@@ -475,9 +476,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("an exception from @OnMessage (no @OnError) closes the session with Jetty's Jakarta layer's code, 1003")
-    void endpointExceptionClosesTheSession(ConnectorUnderTest kind) throws Exception {
+    void endpointExceptionClosesTheSession(ConnectorKind kind) throws Exception {
         try (JdkWebSocket client = connect(kind, "/jakarta/throws")) {
             client.sendText("boom");
             assertEquals(1003, client.nextClose().code());
@@ -485,9 +486,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("an exception from @OnOpen closes the new session with 1011 (server error), and TCP ends")
-    void openFailureClosesTheSession(ConnectorUnderTest kind) throws Exception {
+    void openFailureClosesTheSession(ConnectorKind kind) throws Exception {
         try (RawWebSocket client = servers.on(kind).connect()) {
             client.open("/jakarta/open-fails");
             RawWebSocket.ServerFrame close = client.expectClose();
@@ -497,9 +498,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("1 MiB text and binary messages both ways, with maxMessageSize raised")
-    void largeMessagesTravelBothWays(ConnectorUnderTest kind) throws Exception {
+    void largeMessagesTravelBothWays(ConnectorKind kind) throws Exception {
         StringBuilder text = new StringBuilder(1024 * 1024);
         for (int i = 0; text.length() < 1024 * 1024; i++) {
             text.append(i % 10);
@@ -517,9 +518,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("RFC 7692: permessage-deflate is negotiated and used both ways (whole, fragmented and large messages)")
-    void permessageDeflateIsNegotiatedAndUsed(ConnectorUnderTest kind) throws Exception {
+    void permessageDeflateIsNegotiatedAndUsed(ConnectorKind kind) throws Exception {
         try (RawWebSocket client = servers.on(kind).connect()) {
             RawWebSocket.Response response = client.open("/jakarta/rooms/zip",
                     "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits");
@@ -550,9 +551,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("RFC 7692 §6.1: without the extension negotiated, RSV1 on a frame is a protocol error (1002)")
-    void compressedFrameWithoutTheExtensionIsRefused(ConnectorUnderTest kind) throws Exception {
+    void compressedFrameWithoutTheExtensionIsRefused(ConnectorKind kind) throws Exception {
         try (RawWebSocket client = servers.on(kind).connect()) {
             RawWebSocket.Response response = client.open("/jakarta/rooms/plain");
             assertEquals(null, response.header("Sec-WebSocket-Extensions"));
@@ -562,9 +563,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("Jetty's own API under a JettyWebSocketServlet (ee10) echoes on both")
-    void jettyWebSocketServletEchoes(ConnectorUnderTest kind) throws Exception {
+    void jettyWebSocketServletEchoes(ConnectorKind kind) throws Exception {
         try (JdkWebSocket client = connect(kind, "/jetty-api/echo")) {
             client.sendText("hello");
             assertEquals("jetty-api:hello", client.nextText());
@@ -574,9 +575,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("the connector's Connection.Listeners see the WebSocket connection opened, then closed")
-    void connectionListenersSeeTheWebSocketConnectionOpenAndClose(ConnectorUnderTest kind) throws Exception {
+    void connectionListenersSeeTheWebSocketConnectionOpenAndClose(ConnectorKind kind) throws Exception {
         ConnectionEvents events = EVENTS.get(kind);
         events.events.clear();
         try (JdkWebSocket client = connect(kind, "/jakarta/rooms/events")) {
@@ -585,7 +586,7 @@ class JakartaEndpointDifferentialTest {
             client.sendClose(1000, "");
             client.nextClose();
         }
-        String webSocketClass = kind == ConnectorUnderTest.CORRAL_CONNECTOR ? "CorralFramedConnection" : "WebSocketConnection";
+        String webSocketClass = kind == ConnectorKind.CORRAL ? "CorralFramedConnection" : "WebSocketConnection";
         Deadline.await("the WebSocket connection's close event", JdkWebSocket.TIMEOUT,
                 () -> events.events.stream().anyMatch(event -> event.startsWith("closed") && event.endsWith(" " + webSocketClass)));
         List<String> webSocketEvents = events.events.stream().filter(event -> event.endsWith(" " + webSocketClass))
@@ -594,9 +595,9 @@ class JakartaEndpointDifferentialTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("a handshake to a path with no endpoint is an ordinary 404")
-    void handshakeToAPathWithoutEndpointIs404(ConnectorUnderTest kind) throws Exception {
+    void handshakeToAPathWithoutEndpointIs404(ConnectorKind kind) throws Exception {
         try (RawWebSocket client = servers.on(kind).connect()) {
             RawWebSocket.Response response = client.upgrade("/nowhere");
             assertEquals(404, response.status(), response.toString());

@@ -1,5 +1,6 @@
 package io.corral.jetty.websocket;
 
+import io.corral.jetty.ConnectorKind;
 import static io.corral.jetty.websocket.RawWebSocket.BINARY;
 import static io.corral.jetty.websocket.RawWebSocket.CLOSE;
 import static io.corral.jetty.websocket.RawWebSocket.CONTINUATION;
@@ -77,7 +78,7 @@ class Rfc6455BridgeTest {
         servers.close();
     }
 
-    private static RawWebSocket open(ConnectorUnderTest kind, String path) throws IOException {
+    private static RawWebSocket open(ConnectorKind kind, String path) throws IOException {
         RawWebSocket client = RawWebSocket.connect(servers.on(kind).port());
         client.open(path);
         return client;
@@ -100,9 +101,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.1: \"a server MUST close the connection upon receiving a frame that is not masked\" — 1002")
-    void unmaskedClientFrameFailsTheConnection(ConnectorUnderTest kind) throws IOException {
+    void unmaskedClientFrameFailsTheConnection(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, 0, TEXT, utf8("bare"), false));
             expectFailure(client, 1002);
@@ -116,7 +117,7 @@ class Rfc6455BridgeTest {
     @ParameterizedTest(name = "{0} opcode {1}")
     @MethodSource("bothConnectorsAndReservedOpcodes")
     @DisplayName("§5.2: \"If an unknown opcode is received, the receiving endpoint MUST _Fail the WebSocket Connection_\" — 1002")
-    void reservedOpcodeFailsTheConnection(ConnectorUnderTest kind, int opcode) throws IOException {
+    void reservedOpcodeFailsTheConnection(ConnectorKind kind, int opcode) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, 0, opcode, utf8("x")));
             expectFailure(client, 1002);
@@ -124,13 +125,13 @@ class Rfc6455BridgeTest {
     }
 
     static Stream<Arguments> bothConnectorsAndReservedOpcodes() {
-        return Arrays.stream(ConnectorUnderTest.values()).flatMap(kind -> reservedOpcodes().map(op -> Arguments.of(kind, op)));
+        return Arrays.stream(ConnectorKind.values()).flatMap(kind -> reservedOpcodes().map(op -> Arguments.of(kind, op)));
     }
 
     @ParameterizedTest(name = "{0} rsv {1}")
     @MethodSource("bothConnectorsAndRsvBits")
     @DisplayName("§5.2: RSV1-3 \"MUST be 0 unless an extension is negotiated that defines meanings\" — 1002")
-    void rsvBitWithoutExtensionFailsTheConnection(ConnectorUnderTest kind, int rsv) throws IOException {
+    void rsvBitWithoutExtensionFailsTheConnection(ConnectorKind kind, int rsv) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, rsv, TEXT, utf8("x")));
             expectFailure(client, 1002);
@@ -138,14 +139,14 @@ class Rfc6455BridgeTest {
     }
 
     static Stream<Arguments> bothConnectorsAndRsvBits() {
-        return Arrays.stream(ConnectorUnderTest.values()).flatMap(kind ->
+        return Arrays.stream(ConnectorKind.values()).flatMap(kind ->
                 Stream.of(RawWebSocket.RSV1, RawWebSocket.RSV2, RawWebSocket.RSV3).map(rsv -> Arguments.of(kind, rsv)));
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.4: \"Control frames MAY be injected in the middle of a fragmented message\" — pong between fragments, message whole")
-    void pingBetweenFragmentsIsAnsweredAndTheMessageStaysWhole(ConnectorUnderTest kind) throws IOException {
+    void pingBetweenFragmentsIsAnsweredAndTheMessageStaysWhole(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(false, 0, TEXT, utf8("frag")),
                     frame(true, 0, PING, utf8("in-between")),
@@ -159,9 +160,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.4: a continuation frame with no message to continue fails the connection — 1002")
-    void continuationWithoutStartFailsTheConnection(ConnectorUnderTest kind) throws IOException {
+    void continuationWithoutStartFailsTheConnection(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, 0, CONTINUATION, utf8("orphan")));
             expectFailure(client, 1002);
@@ -169,9 +170,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.4: \"fragments of one message MUST NOT be interleaved\" — a new text frame mid-message is 1002")
-    void newMessageInsideAFragmentedOneFailsTheConnection(ConnectorUnderTest kind) throws IOException {
+    void newMessageInsideAFragmentedOneFailsTheConnection(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(false, 0, TEXT, utf8("first")), frame(true, 0, TEXT, utf8("second")));
             expectFailure(client, 1002);
@@ -179,9 +180,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.5: \"All control frames MUST have a payload length of 125 bytes or less\" — a 126-byte ping is 1002")
-    void controlFrameOver125BytesFailsTheConnection(ConnectorUnderTest kind) throws IOException {
+    void controlFrameOver125BytesFailsTheConnection(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, 0, PING, new byte[126]));
             expectFailure(client, 1002);
@@ -189,9 +190,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.5: control frames \"MUST NOT be fragmented\" — a ping without FIN is 1002")
-    void fragmentedControlFrameFailsTheConnection(ConnectorUnderTest kind) throws IOException {
+    void fragmentedControlFrameFailsTheConnection(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(false, 0, PING, utf8("half")));
             expectFailure(client, 1002);
@@ -201,7 +202,7 @@ class Rfc6455BridgeTest {
     @ParameterizedTest(name = "{0} payload {1}")
     @MethodSource("bothConnectorsAndPingSizes")
     @DisplayName("§5.5.2/§5.5.3: a Pong \"MUST have identical Application data\" to the Ping it answers (0 and 125 bytes)")
-    void pingIsAnsweredWithPongCarryingTheSamePayload(ConnectorUnderTest kind, int size) throws IOException {
+    void pingIsAnsweredWithPongCarryingTheSamePayload(ConnectorKind kind, int size) throws IOException {
         byte[] payload = new byte[size];
         for (int i = 0; i < size; i++) {
             payload[i] = (byte) (i * 7 + 1);
@@ -216,13 +217,13 @@ class Rfc6455BridgeTest {
     }
 
     static Stream<Arguments> bothConnectorsAndPingSizes() {
-        return Arrays.stream(ConnectorUnderTest.values()).flatMap(kind -> Stream.of(0, 125).map(size -> Arguments.of(kind, size)));
+        return Arrays.stream(ConnectorKind.values()).flatMap(kind -> Stream.of(0, 125).map(size -> Arguments.of(kind, size)));
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.5.3: \"A response to an unsolicited Pong frame is not expected\" — it is ignored, the session goes on")
-    void unsolicitedPongIsIgnored(ConnectorUnderTest kind) throws IOException {
+    void unsolicitedPongIsIgnored(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, 0, PONG, utf8("heartbeat")), RawWebSocket.textFrame("after"));
             assertEquals("after", client.expectText());
@@ -232,7 +233,7 @@ class Rfc6455BridgeTest {
     @ParameterizedTest(name = "{0} code {1}")
     @MethodSource("bothConnectorsAndInvalidCloseCodes")
     @DisplayName("§7.4.1/§7.4.2: a close frame with a code the RFC reserves or never assigns fails the connection — 1002")
-    void invalidCloseCodeFailsTheConnection(ConnectorUnderTest kind, int code) throws IOException {
+    void invalidCloseCodeFailsTheConnection(ConnectorKind kind, int code) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(RawWebSocket.closeFrame(code, ""));
             expectFailure(client, 1002);
@@ -242,14 +243,14 @@ class Rfc6455BridgeTest {
     static Stream<Arguments> bothConnectorsAndInvalidCloseCodes() {
         // 1005, 1006 and 1015 "MUST NOT be set as a status code in a Close control frame"; below 1000 and
         // 1016-2999 unassigned; 5000 and up out of range.
-        return Arrays.stream(ConnectorUnderTest.values()).flatMap(kind ->
+        return Arrays.stream(ConnectorKind.values()).flatMap(kind ->
                 Stream.of(0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535).map(code -> Arguments.of(kind, code)));
     }
 
     @ParameterizedTest(name = "{0} code {1}")
     @MethodSource("bothConnectorsAndValidCloseCodes")
     @DisplayName("§5.5.1/§7.4: a valid close is answered with a close (\"typically echoing the status code it received\") and TCP ends")
-    void validCloseCompletesTheCloseHandshake(ConnectorUnderTest kind, int code) throws IOException {
+    void validCloseCompletesTheCloseHandshake(ConnectorKind kind, int code) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(RawWebSocket.closeFrame(code, "bye"));
             RawWebSocket.ServerFrame close = client.expectClose();
@@ -259,14 +260,14 @@ class Rfc6455BridgeTest {
     }
 
     static Stream<Arguments> bothConnectorsAndValidCloseCodes() {
-        return Arrays.stream(ConnectorUnderTest.values()).flatMap(kind ->
+        return Arrays.stream(ConnectorKind.values()).flatMap(kind ->
                 Stream.of(1000, 1001, 1003, 1007, 1011, 3000, 4999).map(code -> Arguments.of(kind, code)));
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.5.1: a close frame of one byte (half a status code) is a protocol error — 1002")
-    void oneByteCloseFrameFailsTheConnection(ConnectorUnderTest kind) throws IOException {
+    void oneByteCloseFrameFailsTheConnection(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, 0, CLOSE, new byte[] {0x03}));
             expectFailure(client, 1002);
@@ -274,9 +275,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.5.1: an empty close is answered with an empty close (no status), and TCP ends")
-    void emptyCloseIsAnsweredAndTcpEnds(ConnectorUnderTest kind) throws IOException {
+    void emptyCloseIsAnsweredAndTcpEnds(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, 0, CLOSE, new byte[0]));
             RawWebSocket.ServerFrame close = client.expectClose();
@@ -286,9 +287,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§8.1: \"When an endpoint is to interpret a byte stream as UTF-8 but finds that the byte stream is not ... MUST _Fail_\" — 1007")
-    void invalidUtf8TextFailsWith1007(ConnectorUnderTest kind) throws IOException {
+    void invalidUtf8TextFailsWith1007(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, 0, TEXT, new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28}));
             expectFailure(client, 1007);
@@ -296,9 +297,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§8.1: a UTF-8 sequence split across fragments is valid; an overlong one in the last fragment is 1007")
-    void utf8IsJudgedAcrossFragments(ConnectorUnderTest kind) throws IOException {
+    void utf8IsJudgedAcrossFragments(ConnectorKind kind) throws IOException {
         byte[] euro = utf8("€");
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(false, 0, TEXT, new byte[] {'a', euro[0]}),
@@ -310,9 +311,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§7.1.6/§8.1: a close reason that is not UTF-8 fails the connection")
-    void closeReasonThatIsNotUtf8FailsTheConnection(ConnectorUnderTest kind) throws IOException {
+    void closeReasonThatIsNotUtf8FailsTheConnection(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(frame(true, 0, CLOSE, new byte[] {0x03, (byte) 0xE8, (byte) 0xFF, (byte) 0xFE}));
             RawWebSocket.ServerFrame close = client.expectClose();
@@ -322,9 +323,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§4.2.1/§5: the first frame pipelined in the same packet as the handshake is not lost")
-    void frameInTheHandshakePacketIsNotLost(ConnectorUnderTest kind) throws IOException {
+    void frameInTheHandshakePacketIsNotLost(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = RawWebSocket.connect(servers.on(kind).port())) {
             client.send(RawWebSocket.concat(RawWebSocket.handshake("/rfc/echo"), RawWebSocket.textFrame("pipelined"),
                     frame(true, 0, BINARY, new byte[] {1, 2, 3})));
@@ -336,9 +337,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§4.2.1/§5: a frame cut in two, its head behind the handshake and its tail in a later packet, is read whole")
-    void frameSplitAcrossTheHandshakePacketIsReadWhole(ConnectorUnderTest kind) throws IOException {
+    void frameSplitAcrossTheHandshakePacketIsReadWhole(ConnectorKind kind) throws IOException {
         byte[] large = new byte[3000];
         Arrays.fill(large, (byte) 'z');
         byte[] frame = frame(true, 0, TEXT, large);
@@ -351,9 +352,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.2: frames may arrive split anywhere — a frame sent one byte per packet is read whole")
-    void frameSplitIntoSingleBytesIsReassembled(ConnectorUnderTest kind) throws IOException {
+    void frameSplitIntoSingleBytesIsReassembled(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             byte[] frame = frame(true, 0, TEXT, utf8("x".repeat(130))); // 16-bit length: header split too
             for (byte b : frame) {
@@ -366,7 +367,7 @@ class Rfc6455BridgeTest {
     @ParameterizedTest(name = "{0} {1} bytes")
     @MethodSource("bothConnectorsAroundTheLimit")
     @DisplayName("§7.4.1 1009: a message over the endpoint's maxMessageSize is refused with 1009; one at the limit is taken")
-    void messageOverTheLimitIsRefusedWith1009(ConnectorUnderTest kind, int size) throws IOException {
+    void messageOverTheLimitIsRefusedWith1009(ConnectorKind kind, int size) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/small")) {
             client.send(RawWebSocket.textFrame("m".repeat(size)));
             if (size <= SMALL_LIMIT) {
@@ -378,14 +379,14 @@ class Rfc6455BridgeTest {
     }
 
     static Stream<Arguments> bothConnectorsAroundTheLimit() {
-        return Arrays.stream(ConnectorUnderTest.values()).flatMap(kind ->
+        return Arrays.stream(ConnectorKind.values()).flatMap(kind ->
                 Stream.of(SMALL_LIMIT, SMALL_LIMIT + 1).map(size -> Arguments.of(kind, size)));
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§7.4.1 1009: a message over the limit in small fragments is refused too")
-    void fragmentedMessageOverTheLimitIsRefusedWith1009(ConnectorUnderTest kind) throws IOException {
+    void fragmentedMessageOverTheLimitIsRefusedWith1009(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/small")) {
             byte[][] fragments = new byte[11][];
             fragments[0] = frame(false, 0, TEXT, new byte[100]);
@@ -399,9 +400,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.2: one 1 MiB frame (64-bit length) is taken when the message limit allows it, past Jetty's 64 KiB frame size")
-    void singleFrameOfOneMebibyteIsEchoed(ConnectorUnderTest kind) throws IOException {
+    void singleFrameOfOneMebibyteIsEchoed(ConnectorKind kind) throws IOException {
         byte[] payload = new byte[1024 * 1024];
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) (i % 251);
@@ -413,9 +414,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§5.2: a 64-bit length with the most significant bit set is refused and the connection ends")
-    void frameLengthWithTheTopBitSetEndsTheConnection(ConnectorUnderTest kind) throws IOException {
+    void frameLengthWithTheTopBitSetEndsTheConnection(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.send(new byte[] {(byte) 0x82, (byte) 0xFF, (byte) 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4});
             RawWebSocket.ServerFrame close = client.expectClose();
@@ -425,9 +426,9 @@ class Rfc6455BridgeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("§1.4/§7.1.1: a client-initiated close completes: close echoed, then the server closes TCP first")
-    void closeHandshakeCompletesAndTcpCloses(ConnectorUnderTest kind) throws IOException {
+    void closeHandshakeCompletesAndTcpCloses(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = open(kind, "/rfc/echo")) {
             client.sendText("before");
             assertEquals("before", client.expectText());

@@ -1,5 +1,6 @@
 package io.corral.jetty.websocket;
 
+import io.corral.jetty.ConnectorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -160,9 +161,9 @@ class UpgradeThroughHandlerTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("a servlet Filter in front of a Jakarta endpoint refuses a handshake without the token: 403, no upgrade")
-    void filterRefusesTheUpgrade(ConnectorUnderTest kind) throws IOException {
+    void filterRefusesTheUpgrade(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = servers.on(kind).connect()) {
             RawWebSocket.Response response = client.upgrade("/guarded/echo");
             assertEquals(403, response.status(), response.toString());
@@ -170,9 +171,9 @@ class UpgradeThroughHandlerTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("with the token the filter lets the handshake through, and the session works")
-    void filterLetsTheUpgradeThrough(ConnectorUnderTest kind) throws IOException {
+    void filterLetsTheUpgradeThrough(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = servers.on(kind).connect()) {
             client.open("/guarded/echo?token=letmein");
             client.sendText("in");
@@ -181,9 +182,9 @@ class UpgradeThroughHandlerTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("a filter on a JettyWebSocketServlet refuses a handshake without the token (403) and passes one with it")
-    void filterGuardsAJettyWebSocketServlet(ConnectorUnderTest kind) throws IOException {
+    void filterGuardsAJettyWebSocketServlet(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = servers.on(kind).connect()) {
             assertEquals(403, client.upgrade("/jetty-api/echo").status());
         }
@@ -195,9 +196,9 @@ class UpgradeThroughHandlerTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("a security constraint (BASIC) applies to the handshake: 401 without or with wrong credentials, 101 with")
-    void securityConstraintAppliesToTheUpgrade(ConnectorUnderTest kind) throws IOException {
+    void securityConstraintAppliesToTheUpgrade(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = servers.on(kind).connect()) {
             RawWebSocket.Response response = client.upgrade("/secure/echo");
             assertEquals(401, response.status(), response.toString());
@@ -214,9 +215,9 @@ class UpgradeThroughHandlerTreeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ConnectorUnderTest.class)
+    @EnumSource(ConnectorKind.class)
     @DisplayName("the 101 itself goes out through Jetty's handler tree: a Handler in front of the context stamps it")
-    void switchingProtocolsResponseCarriesTheHandlersHeader(ConnectorUnderTest kind) throws IOException {
+    void switchingProtocolsResponseCarriesTheHandlersHeader(ConnectorKind kind) throws IOException {
         try (RawWebSocket client = servers.on(kind).connect()) {
             RawWebSocket.Response response = client.open("/guarded/echo?token=letmein");
             assertEquals("stamped /guarded/echo", response.header("X-Handler-Tree"), response.toString());
@@ -232,12 +233,12 @@ class UpgradeThroughHandlerTreeTest {
     @DisplayName("§4.2.1: a malformed handshake is refused (400) before the handler tree, even on a protected path")
     void malformedHandshakeIsRefusedBeforeAnyHandler() throws IOException {
         byte[] badKey = RawWebSocket.handshakeWith("/secure/echo", "not-a-key", "13");
-        try (RawWebSocket client = servers.on(ConnectorUnderTest.CORRAL_CONNECTOR).connect()) {
+        try (RawWebSocket client = servers.on(ConnectorKind.CORRAL).connect()) {
             RawWebSocket.Response response = client.send(badKey).readResponse();
             assertEquals(400, response.status(), response.toString());
             assertEquals(null, response.header("X-Handler-Tree"), "no handler saw the request");
         }
-        try (RawWebSocket client = servers.on(ConnectorUnderTest.SERVER_CONNECTOR).connect()) {
+        try (RawWebSocket client = servers.on(ConnectorKind.JETTY).connect()) {
             assertEquals(401, client.send(badKey).readResponse().status());
         }
     }
