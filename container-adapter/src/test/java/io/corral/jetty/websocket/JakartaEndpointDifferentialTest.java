@@ -36,9 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
-import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
 import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.websocket.api.annotations.OnWebSocketMessage;
 import org.eclipse.jetty.websocket.api.annotations.WebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -258,21 +256,6 @@ class JakartaEndpointDifferentialTest {
         }
     }
 
-    @WebSocket
-    public static class JettyApiEcho {
-        @OnWebSocketMessage
-        public void text(org.eclipse.jetty.websocket.api.Session session, String text) {
-            session.sendText("jetty-api:" + text, org.eclipse.jetty.websocket.api.Callback.NOOP);
-        }
-    }
-
-    public static class JettyApiServlet extends JettyWebSocketServlet {
-        @Override
-        protected void configure(JettyWebSocketServletFactory factory) {
-            factory.register(JettyApiEcho.class);
-        }
-    }
-
     /** Connection open and close events as the connector's listeners see them, by connection. */
     static final class ConnectionEvents implements Connection.Listener {
         final List<String> events = new CopyOnWriteArrayList<>();
@@ -306,7 +289,7 @@ class JakartaEndpointDifferentialTest {
                             .subprotocols(List.of("v1.corral", "v2.corral"))
                             .configurator(new TokenConfigurator())
                             .build()))
-                    .jettyApiServlet("/jetty-api/*", new JettyApiServlet());
+                    .jettyApiServlet("/jetty-api/*", new JettyApiEchoServlet());
         });
     }
 

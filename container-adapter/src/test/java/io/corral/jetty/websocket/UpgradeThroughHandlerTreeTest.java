@@ -24,7 +24,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
-import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
 import org.eclipse.jetty.security.Constraint;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.UserStore;
@@ -34,7 +33,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.security.Credential;
-import org.eclipse.jetty.websocket.api.annotations.OnWebSocketMessage;
 import org.eclipse.jetty.websocket.api.annotations.WebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,21 +61,6 @@ class UpgradeThroughHandlerTreeTest {
         @OnMessage
         public String echo(String text) {
             return "secure:" + text;
-        }
-    }
-
-    @WebSocket
-    public static class JettyApiEcho {
-        @OnWebSocketMessage
-        public void text(org.eclipse.jetty.websocket.api.Session session, String text) {
-            session.sendText("jetty-api:" + text, org.eclipse.jetty.websocket.api.Callback.NOOP);
-        }
-    }
-
-    public static class JettyApiServlet extends JettyWebSocketServlet {
-        @Override
-        protected void configure(JettyWebSocketServletFactory factory) {
-            factory.register(JettyApiEcho.class);
         }
     }
 
@@ -114,7 +97,7 @@ class UpgradeThroughHandlerTreeTest {
     static void start() throws Exception {
         servers = BridgeServers.start(builder -> builder
                 .jakartaEndpoints(GuardedEcho.class, SecureEcho.class)
-                .jettyApiServlet("/jetty-api/*", new JettyApiServlet())
+                .jettyApiServlet("/jetty-api/*", new JettyApiEchoServlet())
                 .context(context -> {
                     context.setSecurityHandler(basicAuthOn("/secure/*"));
                     // Filters on the Jetty-API servlet run before it upgrades, like any servlet's filters.
