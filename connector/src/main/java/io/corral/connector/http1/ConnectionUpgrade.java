@@ -1,5 +1,6 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.TransportConnection;
 import java.nio.ByteBuffer;
 
@@ -14,6 +15,7 @@ public interface ConnectionUpgrade {
      * @param connection the connection, with read timeout cleared
      * @param leftover   bytes the client sent after the request head that the HTTP engine already read
      *                   (a client may pipeline its first frame behind the handshake); may be empty
+     * @return null when the connection is done, or where it carries on after hibernating
      */
-    void takeOver(TransportConnection connection, ByteBuffer leftover) throws Exception;
+    Hibernation takeOver(TransportConnection connection, ByteBuffer leftover) throws Exception;
 }

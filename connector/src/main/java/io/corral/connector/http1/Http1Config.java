@@ -23,6 +23,10 @@ import java.time.Duration;
  * @param sendDateHeader         whether the engine adds {@code Date} itself (the Jetty adapter turns this off:
  *                               Jetty adds its own). Default true.
  * @param serverHeader           a {@code Server} header value the engine adds, or null for none. Default null.
+ * @param hibernateAfter         how long a connection waits for its next request on its own thread before it
+ *                               hibernates (gives the thread, the input buffer and the parser up, and waits on the
+ *                               transport's {@code Hibernator} until bytes arrive); zero hibernates as soon as a read
+ *                               would wait. Set it to the idle timeout or more to never hibernate. Default 0.
  */
 public record Http1Config(
         Http1Limits limits,
@@ -33,16 +37,18 @@ public record Http1Config(
         int outputBufferSize,
         long maxUnreadBodyToDiscard,
         boolean sendDateHeader,
-        String serverHeader) {
+        String serverHeader,
+        Duration hibernateAfter) {
 
     public static final Http1Config DEFAULTS = new Http1Config(
-            Http1Limits.DEFAULTS, Duration.ofSeconds(30), Duration.ofSeconds(30), true, 0, 32768, 65536, true, null);
+            Http1Limits.DEFAULTS, Duration.ofSeconds(30), Duration.ofSeconds(30), true, 0, 32768, 65536, true, null,
+            Duration.ZERO);
 
     public Http1Config {
-        if (limits == null || headerTimeout == null || idleTimeout == null) {
+        if (limits == null || headerTimeout == null || idleTimeout == null || hibernateAfter == null) {
             throw new IllegalArgumentException("limits and timeouts are required");
         }
-        if (headerTimeout.isNegative() || idleTimeout.isNegative() || maxRequestsPerConnection < 0
+        if (headerTimeout.isNegative() || idleTimeout.isNegative() || hibernateAfter.isNegative() || maxRequestsPerConnection < 0
                 || outputBufferSize < 1 || maxUnreadBodyToDiscard < 0) {
             throw new IllegalArgumentException("negative setting in " + this);
         }
@@ -50,46 +56,51 @@ public record Http1Config(
 
     public Http1Config withLimits(Http1Limits value) {
         return new Http1Config(value, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
     }
 
     public Http1Config withHeaderTimeout(Duration value) {
         return new Http1Config(limits, value, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
     }
 
     public Http1Config withIdleTimeout(Duration value) {
         return new Http1Config(limits, headerTimeout, value, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
     }
 
     public Http1Config withPersistentConnections(boolean value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, value, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
     }
 
     public Http1Config withMaxRequestsPerConnection(int value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, value,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
     }
 
     public Http1Config withOutputBufferSize(int value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                value, maxUnreadBodyToDiscard, sendDateHeader, serverHeader);
+                value, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
     }
 
     public Http1Config withMaxUnreadBodyToDiscard(long value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, value, sendDateHeader, serverHeader);
+                outputBufferSize, value, sendDateHeader, serverHeader, hibernateAfter);
     }
 
     public Http1Config withSendDateHeader(boolean value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, value, serverHeader);
+                outputBufferSize, maxUnreadBodyToDiscard, value, serverHeader, hibernateAfter);
     }
 
     public Http1Config withServerHeader(String value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, value);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, value, hibernateAfter);
+    }
+
+    public Http1Config withHibernateAfter(Duration value) {
+        return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, value);
     }
 }

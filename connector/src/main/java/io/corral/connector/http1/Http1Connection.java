@@ -1,6 +1,7 @@
 package io.corral.connector.http1;
 
 import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
@@ -30,6 +31,8 @@ final class Http1Connection {
     /** Bytes and time a closing connection spends reading what the client still sends (RFC 9112 §9.6). */
     private static final int LINGER_BYTES = 64 * 1024;
     private static final Duration LINGER_TIME = Duration.ofSeconds(1);
+    /** What {@link #readHead} returns to say "hibernate": compared by identity, never parsed or served. */
+    private static final RequestHead HIBERNATE = new RequestHead(null, null, null, null, null, null, false, false);
 
     static {
         try {
@@ -45,15 +48,19 @@ final class Http1Connection {
     private final HttpHandler handler;
     private final long id;
     private final ByteArrayPool pool;
-    private final Http1Parser parser;
+    /** Null while the connection hibernates: an idle connection keeps no parser state. */
+    private Http1Parser parser;
     private final ResponseWriter writer;
-    private final Thread thread = Thread.currentThread();
+    /** The thread of the current burst: request threads unpark it. */
+    private volatile Thread thread;
 
-    /** Unread client bytes, in read mode (position..limit); a pooled array while the connection lives. */
+    /** Unread client bytes, in read mode (position..limit); a pooled array while the connection is awake. */
     private byte[] inputArray;
     private ByteBuffer input;
     private Duration readTimeout;
     private int requests;
+    /** When the connection started waiting for its next request ({@link System#nanoTime()}); 0 when not waiting. */
+    private long idleSince;
 
     @SuppressWarnings("unused") // through DEMANDED
     private volatile Runnable demanded;
@@ -70,34 +77,53 @@ final class Http1Connection {
         this.handler = handler;
         this.id = id;
         this.pool = pool;
-        this.parser = new Http1Parser(config.limits());
         this.writer = new ResponseWriter(transport, pool, config.idleTimeout());
     }
 
+    /** How a burst of the connection's life ended: done (null), idle and hibernating, or switching protocols. */
+    sealed interface Outcome permits Idle, Takeover {}
+
+    /** Nothing to read: hibernate until bytes arrive or {@code wakeAtNanos}, then {@link #run} again. */
+    record Idle(Http1Connection connection, long wakeAtNanos) implements Outcome {}
+
     /** What a connection switching protocols hands on: the new protocol and the bytes already read for it. */
-    record Takeover(ConnectionUpgrade upgrade, ByteBuffer leftover) {}
+    record Takeover(ConnectionUpgrade upgrade, ByteBuffer leftover) implements Outcome {}
 
     /**
-     * Serves requests until the connection ends or switches protocols.
+     * Serves requests until the connection ends, switches protocols, or has nothing to read and may hibernate.
+     * Runs again, on a new thread, after each hibernation: what lives on between bursts is in fields, and an
+     * idle connection keeps neither its input buffer nor its parser.
      *
-     * @return the takeover to run after a 101, or null when the connection is done. The caller runs it
-     *         once this object is unreachable, so that nothing of HTTP (parser, writer, request head, these
-     *         stack frames) stays alive for the whole life of, say, an idle WebSocket.
+     * @return null when the connection is done; {@link Idle} to hibernate; the {@link Takeover} to run after a
+     *         101, which the caller runs once this object is unreachable, so that nothing of HTTP (parser,
+     *         writer, request head, these stack frames) stays alive for the whole life of, say, a WebSocket.
      */
-    Takeover run() throws Exception {
+    Outcome run() throws Exception {
+        thread = Thread.currentThread();
         DeadlineWatchdog.SHARED.watch(writer);
         inputArray = pool.acquire();
         input = ByteBuffer.wrap(inputArray, 0, 0);
+        if (parser == null) {
+            parser = new Http1Parser(config.limits());
+        }
+        Outcome outcome = null;
         try {
-            return serveRequests();
+            outcome = serveRequests();
+            return outcome;
         } finally {
             DeadlineWatchdog.SHARED.unwatch(writer);
             pool.release(inputArray);
             inputArray = null;
+            input = null;
+            thread = null;
+            if (outcome instanceof Idle) {
+                parser = null;
+                writer.dropSmallBuffer();
+            }
         }
     }
 
-    private Takeover serveRequests() throws Exception {
+    private Outcome serveRequests() throws Exception {
         while (true) {
             RequestHead head;
             try {
@@ -109,6 +135,9 @@ final class Http1Connection {
             }
             if (head == null) {
                 return null;
+            }
+            if (head == HIBERNATE) {
+                return new Idle(this, idleDeadline());
             }
             Http1Exchange exchange = new Http1Exchange(this, handler, head, ++requests, writer);
             runExchange(exchange);
@@ -132,7 +161,8 @@ final class Http1Connection {
 
     /**
      * Reads until one request head is parsed. Null when the connection should end quietly: the client
-     * closed, or stayed idle between requests past the idle timeout. A head that starts but does not
+     * closed, or stayed idle between requests past the idle timeout; {@link #HIBERNATE} when it waits for
+     * its next request with nothing to read and may wait without a thread. A head that starts but does not
      * finish within the header timeout earns a 408 (slowloris).
      */
     private RequestHead readHead() throws IOException, HttpParseException {
@@ -140,6 +170,7 @@ final class Http1Connection {
         long headDeadline = 0;
         while (true) {
             if (input.hasRemaining()) {
+                idleSince = 0;
                 if (headDeadline == 0) {
                     headDeadline = System.nanoTime() + config.headerTimeout().toNanos();
                 }
@@ -156,7 +187,18 @@ final class Http1Connection {
                 if (protocol.isDraining()) {
                     return null;
                 }
-                setReadTimeout(config.idleTimeout());
+                long now = System.nanoTime();
+                if (idleSince == 0) {
+                    idleSince = now;
+                }
+                if (!config.idleTimeout().isZero() && now - idleDeadline() >= 0) {
+                    LOG.debug("closing idle connection from {}", transport.remoteAddress());
+                    return null;
+                }
+                if (hibernatesNow(now)) {
+                    return HIBERNATE; // idle stays set: a drain closes the hibernating connection
+                }
+                setReadTimeout(idleReadTimeout(now));
             } else {
                 long left = headDeadline - System.nanoTime();
                 if (left <= 0) {
@@ -169,11 +211,10 @@ final class Http1Connection {
                     return null;
                 }
             } catch (SocketTimeoutException timeout) {
-                if (waitingForRequest) {
-                    LOG.debug("closing idle connection from {}", transport.remoteAddress());
-                    return null;
+                if (!waitingForRequest) {
+                    throw headerTimeout();
                 }
-                throw headerTimeout();
+                // The idle deadline, or the time to hibernate: the checks above tell which.
             } catch (IOException closed) {
                 if (waitingForRequest && protocol.isDraining()) {
                     return null;
@@ -183,6 +224,36 @@ final class Http1Connection {
                 idle = false;
             }
         }
+    }
+
+    /**
+     * Whether a connection waiting for its next request gives up its thread now: when the transport can
+     * hibernate, the input buffer is empty, and either it hibernates at once and nothing is there to read,
+     * or it has waited {@code hibernateAfter} already (a timed read ran out).
+     */
+    private boolean hibernatesNow(long now) throws IOException {
+        if (!transport.canHibernate() || input.hasRemaining()) {
+            return false;
+        }
+        long after = config.hibernateAfter().toNanos();
+        if (after == 0) {
+            return transport.available() == 0;
+        }
+        return now - idleSince >= after;
+    }
+
+    /** How long the next read waits for a request: up to the idle deadline, or until it is time to hibernate. */
+    private Duration idleReadTimeout(long now) {
+        long until = config.idleTimeout().isZero() ? Long.MAX_VALUE : idleDeadline() - now;
+        if (transport.canHibernate() && !config.hibernateAfter().isZero()) {
+            until = Math.min(until, idleSince + config.hibernateAfter().toNanos() - now);
+        }
+        return until == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(until, 1_000_000));
+    }
+
+    /** When a connection waiting for its next request is closed; {@link Hibernation#NEVER} without idle timeout. */
+    private long idleDeadline() {
+        return config.idleTimeout().isZero() ? Hibernation.NEVER : idleSince + config.idleTimeout().toNanos();
     }
 
     private HttpParseException headerTimeout() {
@@ -233,7 +304,7 @@ final class Http1Connection {
     }
 
     /** The upgraded protocol and a copy of any bytes read past the 101 request, for the caller to run. */
-    private Takeover takeover(ConnectionUpgrade upgrade) throws IOException {
+    private Outcome takeover(ConnectionUpgrade upgrade) throws IOException {
         if (upgrade == null) {
             LOG.warn("101 response without an upgrade handler on connection from {}: closing",
                     transport.remoteAddress());

@@ -1,6 +1,7 @@
 package io.corral.connector.http1;
 
 import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.transport.TransportConnection;
 import java.util.Set;
@@ -32,33 +33,52 @@ public final class Http1Protocol implements Protocol {
     }
 
     @Override
-    public void serve(TransportConnection connection) throws Exception {
-        serve(connection, handler);
+    public Hibernation serve(TransportConnection connection) throws Exception {
+        return serve(connection, handler);
     }
 
     /**
      * Serves one connection with a handler of its own: lets an embedder keep per-connection state (the
      * Jetty adapter's {@code Connection}/{@code EndPoint}) in the handler it passes.
      */
-    public void serve(TransportConnection connection, HttpHandler connectionHandler) throws Exception {
-        Http1Connection.Takeover takeover = serveHttp(connection, connectionHandler);
-        // Run after serveHttp's frame is gone: nothing of HTTP (parser, writer, request, handler) stays
-        // reachable while the upgraded protocol runs, which matters for an idle WebSocket's footprint.
-        if (takeover != null) {
-            takeover.upgrade().takeOver(connection, takeover.leftover());
-        }
+    public Hibernation serve(TransportConnection connection, HttpHandler connectionHandler) throws Exception {
+        return carryOn(connection, burst(open(connection, connectionHandler)));
     }
 
-    private Http1Connection.Takeover serveHttp(TransportConnection connection, HttpHandler connectionHandler)
-            throws Exception {
+    private Http1Connection open(TransportConnection connection, HttpHandler connectionHandler) {
         Http1Connection http = new Http1Connection(this, connection, connectionHandler,
                 connectionIds.incrementAndGet(), pool);
         connections.add(http);
+        return http;
+    }
+
+    /** One burst of HTTP on the current thread; the connection stays listed (for a drain) while it hibernates. */
+    private Http1Connection.Outcome burst(Http1Connection http) throws Exception {
+        Http1Connection.Outcome outcome;
         try {
-            return http.run();
-        } finally {
+            outcome = http.run();
+        } catch (Throwable failure) {
+            connections.remove(http);
+            throw failure;
+        }
+        if (!(outcome instanceof Http1Connection.Idle)) {
             connections.remove(http);
         }
+        return outcome;
+    }
+
+    /**
+     * After a burst: hibernate, end, or run the upgraded protocol. Runs once {@link #burst}'s frame is gone, so
+     * nothing of HTTP (parser, writer, request, handler) stays reachable while the upgraded protocol runs,
+     * which matters for an idle WebSocket's footprint.
+     */
+    private Hibernation carryOn(TransportConnection connection, Http1Connection.Outcome outcome) throws Exception {
+        return switch (outcome) {
+            case null -> null;
+            case Http1Connection.Idle idle ->
+                    new Hibernation(idle.wakeAtNanos(), () -> carryOn(connection, burst(idle.connection())));
+            case Http1Connection.Takeover takeover -> takeover.upgrade().takeOver(connection, takeover.leftover());
+        };
     }
 
     /**

@@ -151,6 +151,16 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
         release();
     }
 
+    /**
+     * Drops the connection's small array while the connection hibernates between requests: an idle
+     * connection keeps no buffer. The next response allocates it again.
+     */
+    void dropSmallBuffer() {
+        if (buffer == null) {
+            small = null;
+        }
+    }
+
     private void release() {
         byte[] held = buffer;
         buffer = null;

@@ -1,8 +1,9 @@
 package io.corral.connector.listener;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +21,12 @@ final class Acceptor implements Runnable {
     private static final long MAX_PAUSE_MILLIS = 1_000;
 
     private final String listenerName;
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
     private final ConnectionSupervisor supervisor;
     private final ConnectionProcess process;
     private final ThreadFactory connectionThreads;
 
-    Acceptor(String listenerName, ServerSocket server, ConnectionSupervisor supervisor, ConnectionProcess process,
+    Acceptor(String listenerName, ServerSocketChannel server, ConnectionSupervisor supervisor, ConnectionProcess process,
              ThreadFactory connectionThreads) {
         this.listenerName = listenerName;
         this.server = server;
@@ -38,17 +39,21 @@ final class Acceptor implements Runnable {
     public void run() {
         long pauseMillis = 0;
         try {
-            while (!server.isClosed()) {
+            while (server.isOpen()) {
                 // This call will not return until we are below the maximum number of connections:
                 // past the limit clients wait in the kernel's backlog, never accepted-then-closed.
                 if (!supervisor.reserveSlot()) {
                     return;
                 }
-                Socket socket;
+                SocketChannel socket;
                 try {
                     socket = server.accept();
+                } catch (ClosedByInterruptException stopping) {
+                    // An interrupt closes the channel: the listener is stopping or suspending.
+                    supervisor.cancelReservation(false);
+                    return;
                 } catch (IOException e) {
-                    boolean closed = server.isClosed();
+                    boolean closed = !server.isOpen();
                     supervisor.cancelReservation(!closed);
                     if (!closed) {
                         pauseMillis = Math.clamp(2 * pauseMillis, FIRST_PAUSE_MILLIS, MAX_PAUSE_MILLIS);
@@ -74,7 +79,7 @@ final class Acceptor implements Runnable {
         Thread.sleep(pauseMillis);
     }
 
-    private void start(Socket socket) throws InterruptedException {
+    private void start(SocketChannel socket) throws InterruptedException {
         SupervisedConnection connection = new SupervisedConnection(socket, connectionThreads, process::run);
         boolean admitted = false;
         try {
@@ -91,7 +96,7 @@ final class Acceptor implements Runnable {
 
     private void startThread(SupervisedConnection connection) {
         try {
-            connection.thread().start();
+            connection.firstThread().start();
         } catch (RuntimeException | Error e) {
             // Out of memory for one more thread: this client is lost, the slot and the acceptor are not.
             connection.close();

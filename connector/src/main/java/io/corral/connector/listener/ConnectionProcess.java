@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What each connection's virtual thread runs, Cowboy's connection process: wrap the socket in the
  * transport, run the protocol, and then — however that ended — close the connection and give its slot
- * back. Whatever happens in here ends this one connection and nothing else. Shared by a listener's
- * acceptors; holds no per-connection state.
+ * back. A protocol that hibernates ends this thread without ending the connection: the transport parks it,
+ * and the next step runs here again, on a new thread, when it wakes. Whatever happens in here ends this
+ * one connection and nothing else. Shared by a listener's acceptors; holds no per-connection state.
  */
 final class ConnectionProcess {
 
@@ -28,11 +29,27 @@ final class ConnectionProcess {
     }
 
     void run(SupervisedConnection connection) {
+        step(connection, () -> {
+            TransportConnection wrapped = transport.wrap(connection.channel());
+            connection.attach(wrapped);
+            return protocol.serve(wrapped);
+        });
+    }
+
+    /** One burst of the connection's life, on the current thread: until it ends or hibernates. */
+    private void step(SupervisedConnection connection, Hibernation.Resume step) {
+        connection.runsOn(Thread.currentThread());
+        boolean ended = true;
         boolean failed = false;
         try {
-            TransportConnection wrapped = transport.wrap(connection.socket());
-            connection.attach(wrapped);
-            protocol.serve(wrapped);
+            Hibernation hibernation = step.resume();
+            if (hibernation != null) {
+                TransportConnection wrapped = connection.connection();
+                connection.runsOn(null);
+                wrapped.hibernate(hibernation.wakeAtNanos(), () -> step(connection, hibernation.resume()));
+                // From here the connection may already be awake on another thread: leave it alone.
+                ended = false;
+            }
         } catch (Exception e) {
             failed = true;
             // Clients vanishing mid-request is routine, so this path is common: build nothing unless asked to.
@@ -44,10 +61,13 @@ final class ConnectionProcess {
             failed = true;
             LOG.warn("{}: connection from {} died: {}", listenerName, connection.remoteAddress(), e.toString());
         } finally {
-            try {
-                connection.close();
-            } finally {
-                supervisor.release(connection, failed);
+            if (ended) {
+                try {
+                    connection.close();
+                } finally {
+                    connection.runsOn(null);
+                    supervisor.release(connection, failed);
+                }
             }
         }
     }

@@ -200,10 +200,20 @@ final class ConnectionSupervisor {
      * @return whether none is live
      */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return awaitIdle(timeout, null);
+    }
+
+    /**
+     * Waits until no connection is live but, if any, the one {@code caller} serves (a protocol stopping its own
+     * listener), at most {@code timeout}.
+     *
+     * @return whether none other is live
+     */
+    boolean awaitIdle(Duration timeout, Thread caller) throws InterruptedException {
         long remaining = timeout.toNanos();
         lock.lock();
         try {
-            while (!live.isEmpty()) {
+            while (!onlyServedBy(caller)) {
                 if (remaining <= 0) {
                     return false;
                 }
@@ -213,6 +223,15 @@ final class ConnectionSupervisor {
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean onlyServedBy(Thread caller) {
+        for (SupervisedConnection connection : live) {
+            if (caller == null || connection.thread() != caller) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -4,7 +4,7 @@ import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +52,7 @@ public final class Listener implements AutoCloseable {
     private volatile State state = State.NEW;
     // Kept through suspend, so resume binds the very port clients know, even one the kernel picked.
     private volatile InetSocketAddress boundAddress;
-    private ServerSocket server;               // guarded by lifecycle
+    private ServerSocketChannel server;               // guarded by lifecycle
     private List<Thread> acceptors = List.of(); // guarded by lifecycle
 
     public Listener(ListenerConfig config, Protocol protocol) {
@@ -249,9 +249,9 @@ public final class Listener implements AutoCloseable {
     }
 
     private void listenAndAccept(InetSocketAddress address) throws IOException {
-        ServerSocket listening = config.transport().listen(address, config.backlog());
+        ServerSocketChannel listening = config.transport().listen(address, config.backlog());
         server = listening;
-        boundAddress = (InetSocketAddress) listening.getLocalSocketAddress();
+        boundAddress = (InetSocketAddress) listening.getLocalAddress();
         // Platform threads, not virtual: virtual threads are not time-sliced, so an acceptor on the
         // virtual-thread scheduler could sit behind busy connection threads while clients pile up in the
         // backlog. A platform acceptor is scheduled by the kernel and keeps accepting under load; there are
@@ -276,7 +276,7 @@ public final class Listener implements AutoCloseable {
 
     /** Closes the listening socket and ends every acceptor. */
     private void stopAccepting() {
-        ServerSocket listening = server;
+        ServerSocketChannel listening = server;
         server = null;
         if (listening != null) {
             try {
@@ -306,27 +306,38 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    /** Closes every live connection and waits for their threads; returns how many were live. */
+    /**
+     * Closes every live connection and waits until each has ended (its protocol returned and its slot is
+     * free); returns how many were live. Closing ends socket I/O and wakes hibernating connections; the
+     * interrupt reaches a protocol waiting on anything else.
+     */
     private int closeConnections() {
         List<SupervisedConnection> live = supervisor.shutDown();
         for (SupervisedConnection connection : live) {
             connection.close();
         }
-        // Closing unblocks socket I/O; the interrupt reaches a protocol waiting on anything else.
         for (SupervisedConnection connection : live) {
-            if (connection.thread() != Thread.currentThread()) {
-                connection.thread().interrupt();
+            Thread thread = connection.thread();
+            if (thread != null && thread != Thread.currentThread()) {
+                thread.interrupt();
             }
         }
-        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-        List<String> stragglers = new ArrayList<>();
-        for (SupervisedConnection connection : live) {
-            if (!awaitEnd(connection.thread(), deadline)) {
-                stragglers.add(String.valueOf(connection.remoteAddress()));
-            }
+        boolean ended;
+        try {
+            // A protocol stopping its own listener is still live while it waits here: not waiting for it.
+            ended = supervisor.awaitIdle(config.shutdownTimeout(), Thread.currentThread());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ended = false;
         }
-        if (!stragglers.isEmpty()) {
-            LOG.warn("{}: {} connection threads did not end within {} of being closed: {}", config.name(),
+        if (!ended) {
+            List<String> stragglers = new ArrayList<>();
+            for (SupervisedConnection connection : supervisor.snapshot()) {
+                if (connection.thread() != Thread.currentThread()) {
+                    stragglers.add(String.valueOf(connection.remoteAddress()));
+                }
+            }
+            LOG.warn("{}: {} connections did not end within {} of being closed: {}", config.name(),
                     stragglers.size(), config.shutdownTimeout(),
                     stragglers.size() <= 10 ? stragglers : stragglers.subList(0, 10) + "…");
         }

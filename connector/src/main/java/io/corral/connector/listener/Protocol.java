@@ -5,11 +5,17 @@ import io.corral.connector.transport.TransportConnection;
 /**
  * What runs on an accepted connection: Ranch's {@code ranch_protocol}. The listener starts
  * {@link #serve} once per connection, on that connection's own virtual thread, and closes the
- * connection when it returns or throws. An exception ends that connection only.
+ * connection when it is done or throws. An exception ends that connection only.
  */
 @FunctionalInterface
 public interface Protocol {
 
-    /** Serves one connection until it is done; blocking calls are expected and cheap here. */
-    void serve(TransportConnection connection) throws Exception;
+    /**
+     * Serves one connection until it is done, or until it has nothing to read and hibernates; blocking calls
+     * are expected and cheap here.
+     *
+     * @return null when the connection is done; otherwise where it carries on after hibernating (see
+     *         {@link Hibernation}), which the listener hands to the transport
+     */
+    Hibernation serve(TransportConnection connection) throws Exception;
 }

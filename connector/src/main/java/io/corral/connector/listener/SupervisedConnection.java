@@ -2,38 +2,51 @@ package io.corral.connector.listener;
 
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 /**
- * One accepted connection as the {@link ConnectionSupervisor} tracks it: the raw socket, so a stop can close
+ * One accepted connection as the {@link ConnectionSupervisor} tracks it: the raw channel, so a stop can close
  * it even before the transport has wrapped it (halfway through a TLS handshake, say); the virtual thread that
- * serves it, so a stop can wait for that thread to end; and the wrapped connection once there is one, for
- * {@link Listener#connections()}.
+ * serves it now, so a stop can interrupt it — none while the connection hibernates, a new one after each
+ * wake-up; and the wrapped connection once there is one, for {@link Listener#connections()}.
  */
 final class SupervisedConnection {
 
-    private final Socket socket;
-    private final Thread thread;
+    private final SocketChannel channel;
+    private final Thread firstThread;
+    private final SocketAddress remoteAddress;
+    private volatile Thread thread;
     private volatile TransportConnection connection;
 
     /** Creates, but does not start, the thread that will run {@code body} for this connection. */
-    SupervisedConnection(Socket socket, ThreadFactory threads, Consumer<SupervisedConnection> body) {
-        this.socket = socket;
-        this.thread = threads.newThread(() -> body.accept(this));
+    SupervisedConnection(SocketChannel channel, ThreadFactory threads, Consumer<SupervisedConnection> body) {
+        this.channel = channel;
+        this.remoteAddress = remoteAddressOf(channel);
+        this.firstThread = threads.newThread(() -> body.accept(this));
     }
 
-    Socket socket() {
-        return socket;
+    SocketChannel channel() {
+        return channel;
     }
 
+    /** The thread to start for the connection's first burst. */
+    Thread firstThread() {
+        return firstThread;
+    }
+
+    /** The thread serving the connection now; null while it hibernates (or before it starts). */
     Thread thread() {
         return thread;
     }
 
-    /** The wrapped connection, or null while the transport is still wrapping the socket. */
+    void runsOn(Thread current) {
+        this.thread = current;
+    }
+
+    /** The wrapped connection, or null while the transport is still wrapping the channel. */
     TransportConnection connection() {
         return connection;
     }
@@ -43,21 +56,29 @@ final class SupervisedConnection {
     }
 
     SocketAddress remoteAddress() {
-        return socket.getRemoteSocketAddress();
+        return remoteAddress;
     }
 
-    /** Idempotent; unblocks the connection's thread if it waits on the socket. */
+    /** Idempotent; unblocks the connection's thread if it waits on the socket, wakes it if it hibernates. */
     void close() {
-        // The raw socket first: closing it never blocks, while a transport's own close may try to write
+        // The raw channel first: closing it never blocks, while a transport's own close may try to write
         // (a TLS close_notify) to a peer that stopped reading.
         try {
-            socket.close();
+            channel.close();
         } catch (IOException ignored) {
             // The descriptor is released whatever the kernel reports.
         }
         TransportConnection wrapped = connection;
         if (wrapped != null) {
             wrapped.close();
+        }
+    }
+
+    private static SocketAddress remoteAddressOf(SocketChannel channel) {
+        try {
+            return channel.getRemoteAddress();
+        } catch (IOException closed) {
+            return null;
         }
     }
 }

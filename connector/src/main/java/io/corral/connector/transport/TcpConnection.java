@@ -2,33 +2,77 @@ package io.corral.connector.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One accepted TCP connection as a {@link TransportConnection}, made by {@link TcpTransport#wrap}. A thin
- * layer over the socket's own streams: no buffering and no copy of its own, because the protocol above keeps
- * the buffers (and pools them). The JDK socket keeps separate locks for reading and writing, which is what
- * lets one thread write a response while another is blocked reading the next request.
+ * One accepted TCP connection as a {@link TransportConnection}, made by {@link TcpTransport#wrap}. A thin layer
+ * over a {@link SocketChannel}: no buffering and no copy of its own, because the protocol above keeps the buffers
+ * (and pools them). The JDK keeps separate locks for reading and writing, which is what lets one thread write a
+ * response while another is blocked reading the next request.
+ *
+ * <p>Awake, the channel is in blocking mode and reads honour the read timeout. {@linkplain #hibernate Hibernating},
+ * it is in non-blocking mode and registered with the {@link Hibernator}; a write meanwhile (a WebSocket message
+ * for an idle client) goes straight out if the socket buffer takes it, and otherwise wakes the connection and
+ * finishes in blocking mode. The mode only changes under {@link #mode}, which writes hold too, so a write never
+ * meets a channel switching under it.
  */
-public final class TcpConnection implements TransportConnection {
+public final class TcpConnection implements TransportConnection, Hibernator.HibernatingChannel {
 
+    private static final int AWAKE = 0, ARRIVING = 1, HIBERNATING = 2, WAKING = 3;
+    private static final VarHandle STATE;
+    /** Unnamed, nothing inherited: a woken connection is a fresh process, as Cowboy's would be. */
+    private static final ThreadFactory WAKE_THREADS = Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(TcpConnection.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final SocketChannel channel;
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    // Fetched once: the socket builds a new address object on every call, and logs and adapters ask often.
+    private final Hibernator hibernator;
+    // Fetched once: the channel builds a new address object on every call, and logs and adapters ask often.
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
+    private final ReentrantLock mode = new ReentrantLock();
+    private final Condition awake = mode.newCondition();
 
-    /** Wraps a connected socket; the caller chooses its options (see {@link TcpTransport#wrap}). */
-    public TcpConnection(Socket socket) throws IOException {
-        this.socket = socket;
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state = AWAKE;
+    private volatile long wakeAtNanos;
+    private volatile Runnable onWake;
+    /** Only the hibernator's thread reads or writes it. */
+    private SelectionKey key;
+
+    /** Wraps a connected channel in blocking mode; the caller chooses its options (see {@link TcpTransport#wrap}). */
+    public TcpConnection(SocketChannel channel, Hibernator hibernator) throws IOException {
+        this.channel = channel;
+        this.hibernator = hibernator;
+        this.socket = channel.socket();
+        // The channel's socket adaptor streams are the blocking reads that honour SO_TIMEOUT.
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
-        this.local = (InetSocketAddress) socket.getLocalSocketAddress();
-        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
     }
 
     @Override
@@ -38,7 +82,39 @@ public final class TcpConnection implements TransportConnection {
 
     @Override
     public void write(byte[] buffer, int offset, int length) throws IOException {
-        out.write(buffer, offset, length);
+        mode.lock();
+        try {
+            if ((int) STATE.getVolatile(this) != AWAKE) {
+                ByteBuffer bytes = ByteBuffer.wrap(buffer, offset, length);
+                while (bytes.hasRemaining() && channel.write(bytes) > 0) {
+                    // the socket buffer takes what it can without waiting
+                }
+                if (!bytes.hasRemaining()) {
+                    return;
+                }
+                awaitAwake();
+                offset = bytes.position();
+                length = bytes.remaining();
+            }
+            out.write(buffer, offset, length);
+        } finally {
+            mode.unlock();
+        }
+    }
+
+    /** A write the socket could not take while hibernating: wake the connection and wait for blocking mode. */
+    private void awaitAwake() throws IOException {
+        if (STATE.compareAndSet(this, HIBERNATING, WAKING) || STATE.compareAndSet(this, ARRIVING, WAKING)) {
+            hibernator.release(this);
+        }
+        while ((int) STATE.getVolatile(this) != AWAKE) {
+            try {
+                awake.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waking a hibernating connection to write");
+            }
+        }
     }
 
     @Override
@@ -65,10 +141,50 @@ public final class TcpConnection implements TransportConnection {
     }
 
     @Override
+    public int available() throws IOException {
+        return in.available();
+    }
+
+    @Override
+    public boolean canHibernate() {
+        return true;
+    }
+
+    /**
+     * Gives the connection's thread back: the channel goes to non-blocking mode and to the {@link Hibernator},
+     * and {@code onWake} runs on a new virtual thread, in blocking mode again, once bytes or the end of stream
+     * can be read, {@code wakeAtNanos} passes, or the connection is closed. Waits while another thread writes.
+     */
+    @Override
+    public void hibernate(long wakeAtNanos, Runnable onWake) {
+        this.wakeAtNanos = wakeAtNanos;
+        this.onWake = onWake;
+        mode.lock();
+        try {
+            channel.configureBlocking(false);
+            STATE.setVolatile(this, ARRIVING);
+        } catch (IOException closed) {
+            // Closed meanwhile: carry on at once, so that the protocol meets the close and ends.
+            STATE.setVolatile(this, WAKING);
+            wake();
+            return;
+        } finally {
+            mode.unlock();
+        }
+        hibernator.park(this);
+    }
+
+    /** Whether the connection is hibernating now (a test hook). */
+    public boolean isHibernating() {
+        int now = (int) STATE.getVolatile(this);
+        return now == ARRIVING || now == HIBERNATING;
+    }
+
+    @Override
     public void shutdownOutput() throws IOException {
         // Protocols may end a response and then decide to close lingering; a second FIN request is not an error.
-        if (!socket.isOutputShutdown() && !socket.isClosed()) {
-            socket.shutdownOutput();
+        if (channel.isOpen() && !socket.isOutputShutdown()) {
+            channel.shutdownOutput();
         }
     }
 
@@ -89,15 +205,77 @@ public final class TcpConnection implements TransportConnection {
 
     @Override
     public boolean isOpen() {
-        return !socket.isClosed();
+        return channel.isOpen();
     }
 
+    /** Closes the channel; a hibernating connection wakes, so that its protocol sees the close and ends. */
     @Override
     public void close() {
         try {
-            socket.close();
+            channel.close();
         } catch (IOException ignored) {
             // Nothing to do: the descriptor is released whether or not the kernel reported an error.
+        }
+        if (STATE.compareAndSet(this, HIBERNATING, WAKING) || STATE.compareAndSet(this, ARRIVING, WAKING)) {
+            hibernator.release(this);
+        }
+    }
+
+    // ---- Hibernator.HibernatingChannel, called on the hibernator's thread ----
+
+    @Override
+    public SelectableChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public long wakeAtNanos() {
+        return wakeAtNanos;
+    }
+
+    @Override
+    public boolean claimWake() {
+        return STATE.compareAndSet(this, HIBERNATING, WAKING);
+    }
+
+    @Override
+    public boolean settle() {
+        return STATE.compareAndSet(this, ARRIVING, HIBERNATING);
+    }
+
+    @Override
+    public void wake() {
+        Runnable carryOn = onWake;
+        WAKE_THREADS.newThread(() -> {
+            leaveHibernation();
+            carryOn.run();
+        }).start();
+    }
+
+    @Override
+    public SelectionKey key() {
+        return key;
+    }
+
+    @Override
+    public void key(SelectionKey key) {
+        this.key = key;
+    }
+
+    /** Back to blocking mode, on the woken thread; writers waiting for that may go on. */
+    private void leaveHibernation() {
+        mode.lock();
+        try {
+            onWake = null;
+            try {
+                channel.configureBlocking(true);
+            } catch (IOException closed) {
+                // The protocol's next read reports the close.
+            }
+            STATE.setVolatile(this, AWAKE);
+            awake.signalAll();
+        } finally {
+            mode.unlock();
         }
     }
 

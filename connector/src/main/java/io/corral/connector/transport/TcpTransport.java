@@ -3,18 +3,31 @@ package io.corral.connector.transport;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /**
- * Plain TCP over blocking {@link java.net.Socket}s: Ranch's {@code ranch_tcp}. Blocking sockets are the
- * right tool on virtual threads: a read that waits parks the virtual thread and frees its carrier, and the
- * code stays a plain top-to-bottom loop. The listening socket reuses its address, so a restarted or resumed
- * listener binds its port again while old connections linger in TIME_WAIT; accepted sockets get
- * TCP_NODELAY, because protocols write whole messages and Nagle's delay would only add latency. Stateless
- * and thread-safe: one instance can serve any number of listeners.
+ * Plain TCP over {@link SocketChannel}s: Ranch's {@code ranch_tcp}. While a connection is busy its channel
+ * is in blocking mode, the right tool on virtual threads: a read that waits parks the virtual thread and
+ * frees its carrier, and the code stays a plain top-to-bottom loop. While it is idle it hibernates on the
+ * shared {@link Hibernator} (see {@link TcpConnection#hibernate}). The listening channel reuses its
+ * address, so a restarted or resumed listener binds its port again while old connections linger in
+ * TIME_WAIT; accepted channels get TCP_NODELAY, because protocols write whole messages and Nagle's delay
+ * would only add latency. Stateless and thread-safe: one instance can serve any number of listeners.
  */
 public final class TcpTransport implements Transport {
+
+    private final Hibernator hibernator;
+
+    /** Idle connections hibernate on the process-wide {@link Hibernator#SHARED}. */
+    public TcpTransport() {
+        this(Hibernator.SHARED);
+    }
+
+    public TcpTransport(Hibernator hibernator) {
+        this.hibernator = hibernator;
+    }
 
     @Override
     public String name() {
@@ -27,10 +40,10 @@ public final class TcpTransport implements Transport {
      * @throws IOException naming the address when it cannot be bound (in use, not local, not permitted)
      */
     @Override
-    public ServerSocket listen(InetSocketAddress address, int backlog) throws IOException {
-        ServerSocket server = new ServerSocket();
+    public ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
         try {
-            server.setReuseAddress(true);
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(address, backlog);
             return server;
         } catch (IOException e) {
@@ -40,9 +53,9 @@ public final class TcpTransport implements Transport {
     }
 
     @Override
-    public TransportConnection wrap(Socket accepted) throws IOException {
-        accepted.setTcpNoDelay(true);
-        return new TcpConnection(accepted);
+    public TransportConnection wrap(SocketChannel accepted) throws IOException {
+        accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        return new TcpConnection(accepted, hibernator);
     }
 
     // The JDK's "Address already in use" does not say which address; an operator with several listeners needs it.

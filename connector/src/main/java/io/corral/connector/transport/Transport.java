@@ -2,14 +2,16 @@ package io.corral.connector.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /**
  * How bytes travel between Corral and a client: Ranch's {@code ranch_transport}. A transport opens the
- * listening socket and turns each accepted socket into a {@link TransportConnection}. Plain TCP is
+ * listening channel and turns each accepted channel into a {@link TransportConnection}. Plain TCP is
  * {@link TcpTransport}; TLS is a sibling behind the same interface, doing its handshake inside
- * {@link #wrap} or lazily on the first read, on the connection's own virtual thread.
+ * {@link #wrap} or lazily on the first read, on the connection's own virtual thread. Channels rather than
+ * {@link java.net.Socket}s, because an idle connection hibernates: it waits for its next bytes in
+ * non-blocking mode on a shared {@link Hibernator}, with no thread of its own.
  */
 public interface Transport {
 
@@ -17,17 +19,17 @@ public interface Transport {
     String name();
 
     /**
-     * Binds a listening socket with the given accept backlog; port 0 asks the kernel for an ephemeral port.
-     * The listener closes the socket to stop (or suspend) accepting.
+     * Binds a listening channel, in blocking mode, with the given accept backlog; port 0 asks the kernel for an
+     * ephemeral port. The listener closes the channel to stop (or suspend) accepting.
      *
      * @throws IOException when the address cannot be bound; its message names the address, because an
      *     operator running several listeners needs to know which one failed
      */
-    ServerSocket listen(InetSocketAddress address, int backlog) throws IOException;
+    ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException;
 
     /**
-     * Wraps a freshly accepted socket. Runs on the connection's own virtual thread, so a slow
-     * handshake delays only that connection.
+     * Wraps a freshly accepted channel (in blocking mode). Runs on the connection's own virtual thread, so a
+     * slow handshake delays only that connection.
      */
-    TransportConnection wrap(Socket accepted) throws IOException;
+    TransportConnection wrap(SocketChannel accepted) throws IOException;
 }

@@ -9,7 +9,8 @@ import java.time.Duration;
  * One accepted connection as the protocols see it: blocking reads and writes meant to be called from
  * virtual threads. Reads belong to one thread at a time (the connection's, or whoever it lends them
  * to); writes may come from another thread than reads, and a protocol keeps its own writes whole and
- * ordered.
+ * ordered. A connection with nothing to read may {@linkplain #hibernate hibernate}: its thread ends and a
+ * new one carries on when bytes arrive (Cowboy's {@code hibernate}).
  */
 public interface TransportConnection extends Closeable {
 
@@ -21,7 +22,7 @@ public interface TransportConnection extends Closeable {
      */
     int read(byte[] buffer, int offset, int length) throws IOException;
 
-    /** Writes every byte given, blocking while the peer is slow to read. */
+    /** Writes every byte given, blocking while the peer is slow to read. Safe while the connection hibernates. */
     void write(byte[] buffer, int offset, int length) throws IOException;
 
     /**
@@ -42,7 +43,29 @@ public interface TransportConnection extends Closeable {
 
     boolean isOpen();
 
-    /** Closes both directions; unblocks a thread waiting in {@link #read}. Idempotent. */
+    /** Closes both directions; unblocks a thread waiting in {@link #read}, wakes a hibernating one. Idempotent. */
     @Override
     void close();
+
+    /** Bytes a read would return without waiting; 0 when it would wait, or when the transport cannot tell. */
+    default int available() throws IOException {
+        return 0;
+    }
+
+    /** Whether {@link #hibernate} works here; a protocol asks before it gives up its thread. */
+    default boolean canHibernate() {
+        return false;
+    }
+
+    /**
+     * Hibernates: the calling thread gives the connection up right after this returns and ends; {@code onWake}
+     * runs on a new virtual thread once bytes (or the end of stream) can be read, once {@code wakeAtNanos}
+     * ({@link System#nanoTime()}; {@link Long#MAX_VALUE} for never) passes, or once the connection is closed,
+     * with reads and writes blocking again. Meanwhile other threads may still write.
+     *
+     * @throws UnsupportedOperationException when {@link #canHibernate()} is false
+     */
+    default void hibernate(long wakeAtNanos, Runnable onWake) {
+        throw new UnsupportedOperationException(this + " cannot hibernate");
+    }
 }

@@ -1,5 +1,6 @@
 package io.corral.connector.websocket;
 
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
@@ -73,16 +74,34 @@ public final class WebSocketConnection implements WebSocketSession {
 
     /**
      * Runs the connection until it is closed, then closes the transport and calls
-     * {@link WebSocketHandler#onClose}. Never throws: every failure ends this connection only.
+     * {@link WebSocketHandler#onClose}; or until it has been quiet for {@link WebSocketConfig#hibernateAfter()}
+     * and the transport can hibernate: then it returns where it carries on once bytes arrive or a timeout is
+     * due, with no thread, no read buffer and no stack kept meanwhile. Never throws: every failure ends this
+     * connection only.
      *
      * @param leftover bytes the client sent behind the handshake; may be empty
+     * @return null when the connection is done, or its {@link Hibernation}
      */
-    public void run(ByteBuffer leftover) {
+    public Hibernation run(ByteBuffer leftover) {
         reader.prepend(leftover);
         DeadlineWatchdog.SHARED.watch(sender);
         try {
             open();
-            readLoop();
+        } catch (HandlerFailure e) {
+            fail(CloseStatus.INTERNAL_ERROR, "internal error", e.getCause());
+            end();
+            return null;
+        }
+        return burst();
+    }
+
+    /** Reads and dispatches on the current thread until the connection ends or hibernates. */
+    private Hibernation burst() {
+        boolean ended = true;
+        try {
+            Hibernation hibernation = readLoop();
+            ended = hibernation == null;
+            return hibernation;
         } catch (WebSocketException e) {
             fail(e.closeCode(), e.getMessage(), e);
         } catch (HandlerFailure e) {
@@ -90,12 +109,19 @@ public final class WebSocketConnection implements WebSocketSession {
         } catch (IOException e) {
             ioFailure(e);
         } finally {
-            DeadlineWatchdog.SHARED.unwatch(sender);
-            connection.close();
-            reader.release();
-            sender.release();
-            reportClose();
+            if (ended) {
+                end();
+            }
         }
+        return null;
+    }
+
+    private void end() {
+        DeadlineWatchdog.SHARED.unwatch(sender);
+        connection.close();
+        reader.release();
+        sender.release();
+        reportClose();
     }
 
     private void open() throws HandlerFailure {
@@ -106,7 +132,8 @@ public final class WebSocketConnection implements WebSocketSession {
         }
     }
 
-    private void readLoop() throws IOException, HandlerFailure {
+    /** @return null when the connection is done, or a hibernation once it has been quiet long enough */
+    private Hibernation readLoop() throws IOException, HandlerFailure {
         updateReadTimeout();
         while (true) {
             noticeCloseSent();
@@ -115,13 +142,16 @@ public final class WebSocketConnection implements WebSocketSession {
                 message = reader.next();
             } catch (SocketTimeoutException e) {
                 if (!onReadTimeout()) {
-                    return;
+                    return null;
+                }
+                if (reader.isHibernating() && !closing && connection.canHibernate()) {
+                    return new Hibernation(nextDeadline(), this::burst);
                 }
                 continue;
             }
             if (message == null) {
                 LOG.debug("WebSocket {}: peer closed TCP without a close frame", connection.remoteAddress());
-                return;
+                return null;
             }
             noticeCloseSent();
             switch (message) {
@@ -159,7 +189,7 @@ public final class WebSocketConnection implements WebSocketSession {
                 }
                 case InboundMessage.Close close -> {
                     onCloseFrame(close);
-                    return;
+                    return null;
                 }
             }
             if (awaitingPong && System.nanoTime() - pingSentNanos >= config.pingInterval().toNanos()) {
@@ -247,34 +277,37 @@ public final class WebSocketConnection implements WebSocketSession {
 
     /** Sets the read timeout to the nearest deadline: close answer, idle, ping, pong or hibernation. */
     private void updateReadTimeout() throws IOException {
-        long now = System.nanoTime();
-        long deadline = NONE;
-        boolean hibernating = reader.isHibernating();
-        if (closing) {
-            long close = sender.closeDeadline();
-            deadline = close == 0 ? NONE : close;
-        } else {
-            long last = reader.lastReadNanos();
-            long idleNanos = config.idleTimeout().toNanos();
-            long pingNanos = config.pingInterval().toNanos();
-            long hibernateNanos = config.hibernateAfter().toNanos();
-            if (idleNanos > 0) {
-                deadline = last + idleNanos;
-            }
-            if (pingNanos > 0) {
-                deadline = Math.min(deadline, awaitingPong ? pingSentNanos + pingNanos : last + pingNanos);
-            }
-            if (hibernateNanos > 0 && !hibernating) {
-                deadline = Math.min(deadline, last + hibernateNanos);
-            }
-        }
-        readTimeoutSetWhileHibernating = hibernating;
+        long deadline = nextDeadline();
+        readTimeoutSetWhileHibernating = reader.isHibernating();
         int millis = deadline == NONE ? 0 : (int) Math.min(Integer.MAX_VALUE,
-                Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now + 999_999)));
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime() + 999_999)));
         if (millis != readTimeoutMillis) {
             connection.setReadTimeout(Duration.ofMillis(millis));
             readTimeoutMillis = millis;
         }
+    }
+
+    /** The nearest deadline ({@link System#nanoTime()}), or {@link #NONE}: close answer, idle, ping, pong, hibernation. */
+    private long nextDeadline() {
+        long deadline = NONE;
+        if (closing) {
+            long close = sender.closeDeadline();
+            return close == 0 ? NONE : close;
+        }
+        long last = reader.lastReadNanos();
+        long idleNanos = config.idleTimeout().toNanos();
+        long pingNanos = config.pingInterval().toNanos();
+        long hibernateNanos = config.hibernateAfter().toNanos();
+        if (idleNanos > 0) {
+            deadline = last + idleNanos;
+        }
+        if (pingNanos > 0) {
+            deadline = Math.min(deadline, awaitingPong ? pingSentNanos + pingNanos : last + pingNanos);
+        }
+        if (hibernateNanos > 0 && !reader.isHibernating()) {
+            deadline = Math.min(deadline, last + hibernateNanos);
+        }
+        return deadline;
     }
 
     /** The peer broke the protocol or the handler failed: close frame, orderly close, one DEBUG line. */

@@ -9,7 +9,11 @@ import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
 import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,27 +36,78 @@ class AcceptErrorTest {
             }
 
             @Override
-            public ServerSocket listen(InetSocketAddress address, int backlog) throws IOException {
-                AtomicInteger left = new AtomicInteger(failures);
-                ServerSocket server = new ServerSocket() {
-                    @Override
-                    public Socket accept() throws IOException {
-                        if (left.getAndDecrement() > 0) {
-                            throw new SocketException("Too many open files");
-                        }
-                        return super.accept();
-                    }
-                };
-                server.setReuseAddress(true);
-                server.bind(address, backlog);
-                return server;
+            public ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException {
+                return new FailingAccepts(tcp.listen(address, backlog), failures);
             }
 
             @Override
-            public TransportConnection wrap(Socket accepted) throws IOException {
+            public TransportConnection wrap(SocketChannel accepted) throws IOException {
                 return tcp.wrap(accepted);
             }
         };
+    }
+
+    /** A listening channel whose first accepts fail with the exception EMFILE gives; the rest delegate. */
+    private static final class FailingAccepts extends ServerSocketChannel {
+
+        private final ServerSocketChannel real;
+        private final AtomicInteger left;
+
+        FailingAccepts(ServerSocketChannel real, int failures) {
+            super(real.provider());
+            this.real = real;
+            this.left = new AtomicInteger(failures);
+        }
+
+        @Override
+        public SocketChannel accept() throws IOException {
+            if (left.getAndDecrement() > 0) {
+                throw new SocketException("Too many open files");
+            }
+            return real.accept();
+        }
+
+        @Override
+        public ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
+            real.bind(local, backlog);
+            return this;
+        }
+
+        @Override
+        public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+            real.setOption(name, value);
+            return this;
+        }
+
+        @Override
+        public <T> T getOption(SocketOption<T> name) throws IOException {
+            return real.getOption(name);
+        }
+
+        @Override
+        public Set<SocketOption<?>> supportedOptions() {
+            return real.supportedOptions();
+        }
+
+        @Override
+        public ServerSocket socket() {
+            return real.socket();
+        }
+
+        @Override
+        public SocketAddress getLocalAddress() throws IOException {
+            return real.getLocalAddress();
+        }
+
+        @Override
+        protected void implCloseSelectableChannel() throws IOException {
+            real.close();
+        }
+
+        @Override
+        protected void implConfigureBlocking(boolean block) throws IOException {
+            real.configureBlocking(block);
+        }
     }
 
     @ParameterizedTest(name = "{0} failed accepts")

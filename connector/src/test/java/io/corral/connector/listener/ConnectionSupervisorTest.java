@@ -29,7 +29,15 @@ class ConnectionSupervisorTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private static SupervisedConnection connection() {
-        return new SupervisedConnection(new Socket(), Thread.ofVirtual().factory(), c -> { });
+        return new SupervisedConnection(openChannel(), Thread.ofVirtual().factory(), c -> { });
+    }
+
+    private static java.nio.channels.SocketChannel openChannel() {
+        try {
+            return java.nio.channels.SocketChannel.open();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Runs {@code action} on a new thread; the returned future ends when it does. */

@@ -8,8 +8,8 @@ import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -115,12 +115,12 @@ class ProtocolIsolationTest {
             }
 
             @Override
-            public ServerSocket listen(InetSocketAddress address, int backlog) throws IOException {
+            public ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException {
                 return tcp.listen(address, backlog);
             }
 
             @Override
-            public TransportConnection wrap(Socket accepted) throws IOException {
+            public TransportConnection wrap(SocketChannel accepted) throws IOException {
                 if (wraps.incrementAndGet() == 1) {
                     throw new IOException("handshake failed");
                 }

@@ -14,12 +14,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ProtocolProbe implements Protocol {
 
-    private final Protocol body;
+    /** What a probed connection runs: a protocol that never hibernates. */
+    @FunctionalInterface
+    interface Body {
+        void serve(TransportConnection connection) throws Exception;
+    }
+
+    private final Body body;
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
-    ProtocolProbe(Protocol body) {
+    ProtocolProbe(Body body) {
         this.body = body;
     }
 
@@ -37,12 +43,13 @@ final class ProtocolProbe implements Protocol {
     }
 
     @Override
-    public void serve(TransportConnection connection) throws Exception {
+    public Hibernation serve(TransportConnection connection) throws Exception {
         threads.add(Thread.currentThread());
         running.incrementAndGet();
         started.incrementAndGet();
         try {
             body.serve(connection);
+            return null;
         } finally {
             running.decrementAndGet();
         }

@@ -14,10 +14,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +41,8 @@ class TcpConnectionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private ServerSocket server;
-    private Socket serverSide;
+    private ServerSocketChannel server;
+    private SocketChannel serverSide;
     private Socket peer;
     private TcpConnection connection;
 
@@ -50,7 +51,7 @@ class TcpConnectionTest {
         server = new TcpTransport().listen(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1);
         peer = new Socket();
         peer.setSoTimeout((int) WAIT.toMillis());
-        peer.connect(server.getLocalSocketAddress());
+        peer.connect(server.getLocalAddress());
         serverSide = server.accept();
         connection = (TcpConnection) new TcpTransport().wrap(serverSide);
     }
@@ -84,7 +85,7 @@ class TcpConnectionTest {
 
     @Test
     void wrapTurnsNagleOffAndReportsBothAddresses() throws IOException {
-        assertTrue(serverSide.getTcpNoDelay());
+        assertTrue(serverSide.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
         assertEquals(peer.getRemoteSocketAddress(), connection.localAddress());
         assertEquals(peer.getLocalSocketAddress(), connection.remoteAddress());
         assertFalse(connection.isSecure());
@@ -149,7 +150,7 @@ class TcpConnectionTest {
     void readTimeoutsBecomeWholeMillisecondsNeverRoundingDownToForever(Duration timeout, int millis) throws IOException {
         assertEquals(millis, TcpConnection.soTimeoutMillis(timeout));
         connection.setReadTimeout(timeout);
-        assertEquals(millis, serverSide.getSoTimeout());
+        assertEquals(millis, serverSide.socket().getSoTimeout());
     }
 
     @Test
@@ -163,9 +164,9 @@ class TcpConnectionTest {
         Await.until(WAIT, this::isBlockedInRead, "the reader is blocked");
         connection.close();
         connection.close();
-        // The JDK reports a read cut by a local close as "Socket closed"; what matters is that it returns.
+        // The channel reports a read cut by a local close as AsynchronousCloseException; what matters is that it returns.
         ExecutionException cut = assertThrows(ExecutionException.class, () -> read.get(5, TimeUnit.SECONDS));
-        assertInstanceOf(SocketException.class, cut.getCause());
+        assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, cut.getCause());
         assertFalse(connection.isOpen());
         assertEquals(-1, peer.getInputStream().read(), "the peer sees the close");
     }

@@ -9,7 +9,8 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import org.junit.jupiter.api.Test;
 
 /** {@link TcpTransport#listen}: address reuse, ephemeral ports, and bind failures that name the address. */
@@ -20,11 +21,11 @@ class TcpTransportTest {
     @Test
     void listensOnAnEphemeralPortWithAddressReuse() throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket server = tcp.listen(new InetSocketAddress(loopback, 0), 16)) {
-            assertTrue(server.isBound());
-            assertTrue(server.getLocalPort() > 0);
-            assertEquals(loopback, server.getInetAddress());
-            assertTrue(server.getReuseAddress(), "restarts must not trip over TIME_WAIT");
+        try (ServerSocketChannel server = tcp.listen(new InetSocketAddress(loopback, 0), 16)) {
+            InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
+            assertTrue(bound.getPort() > 0);
+            assertEquals(loopback, bound.getAddress());
+            assertTrue(server.getOption(StandardSocketOptions.SO_REUSEADDR), "restarts must not trip over TIME_WAIT");
         }
         assertEquals("tcp", tcp.name());
     }
@@ -32,11 +33,12 @@ class TcpTransportTest {
     @Test
     void aPortInUseFailsWithABindExceptionNamingTheAddress() throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket first = tcp.listen(new InetSocketAddress(loopback, 0), 16)) {
-            InetSocketAddress taken = new InetSocketAddress(loopback, first.getLocalPort());
+        try (ServerSocketChannel first = tcp.listen(new InetSocketAddress(loopback, 0), 16)) {
+            int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
+            InetSocketAddress taken = new InetSocketAddress(loopback, port);
             IOException failure = assertThrows(IOException.class, () -> tcp.listen(taken, 16).close());
             assertInstanceOf(BindException.class, failure);
-            assertTrue(failure.getMessage().startsWith("cannot listen on 127.0.0.1:" + first.getLocalPort() + ": "),
+            assertTrue(failure.getMessage().startsWith("cannot listen on 127.0.0.1:" + port + ": "),
                     failure.getMessage());
             assertInstanceOf(BindException.class, failure.getCause(), "the JDK's own exception is kept");
         }
