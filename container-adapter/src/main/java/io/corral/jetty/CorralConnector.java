@@ -5,6 +5,7 @@ import static io.corral.connector.listener.Listener.State.SUSPENDED;
 
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http1.Http1Protocol;
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.ListenerStats;
 import io.corral.connector.transport.TcpTransport;
@@ -12,6 +13,7 @@ import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.EventListener;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +48,7 @@ public class CorralConnector extends AbstractNetworkConnector {
     private volatile int acceptQueueSize;
     private volatile int maxConnections = ListenerConfig.DEFAULT_MAX_CONNECTIONS;
     private volatile Transport transport = new TcpTransport();
+    private volatile Duration hibernateAfter = Duration.ZERO;
     private final HttpChannel.Factory channelFactory = new HttpChannel.DefaultFactory();
     // Fully qualified: inside a Jetty component, "Listener" names LifeCycle.Listener.
     private volatile io.corral.connector.listener.Listener listener;
@@ -107,7 +110,8 @@ public class CorralConnector extends AbstractNetworkConnector {
             return;
         }
         HttpConfiguration httpConfiguration = getHttpConfiguration();
-        Http1Config config = Http1ConfigMapping.from(httpConfiguration, getIdleTimeout());
+        Http1Config config = Http1ConfigMapping.from(httpConfiguration, getIdleTimeout())
+                .withHibernateAfter(hibernateAfter);
         Http1Protocol http = new Http1Protocol(config, exchange -> {
             throw new IllegalStateException("connections are served with a handler of their own");
         });
@@ -132,8 +136,12 @@ public class CorralConnector extends AbstractNetworkConnector {
                 .withName(getName() != null ? getName() : "corral-" + (host == null ? "0.0.0.0" : host) + ":" + getPort());
     }
 
-    /** What runs on each accepted connection's virtual thread. */
-    private void serve(Http1Protocol protocol, HttpConfiguration httpConfiguration, TransportConnection transport)
+    /**
+     * What runs on each accepted connection: its first burst on its own virtual thread, then — if it
+     * hibernates between requests or as an idle WebSocket — further bursts on new ones. The endpoint closes
+     * and Jetty hears of it once, when the connection really ends.
+     */
+    private Hibernation serve(Http1Protocol protocol, HttpConfiguration httpConfiguration, TransportConnection transport)
             throws Exception {
         CorralEndPoint endPoint = new CorralEndPoint(transport, getScheduler(), getIdleTimeout());
         CorralHttpConnection connection = new CorralHttpConnection(this, httpConfiguration, endPoint,
@@ -144,15 +152,15 @@ public class CorralConnector extends AbstractNetworkConnector {
         }
         endPoint.setConnection(connection);
         onEndPointOpened(endPoint);
-        try {
+        return Hibernation.ensuring(() -> {
             endPoint.onOpen();
             connection.onOpen();
-            protocol.serve(transport, connection);
-        } finally {
+            return protocol.serve(transport, connection);
+        }, () -> {
             endPoint.close();
             endPoint.getConnection().onClose(null);
             onEndPointClosed(endPoint);
-        }
+        });
     }
 
     /**
@@ -269,6 +277,28 @@ public class CorralConnector extends AbstractNetworkConnector {
         if (current != null) {
             current.setMaxConnections(maxConnections);
         }
+    }
+
+    @ManagedAttribute("milliseconds an idle connection keeps its thread before it hibernates; 0 = as soon as a read would wait")
+    public long getHibernateAfter() {
+        return hibernateAfter.toMillis();
+    }
+
+    /**
+     * How long a connection with nothing to read — keep-alive between requests, a quiet WebSocket — waits on
+     * its own thread before it hibernates: gives up its thread, stack and input buffer and waits on the
+     * transport's selector until bytes arrive (Cowboy's {@code hibernate}). 0 hibernates as soon as a read would
+     * wait. Read at start. Default 0.
+     */
+    public void setHibernateAfter(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("hibernateAfter must not be negative: " + millis);
+        }
+        this.hibernateAfter = Duration.ofMillis(millis);
+    }
+
+    Duration hibernateAfterDuration() {
+        return hibernateAfter;
     }
 
     /** How accepted sockets become connections (TCP by default); read at start. */

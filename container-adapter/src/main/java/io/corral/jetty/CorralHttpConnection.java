@@ -5,6 +5,7 @@ import io.corral.connector.http1.HttpExchange;
 import io.corral.connector.http1.HttpHandler;
 import io.corral.connector.http1.HttpHeaders;
 import io.corral.connector.http1.HttpResponse;
+import io.corral.connector.listener.Hibernation;
 import io.corral.jetty.websocket.UpgradeRequestGuard;
 import io.corral.jetty.websocket.WebSocketFraming;
 import java.io.IOException;
@@ -150,15 +151,19 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     private static ConnectionUpgrade takeOver(Connection upgrade, CorralEndPoint endPoint, CorralConnector connector) {
         // Static: the takeover must not capture this HTTP connection, which the socket has outgrown.
         return (transport, leftover) -> {
-            if (isJettyWebSocket(upgrade)
-                    && WebSocketFraming.serveOnCorralFraming(upgrade, endPoint, transport, leftover, connector)) {
-                return;
+            if (isJettyWebSocket(upgrade)) {
+                Hibernation.Resume corralFramed = WebSocketFraming.onCorralFraming(upgrade, endPoint, transport,
+                        leftover, connector, connector.hibernateAfterDuration());
+                if (corralFramed != null) {
+                    return corralFramed.resume();
+                }
             }
             // Corral's engine enforced the timeouts until now; from here Jetty's idle timer must, at the
             // connector's idle timeout (a session may set its own).
             endPoint.setIdleTimeout(endPoint.getIdleTimeout());
             endPoint.upgrade(upgrade);
             endPoint.serveReads(leftover);
+            return null;
         };
     }
 

@@ -61,6 +61,11 @@ final class Http1Connection {
     private int requests;
     /** When the connection started waiting for its next request ({@link System#nanoTime()}); 0 when not waiting. */
     private long idleSince;
+    /**
+     * Whether this burst has read yet. A woken connection reads before it may hibernate again: it was woken for
+     * bytes or the end of stream, and the end of stream looks like "nothing available" to a non-reading check.
+     */
+    private boolean readThisBurst;
 
     @SuppressWarnings("unused") // through DEMANDED
     private volatile Runnable demanded;
@@ -100,6 +105,7 @@ final class Http1Connection {
      */
     Outcome run() throws Exception {
         thread = Thread.currentThread();
+        readThisBurst = false;
         DeadlineWatchdog.SHARED.watch(writer);
         inputArray = pool.acquire();
         input = ByteBuffer.wrap(inputArray, 0, 0);
@@ -232,7 +238,7 @@ final class Http1Connection {
      * or it has waited {@code hibernateAfter} already (a timed read ran out).
      */
     private boolean hibernatesNow(long now) throws IOException {
-        if (!transport.canHibernate() || input.hasRemaining()) {
+        if (!transport.canHibernate() || input.hasRemaining() || !readThisBurst) {
             return false;
         }
         long after = config.hibernateAfter().toNanos();
@@ -382,6 +388,7 @@ final class Http1Connection {
             }
         }
         int limit = input.limit();
+        readThisBurst = true;
         int n = transport.read(inputArray, limit, inputArray.length - limit);
         if (n > 0) {
             input.limit(limit + n);
@@ -414,6 +421,10 @@ final class Http1Connection {
         } catch (IOException e) {
             markUnusable();
         }
+    }
+
+    boolean holdsInputBuffer() {
+        return inputArray != null;
     }
 
     /** From a draining protocol: ends this connection if it is between requests. */

@@ -97,6 +97,17 @@ public final class Http1Protocol implements Protocol {
         return draining;
     }
 
+    /** Connections that hold an input buffer now: zero when every one is idle and hibernating. */
+    public int buffersInUse() {
+        int holding = 0;
+        for (Http1Connection connection : connections) {
+            if (connection.holdsInputBuffer()) {
+                holding++;
+            }
+        }
+        return holding;
+    }
+
     /** Connections this protocol serves now. */
     public int activeConnections() {
         return connections.size();

@@ -40,6 +40,11 @@ final class EchoServer implements AutoCloseable {
         return new EchoServer(config, RecordingHandler::echoing);
     }
 
+    /** The listener, for tests that look at its connections. */
+    Listener listener() {
+        return listener;
+    }
+
     int port() {
         return listener.localPort();
     }

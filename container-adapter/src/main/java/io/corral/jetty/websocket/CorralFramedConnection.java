@@ -1,5 +1,6 @@
 package io.corral.jetty.websocket;
 
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.TransportConnection;
 import io.corral.connector.websocket.FrameParser;
 import io.corral.connector.websocket.FrameWriter;
@@ -7,8 +8,10 @@ import io.corral.connector.websocket.Opcode;
 import io.corral.connector.websocket.Role;
 import io.corral.connector.websocket.WebSocketException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,6 +70,8 @@ final class CorralFramedConnection extends WebSocketConnection {
     private static final byte[] UNMASKED = new byte[4];
 
     private static final int NOT_DEMANDING = 0, DEMANDING = 1, CANCELLED = 2;
+    /** What {@link #readBetweenFrames} answers when the connection should hibernate. */
+    private static final int HIBERNATE = -2;
 
     private final WebSocketCoreSession session;
     private final AbstractEndPoint endPoint;
@@ -85,9 +90,24 @@ final class CorralFramedConnection extends WebSocketConnection {
     private long framesOut;
     private long bytesOut;
 
+    // The read loop's state, kept in fields so that a hibernated connection resumes where it stopped.
+    private final Duration hibernateAfter;
+    private FrameParser parser;
+    private long pieceLimit;
+    /** Null while hibernating: an idle connection keeps no input buffer. */
+    private byte[] input;
+    private int start;
+    private int end;
+    /** Payload bytes of the current frame already handed up. */
+    private long frameOffset;
+    private Duration readTimeout;
+    /** A woken connection reads before it may hibernate again: it was woken for bytes or the end of input. */
+    private boolean readThisBurst;
+
     CorralFramedConnection(AbstractEndPoint endPoint, Executor executor, Scheduler scheduler, ByteBufferPool pool,
-            WebSocketCoreSession session, TransportConnection transport) {
+            WebSocketCoreSession session, TransportConnection transport, Duration hibernateAfter) {
         super(endPoint, executor, scheduler, pool, session);
+        this.hibernateAfter = hibernateAfter;
         this.session = session;
         this.endPoint = endPoint;
         this.transport = transport;
@@ -167,12 +187,10 @@ final class CorralFramedConnection extends WebSocketConnection {
     }
 
     /**
-     * The read loop, on the connection's own virtual thread: waits for the session to demand, reads one
-     * frame (or the next piece of a large one) with Corral's parser, hands it up, until the connection
-     * ends. Protocol errors found on the wire go to the session, which closes with their code.
+     * The read loop's first burst, on the connection's own virtual thread: sets the parser up for the
+     * session's limits, then reads as {@link #burst} does.
      */
-    void serve() {
-        reader = Thread.currentThread();
+    Hibernation serve() {
         // Jetty's parser rule: an auto-fragmenting session takes a data frame of any size, in pieces of
         // at most its frame size (so one large frame never needs one large buffer); otherwise a data frame
         // over the frame size is refused with 1009 before any payload is read. Both settings are read once,
@@ -181,22 +199,34 @@ final class CorralFramedConnection extends WebSocketConnection {
         boolean autoFragment = session.isAutoFragment();
         // A server's parser: unmasked client frames fail with 1002 (RFC 6455 section 5.1), payloads are
         // unmasked in place as they are consumed, every RSV bit is passed up for Jetty's extension stack.
-        FrameParser parser = FrameParser.forServer(autoFragment || maxFrameSize <= 0 ? MAX_PAYLOAD : maxFrameSize,
+        parser = FrameParser.forServer(autoFragment || maxFrameSize <= 0 ? MAX_PAYLOAD : maxFrameSize,
                 FrameParser.ANY_RSV);
-        long pieceLimit = !autoFragment ? MAX_PAYLOAD : maxFrameSize > 0 ? maxFrameSize : UNLIMITED_PIECE;
-        byte[] input = new byte[Math.max(INPUT_BUFFER_SIZE, initialBytes == null ? 0 : initialBytes.remaining())];
-        int start = 0;
-        int end = 0;
+        pieceLimit = !autoFragment ? MAX_PAYLOAD : maxFrameSize > 0 ? maxFrameSize : UNLIMITED_PIECE;
         if (initialBytes != null) {
+            input = new byte[Math.max(INPUT_BUFFER_SIZE, initialBytes.remaining())];
             end = initialBytes.remaining();
             initialBytes.get(input, 0, end);
             initialBytes = null;
         }
-        long frameOffset = 0; // payload bytes of the current frame already handed up
+        return burst();
+    }
+
+    /**
+     * The read loop: waits for the session to demand, reads one frame (or the next piece of a large one) with
+     * Corral's parser, hands it up, until the connection ends — or until, between frames, nothing arrives for
+     * {@code hibernateAfter}: then the connection hibernates (no thread, no input buffer) and the next burst
+     * starts on a new thread when bytes come. Protocol errors found on the wire go to the session, which
+     * closes with their code.
+     *
+     * @return null when the connection is done, or its hibernation
+     */
+    private Hibernation burst() {
+        reader = Thread.currentThread();
+        readThisBurst = false;
         try {
             while (getEndPoint().isOpen()) {
                 if (!awaitDemand()) {
-                    return;
+                    return null;
                 }
                 if (!parser.inPayload()) {
                     while (!parser.inPayload()) {
@@ -205,10 +235,15 @@ final class CorralFramedConnection extends WebSocketConnection {
                             continue;
                         }
                         start = end = 0;
-                        int read = transport.read(input, 0, input.length);
+                        int read = readBetweenFrames();
+                        if (read == HIBERNATE) {
+                            input = null;
+                            reader = null;
+                            return new Hibernation(Hibernation.NEVER, this::burst);
+                        }
                         if (read < 0) {
                             onEndOfInput();
-                            return;
+                            return null;
                         }
                         endPoint.notIdle();
                         end = read;
@@ -218,13 +253,15 @@ final class CorralFramedConnection extends WebSocketConnection {
                 int length = (int) Math.min(parser.remaining(), pieceLimit);
                 byte[] payload = new byte[length];
                 int buffered = Math.min(length, end - start);
-                System.arraycopy(input, start, payload, 0, buffered);
-                start += buffered;
+                if (buffered > 0) {
+                    System.arraycopy(input, start, payload, 0, buffered);
+                    start += buffered;
+                }
                 for (int filled = buffered; filled < length; ) {
                     int read = transport.read(payload, filled, length - filled);
                     if (read < 0) {
                         onEndOfInput();
-                        return;
+                        return null;
                     }
                     filled += read;
                     endPoint.notIdle();
@@ -244,6 +281,46 @@ final class CorralFramedConnection extends WebSocketConnection {
             if (getEndPoint().isOpen()) {
                 session.processConnectionError(e, Callback.NOOP);
             }
+        }
+        return null;
+    }
+
+    /**
+     * Reads the next bytes when every buffered one is consumed: waits up to {@code hibernateAfter} on this
+     * thread (forever for a transport that cannot hibernate), and past it answers {@link #HIBERNATE}. Jetty's
+     * idle timer, not this read, ends a connection that stays silent.
+     *
+     * @return bytes read into {@link #input}, -1 at the end of input, or {@link #HIBERNATE}
+     */
+    private int readBetweenFrames() throws IOException {
+        boolean mayHibernate = transport.canHibernate();
+        if (mayHibernate && hibernateAfter.isZero()) {
+            // The end of input also shows as "nothing available": a woken connection reads once first.
+            if (readThisBurst && transport.available() == 0) {
+                return HIBERNATE;
+            }
+            mayHibernate = false;
+        }
+        readThisBurst = true;
+        if (input == null) {
+            input = new byte[INPUT_BUFFER_SIZE];
+        }
+        setReadTimeout(mayHibernate ? hibernateAfter : Duration.ZERO);
+        try {
+            return transport.read(input, 0, input.length);
+        } catch (SocketTimeoutException quiet) {
+            return HIBERNATE;
+        } finally {
+            if (mayHibernate) {
+                setReadTimeout(Duration.ZERO); // payload reads wait as long as Jetty's idle timer lets them
+            }
+        }
+    }
+
+    private void setReadTimeout(Duration timeout) throws IOException {
+        if (!timeout.equals(readTimeout)) {
+            transport.setReadTimeout(timeout);
+            readTimeout = timeout;
         }
     }
 

@@ -1,7 +1,9 @@
 package io.corral.jetty.websocket;
 
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.TransportConnection;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Connector;
@@ -26,26 +28,29 @@ public final class WebSocketFraming {
     }
 
     /**
-     * Serves the upgraded session on Corral's framing until the connection ends.
+     * Puts the upgraded session on Corral's framing.
      *
-     * @return false, having done nothing, when Corral's framing is unavailable (see {@link JettySessionSeam})
+     * @param hibernateAfter how long the connection waits for its next frame on its own thread before it
+     *                       hibernates; zero hibernates as soon as a read would wait
+     * @return the connection's first burst, to run on the connection's thread (it returns null when the
+     *         connection is done, or its hibernation); null, having done nothing, when Corral's framing is
+     *         unavailable (see {@link JettySessionSeam})
      */
-    public static boolean serveOnCorralFraming(Connection upgrade, AbstractEndPoint endPoint,
-            TransportConnection transport, ByteBuffer leftover, Connector connector) {
+    public static Hibernation.Resume onCorralFraming(Connection upgrade, AbstractEndPoint endPoint,
+            TransportConnection transport, ByteBuffer leftover, Connector connector, Duration hibernateAfter) {
         if (!(upgrade instanceof WebSocketConnection jettyConnection) || !JettySessionSeam.isAvailable()) {
-            return false;
+            return null;
         }
         WebSocketCoreSession session = JettySessionSeam.sessionOf(jettyConnection);
         CorralFramedConnection corral = new CorralFramedConnection(endPoint, jettyConnection.getExecutor(),
-                connector.getScheduler(), connector.getByteBufferPool(), session, transport);
+                connector.getScheduler(), connector.getByteBufferPool(), session, transport, hibernateAfter);
         session.setWebSocketConnection(corral);
         connector.getEventListeners().forEach(corral::addEventListener);
         if (leftover != null && leftover.hasRemaining()) {
             corral.onUpgradeTo(leftover); // a first frame pipelined behind the handshake
         }
         endPoint.upgrade(corral);
-        corral.serve();
-        return true;
+        return corral::serve;
     }
 
     /** Whether a connection is served on Corral's framing; for counters and tests. */

@@ -111,7 +111,7 @@ class CorralFramedConnectionContractTest {
         session.setAutoFragment(autoFragment);
         CorralEndPoint endPoint = new CorralEndPoint(transport, scheduler, 30_000);
         connection = new CorralFramedConnection(endPoint, Executors.newVirtualThreadPerTaskExecutor(), scheduler,
-                new ArrayByteBufferPool(), session, transport);
+                new ArrayByteBufferPool(), session, transport, java.time.Duration.ZERO);
         session.setWebSocketConnection(connection);
         if (pipelined != null) {
             connection.onUpgradeTo(ByteBuffer.wrap(pipelined));
