@@ -304,7 +304,8 @@ public final class WebSocketConnection implements WebSocketSession {
         if (pingNanos > 0) {
             deadline = Math.min(deadline, awaitingPong ? pingSentNanos + pingNanos : last + pingNanos);
         }
-        if (hibernateNanos > 0 && !reader.isHibernating()) {
+        // A reader that already dropped its buffer still has a thread to give up, when the transport can.
+        if (hibernateNanos > 0 && (!reader.isHibernating() || connection.canHibernate())) {
             deadline = Math.min(deadline, last + hibernateNanos);
         }
         return deadline;
