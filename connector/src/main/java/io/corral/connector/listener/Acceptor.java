@@ -96,7 +96,7 @@ final class Acceptor implements Runnable {
 
     private void startThread(SupervisedConnection connection) {
         try {
-            connection.firstThread().start();
+            connection.start();
         } catch (RuntimeException | Error e) {
             // Out of memory for one more thread: this client is lost, the slot and the acceptor are not.
             connection.close();

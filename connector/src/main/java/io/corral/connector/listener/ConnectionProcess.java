@@ -65,7 +65,7 @@ final class ConnectionProcess {
                 try {
                     connection.close();
                 } finally {
-                    connection.runsOn(null);
+                    // thread() stays this thread: a stopping listener joins it, the connection's last.
                     supervisor.release(connection, failed);
                 }
             }

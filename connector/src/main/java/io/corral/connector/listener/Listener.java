@@ -330,6 +330,13 @@ public final class Listener implements AutoCloseable {
             Thread.currentThread().interrupt();
             ended = false;
         }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        for (SupervisedConnection connection : live) {
+            Thread last = connection.thread();
+            if (ended && last != null && !awaitEnd(last, deadline)) {
+                ended = false;
+            }
+        }
         if (!ended) {
             List<String> stragglers = new ArrayList<>();
             for (SupervisedConnection connection : supervisor.snapshot()) {

@@ -16,7 +16,6 @@ import java.util.function.Consumer;
 final class SupervisedConnection {
 
     private final SocketChannel channel;
-    private final Thread firstThread;
     private final SocketAddress remoteAddress;
     private volatile Thread thread;
     private volatile TransportConnection connection;
@@ -25,19 +24,22 @@ final class SupervisedConnection {
     SupervisedConnection(SocketChannel channel, ThreadFactory threads, Consumer<SupervisedConnection> body) {
         this.channel = channel;
         this.remoteAddress = remoteAddressOf(channel);
-        this.firstThread = threads.newThread(() -> body.accept(this));
+        this.thread = threads.newThread(() -> body.accept(this));
     }
 
     SocketChannel channel() {
         return channel;
     }
 
-    /** The thread to start for the connection's first burst. */
-    Thread firstThread() {
-        return firstThread;
+    /** Starts the thread of the connection's first burst. */
+    void start() {
+        thread.start();
     }
 
-    /** The thread serving the connection now; null while it hibernates (or before it starts). */
+    /**
+     * The thread serving the connection now — not started yet before {@link #start()}, null while the connection
+     * hibernates, the last one that served it once it has ended.
+     */
     Thread thread() {
         return thread;
     }

@@ -145,7 +145,7 @@ public final class WebSocketConnection implements WebSocketSession {
                     return null;
                 }
                 if (reader.isHibernating() && !closing && connection.canHibernate()) {
-                    return new Hibernation(nextDeadline(), this::burst);
+                    return new Hibernation(wakeDeadline(), this::burst);
                 }
                 continue;
             }
@@ -289,6 +289,17 @@ public final class WebSocketConnection implements WebSocketSession {
 
     /** The nearest deadline ({@link System#nanoTime()}), or {@link #NONE}: close answer, idle, ping, pong, hibernation. */
     private long nextDeadline() {
+        long deadline = wakeDeadline();
+        long hibernateNanos = config.hibernateAfter().toNanos();
+        // A reader that already dropped its buffer still has a thread to give up, when the transport can.
+        if (!closing && hibernateNanos > 0 && (!reader.isHibernating() || connection.canHibernate())) {
+            deadline = Math.min(deadline, reader.lastReadNanos() + hibernateNanos);
+        }
+        return deadline;
+    }
+
+    /** The nearest deadline a hibernated connection must wake for: close answer, idle, ping or pong. */
+    private long wakeDeadline() {
         long deadline = NONE;
         if (closing) {
             long close = sender.closeDeadline();
@@ -297,16 +308,11 @@ public final class WebSocketConnection implements WebSocketSession {
         long last = reader.lastReadNanos();
         long idleNanos = config.idleTimeout().toNanos();
         long pingNanos = config.pingInterval().toNanos();
-        long hibernateNanos = config.hibernateAfter().toNanos();
         if (idleNanos > 0) {
             deadline = last + idleNanos;
         }
         if (pingNanos > 0) {
             deadline = Math.min(deadline, awaitingPong ? pingSentNanos + pingNanos : last + pingNanos);
-        }
-        // A reader that already dropped its buffer still has a thread to give up, when the transport can.
-        if (hibernateNanos > 0 && (!reader.isHibernating() || connection.canHibernate())) {
-            deadline = Math.min(deadline, last + hibernateNanos);
         }
         return deadline;
     }
