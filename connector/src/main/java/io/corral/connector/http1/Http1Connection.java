@@ -53,6 +53,12 @@ final class Http1Connection {
     private byte[] inputArray;
     private ByteBuffer input;
     private Duration readTimeout;
+    /**
+     * How long a read or write may make no progress: the configured idle timeout until a handler changes it
+     * ({@link HttpExchange#setIdleTimeout}, Jetty's {@code HttpStream.setIdleTimeout}), then the new value
+     * for the rest of the connection, as on Jetty's endpoints.
+     */
+    private volatile Duration idleTimeout;
     private int requests;
 
     @SuppressWarnings("unused") // through DEMANDED
@@ -71,7 +77,8 @@ final class Http1Connection {
         this.id = id;
         this.pool = pool;
         this.parser = new Http1Parser(config.limits());
-        this.writer = new ResponseWriter(transport, pool, config.idleTimeout());
+        this.idleTimeout = config.idleTimeout();
+        this.writer = new ResponseWriter(transport, pool, idleTimeout);
     }
 
     /** What a connection switching protocols hands on: the new protocol and the bytes already read for it. */
@@ -156,7 +163,7 @@ final class Http1Connection {
                 if (protocol.isDraining()) {
                     return null;
                 }
-                setReadTimeout(config.idleTimeout());
+                setReadTimeout(idleTimeout);
             } else {
                 long left = headDeadline - System.nanoTime();
                 if (left <= 0) {
@@ -207,7 +214,6 @@ final class Http1Connection {
                 }
                 continue;
             }
-            setReadTimeoutQuietly(config.idleTimeout());
             exchange.requestBody().awaitAvailable();
             try {
                 demand.run();
@@ -301,6 +307,17 @@ final class Http1Connection {
      * @return bytes read, or -1 at end of stream
      */
     int fill() throws IOException {
+        int at = prepareFill();
+        int n = transport.read(inputArray, at, inputArray.length - at);
+        filled(at, n);
+        return n;
+    }
+
+    /**
+     * Makes room after the unread bytes of {@link #input} and says where a read may put more. Only one
+     * thread fills at a time (the request body sees to it while a request runs).
+     */
+    int prepareFill() {
         if (!input.hasRemaining()) {
             input.clear().limit(0);
         } else if (input.limit() == inputArray.length) {
@@ -310,12 +327,39 @@ final class Http1Connection {
                 input.compact().flip();
             }
         }
-        int limit = input.limit();
-        int n = transport.read(inputArray, limit, inputArray.length - limit);
+        return input.limit();
+    }
+
+    /**
+     * Reads body bytes into the input array at {@code at} (from {@link #prepareFill}), blocking up to the
+     * idle timeout for the first one. It touches nothing but the array past the input's limit, so other
+     * threads may look at what {@link #input} holds meanwhile.
+     *
+     * @return bytes read, or -1 at end of stream
+     */
+    int readBody(int at) throws IOException {
+        setReadTimeout(idleTimeout);
+        return transport.read(inputArray, at, inputArray.length - at);
+    }
+
+    /** Makes {@code n} bytes read at {@code at} part of {@link #input}. */
+    void filled(int at, int n) {
         if (n > 0) {
-            input.limit(limit + n);
+            input.limit(at + n);
         }
-        return n;
+    }
+
+    /**
+     * Changes how long reads and writes may make no progress, from now on for this connection (the read
+     * waiting right now keeps the timeout it started with).
+     */
+    void setIdleTimeout(Duration timeout) {
+        idleTimeout = timeout;
+        writer.setWriteTimeout(timeout);
+    }
+
+    Duration idleTimeout() {
+        return idleTimeout;
     }
 
     private void growInput() {
@@ -334,14 +378,6 @@ final class Http1Connection {
         if (!timeout.equals(readTimeout)) {
             transport.setReadTimeout(timeout);
             readTimeout = timeout;
-        }
-    }
-
-    private void setReadTimeoutQuietly(Duration timeout) {
-        try {
-            setReadTimeout(timeout);
-        } catch (IOException e) {
-            markUnusable();
         }
     }
 

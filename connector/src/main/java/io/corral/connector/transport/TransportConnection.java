@@ -11,7 +11,7 @@ import java.time.Duration;
  * to); writes may come from another thread than reads, and a protocol keeps its own writes whole and
  * ordered.
  */
-public interface TransportConnection extends Closeable {
+public interface TransportConnection extends ByteSink, Closeable {
 
     /**
      * Reads at least one byte, blocking until some arrive.
@@ -21,7 +21,11 @@ public interface TransportConnection extends Closeable {
      */
     int read(byte[] buffer, int offset, int length) throws IOException;
 
-    /** Writes every byte given, blocking while the peer is slow to read. */
+    /**
+     * Writes every byte given, blocking while the peer is slow to read. Protocols write through a
+     * {@link StallGuard}, which cuts a write that stops making progress.
+     */
+    @Override
     void write(byte[] buffer, int offset, int length) throws IOException;
 
     /**
