@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #serve}); an idle connection keeps only a small header buffer. Writes go through a
  * {@link FrameSendQueue}: a send returns at once and its callback completes once the frame is written by
  * the queue's writer, so an async send never waits for a slow client and a blocking one still does, and
- * what one session may hold queued is bounded. Every slice of a write the peer takes counts as activity
+ * what one session may hold queued is bounded (Jetty's {@code maxOutgoingFrames}, set by
+ * {@link WebSocketFraming}). Every slice of a write the peer takes counts as activity
  * for Jetty's idle timer, which thus ends a write that makes no progress and never one that does; it
  * never waits for the socket on Jetty's scheduler thread.
  */
@@ -87,7 +88,6 @@ final class CorralFramedConnection extends WebSocketConnection {
         this.transport = transport;
         // Every slice the peer takes is activity for Jetty's idle timer, which ends a write that takes none.
         this.sendQueue = new FrameSendQueue(new StallGuard(transport, Duration.ZERO, endPoint::notIdle),
-                FrameSendQueue.DEFAULT_MAX_QUEUED_BYTES, // TODO wire CorralConnector.getWebSocketMaxQueuedBytes()
                 failure -> session.processConnectionError(failure, Callback.NOOP));
         this.frameDone = new Callback() {
             @Override
@@ -318,10 +318,22 @@ final class CorralFramedConnection extends WebSocketConnection {
         }
         Thread.ofVirtual().name("corral-websocket-idle").start(() -> {
             if (CorralFramedConnection.super.onIdleExpired(timeout)) {
+                // The 1001 close frame is queued: let it out before the socket goes. A peer that does not
+                // take it within an idle period gets no more time.
+                awaitWritesDone();
                 getEndPoint().close(timeout);
             }
         });
         return false;
+    }
+
+    /**
+     * Waits, at most one idle period (or 30 s without one), until the frames sent so far are written: the
+     * socket closes once the read loop ends, and a close frame queued just before must get out first.
+     */
+    void awaitWritesDone() {
+        long idle = endPoint.getIdleTimeout();
+        sendQueue.awaitWritten(Duration.ofMillis(idle > 0 ? idle : 30_000));
     }
 
     /**

@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritePendingException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -36,47 +38,37 @@ import org.eclipse.jetty.websocket.core.internal.FrameFlusher;
  * marker completes once every frame queued before it is written. A failed write fails everything queued
  * and is reported once.
  *
- * <p>Memory is bounded per session: data frames may hold at most {@code maxQueuedBytes} of payload
- * (written or waiting). A send beyond it fails at once with a {@link QueueFull} — a
- * {@link WritePendingException}, which is how Jetty fails a send over its {@code maxOutgoingFrames} —
- * and the session stays open: the sender decides (drop the message, close the session), and a peer that
- * stopped reading is ended by the idle timeout, since no write makes progress. A frame that finds
- * nothing queued is always taken, whatever its size, so that any single message can be sent.
+ * <p>What this queue holds is small by construction: Jetty's session hands its connection one data frame
+ * at a time (its own flusher waits for each frame's callback before it forwards the next), so here wait
+ * at most that frame and a few control frames. The frames an application sends faster than the peer
+ * reads wait in the session's flusher, which {@link #DEFAULT_MAX_QUEUED_FRAMES} bounds through Jetty's
+ * own {@code maxOutgoingFrames} (see {@link WebSocketFraming}).
  */
 final class FrameSendQueue {
 
-    /** Until the connector's setting is wired in: 1 MiB of queued payload per session. */
-    static final long DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
+    /**
+     * Data frames a session may have sent but not yet written, unless the application chose its own
+     * {@code maxOutgoingFrames}: a send beyond it fails at once with Jetty's
+     * {@link WritePendingException} and the session stays open (Jetty's documented behaviour for that
+     * setting), so a peer that stopped reading costs at most this many messages of memory until the idle
+     * timeout ends it. ServerConnector has no bound by default.
+     */
+    static final int DEFAULT_MAX_QUEUED_FRAMES = 256;
 
     /** Unnamed: a thread is started per burst of sends, and naming it costs more than it tells. */
     private static final ThreadFactory WRITERS = Thread.ofVirtual().factory();
     private static final FrameWriter WRITER = new FrameWriter(Role.SERVER);
     private static final byte[] NO_BYTES = new byte[0];
 
-    /** A send refused because the session's queue is full: says how full, and what the bound is. */
-    static final class QueueFull extends WritePendingException {
-        private final String message;
-
-        QueueFull(long queued, long adding, long bound) {
-            message = "WebSocket send queue full: " + queued + " bytes queued for a peer that reads slowly, "
-                    + adding + " more would exceed the bound of " + bound + " bytes";
-        }
-
-        @Override
-        public String getMessage() {
-            return message;
-        }
-    }
-
     private final StallGuard out;
-    private final long maxQueuedBytes;
     private final Consumer<Throwable> onWriteFailure;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the writer ends with nothing left to write. */
+    private final Condition idle = lock.newCondition();
 
     // Guarded by lock. The deques exist only while something is queued.
     private ArrayDeque<OutgoingEntry> control;
     private ArrayDeque<OutgoingEntry> data;
-    private long queuedBytes;
     private boolean draining;
     private boolean closeQueued;
     private Throwable failure;
@@ -87,12 +79,10 @@ final class FrameSendQueue {
 
     /**
      * @param out            where frames go: its progress listener is the session's idle timer
-     * @param maxQueuedBytes the bound on data payload held per session
      * @param onWriteFailure told once when a write fails (the session fails the connection)
      */
-    FrameSendQueue(StallGuard out, long maxQueuedBytes, Consumer<Throwable> onWriteFailure) {
+    FrameSendQueue(StallGuard out, Consumer<Throwable> onWriteFailure) {
         this.out = out;
-        this.maxQueuedBytes = maxQueuedBytes;
         this.onWriteFailure = onWriteFailure;
     }
 
@@ -123,18 +113,11 @@ final class FrameSendQueue {
                     if (CloseStatus.getCloseStatus(frame).isAbnormal() && data != null) {
                         dropped = new ArrayList<>(data);
                         data.clear();
-                        queuedBytes = 0;
                     }
                     data().addLast(entry);
                     closeQueued = true;
                 } else {
-                    long size = frame.getPayloadLength();
-                    if (queuedBytes > 0 && queuedBytes + size > maxQueuedBytes) {
-                        refusal = new QueueFull(queuedBytes, size, maxQueuedBytes);
-                    } else {
-                        queuedBytes += size;
-                        data().addLast(entry);
-                    }
+                    data().addLast(entry);
                 }
             }
             if (refusal == null && !flushNow && !draining) {
@@ -169,6 +152,7 @@ final class FrameSendQueue {
                     draining = false;
                     control = null; // an idle session keeps no queue
                     data = null;
+                    idle.signalAll();
                     return;
                 }
             } finally {
@@ -217,14 +201,6 @@ final class FrameSendQueue {
             return e;
         } finally {
             writing = false;
-            if (isData(frame)) {
-                lock.lock();
-                try {
-                    queuedBytes = Math.max(0, queuedBytes - frame.getPayloadLength());
-                } finally {
-                    lock.unlock();
-                }
-            }
         }
     }
 
@@ -242,7 +218,6 @@ final class FrameSendQueue {
                 queued.addAll(data);
                 data.clear();
             }
-            queuedBytes = 0;
         } finally {
             lock.unlock();
         }
@@ -251,10 +226,6 @@ final class FrameSendQueue {
         closed.initCause(cause);
         queued.forEach(e -> e.getCallback().failed(closed));
         onWriteFailure.accept(cause);
-    }
-
-    private static boolean isData(Frame frame) {
-        return frame != FrameFlusher.FLUSH_FRAME && !OpCode.isControlFrame(frame.getOpCode());
     }
 
     private ArrayDeque<OutgoingEntry> control() {
@@ -271,19 +242,34 @@ final class FrameSendQueue {
         return data;
     }
 
-    /** Whether a frame is in a write right now: Jetty's idle timer then means the peer took nothing. */
-    boolean isWriting() {
-        return writing;
-    }
-
-    /** Data payload bytes held (queued or being written). */
-    long queuedBytes() {
+    /**
+     * Waits until every frame handed over so far is written (or failed), at most {@code max}: whoever
+     * closes the connection after a last frame (the close frame) lets it reach the wire first.
+     *
+     * @return whether the queue is empty
+     */
+    boolean awaitWritten(Duration max) {
+        long left = max.toNanos();
         lock.lock();
         try {
-            return queuedBytes;
+            while (draining) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = idle.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether a frame is in a write right now: Jetty's idle timer then means the peer took nothing. */
+    boolean isWriting() {
+        return writing;
     }
 
     long framesOut() {

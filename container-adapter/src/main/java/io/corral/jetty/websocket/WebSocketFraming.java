@@ -36,6 +36,11 @@ public final class WebSocketFraming {
             return false;
         }
         WebSocketCoreSession session = JettySessionSeam.sessionOf(jettyConnection);
+        if (session.getMaxOutgoingFrames() <= 0) {
+            // Async sends return at once, so what a peer that stopped reading costs must be bounded: the
+            // frames wait in the session's own flusher, which Jetty bounds with this public setting.
+            session.setMaxOutgoingFrames(FrameSendQueue.DEFAULT_MAX_QUEUED_FRAMES);
+        }
         CorralFramedConnection corral = new CorralFramedConnection(endPoint, jettyConnection.getExecutor(),
                 connector.getScheduler(), connector.getByteBufferPool(), session, transport);
         session.setWebSocketConnection(corral);
@@ -44,7 +49,11 @@ public final class WebSocketFraming {
             corral.onUpgradeTo(leftover); // a first frame pipelined behind the handshake
         }
         endPoint.upgrade(corral);
-        corral.serve();
+        try {
+            corral.serve();
+        } finally {
+            corral.awaitWritesDone(); // the socket closes when this returns: queued frames go first
+        }
         return true;
     }
 
