@@ -38,8 +38,6 @@ class StreamIdleTimeoutTest {
     static final class BlockingReader extends HttpServlet {
         final boolean setOnEndPoint;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final AtomicLong started = new AtomicLong();
-        final AtomicLong failedAt = new AtomicLong();
 
         BlockingReader(boolean setOnEndPoint) {
             this.setOnEndPoint = setOnEndPoint;
@@ -51,14 +49,12 @@ class StreamIdleTimeoutTest {
                 ServletContextRequest.getServletContextRequest(request).getConnectionMetaData().getConnection()
                         .getEndPoint().setIdleTimeout(SHORT_IDLE_MS);
             }
-            started.set(System.nanoTime());
             InputStream in = request.getInputStream();
             try {
                 while (in.read(new byte[1024]) >= 0) {
                     // drain
                 }
             } catch (IOException e) {
-                failedAt.set(System.nanoTime());
                 failure.set(e);
                 throw e;
             }
@@ -75,9 +71,9 @@ class StreamIdleTimeoutTest {
         }
         try (ServletServer server = builder.start(); RawConnection client = server.connect()) {
             client.send("POST /read HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789");
+            // Within seconds, where the connector's own timeout would take half a minute. (No lower bound:
+            // the timer starts with the request, which a loaded machine may hand to the servlet late.)
             Await.until("the servlet's body read to fail", WITHIN, () -> servlet.failure.get() != null);
-            long afterMs = (servlet.failedAt.get() - servlet.started.get()) / 1_000_000;
-            assertTrue(afterMs >= SHORT_IDLE_MS - 100, "the read failed after " + afterMs + " ms, before the idle timeout");
         }
     }
 
