@@ -1,5 +1,6 @@
 package io.corral.jetty;
 
+import io.corral.connector.transport.StallGuard;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -19,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * {@link #fill} has nothing to give and fill interest simply waits; once a Jetty {@code Connection} takes
  * the socket over (an upgrade), the connection's own virtual thread becomes this endpoint's reader
  * ({@link #serveReads}) and {@link #fill}/{@link #fillInterested} work as on a selector-based endpoint.
- * {@link #flush} writes through, blocking the calling thread until the peer has taken the bytes.
+ * {@link #flush} writes through, blocking the calling thread until the peer has taken the bytes, in
+ * slices that each count as activity for Jetty's idle timer: a large write to a slow but live peer is not
+ * idle. An idle timeout set on this endpoint (by Jetty's {@code HttpChannel} from
+ * {@code HttpConfiguration.setIdleTimeout}, or by an application) also applies to the engine's reads and
+ * writes of the exchange in progress.
  */
 public final class CorralEndPoint extends AbstractEndPoint {
 
@@ -35,6 +40,8 @@ public final class CorralEndPoint extends AbstractEndPoint {
     private boolean inputEnded;
     private boolean readerWaiting;
     private boolean interestSignalled;
+    /** Made on the first flush: only an upgraded Jetty connection writes through the endpoint. */
+    private StallGuard writes;
 
     /**
      * @param transport          the accepted connection
@@ -79,6 +86,18 @@ public final class CorralEndPoint extends AbstractEndPoint {
         return own > 0 ? own : defaultIdleTimeout;
     }
 
+    /**
+     * Jetty's idle timer takes the new value; the HTTP exchange in progress, whose reads and writes
+     * Corral's engine times, takes it too, as ServerConnector's endpoint applies it to its own I/O.
+     */
+    @Override
+    public void setIdleTimeout(long idleTimeout) {
+        super.setIdleTimeout(idleTimeout);
+        if (getConnection() instanceof CorralHttpConnection http) {
+            http.idleTimeoutChanged(idleTimeout);
+        }
+    }
+
     @Override
     public int fill(ByteBuffer buffer) throws IOException {
         lock.lock();
@@ -102,13 +121,18 @@ public final class CorralEndPoint extends AbstractEndPoint {
         if (!isOpen()) {
             throw new IOException("closed " + this);
         }
+        StallGuard out = writes;
+        if (out == null) {
+            // Nothing is enforced by the guard: it tells Jetty's idle timer about every slice written.
+            out = writes = new StallGuard(transport, Duration.ZERO, this::notIdle);
+        }
         byte[] bounce = null;
         for (ByteBuffer buffer : buffers) {
             if (buffer == null || !buffer.hasRemaining()) {
                 continue;
             }
             if (buffer.hasArray()) {
-                transport.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+                out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
                 buffer.position(buffer.limit());
             } else {
                 // Direct buffers have no array: copy through a small bounce buffer.
@@ -118,7 +142,7 @@ public final class CorralEndPoint extends AbstractEndPoint {
                 while (buffer.hasRemaining()) {
                     int length = Math.min(bounce.length, buffer.remaining());
                     buffer.get(bounce, 0, length);
-                    transport.write(bounce, 0, length);
+                    out.write(bounce, 0, length);
                 }
             }
         }

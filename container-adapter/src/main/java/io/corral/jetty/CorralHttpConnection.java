@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -214,6 +215,17 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         CorralHttpStream stream = current;
         if (stream != null) {
             stream.interruptHandler();
+        }
+    }
+
+    /**
+     * The endpoint's idle timeout changed while HTTP is spoken: the engine times the exchange in progress
+     * (and the connection after it) with the new value. Jetty reads zero or less as "no timeout", as here.
+     */
+    void idleTimeoutChanged(long idleTimeoutMs) {
+        CorralHttpStream stream = current;
+        if (stream != null) {
+            stream.applyIdleTimeout(idleTimeoutMs > 0 ? Duration.ofMillis(idleTimeoutMs) : Duration.ZERO);
         }
     }
 

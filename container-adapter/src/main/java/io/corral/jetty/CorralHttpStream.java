@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
@@ -320,6 +321,11 @@ final class CorralHttpStream implements HttpStream {
     @Override
     public void setIdleTimeout(long idleTimeoutMs) {
         connection.getEndPoint().setIdleTimeout(idleTimeoutMs);
+    }
+
+    /** The engine's reads and writes of this exchange, and of the connection after it, time out after this. */
+    void applyIdleTimeout(Duration timeout) {
+        exchange.setIdleTimeout(timeout);
     }
 
     @Override

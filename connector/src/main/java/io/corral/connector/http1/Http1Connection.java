@@ -58,6 +58,12 @@ final class Http1Connection {
     private byte[] inputArray;
     private ByteBuffer input;
     private Duration readTimeout;
+    /**
+     * How long a read or write may make no progress: the configured idle timeout until a handler changes it
+     * ({@link HttpExchange#setIdleTimeout}, Jetty's {@code HttpStream.setIdleTimeout}), then the new value
+     * for the rest of the connection, as on Jetty's endpoints.
+     */
+    private volatile Duration idleTimeout;
     private int requests;
     /** When the connection started waiting for its next request ({@link System#nanoTime()}); 0 when not waiting. */
     private long idleSince;
@@ -82,7 +88,8 @@ final class Http1Connection {
         this.handler = handler;
         this.id = id;
         this.pool = pool;
-        this.writer = new ResponseWriter(transport, pool, config.idleTimeout());
+        this.idleTimeout = config.idleTimeout();
+        this.writer = new ResponseWriter(transport, pool, idleTimeout);
     }
 
     /** How a burst of the connection's life ended: done (null), idle and hibernating, or switching protocols. */
@@ -197,7 +204,7 @@ final class Http1Connection {
                 if (idleSince == 0) {
                     idleSince = now;
                 }
-                if (!config.idleTimeout().isZero() && now - idleDeadline() >= 0) {
+                if (!idleTimeout.isZero() && now - idleDeadline() >= 0) {
                     LOG.debug("closing idle connection from {}", transport.remoteAddress());
                     return null;
                 }
@@ -250,7 +257,7 @@ final class Http1Connection {
 
     /** How long the next read waits for a request: up to the idle deadline, or until it is time to hibernate. */
     private Duration idleReadTimeout(long now) {
-        long until = config.idleTimeout().isZero() ? Long.MAX_VALUE : idleDeadline() - now;
+        long until = idleTimeout.isZero() ? Long.MAX_VALUE : idleDeadline() - now;
         if (transport.canHibernate() && !config.hibernateAfter().isZero()) {
             until = Math.min(until, idleSince + config.hibernateAfter().toNanos() - now);
         }
@@ -259,7 +266,8 @@ final class Http1Connection {
 
     /** When a connection waiting for its next request is closed; {@link Hibernation#NEVER} without idle timeout. */
     private long idleDeadline() {
-        return config.idleTimeout().isZero() ? Hibernation.NEVER : idleSince + config.idleTimeout().toNanos();
+        Duration timeout = idleTimeout;
+        return timeout.isZero() ? Hibernation.NEVER : idleSince + timeout.toNanos();
     }
 
     private HttpParseException headerTimeout() {
@@ -284,7 +292,6 @@ final class Http1Connection {
                 }
                 continue;
             }
-            setReadTimeoutQuietly(config.idleTimeout());
             exchange.requestBody().awaitAvailable();
             try {
                 demand.run();
@@ -378,6 +385,18 @@ final class Http1Connection {
      * @return bytes read, or -1 at end of stream
      */
     int fill() throws IOException {
+        int at = prepareFill();
+        readThisBurst = true;
+        int n = transport.read(inputArray, at, inputArray.length - at);
+        filled(at, n);
+        return n;
+    }
+
+    /**
+     * Makes room after the unread bytes of {@link #input} and says where a read may put more. Only one
+     * thread fills at a time (the request body sees to it while a request runs).
+     */
+    int prepareFill() {
         if (!input.hasRemaining()) {
             input.clear().limit(0);
         } else if (input.limit() == inputArray.length) {
@@ -387,13 +406,39 @@ final class Http1Connection {
                 input.compact().flip();
             }
         }
-        int limit = input.limit();
-        readThisBurst = true;
-        int n = transport.read(inputArray, limit, inputArray.length - limit);
+        return input.limit();
+    }
+
+    /**
+     * Reads body bytes into the input array at {@code at} (from {@link #prepareFill}), blocking up to the
+     * idle timeout for the first one. It touches nothing but the array past the input's limit, so other
+     * threads may look at what {@link #input} holds meanwhile.
+     *
+     * @return bytes read, or -1 at end of stream
+     */
+    int readBody(int at) throws IOException {
+        setReadTimeout(idleTimeout);
+        return transport.read(inputArray, at, inputArray.length - at);
+    }
+
+    /** Makes {@code n} bytes read at {@code at} part of {@link #input}. */
+    void filled(int at, int n) {
         if (n > 0) {
-            input.limit(limit + n);
+            input.limit(at + n);
         }
-        return n;
+    }
+
+    /**
+     * Changes how long reads and writes may make no progress, from now on for this connection (the read
+     * waiting right now keeps the timeout it started with).
+     */
+    void setIdleTimeout(Duration timeout) {
+        idleTimeout = timeout;
+        writer.setWriteTimeout(timeout);
+    }
+
+    Duration idleTimeout() {
+        return idleTimeout;
     }
 
     private void growInput() {
@@ -412,14 +457,6 @@ final class Http1Connection {
         if (!timeout.equals(readTimeout)) {
             transport.setReadTimeout(timeout);
             readTimeout = timeout;
-        }
-    }
-
-    private void setReadTimeoutQuietly(Duration timeout) {
-        try {
-            setReadTimeout(timeout);
-        } catch (IOException e) {
-            markUnusable();
         }
     }
 

@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +57,27 @@ final class Http1Exchange implements HttpExchange, Runnable {
             handler.handle(this);
             if (!aborted) {
                 response.finish();
+                endOutputIfLast();
             }
         } catch (Throwable failure) {
             onHandlerFailure(failure);
         } finally {
             connection.exchangeEnded();
+        }
+    }
+
+    /**
+     * A complete response after which the connection closes: the client learns at once that nothing
+     * follows (FIN), even while the connection thread is still blocked reading a body the handler left
+     * unread, which only ends when the client sends more or the idle timeout passes.
+     */
+    private void endOutputIfLast() {
+        if (response.isComplete() && !response.isPersistent() && response.status() != 101) {
+            try {
+                connection.transport().shutdownOutput();
+            } catch (IOException e) {
+                LOG.debug("could not end output to {}: {}", remoteAddress(), e.toString());
+            }
         }
     }
 
@@ -189,6 +206,14 @@ final class Http1Exchange implements HttpExchange, Runnable {
     @Override
     public int requestNumber() {
         return requestNumber;
+    }
+
+    @Override
+    public void setIdleTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("idle timeout must not be negative: " + timeout);
+        }
+        connection.setIdleTimeout(timeout);
     }
 
     @Override

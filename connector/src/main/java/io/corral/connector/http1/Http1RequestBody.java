@@ -4,13 +4,20 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A request's body, decoded straight out of the connection's input buffer. Blocking reads run on the
  * caller's thread (the connection thread is parked while the exchange runs, so the socket is free);
  * {@link #demand} instead asks the connection thread to wait for bytes and then run the callback, so
- * Servlet async I/O never blocks a request thread. A lock keeps the two from reading at once.
+ * Servlet async I/O never blocks a request thread.
+ *
+ * <p>A lock guards the decoding state and is never held across a socket read: whoever needs bytes marks
+ * itself the one filler, lets go of the lock, reads, and takes the lock back to publish what came. So
+ * {@link #readAvailable()} and {@link #isFinished()} never block, even while the connection thread waits
+ * for a demand's bytes — an async servlet that completes with its body unread completes at once. A second
+ * blocking reader waits for the filler's bytes instead of reading beside it.
  */
 final class Http1RequestBody implements RequestBody {
 
@@ -20,6 +27,10 @@ final class Http1RequestBody implements RequestBody {
     private final Http1Connection connection;
     private final BodyDecoder decoder;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a filler published its bytes (or failed). */
+    private final Condition filled = lock.newCondition();
+    /** Some thread is reading from the socket with the lock released. */
+    private boolean filling;
 
     /** Decoded content handed out but not yet consumed; a slice of the connection's input buffer. */
     private ByteBuffer pending = EMPTY;
@@ -119,15 +130,37 @@ final class Http1RequestBody implements RequestBody {
         return pending;
     }
 
-    /** Blocks for more bytes from the client into the connection's input buffer. */
+    /**
+     * Blocks for more bytes from the client into the connection's input buffer. Called and returns with
+     * the lock held, which it lets go of while it reads; when another thread is reading already, waits for
+     * that thread's bytes instead.
+     */
     private void fill() throws IOException {
+        if (filling) {
+            filled.awaitUninterruptibly();
+            return;
+        }
+        filling = true;
+        int at = connection.prepareFill();
+        int n = 0;
+        IOException error = null;
+        lock.unlock();
         try {
-            if (connection.fill() < 0) {
-                throw fail(new EOFException("client closed the connection before the end of the request body ("
-                        + decoder.contentLength() + " bytes received)"));
-            }
+            n = connection.readBody(at);
         } catch (IOException e) {
-            throw fail(e);
+            error = e;
+        } finally {
+            lock.lock();
+            connection.filled(at, n);
+            filling = false;
+            filled.signalAll();
+        }
+        if (error != null) {
+            throw fail(error);
+        }
+        if (n < 0) {
+            throw fail(new EOFException("client closed the connection before the end of the request body ("
+                    + decoder.contentLength() + " bytes received)"));
         }
     }
 

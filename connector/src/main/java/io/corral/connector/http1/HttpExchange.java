@@ -1,6 +1,7 @@
 package io.corral.connector.http1;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * One request and its response on a connection. Owned by the request's virtual thread; the body and
@@ -31,6 +32,14 @@ public interface HttpExchange {
      * thread then calls {@link ConnectionUpgrade#takeOver} instead of parsing another request.
      */
     void upgrade(ConnectionUpgrade upgrade);
+
+    /**
+     * Changes how long this connection's reads and writes may make no progress before it is closed (a
+     * write counts as progress as long as the client keeps taking bytes), for this exchange and the rest
+     * of the connection: the engine's equivalent of setting a Jetty endpoint's idle timeout. Zero waits
+     * forever.
+     */
+    void setIdleTimeout(Duration timeout);
 
     /** Ends the exchange abruptly: the connection is closed without finishing the response. */
     void abort(Throwable cause);

@@ -2,6 +2,7 @@ package io.corral.connector.http1;
 
 import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.transport.DeadlineWatchdog;
+import io.corral.connector.transport.StallGuard;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,12 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Turns response heads, bodies and chunks into bytes on one connection. Small pieces gather in a
  * borrowed buffer so that a head and a short body leave in one write; large bodies go straight from
  * the caller's array. A lock keeps every response part whole when an interim response (100 Continue)
- * and the final response come from different threads. Writes stalled past the idle timeout are cut by
- * the {@link DeadlineWatchdog}.
+ * and the final response come from different threads. Every write goes through the connection's
+ * {@link StallGuard}: a write that makes no progress for the idle timeout is cut, one that keeps moving
+ * is not, however long the whole response takes.
  */
 final class ResponseWriter implements DeadlineWatchdog.Watched {
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResponseWriter.class);
 
     /** Enough for a typical head and a short body (a plaintext response is about 150 bytes). */
     private static final int SMALL_BUFFER_SIZE = 1024;
@@ -28,7 +28,7 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
 
     private final TransportConnection connection;
     private final ByteArrayPool pool;
-    private final Duration writeTimeout;
+    private final StallGuard guard;
     private final ReentrantLock lock = new ReentrantLock();
 
     /**
@@ -39,12 +39,17 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
     private byte[] small;
     private byte[] buffer;
     private int count;
-    private volatile long writeDeadline;
 
     ResponseWriter(TransportConnection connection, ByteArrayPool pool, Duration writeTimeout) {
         this.connection = connection;
         this.pool = pool;
-        this.writeTimeout = writeTimeout;
+        this.guard = new StallGuard(connection, writeTimeout, null);
+    }
+
+    /** Changes how long a write may make no progress (Jetty's {@code HttpStream.setIdleTimeout}). */
+    void setWriteTimeout(Duration timeout) {
+        guard.setTimeout(timeout);
+        DeadlineWatchdog.SHARED.watch(this); // a shorter timeout needs a finer watchdog tick
     }
 
     void lock() {
@@ -188,17 +193,7 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
     }
 
     private void guardedWrite(byte[] bytes, int offset, int length) throws IOException {
-        if (writeTimeout.isZero()) {
-            connection.write(bytes, offset, length);
-            return;
-        }
-        long deadline = System.nanoTime() + writeTimeout.toNanos();
-        writeDeadline = deadline == 0 ? 1 : deadline; // 0 means "not writing"
-        try {
-            connection.write(bytes, offset, length);
-        } finally {
-            writeDeadline = 0;
-        }
+        guard.write(bytes, offset, length);
     }
 
     private boolean fits(int length) {
@@ -257,17 +252,12 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
 
     @Override
     public void checkDeadlines(long now) {
-        long deadline = writeDeadline;
-        if (deadline != 0 && now - deadline > 0) {
-            LOG.debug("write to {} stalled past the idle timeout of {} ms: closing", connection.remoteAddress(),
-                    writeTimeout.toMillis());
-            connection.close();
-        }
+        guard.checkDeadlines(now);
     }
 
     @Override
     public long shortestTimeoutNanos() {
-        return writeTimeout.toNanos();
+        return guard.shortestTimeoutNanos();
     }
 
     @Override

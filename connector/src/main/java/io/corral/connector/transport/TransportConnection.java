@@ -12,7 +12,7 @@ import java.time.Duration;
  * ordered. A connection with nothing to read may {@linkplain #hibernate hibernate}: its thread ends and a
  * new one carries on when bytes arrive (Cowboy's {@code hibernate}).
  */
-public interface TransportConnection extends Closeable {
+public interface TransportConnection extends ByteSink, Closeable {
 
     /**
      * Reads at least one byte, blocking until some arrive.
@@ -22,7 +22,11 @@ public interface TransportConnection extends Closeable {
      */
     int read(byte[] buffer, int offset, int length) throws IOException;
 
-    /** Writes every byte given, blocking while the peer is slow to read. Safe while the connection hibernates. */
+    /**
+     * Writes every byte given, blocking while the peer is slow to read; safe while the connection hibernates.
+     * Protocols write through a {@link StallGuard}, which cuts a write that stops making progress.
+     */
+    @Override
     void write(byte[] buffer, int offset, int length) throws IOException;
 
     /**

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * One WebSocket frame (RFC 6455 §5.2) as {@link FrameParser#parse} hands it over or
- * {@link FrameWriter#write(io.corral.connector.transport.TransportConnection, Frame)} sends it: the header
+ * {@link FrameWriter#write(io.corral.connector.transport.ByteSink, Frame)} sends it: the header
  * bits, the opcode and the payload. Corral's own connection loop never builds these (it streams payloads
  * into messages); they exist for a caller that works one frame at a time, such as a test client.
  *

@@ -1,7 +1,7 @@
 package io.corral.connector.websocket;
 
 import io.corral.connector.buffer.ByteArrayPool;
-import io.corral.connector.transport.TransportConnection;
+import io.corral.connector.transport.ByteSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -82,7 +82,7 @@ public final class FrameWriter {
     }
 
     /** Writes one frame whose payload is {@code payload[offset, offset + length)}; the array is not changed. */
-    public void write(TransportConnection out, boolean fin, int rsvBits, Opcode opcode,
+    public void write(ByteSink out, boolean fin, int rsvBits, Opcode opcode,
                       byte[] payload, int offset, int length) throws IOException {
         boolean masked = role.masksFrames();
         int maskKey = masked ? MASK_KEYS.nextInt() : 0;
@@ -108,7 +108,7 @@ public final class FrameWriter {
         }
     }
 
-    private static void writeCopied(TransportConnection out, byte[] frame, boolean fin, int rsvBits, Opcode opcode,
+    private static void writeCopied(ByteSink out, byte[] frame, boolean fin, int rsvBits, Opcode opcode,
                                     byte[] payload, int offset, int length, boolean masked, int maskKey) throws IOException {
         int headerLength = encodeHeader(frame, 0, fin, rsvBits, opcode, length, masked, maskKey);
         System.arraycopy(payload, offset, frame, headerLength, length);
@@ -124,7 +124,7 @@ public final class FrameWriter {
      * without copying. The array belongs to the caller and is changed: the header goes into the room, and
      * a client frame's payload is masked in place.
      */
-    public void writeWithHeadroom(TransportConnection out, boolean fin, int rsvBits, Opcode opcode,
+    public void writeWithHeadroom(ByteSink out, boolean fin, int rsvBits, Opcode opcode,
                                   byte[] array, int payloadOffset, int length) throws IOException {
         boolean masked = role.masksFrames();
         int maskKey = masked ? MASK_KEYS.nextInt() : 0;
@@ -140,7 +140,7 @@ public final class FrameWriter {
     }
 
     /** Writes a frame as given (its {@code masked} flag and key are ignored: the role decides). */
-    public void write(TransportConnection out, Frame frame) throws IOException {
+    public void write(ByteSink out, Frame frame) throws IOException {
         ByteBuffer payload = frame.payload();
         int length = payload.remaining();
         if (payload.hasArray()) {

@@ -1,6 +1,7 @@
 package io.corral.connector.websocket;
 
 import io.corral.connector.transport.DeadlineWatchdog;
+import io.corral.connector.transport.StallGuard;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -14,8 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * keep the wire consistent: the message lock is held for a whole data message, so that fragments of two
  * messages never interleave; the frame lock, which is fair, is held for one frame, so that a pong or
  * close queued while a large message is going out gets the wire after the current frame. Nothing is
- * queued in memory: a sender blocks in its write while the client is slow (backpressure), bounded by the
- * send timeout, which the {@link DeadlineWatchdog} enforces by closing the connection under a stuck write.
+ * queued in memory: a sender blocks in its write while the client is slow (backpressure). The send
+ * timeout means "no progress for that long": writes go through a {@link StallGuard}, so a large message
+ * to a slow but live client goes through, while one the client stops taking is cut by the
+ * {@link DeadlineWatchdog}, which closes the connection under the stuck write.
  */
 final class MessageSender implements DeadlineWatchdog.Watched {
 
@@ -33,9 +36,8 @@ final class MessageSender implements DeadlineWatchdog.Watched {
     private final WebSocketConfig config;
     private final ReentrantLock messageLock = new ReentrantLock();
     private final ReentrantLock frameLock = new ReentrantLock(true);
+    private final StallGuard guard;
 
-    /** When the write in progress must have ended, by {@link System#nanoTime()}; 0 when none is. */
-    private volatile long writeDeadline;
     /** When the peer must have answered our close frame; 0 until one is sent. */
     private volatile long closeDeadline;
     private volatile boolean timedOut;
@@ -51,12 +53,12 @@ final class MessageSender implements DeadlineWatchdog.Watched {
         this.deflater = deflate == null ? null
                 : new MessageDeflater(deflate.serverNoContextTakeover());
         this.config = config;
+        this.guard = new StallGuard(connection, config.sendTimeout(), null);
     }
 
     /** Sends a data message, compressed when permessage-deflate is on and it is worth it. */
     void sendMessage(Opcode opcode, byte[] data, int offset, int length) throws IOException {
-        long deadline = deadlineFromNow();
-        lock(messageLock, deadline);
+        lock(messageLock);
         try {
             if (closeSent || released) {
                 throw closed();
@@ -64,9 +66,9 @@ final class MessageSender implements DeadlineWatchdog.Watched {
             if (deflater != null && length >= MIN_COMPRESSED_LENGTH) {
                 MessageDeflater.Compressed compressed =
                         deflater.compress(data, offset, length, FrameWriter.MAX_SERVER_HEADER_LENGTH);
-                writeFragments(opcode, FrameParser.RSV1, compressed.array(), compressed.offset(), compressed.length(), true, deadline);
+                writeFragments(opcode, FrameParser.RSV1, compressed.array(), compressed.offset(), compressed.length(), true);
             } else {
-                writeFragments(opcode, 0, data, offset, length, false, deadline);
+                writeFragments(opcode, 0, data, offset, length, false);
             }
         } finally {
             messageLock.unlock();
@@ -80,28 +82,26 @@ final class MessageSender implements DeadlineWatchdog.Watched {
      *                  go out in a single write without a copy
      */
     private void writeFragments(Opcode opcode, int rsvBits, byte[] data, int offset, int length,
-                                boolean ownsArray, long deadline) throws IOException {
+                                boolean ownsArray) throws IOException {
         int sent = 0;
         do {
             int n = Math.min(MAX_FRAME_PAYLOAD, length - sent);
             boolean fin = sent + n == length;
             Opcode frameOpcode = sent == 0 ? opcode : Opcode.CONTINUATION;
             int frameRsv = sent == 0 ? rsvBits : 0;
-            lock(frameLock, deadline);
+            lock(frameLock);
             try {
                 if (closeSent) {
                     throw closed();
                 }
-                startWrite(deadline);
                 if (ownsArray && sent == 0 && fin) {
-                    WRITER.writeWithHeadroom(connection, true, frameRsv, frameOpcode, data, offset, n);
+                    WRITER.writeWithHeadroom(guard, true, frameRsv, frameOpcode, data, offset, n);
                 } else {
-                    WRITER.write(connection, fin, frameRsv, frameOpcode, data, offset + sent, n);
+                    WRITER.write(guard, fin, frameRsv, frameOpcode, data, offset + sent, n);
                 }
             } catch (IOException e) {
                 throw failed(e);
             } finally {
-                endWrite(deadline);
                 frameLock.unlock();
             }
             sent += n;
@@ -114,19 +114,16 @@ final class MessageSender implements DeadlineWatchdog.Watched {
      * @return false, sending nothing, once a close frame was sent
      */
     boolean sendControl(Opcode opcode, byte[] payload) throws IOException {
-        long deadline = deadlineFromNow();
-        lock(frameLock, deadline);
+        lock(frameLock);
         try {
             if (closeSent) {
                 return false;
             }
-            startWrite(deadline);
-            WRITER.write(connection, true, 0, opcode, payload, 0, payload.length);
+            WRITER.write(guard, true, 0, opcode, payload, 0, payload.length);
             return true;
         } catch (IOException e) {
             throw failed(e);
         } finally {
-            endWrite(deadline);
             frameLock.unlock();
         }
     }
@@ -139,8 +136,7 @@ final class MessageSender implements DeadlineWatchdog.Watched {
      */
     boolean sendClose(int code, String reason) throws IOException {
         byte[] payload = closePayload(code, reason);
-        long deadline = deadlineFromNow();
-        lock(frameLock, deadline);
+        lock(frameLock);
         try {
             if (closeSent) {
                 return false;
@@ -149,13 +145,11 @@ final class MessageSender implements DeadlineWatchdog.Watched {
             sentCloseReason = reason;
             closeSent = true;
             closeDeadline = nonZero(System.nanoTime() + closeTimeoutNanos());
-            startWrite(deadline);
-            WRITER.write(connection, true, 0, Opcode.CLOSE, payload, 0, payload.length);
+            WRITER.write(guard, true, 0, Opcode.CLOSE, payload, 0, payload.length);
             return true;
         } catch (IOException e) {
             throw failed(e);
         } finally {
-            endWrite(deadline);
             frameLock.unlock();
         }
     }
@@ -198,7 +192,7 @@ final class MessageSender implements DeadlineWatchdog.Watched {
 
     /** Whether a send timed out, which closed the connection. */
     boolean timedOut() {
-        return timedOut;
+        return timedOut || guard.stalled();
     }
 
     /** Whether some thread waits for the wire: a test hook for control-frame priority. */
@@ -209,11 +203,7 @@ final class MessageSender implements DeadlineWatchdog.Watched {
     /** Called by the watchdog: closes the connection under a write or a close handshake that overran. */
     @Override
     public void checkDeadlines(long now) {
-        long write = writeDeadline;
-        if (write != 0 && now - write >= 0) {
-            timedOut = true;
-            connection.close();
-        }
+        guard.checkDeadlines(now);
         long close = closeDeadline;
         if (close != 0 && now - close >= 0) {
             connection.close();
@@ -255,11 +245,6 @@ final class MessageSender implements DeadlineWatchdog.Watched {
         }
     }
 
-    private long deadlineFromNow() {
-        long timeout = sendTimeoutNanos();
-        return timeout == 0 ? 0 : nonZero(System.nanoTime() + timeout);
-    }
-
     private long sendTimeoutNanos() {
         return config.sendTimeout().toNanos();
     }
@@ -274,37 +259,38 @@ final class MessageSender implements DeadlineWatchdog.Watched {
         return deadline == 0 ? 1 : deadline;
     }
 
-    private void startWrite(long deadline) {
-        if (deadline != 0) {
-            writeDeadline = deadline;
-        }
-    }
-
-    private void endWrite(long deadline) {
-        if (deadline != 0) {
-            writeDeadline = 0;
-        }
-    }
-
-    private void lock(ReentrantLock lock, long deadline) throws IOException {
+    /**
+     * Waits for the wire. A sender queued behind others waits as long as the wire makes progress: it gives
+     * up only when no byte went out for the whole send timeout (the client is not reading).
+     */
+    private void lock(ReentrantLock lock) throws IOException {
         // The common case is uncontended: take the lock without a timed wait. With threads queued, join
         // the queue instead of barging, so that a waiting control frame keeps its turn on the fair lock.
         if (!lock.hasQueuedThreads() && lock.tryLock()) {
             return;
         }
+        long timeout = sendTimeoutNanos();
         try {
-            if (deadline == 0) {
+            if (timeout == 0) {
                 lock.lockInterruptibly();
                 return;
             }
-            if (lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                return;
+            long waitStart = System.nanoTime();
+            while (true) {
+                long lastMove = Math.max(waitStart, guard.isWriting() ? guard.lastProgress() : System.nanoTime());
+                long left = lastMove + timeout - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                if (lock.tryLock(left, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to send");
         }
-        // Other senders held the wire for the whole timeout: the client is not reading.
+        // Other senders held the wire with no progress for the whole timeout: the client is not reading.
         timedOut = true;
         connection.close();
         throw timeout();

@@ -88,6 +88,11 @@ final class FakeExchange implements HttpExchange {
     }
 
     @Override
+    public void setIdleTimeout(java.time.Duration timeout) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void abort(Throwable cause) {
         throw new UnsupportedOperationException();
     }

@@ -53,7 +53,9 @@ class PingIntervalTest {
             long elapsed = millisSince(start);
             assertEquals(Opcode.CLOSE, close.opcode());
             assertEquals(CloseStatus.GOING_AWAY, TestClient.closeFrame(close).code());
-            assertTrue(elapsed >= INTERVAL.toMillis() - 20, "closed " + elapsed + " ms after the ping");
+            // Measured from when the client saw the ping, which a loaded machine may deliver late: only
+            // "not long before the interval" can be asserted, and half of it holds whatever the load.
+            assertTrue(elapsed >= INTERVAL.toMillis() / 2, "closed " + elapsed + " ms after the ping");
             assertTrue(elapsed < INTERVAL.toMillis() + 3_000, "closed only " + elapsed + " ms after the ping");
             ws.client.close();
             assertEquals(CloseStatus.ABNORMAL, handler.awaitClosed().code());
@@ -64,8 +66,9 @@ class PingIntervalTest {
     @DisplayName("answered pings keep a connection alive past several idle timeouts")
     void pingsOutliveIdleTimeout() throws Exception {
         RecordingHandler handler = RecordingHandler.echoing();
-        Duration idle = Duration.ofMillis(300);
-        WebSocketConfig config = WebSocketConfig.DEFAULTS.withPingInterval(Duration.ofMillis(100)).withIdleTimeout(idle);
+        // The client must answer each ping within the interval: 400 ms holds on a loaded 2-core machine.
+        Duration idle = Duration.ofMillis(1200);
+        WebSocketConfig config = WebSocketConfig.DEFAULTS.withPingInterval(Duration.ofMillis(400)).withIdleTimeout(idle);
         try (LoopbackWebSocket ws = LoopbackWebSocket.start(handler, config)) {
             long end = System.nanoTime() + 3 * idle.toNanos();
             int pongs = 0;

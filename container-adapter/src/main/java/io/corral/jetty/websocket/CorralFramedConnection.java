@@ -1,22 +1,19 @@
 package io.corral.jetty.websocket;
 
 import io.corral.connector.listener.Hibernation;
+import io.corral.connector.transport.StallGuard;
 import io.corral.connector.transport.TransportConnection;
 import io.corral.connector.websocket.FrameParser;
 import io.corral.connector.websocket.FrameWriter;
-import io.corral.connector.websocket.Opcode;
-import io.corral.connector.websocket.Role;
 import io.corral.connector.websocket.WebSocketException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.util.Callback;
@@ -28,7 +25,6 @@ import org.eclipse.jetty.websocket.core.WebSocketConnection;
 import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.eclipse.jetty.websocket.core.exception.CloseException;
 import org.eclipse.jetty.websocket.core.exception.WebSocketWriteTimeoutException;
-import org.eclipse.jetty.websocket.core.internal.FrameFlusher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +42,13 @@ import org.slf4j.LoggerFactory;
  * does not; {@link #enqueueFrame} safe from any thread, each frame written whole and in call order, so a
  * control frame waits for at most the one frame being written; nothing written after CLOSE; flush
  * entries (no bytes) completed in order. Reads run on the connection's own virtual thread
- * ({@link #serve}); an idle connection keeps only a small header buffer. A frame is written on the
- * thread that sends it, which waits until the peer takes the bytes: a client that reads slowly holds that
- * sender back instead of letting its frames pile up in memory (frames other threads send meanwhile wait
- * in the session's own queue, as they do on Jetty's framing). Jetty's idle timeout ends a write that
- * makes no progress, and never waits for the socket on Jetty's scheduler thread.
+ * ({@link #serve}); an idle connection keeps only a small header buffer. Writes go through a
+ * {@link FrameSendQueue}: a send returns at once and its callback completes once the frame is written by
+ * the queue's writer, so an async send never waits for a slow client and a blocking one still does, and
+ * what one session may hold queued is bounded (Jetty's {@code maxOutgoingFrames}, set by
+ * {@link WebSocketFraming}). Every slice of a write the peer takes counts as activity
+ * for Jetty's idle timer, which thus ends a write that makes no progress and never one that does; it
+ * never waits for the socket on Jetty's scheduler thread.
  */
 final class CorralFramedConnection extends WebSocketConnection {
 
@@ -76,19 +74,15 @@ final class CorralFramedConnection extends WebSocketConnection {
     private final WebSocketCoreSession session;
     private final AbstractEndPoint endPoint;
     private final TransportConnection transport;
-    private final FrameWriter writer = new FrameWriter(Role.SERVER);
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final FrameSendQueue sendQueue;
     private final AtomicInteger demand = new AtomicInteger(NOT_DEMANDING);
     /** Completes every delivered frame: the payload is the frame's own array, so success needs nothing. */
     private final Callback frameDone;
 
     private volatile Thread reader;
     private ByteBuffer initialBytes;
-    private boolean outputClosed;
     private long framesIn;
     private long bytesIn;
-    private long framesOut;
-    private long bytesOut;
 
     // The read loop's state, kept in fields so that a hibernated connection resumes where it stopped.
     private final Duration hibernateAfter;
@@ -111,6 +105,9 @@ final class CorralFramedConnection extends WebSocketConnection {
         this.session = session;
         this.endPoint = endPoint;
         this.transport = transport;
+        // Every slice the peer takes is activity for Jetty's idle timer, which ends a write that takes none.
+        this.sendQueue = new FrameSendQueue(new StallGuard(transport, Duration.ZERO, endPoint::notIdle),
+                failure -> session.processConnectionError(failure, Callback.NOOP));
         this.frameDone = new Callback() {
             @Override
             public void failed(Throwable cause) {
@@ -385,7 +382,7 @@ final class CorralFramedConnection extends WebSocketConnection {
      */
     @Override
     public boolean onIdleExpired(TimeoutException timeout) {
-        if (writeLock.isLocked()) {
+        if (sendQueue.isWriting()) {
             WebSocketWriteTimeoutException stalled = new WebSocketWriteTimeoutException(
                     "no write progress for " + endPoint.getIdleTimeout() + " ms: the peer is not reading");
             stalled.initCause(timeout);
@@ -397,67 +394,31 @@ final class CorralFramedConnection extends WebSocketConnection {
         }
         Thread.ofVirtual().name("corral-websocket-idle").start(() -> {
             if (CorralFramedConnection.super.onIdleExpired(timeout)) {
+                // The 1001 close frame is queued: let it out before the socket goes. A peer that does not
+                // take it within an idle period gets no more time.
+                awaitWritesDone();
                 getEndPoint().close(timeout);
             }
         });
         return false;
     }
 
-    /** Writes one outgoing frame now, on the caller's thread, whole; completes its callback after. */
+    /**
+     * Waits, at most one idle period (or 30 s without one), until the frames sent so far are written: the
+     * socket closes once the read loop ends, and a close frame queued just before must get out first.
+     */
+    void awaitWritesDone() {
+        long idle = endPoint.getIdleTimeout();
+        sendQueue.awaitWritten(Duration.ofMillis(idle > 0 ? idle : 30_000));
+    }
+
+    /**
+     * Hands one outgoing frame to the session's {@link FrameSendQueue} and returns at once; the frame's
+     * callback completes when it is written (a blocking remote waits on it).
+     */
     @Override
     public void enqueueFrame(OutgoingEntry entry) {
-        Frame frame = entry.getFrame();
-        Callback callback = entry.getCallback();
-        if (frame == FrameFlusher.FLUSH_FRAME) {
-            // The session's flush marker (its opcode reads as 0xF, not UNDEFINED): every frame before it
-            // is already written, since each is written before enqueueFrame returns.
-            callback.succeeded();
-            return;
-        }
-        Throwable failure = null;
-        writeLock.lock();
-        try {
-            if (outputClosed) {
-                failure = new ClosedChannelException();
-            } else {
-                ByteBuffer payload = frame.getPayload();
-                int length = payload == null ? 0 : payload.remaining();
-                byte[] bytes;
-                int offset;
-                if (length == 0) {
-                    bytes = new byte[0];
-                    offset = 0;
-                } else if (payload.hasArray()) {
-                    bytes = payload.array();
-                    offset = payload.arrayOffset() + payload.position();
-                } else {
-                    bytes = new byte[length];
-                    payload.get(payload.position(), bytes);
-                    offset = 0;
-                }
-                int rsv = (frame.isRsv1() ? FrameParser.RSV1 : 0) | (frame.isRsv2() ? FrameParser.RSV2 : 0)
-                        | (frame.isRsv3() ? FrameParser.RSV3 : 0);
-                writer.write(transport, frame.isFin(), rsv, Opcode.of(frame.getOpCode()), bytes, offset, length);
-                framesOut++;
-                bytesOut += length;
-                endPoint.notIdle();
-                if (frame.getOpCode() == OpCode.CLOSE) {
-                    outputClosed = true;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-        } finally {
-            writeLock.unlock();
-        }
-        if (failure == null) {
-            callback.succeeded();
-        } else {
-            callback.failed(failure);
-            if (!(failure instanceof ClosedChannelException)) {
-                session.processConnectionError(failure, Callback.NOOP);
-            }
-        }
+        sendQueue.enqueue(entry);
     }
 
     @Override
@@ -472,17 +433,17 @@ final class CorralFramedConnection extends WebSocketConnection {
 
     @Override
     public long getMessagesOut() {
-        return framesOut;
+        return sendQueue.framesOut();
     }
 
     @Override
     public long getBytesOut() {
-        return bytesOut;
+        return sendQueue.bytesOut();
     }
 
     @Override
     public String toConnectionString() {
         return String.format("CorralFramedConnection@%x[%s,in=%d,out=%d]", hashCode(), transport.remoteAddress(),
-                framesIn, framesOut);
+                framesIn, sendQueue.framesOut());
     }
 }

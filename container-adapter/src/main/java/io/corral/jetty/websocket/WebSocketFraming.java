@@ -42,6 +42,11 @@ public final class WebSocketFraming {
             return null;
         }
         WebSocketCoreSession session = JettySessionSeam.sessionOf(jettyConnection);
+        if (session.getMaxOutgoingFrames() <= 0) {
+            // Async sends return at once, so what a peer that stopped reading costs must be bounded: the
+            // frames wait in the session's own flusher, which Jetty bounds with this public setting.
+            session.setMaxOutgoingFrames(FrameSendQueue.DEFAULT_MAX_QUEUED_FRAMES);
+        }
         CorralFramedConnection corral = new CorralFramedConnection(endPoint, jettyConnection.getExecutor(),
                 connector.getScheduler(), connector.getByteBufferPool(), session, transport, hibernateAfter);
         session.setWebSocketConnection(corral);
@@ -50,7 +55,8 @@ public final class WebSocketFraming {
             corral.onUpgradeTo(leftover); // a first frame pipelined behind the handshake
         }
         endPoint.upgrade(corral);
-        return corral::serve;
+        // The socket closes once the connection ends: queued frames (the close frame above all) go first.
+        return () -> Hibernation.ensuring(corral::serve, corral::awaitWritesDone);
     }
 
     /** Whether a connection is served on Corral's framing; for counters and tests. */
