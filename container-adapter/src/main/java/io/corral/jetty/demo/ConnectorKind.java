@@ -18,7 +18,13 @@ public enum ConnectorKind {
     CORRAL {
         @Override
         AbstractNetworkConnector create(Server server) {
-            return new CorralConnector(server);
+            CorralConnector connector = new CorralConnector(server);
+            // -Dcorral.hibernateAfter=MS lets the benchmark compare hibernation policies on the demo.
+            Long hibernateAfter = Long.getLong("corral.hibernateAfter");
+            if (hibernateAfter != null) {
+                connector.setHibernateAfter(hibernateAfter);
+            }
+            return connector;
         }
     },
 
