@@ -3,6 +3,7 @@ package io.corral.bench.sidebyside;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
@@ -38,7 +39,23 @@ final class Charts {
                 true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         LogAxis axis = new LogAxis(axisLabel);
-        axis.setSmallestValue(0.01);
+        axis.setBase(10);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+        double smallest = Double.MAX_VALUE;
+        double largest = 0;
+        for (int row = 0; row < data.getRowCount(); row++) {
+            for (int column = 0; column < data.getColumnCount(); column++) {
+                Number value = data.getValue(row, column);
+                if (value != null && value.doubleValue() > 0) {
+                    smallest = Math.min(smallest, value.doubleValue());
+                    largest = Math.max(largest, value.doubleValue());
+                }
+            }
+        }
+        if (largest > 0) {
+            // Bars start from the axis' lower edge: a bit below the smallest value keeps every bar visible.
+            axis.setRange(smallest / 2, largest * 2);
+        }
         plot.setRangeAxis(axis);
         style(plot);
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
@@ -81,6 +98,7 @@ final class Charts {
             bars.setBarPainter(new StandardBarPainter());
             bars.setShadowVisible(false);
             bars.setItemMargin(0.05);
+            bars.setMaximumBarWidth(0.08);
         }
     }
 

@@ -45,6 +45,15 @@ final class Results {
             return (double) (rssWith - rssWithout) / connections;
         }
 
+        /**
+         * Heap plus native memory per connection: the measured JVMs run with a fixed, pre-touched heap, so
+         * the RSS growth is what the connections cost outside the heap (thread stacks in native memory,
+         * zlib state, NIO), and the two add up to the process's growth.
+         */
+        double footprintPerConnection() {
+            return heapPerConnection() + rssPerConnection();
+        }
+
         double ownerPerConnection(Owner owner) {
             return (double) ownerBytes.getOrDefault(owner.label(), 0L) / connections;
         }

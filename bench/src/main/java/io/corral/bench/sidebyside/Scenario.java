@@ -67,7 +67,7 @@ sealed interface Scenario {
         }
         int scale = quick ? 10 : 1;
         all.add(new Idle("idle-http", "idle HTTP keep-alive, " + 10_000 / scale + " connections", IdleKind.HTTP,
-                10_000 / scale, "heap ≤ 1/3 of Jetty's, RSS ≤ 1/2, Corral's own ≤ 1.5 KB, zero failures"));
+                10_000 / scale, "heap ≤ 1/3 of Jetty's, RSS (heap + native) ≤ 1/2, Corral's own ≤ 1.5 KB, zero failures"));
         all.add(new Idle("idle-ws-10k", "idle WebSocket (Jakarta), " + 10_000 / scale + " connections",
                 IdleKind.WEBSOCKET, 10_000 / scale, "heap ≤ 0.85× Jetty's (aim 0.8×), Corral's own ≤ 1.5 KB, zero failures"));
         all.add(new Idle("idle-ws-19k", "idle WebSocket (Jakarta), " + 19_000 / scale + " connections",

@@ -181,8 +181,9 @@ public final class SideBySide {
                     }
                 }
                 case WS_HANDSHAKE -> {
-                    WebSocketHandshakeLoad.run(address, "/ws/echo", Math.max(100, options.handshakes() / 5),
-                            scenario.connections(), HANDSHAKE_LIMIT);
+                    // Warm-up for the same time as the other scenarios; its unfinished handshakes do not matter.
+                    WebSocketHandshakeLoad.run(address, "/ws/echo", Integer.MAX_VALUE, scenario.connections(),
+                            options.warmup());
                     cpuBefore = server.cpuSeconds();
                     load = WebSocketHandshakeLoad.run(address, "/ws/echo", options.handshakes(), scenario.connections(),
                             HANDSHAKE_LIMIT);
