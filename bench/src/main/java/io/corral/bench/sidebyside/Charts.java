@@ -11,6 +11,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.DatasetRenderingOrder;
 import org.jfree.chart.plot.PlotOrientation;
@@ -40,7 +41,10 @@ final class Charts {
         CategoryPlot plot = chart.getCategoryPlot();
         LogAxis axis = new LogAxis(axisLabel);
         axis.setBase(10);
-        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+        // One labelled tick per power of ten, minor ticks between: 10^0.2 steps would read 251,188.643.
+        axis.setTickUnit(new NumberTickUnit(1.0, new DecimalFormat("#,##0.###")), false, false);
+        axis.setMinorTickCount(9);
+        axis.setMinorTickMarksVisible(true);
         double smallest = Double.MAX_VALUE;
         double largest = 0;
         for (int row = 0; row < data.getRowCount(); row++) {

@@ -204,7 +204,8 @@ public final class SideBySide {
         command.add(env.java().toString());
         command.addAll(env.serverJvmFlags());
         command.addAll(List.of("-cp", env.benchClasspath(), "io.corral.bench.IdleWebSocketMemory",
-                "connections=" + scenario.connections(), "warmup=" + options.idleSettings().warmup(), "message=first"));
+                "connections=" + scenario.connections(), "warmup=" + options.idleSettings().warmup(), "message=first",
+                "idleTimeout=" + IdleCapacity.IDLE_TIMEOUT_MS / 1000));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try {
