@@ -1,5 +1,6 @@
 package io.corral.bench.sidebyside;
 
+import io.corral.jetty.CorralConnector;
 import io.corral.jetty.demo.AnnotatedWar;
 import io.corral.jetty.demo.ConnectorKind;
 import jakarta.websocket.server.ServerContainer;
@@ -13,12 +14,16 @@ import org.eclipse.jetty.server.Server;
  * way, the war-sample at {@code /} through {@link AnnotatedWar} on a connector chosen by
  * {@link ConnectorKind}, with one knob the demo lacks: the idle timeout. The idle-capacity scenarios hold
  * thousands of silent connections for longer than the default 30 seconds, so they raise the connector's
- * idle timeout and the Jakarta container's session idle timeout, identically for both connectors.
+ * idle timeout and the Jakarta container's session idle timeout, identically for both connectors, and lift
+ * Corral's default cap of 10,000 live connections (ServerConnector has none).
  *
  * <p>Arguments: {@code <port> <corral|jetty> <war> [idleTimeoutMs]}; without an idle timeout both keep
  * their defaults, as a user's server would. Runs until the process is stopped.
  */
 public final class BenchServer {
+
+    /** Above what one process can hold here (about 19,900 descriptors), so the machine is the only limit. */
+    static final int IDLE_MAX_CONNECTIONS = 20_000;
 
     private BenchServer() {
     }
@@ -33,6 +38,11 @@ public final class BenchServer {
         AbstractNetworkConnector connector = kind.newConnector(server, "127.0.0.1", port);
         if (idleTimeoutMs > 0) {
             connector.setIdleTimeout(idleTimeoutMs);
+            if (connector instanceof CorralConnector corral) {
+                // Corral caps live connections at 10,000 by default, ServerConnector not at all: the idle
+                // scenarios hold up to 19,000, this machine's file-descriptor ceiling, on both.
+                corral.setMaxConnections(IDLE_MAX_CONNECTIONS);
+            }
         }
         server.addConnector(connector);
         WebAppContext context = AnnotatedWar.context(war, "/");

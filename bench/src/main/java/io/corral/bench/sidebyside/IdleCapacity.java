@@ -147,7 +147,13 @@ final class IdleCapacity {
         for (ClassHistogram.Entry entry : growth.subList(0, Math.min(TOP_CLASSES, growth.size()))) {
             top.add(new Results.ClassGrowth(entry.className(), entry.instances(), entry.bytes()));
         }
+        List<Results.ClassGrowth> jetty = new ArrayList<>();
+        for (ClassHistogram.Entry entry : growth) {
+            if (entry.className().startsWith("org.eclipse.jetty.") && jetty.size() < TOP_CLASSES) {
+                jetty.add(new Results.ClassGrowth(entry.className(), entry.instances(), entry.bytes()));
+            }
+        }
         return new Results.IdleRun(scenario.name(), kind.label(), scenario.connections(), without.totalBytes(),
-                with.totalBytes(), rssWithout, rssWith, byOwner, failures, firstFailure, top, histogramFiles);
+                with.totalBytes(), rssWithout, rssWith, byOwner, failures, firstFailure, top, jetty, histogramFiles);
     }
 }

@@ -17,13 +17,15 @@ record Options(boolean quick, boolean list, List<String> scenarios, int pairs, D
 
     static final String USAGE = """
             usage: bench/side-by-side [--quick] [--scenarios=NAME,…] [--pairs=N] [--seconds=S] [--warmup=S]
-                                      [--handshakes=N] [--budget-minutes=M] [--out=DIR] [--list]
+                                      [--handshakes=N] [--idle-settle=S] [--budget-minutes=M] [--out=DIR] [--list]
               --quick           smoke test: 1 pair of 3 s runs, 2,000 handshakes, a tenth of the idle connections
               --scenarios       names or prefixes (ws-echo, idle-http, idle, ws, http, raw; --list shows all);
                                 also CORRAL_BENCH_SCENARIOS; default all
               --pairs           alternating Corral/Jetty pairs per throughput scenario (default 3)
               --seconds         measured seconds per run (default 10), after --warmup seconds (default 5)
               --handshakes      handshakes per handshake run (default 10000)
+              --idle-settle     seconds idle connections stay silent before memory is sampled, so that they
+                                can hibernate (default 3)
               --budget-minutes  no run starts after this (default 80; quick 25); the script's hard limit is later
               --out             results directory (default bench/results/<timestamp>)""";
 
@@ -40,6 +42,7 @@ record Options(boolean quick, boolean list, List<String> scenarios, int pairs, D
         long warmup = quick ? 2 : 5;
         int handshakes = quick ? 2_000 : 10_000;
         long budgetMinutes = quick ? 25 : 80;
+        long settle = quick ? 2 : 3;
         Path out = Path.of("bench", "results",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + (quick ? "-quick" : ""));
         List<Long> positional = new ArrayList<>();
@@ -58,6 +61,8 @@ record Options(boolean quick, boolean list, List<String> scenarios, int pairs, D
                 warmup = positive(arg, 600);
             } else if (arg.startsWith("--handshakes=")) {
                 handshakes = positive(arg, 200_000);
+            } else if (arg.startsWith("--idle-settle=")) {
+                settle = positive(arg, 600);
             } else if (arg.startsWith("--budget-minutes=")) {
                 budgetMinutes = positive(arg, 600);
             } else if (arg.startsWith("--out=")) {
@@ -76,8 +81,8 @@ record Options(boolean quick, boolean list, List<String> scenarios, int pairs, D
             pairs = positional.get(1).intValue();
         }
         IdleCapacity.Settings idle = quick
-                ? new IdleCapacity.Settings(400, 500, Duration.ofSeconds(2), Duration.ofMinutes(2))
-                : new IdleCapacity.Settings(5_000, 4_000, Duration.ofSeconds(3), Duration.ofMinutes(5));
+                ? new IdleCapacity.Settings(400, 500, Duration.ofSeconds(settle), Duration.ofMinutes(2))
+                : new IdleCapacity.Settings(5_000, 4_000, Duration.ofSeconds(settle), Duration.ofMinutes(5));
         return new Options(quick, list, scenarios.stream().filter(s -> !s.isBlank()).toList(), pairs,
                 Duration.ofSeconds(seconds), Duration.ofSeconds(warmup), handshakes, idle,
                 Duration.ofMinutes(budgetMinutes), out);

@@ -296,7 +296,9 @@ final class Report {
                 + "Clients run in separate JVMs on source addresses 127.0.0.10, 127.0.0.11, …; after the second sample every "
                 + "connection exchanges one more message, so a connection lost while idle counts as a failure. "
                 + "Connector and WebSocket idle timeouts are raised to " + IdleCapacity.IDLE_TIMEOUT_MS / 60_000
-                + " minutes on both servers for the measurement. \"Corral's own\" = `io.corral.*` objects + thread stacks + "
+                + " minutes on both servers for the measurement, and Corral's `maxConnections` (default 10,000; "
+                + "ServerConnector has no cap) to " + String.format(Locale.ROOT, "%,d", BenchServer.IDLE_MAX_CONNECTIONS)
+                + ". \"Corral's own\" = `io.corral.*` objects + thread stacks + "
                 + "buffer bytes beyond Jetty's for the same connection.");
         line("");
         StringBuilder header = new StringBuilder("| scenario | server | N | heap B/conn | native (RSS growth) B/conn | heap + native B/conn |");
@@ -344,7 +346,7 @@ final class Report {
             line("");
         }
         for (Results.IdleRun run : idle) {
-            line("<details><summary>" + run.scenario() + " on " + run.server() + ": the classes that grew most</summary>");
+            line("<details><summary>" + run.scenario() + " on " + run.server() + ": the classes that grew most, and Jetty's</summary>");
             line("");
             line("| bytes/conn | objects/conn | class |");
             line("|---|---|---|");
@@ -353,6 +355,18 @@ final class Report {
                         (double) growth.instances() / run.connections(), growth.className()));
             }
             line("");
+            if (!run.jettyClasses().isEmpty()) {
+                line("Jetty's objects among them (" + (run.server().equals(ServerKind.CORRAL.label())
+                        ? "what Corral keeps reachable of Jetty's HTTP, WebSocket and Jakarta objects" : "Jetty's own") + "):");
+                line("");
+                line("| bytes/conn | objects/conn | class |");
+                line("|---|---|---|");
+                for (Results.ClassGrowth growth : run.jettyClasses()) {
+                    line(String.format(Locale.ROOT, "| %,.1f | %.2f | `%s` |", (double) growth.bytes() / run.connections(),
+                            (double) growth.instances() / run.connections(), growth.className()));
+                }
+                line("");
+            }
             line("</details>");
             line("");
         }

@@ -32,11 +32,13 @@ final class Results {
      * @param ownerBytes   growth of the live heap by owner ({@link Owner#label()}), bytes in total
      * @param failures     connections that failed to open, or failed the exchange after the measurement
      * @param topClasses   the classes that grew most, bytes and instances in total
+     * @param jettyClasses the {@code org.eclipse.jetty.*} classes that grew most: on Corral, what of Jetty's
+     *                     HTTP and framing objects an idle connection still keeps reachable
      * @param histograms   where the two histograms are, relative to the report
      */
     record IdleRun(String scenario, String server, int connections, long heapWithout, long heapWith,
                    long rssWithout, long rssWith, Map<String, Long> ownerBytes, long failures, String firstFailure,
-                   List<ClassGrowth> topClasses, List<String> histograms) {
+                   List<ClassGrowth> topClasses, List<ClassGrowth> jettyClasses, List<String> histograms) {
         double heapPerConnection() {
             return (double) (heapWith - heapWithout) / connections;
         }
