@@ -19,10 +19,10 @@ import javax.management.ObjectName;
  * A histogram is itself a few hundred kilobytes of objects, so one taken to be compared later is kept as
  * text in a file ({@link #takeToFile}) rather than on the heap that the next one counts.
  */
-record ClassHistogram(Map<String, Entry> entries) {
+public record ClassHistogram(Map<String, Entry> entries) {
 
     /** Instances and bytes of one class. */
-    record Entry(String className, long instances, long bytes) {}
+    public record Entry(String className, long instances, long bytes) {}
 
     private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
 
@@ -45,7 +45,7 @@ record ClassHistogram(Map<String, Entry> entries) {
      * Reads lines of the form {@code "   1:   12345   987654  [B (java.base@25)"}; the header and the
      * {@code Total} line do not start with a rank and are skipped, and so are filler arrays.
      */
-    static ClassHistogram parse(String text) {
+    public static ClassHistogram parse(String text) {
         Map<String, Entry> entries = new HashMap<>();
         for (String line : text.lines().toList()) {
             List<String> fields = fields(line);
@@ -78,7 +78,7 @@ record ClassHistogram(Map<String, Entry> entries) {
         return fields;
     }
 
-    long totalBytes() {
+    public long totalBytes() {
         long total = 0;
         for (Entry entry : entries.values()) {
             total += entry.bytes;
@@ -87,7 +87,7 @@ record ClassHistogram(Map<String, Entry> entries) {
     }
 
     /** What is live here and was not in {@code before}, class by class, largest growth first. */
-    List<Entry> growthSince(ClassHistogram before) {
+    public List<Entry> growthSince(ClassHistogram before) {
         List<Entry> growth = new ArrayList<>();
         for (Entry now : entries.values()) {
             Entry then = before.entries.get(now.className);

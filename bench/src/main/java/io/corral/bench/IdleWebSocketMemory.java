@@ -1,5 +1,6 @@
 package io.corral.bench;
 
+import io.corral.bench.sidebyside.IdleClients;
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Listener;
@@ -31,7 +32,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Heap per idle WebSocket connection (DESIGN §6: at most a third of Jetty's 12 KB, about 4 KB), measured
  * end to end: Corral's {@link Listener}, {@link Http1Protocol} and native WebSocket engine run here on
- * 127.0.0.1 with an echo endpoint, and {@link IdleWebSocketClients}, in a child JVM so that no client
+ * 127.0.0.1 with an echo endpoint, and {@link IdleClients}, in a child JVM so that no client
  * object is counted, upgrades connections and leaves them idle. A warm-up first opens and closes batches
  * of connections, each echoing one message, so that the code runs compiled as in a server that has been
  * up for a while (an idle thread's parked stack is several times larger in interpreted frames). Then the
@@ -252,7 +253,7 @@ public final class IdleWebSocketMemory {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
-                IdleWebSocketClients.class.getName(),
+                IdleClients.class.getName(),
                 "127.0.0.1", Integer.toString(port), Boolean.toString(settings.offerDeflate())));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }

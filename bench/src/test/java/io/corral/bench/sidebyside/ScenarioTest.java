@@ -1,0 +1,45 @@
+package io.corral.bench.sidebyside;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Scenario selection, as {@code --scenarios} and the README promise it, and the owner of a class. */
+class ScenarioTest {
+
+    private static List<String> selected(String... selectors) {
+        return Scenario.select(Scenario.all(false), List.of(selectors)).stream().map(Scenario::name).toList();
+    }
+
+    @Test
+    void aPrefixSelectsItsFamilyAndAFullNameItself() {
+        assertEquals(List.of("ws-echo-32", "ws-echo-16k"), selected("ws-echo"));
+        assertEquals(List.of("idle-http"), selected("idle-http"));
+        assertEquals(List.of("idle-ws-10k", "idle-ws-19k"), selected("idle-ws"));
+        assertEquals(List.of("plaintext-16", "plaintext-256", "echo-16", "echo-256", "close-16"), selected("http"));
+    }
+
+    @Test
+    void everyTargetOfTheIssueIsAScenario() {
+        assertEquals(17, selected().size());
+    }
+
+    @Test
+    void anUnknownNameIsRefusedWithTheKnownOnes() {
+        assertThrows(IllegalArgumentException.class, () -> selected("nope"));
+    }
+
+    @Test
+    void ownersOfIdleConnectionBytes() {
+        assertEquals(Owner.CORRAL, Owner.of("io.corral.jetty.CorralEndPoint"));
+        assertEquals(Owner.OTHER, Owner.of("io.corral.sample.ws.EchoEndpoint"));
+        assertEquals(Owner.JETTY, Owner.of("org.eclipse.jetty.websocket.core.internal.WebSocketCoreSession"));
+        assertEquals(Owner.THREADS, Owner.of("jdk.internal.vm.StackChunk"));
+        assertEquals(Owner.THREADS, Owner.of("java.lang.VirtualThread"));
+        assertEquals(Owner.BUFFERS, Owner.of("[B"));
+        assertEquals(Owner.BUFFERS, Owner.of("java.nio.HeapByteBuffer"));
+        assertEquals(Owner.OTHER, Owner.of("java.util.concurrent.ConcurrentHashMap$Node"));
+    }
+}
