@@ -1,5 +1,6 @@
 package io.corral.connector.listener;
 
+import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import org.slf4j.Logger;
@@ -17,12 +18,15 @@ final class ConnectionProcess {
 
     private final String listenerName;
     private final Transport transport;
+    private final SocketOptions socketOptions;
     private final Protocol protocol;
     private final ConnectionSupervisor supervisor;
 
-    ConnectionProcess(String listenerName, Transport transport, Protocol protocol, ConnectionSupervisor supervisor) {
+    ConnectionProcess(String listenerName, Transport transport, SocketOptions socketOptions, Protocol protocol,
+                      ConnectionSupervisor supervisor) {
         this.listenerName = listenerName;
         this.transport = transport;
+        this.socketOptions = socketOptions;
         this.protocol = protocol;
         this.supervisor = supervisor;
     }
@@ -30,6 +34,8 @@ final class ConnectionProcess {
     void run(SupervisedConnection connection) {
         boolean failed = false;
         try {
+            // On the connection's thread, not the acceptor's: three setsockopt calls per connection add up.
+            socketOptions.applyToAccepted(connection.socket());
             TransportConnection wrapped = transport.wrap(connection.socket());
             connection.attach(wrapped);
             protocol.serve(wrapped);

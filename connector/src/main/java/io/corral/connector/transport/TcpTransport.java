@@ -9,10 +9,9 @@ import java.net.Socket;
 /**
  * Plain TCP over blocking {@link java.net.Socket}s: Ranch's {@code ranch_tcp}. Blocking sockets are the
  * right tool on virtual threads: a read that waits parks the virtual thread and frees its carrier, and the
- * code stays a plain top-to-bottom loop. The listening socket reuses its address, so a restarted or resumed
- * listener binds its port again while old connections linger in TIME_WAIT; accepted sockets get
- * TCP_NODELAY, because protocols write whole messages and Nagle's delay would only add latency. Stateless
- * and thread-safe: one instance can serve any number of listeners.
+ * code stays a plain top-to-bottom loop. The listening socket gets the listener's {@link SocketOptions}
+ * (by default address reuse, so a restarted or resumed listener binds its port again while old connections
+ * linger in TIME_WAIT). Stateless and thread-safe: one instance can serve any number of listeners.
  */
 public final class TcpTransport implements Transport {
 
@@ -22,15 +21,15 @@ public final class TcpTransport implements Transport {
     }
 
     /**
-     * Binds with SO_REUSEADDR and the given accept backlog.
+     * Binds with the given options and accept backlog.
      *
      * @throws IOException naming the address when it cannot be bound (in use, not local, not permitted)
      */
     @Override
-    public ServerSocket listen(InetSocketAddress address, int backlog) throws IOException {
+    public ServerSocket listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
         ServerSocket server = new ServerSocket();
         try {
-            server.setReuseAddress(true);
+            options.applyToListening(server);
             server.bind(address, backlog);
             return server;
         } catch (IOException e) {
@@ -41,7 +40,6 @@ public final class TcpTransport implements Transport {
 
     @Override
     public TransportConnection wrap(Socket accepted) throws IOException {
-        accepted.setTcpNoDelay(true);
         return new TcpConnection(accepted);
     }
 

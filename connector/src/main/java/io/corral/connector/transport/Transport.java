@@ -17,16 +17,17 @@ public interface Transport {
     String name();
 
     /**
-     * Binds a listening socket with the given accept backlog; port 0 asks the kernel for an ephemeral port.
+     * Binds a listening socket with the given accept backlog and the listening half of {@code options}
+     * ({@link SocketOptions#applyToListening}); port 0 asks the kernel for an ephemeral port.
      * The listener closes the socket to stop (or suspend) accepting.
      *
      * @throws IOException when the address cannot be bound; its message names the address, because an
      *     operator running several listeners needs to know which one failed
      */
-    ServerSocket listen(InetSocketAddress address, int backlog) throws IOException;
+    ServerSocket listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException;
 
     /**
-     * Wraps a freshly accepted socket. Runs on the connection's own virtual thread, so a slow
+     * Wraps a freshly accepted socket, whose {@link SocketOptions} the listener has already set. Runs on the connection's own virtual thread, so a slow
      * handshake delays only that connection.
      */
     TransportConnection wrap(Socket accepted) throws IOException;

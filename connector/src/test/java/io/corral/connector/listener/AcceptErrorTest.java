@@ -3,6 +3,7 @@ package io.corral.connector.listener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TcpTransport;
 import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
@@ -32,7 +33,8 @@ class AcceptErrorTest {
             }
 
             @Override
-            public ServerSocket listen(InetSocketAddress address, int backlog) throws IOException {
+            public ServerSocket listen(InetSocketAddress address, int backlog, SocketOptions options)
+                    throws IOException {
                 AtomicInteger left = new AtomicInteger(failures);
                 ServerSocket server = new ServerSocket() {
                     @Override

@@ -47,11 +47,13 @@ class TcpConnectionTest {
 
     @BeforeEach
     void connectAPair() throws IOException {
-        server = new TcpTransport().listen(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1);
+        server = new TcpTransport().listen(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1,
+                SocketOptions.DEFAULTS);
         peer = new Socket();
         peer.setSoTimeout((int) WAIT.toMillis());
         peer.connect(server.getLocalSocketAddress());
         serverSide = server.accept();
+        SocketOptions.DEFAULTS.applyToAccepted(serverSide); // what the listener does before wrapping
         connection = (TcpConnection) new TcpTransport().wrap(serverSide);
     }
 
@@ -83,7 +85,7 @@ class TcpConnectionTest {
     }
 
     @Test
-    void wrapTurnsNagleOffAndReportsBothAddresses() throws IOException {
+    void defaultOptionsTurnNagleOffAndWrapReportsBothAddresses() throws IOException {
         assertTrue(serverSide.getTcpNoDelay());
         assertEquals(peer.getRemoteSocketAddress(), connection.localAddress());
         assertEquals(peer.getLocalSocketAddress(), connection.remoteAddress());

@@ -20,7 +20,7 @@ class TcpTransportTest {
     @Test
     void listensOnAnEphemeralPortWithAddressReuse() throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket server = tcp.listen(new InetSocketAddress(loopback, 0), 16)) {
+        try (ServerSocket server = tcp.listen(new InetSocketAddress(loopback, 0), 16, SocketOptions.DEFAULTS)) {
             assertTrue(server.isBound());
             assertTrue(server.getLocalPort() > 0);
             assertEquals(loopback, server.getInetAddress());
@@ -32,9 +32,9 @@ class TcpTransportTest {
     @Test
     void aPortInUseFailsWithABindExceptionNamingTheAddress() throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket first = tcp.listen(new InetSocketAddress(loopback, 0), 16)) {
+        try (ServerSocket first = tcp.listen(new InetSocketAddress(loopback, 0), 16, SocketOptions.DEFAULTS)) {
             InetSocketAddress taken = new InetSocketAddress(loopback, first.getLocalPort());
-            IOException failure = assertThrows(IOException.class, () -> tcp.listen(taken, 16).close());
+            IOException failure = assertThrows(IOException.class, () -> tcp.listen(taken, 16, SocketOptions.DEFAULTS).close());
             assertInstanceOf(BindException.class, failure);
             assertTrue(failure.getMessage().startsWith("cannot listen on 127.0.0.1:" + first.getLocalPort() + ": "),
                     failure.getMessage());
@@ -46,7 +46,7 @@ class TcpTransportTest {
     void anAddressThatIsNotLocalFailsNamingIt() throws IOException {
         // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a local interface.
         InetSocketAddress foreign = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 0);
-        IOException failure = assertThrows(IOException.class, () -> tcp.listen(foreign, 16).close());
+        IOException failure = assertThrows(IOException.class, () -> tcp.listen(foreign, 16, SocketOptions.DEFAULTS).close());
         assertTrue(failure.getMessage().contains("192.0.2.1:0"), failure.getMessage());
     }
 }
