@@ -79,7 +79,7 @@ final class CorralFramedConnection extends WebSocketConnection {
 
     private volatile Thread reader;
     private ByteBuffer initialBytes;
-    private boolean outputClosed;
+    private volatile boolean outputClosed;
     private long framesIn;
     private long bytesIn;
     private long framesOut;
@@ -381,6 +381,11 @@ final class CorralFramedConnection extends WebSocketConnection {
                 session.processConnectionError(failure, Callback.NOOP);
             }
         }
+    }
+
+    /** Whether our close frame has been written: from then on, closing the endpoint lingers. */
+    boolean closeFrameSent() {
+        return outputClosed;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.corral.jetty.websocket;
 
 import io.corral.connector.transport.TransportConnection;
+import io.corral.jetty.CorralEndPoint;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.Connection;
@@ -44,7 +45,15 @@ public final class WebSocketFraming {
             corral.onUpgradeTo(leftover); // a first frame pipelined behind the handshake
         }
         endPoint.upgrade(corral);
-        corral.serve();
+        if (endPoint instanceof CorralEndPoint lingering) {
+            // Once our close frame is out, closing waits for the client's last bytes instead of resetting
+            // them (a client still sending an over-size message would never read our 1009).
+            lingering.lingerOnCloseWhen(corral::closeFrameSent);
+            corral.serve();
+            lingering.drainAfterLingeringClose();
+        } else {
+            corral.serve();
+        }
         return true;
     }
 
