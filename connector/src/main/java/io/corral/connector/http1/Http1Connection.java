@@ -117,7 +117,8 @@ final class Http1Connection {
             try {
                 head = readHead();
             } catch (HttpParseException bad) {
-                LOG.info("bad request from {}: {} {}", transport.remoteAddress(), bad.status(), bad.getMessage());
+                // The client's doing, at its will: DEBUG, as Jetty's own connector logs bad requests.
+                LOG.debug("bad request from {}: {} {}", transport.remoteAddress(), bad.status(), bad.getMessage());
                 respondAndClose(bad.status(), bad.getMessage());
                 return null;
             }
