@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * One listening address with its acceptors and its live connections: Ranch's {@code ranch_listener_sup}.
  * {@link #start()} binds and starts the acceptors; each accepted connection gets its own virtual thread
  * running the {@link Protocol}. {@link #bind()} may come first, to take the port before the application
- * behind it is ready: clients connecting in between wait in the kernel's backlog until {@code start()}. While running, the connection limit can change ({@link #setMaxConnections}),
- * accepting can pause without touching live connections ({@link #suspend()}, {@link #resume()}), and
+ * behind it is ready: clients connecting in between wait in the kernel's backlog until {@code start()}.
+ * While running, the connection limit can change ({@link #setMaxConnections}), accepting can pause
+ * without touching live connections ({@link #suspend()}, {@link #resume()}), and
  * {@link #stats()} and {@link #connections()} show what is going on. {@link #stop()} closes everything and
  * returns only once every connection thread has ended (or the shutdown timeout has passed);
  * {@link #stop(Duration)} first lets live connections finish on their own. A stopped listener can start
@@ -221,7 +222,7 @@ public final class Listener implements AutoCloseable {
         stop();
     }
 
-    /** The bound port, also while suspended and after a stop; -1 before the first bind or start (as Jetty's connectors). */
+    /** The bound port, also while suspended and after a stop; -1 before the first bind or start (as on Jetty). */
     public int localPort() {
         InetSocketAddress bound = boundAddress;
         return bound == null ? -1 : bound.getPort();
@@ -308,8 +309,8 @@ public final class Listener implements AutoCloseable {
         Thread.Builder acceptorThreads = Thread.ofPlatform()
                 .name(config.name() + "-acceptor-", 0)
                 .inheritInheritableThreadLocals(false);
-        ConnectionProcess process = new ConnectionProcess(config.name(), config.transport(), config.socketOptions(), protocol,
-                supervisor);
+        ConnectionProcess process = new ConnectionProcess(config.name(), config.transport(), config.socketOptions(),
+                protocol, supervisor);
         List<Thread> started = new ArrayList<>(config.acceptors());
         try {
             for (int i = 0; i < config.acceptors(); i++) {

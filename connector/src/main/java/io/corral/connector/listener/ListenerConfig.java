@@ -83,7 +83,8 @@ public record ListenerConfig(
     /** All interfaces, port 8080, and every other option at the default listed above. */
     public static ListenerConfig defaults() {
         return new ListenerConfig(new InetSocketAddress(DEFAULT_PORT), DEFAULT_ACCEPTORS, DEFAULT_BACKLOG,
-                DEFAULT_MAX_CONNECTIONS, new TcpTransport(), SocketOptions.DEFAULTS, DEFAULT_NAME, DEFAULT_SHUTDOWN_TIMEOUT);
+                DEFAULT_MAX_CONNECTIONS, new TcpTransport(), SocketOptions.DEFAULTS, DEFAULT_NAME,
+                DEFAULT_SHUTDOWN_TIMEOUT);
     }
 
     static void requireValidMaxConnections(int maxConnections) {

@@ -27,8 +27,8 @@ public interface Transport {
     ServerSocket listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException;
 
     /**
-     * Wraps a freshly accepted socket, whose {@link SocketOptions} the listener has already set. Runs on the connection's own virtual thread, so a slow
-     * handshake delays only that connection.
+     * Wraps a freshly accepted socket, whose {@link SocketOptions} the listener has already set. Runs on
+     * the connection's own virtual thread, so a slow handshake delays only that connection.
      */
     TransportConnection wrap(Socket accepted) throws IOException;
 }
