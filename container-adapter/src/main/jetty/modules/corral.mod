@@ -54,4 +54,27 @@ etc/jetty-corral.xml
 ## The maximum number of connections open at once (default 10000); at the limit the acceptors
 ## pause until a connection ends. Can be changed live over JMX.
 # jetty.corral.maxConnections=10000
+
+## Whether to enable the SO_REUSEADDR socket option on the listening socket.
+# jetty.http.reuseAddress=true
+
+## Whether to enable the SO_REUSEPORT socket option on the listening socket (where the platform
+## has none, a WARN at start says so and the connector binds without it).
+# jetty.http.reusePort=false
+
+## Whether to enable the TCP_NODELAY socket option on accepted sockets.
+# jetty.http.acceptedTcpNoDelay=true
+
+## The SO_RCVBUF socket option to set on accepted sockets (-1: the platform default).
+# jetty.http.acceptedReceiveBufferSize=-1
+
+## The SO_SNDBUF socket option to set on accepted sockets (-1: the platform default).
+# jetty.http.acceptedSendBufferSize=-1
+
+## Not used by Corral, accepted so a stock start.d/http.ini carries over; when set, one WARN at
+## start names them. jetty.http.selectors: Corral has no selectors (each connection blocks on a
+## virtual thread of its own). jetty.http.acceptorPriorityDelta: Corral's acceptors keep normal
+## priority; they only accept and hand each connection to a new virtual thread.
+# jetty.http.selectors=-1
+# jetty.http.acceptorPriorityDelta=0
 # end::documentation[]

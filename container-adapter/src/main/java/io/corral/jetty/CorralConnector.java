@@ -1,5 +1,6 @@
 package io.corral.jetty;
 
+import static io.corral.connector.listener.Listener.State.BOUND;
 import static io.corral.connector.listener.Listener.State.RUNNING;
 import static io.corral.connector.listener.Listener.State.SUSPENDED;
 
@@ -8,12 +9,14 @@ import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.ListenerStats;
+import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TcpTransport;
 import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +33,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.annotation.Name;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Jetty {@code Connector} that puts Corral's core under Jetty's handlers: use it wherever you wrote
@@ -44,11 +49,17 @@ import org.eclipse.jetty.util.annotation.Name;
 @ManagedObject("Corral connector: Corral's listener and HTTP/1.1 engine under Jetty's handlers")
 public class CorralConnector extends AbstractNetworkConnector {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CorralConnector.class);
+
     private volatile int acceptors = ListenerConfig.DEFAULT_ACCEPTORS;
     private volatile int acceptQueueSize;
     private volatile int maxConnections = ListenerConfig.DEFAULT_MAX_CONNECTIONS;
     private volatile Transport transport = new TcpTransport();
     private volatile Duration hibernateAfter = Duration.ZERO;
+    private volatile SocketOptions socketOptions = SocketOptions.DEFAULTS;
+    // ServerConnector settings with no meaning here, remembered only to say so once at start (null = not set).
+    private volatile Integer selectors;
+    private volatile Integer acceptorPriorityDelta;
     private final HttpChannel.Factory channelFactory = new HttpChannel.DefaultFactory();
     // Fully qualified: inside a Jetty component, "Listener" names LifeCycle.Listener.
     private volatile io.corral.connector.listener.Listener listener;
@@ -85,6 +96,10 @@ public class CorralConnector extends AbstractNetworkConnector {
         return factory.getHttpConfiguration();
     }
 
+    /**
+     * Binds (unless {@link #open()} already has), then starts accepting: only now, once Jetty has started
+     * the handlers, so a client that connected early waits in the backlog and gets its real answer.
+     */
     @Override
     protected void doStart() throws Exception {
         getHttpConfiguration();
@@ -92,14 +107,23 @@ public class CorralConnector extends AbstractNetworkConnector {
             throw new IllegalStateException("CorralConnector does its own TLS through its transport, not through an "
                     + "SslConnectionFactory: " + this);
         }
-        super.doStart();
+        super.doStart(); // calls open()
+        var bound = listener;
+        if (bound != null && bound.state() == BOUND) {
+            bound.start();
+        }
     }
 
-    /** Binds and starts accepting; may be called before {@code start()} to bind early, as on ServerConnector. */
+    /**
+     * Binds the port without accepting yet, as {@code ServerConnector.open()} does: Jetty's {@code Server}
+     * opens its connectors before it deploys its webapps, to fail early on a port in use, and starts them
+     * after. Accepting begins in {@link #doStart()}. On a connector that is running but closed (see
+     * {@link #close()}), listens on the same port again and accepts at once.
+     */
     @Override
     public void open() throws IOException {
         var current = listener;
-        if (current != null && current.state() == RUNNING) {
+        if (current != null && (current.state() == RUNNING || current.state() == BOUND)) {
             return;
         }
         if (current != null && current.state() == SUSPENDED) {
@@ -109,19 +133,40 @@ public class CorralConnector extends AbstractNetworkConnector {
             super.open();
             return;
         }
+        warnAboutSettingsWithoutEffect();
         HttpConfiguration httpConfiguration = getHttpConfiguration();
         Http1Config config = Http1ConfigMapping.from(httpConfiguration, getIdleTimeout())
                 .withHibernateAfter(hibernateAfter);
         Http1Protocol http = new Http1Protocol(config, exchange -> {
             throw new IllegalStateException("connections are served with a handler of their own");
         });
-        var started = new io.corral.connector.listener.Listener(listenerConfig(),
+        var bound = new io.corral.connector.listener.Listener(listenerConfig(),
                 connection -> serve(http, httpConfiguration, connection));
-        started.start();
+        bound.bind();
         protocol = http;
-        listener = started;
-        localPort = started.localPort();
+        listener = bound;
+        localPort = bound.localPort();
         super.open();
+    }
+
+    /** One WARN naming every stock {@code jetty.http.*} setting that was given but means nothing to Corral. */
+    private void warnAboutSettingsWithoutEffect() {
+        List<String> ignored = new ArrayList<>();
+        if (selectors != null) {
+            ignored.add("selectors=" + selectors + " (Corral has no selectors: each connection blocks on a "
+                    + "virtual thread of its own)");
+        }
+        if (acceptorPriorityDelta != null) {
+            ignored.add("acceptorPriorityDelta=" + acceptorPriorityDelta + " (Corral's acceptors run at normal "
+                    + "priority; they only accept, and hand each connection to a new virtual thread)");
+        }
+        if (socketOptions.reusePort() && !SocketOptions.reusePortSupported()) {
+            ignored.add("reusePort=true (this platform has no SO_REUSEPORT)");
+            socketOptions = socketOptions.withReusePort(false);
+        }
+        if (!ignored.isEmpty()) {
+            LOG.warn("{}: ignoring settings that have no effect on Corral: {}", this, String.join("; ", ignored));
+        }
     }
 
     private ListenerConfig listenerConfig() {
@@ -133,6 +178,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 .withBacklog(acceptQueueSize > 0 ? acceptQueueSize : ListenerConfig.DEFAULT_BACKLOG)
                 .withMaxConnections(maxConnections)
                 .withTransport(transport)
+                .withSocketOptions(socketOptions)
                 .withName(getName() != null ? getName() : "corral-" + (host == null ? "0.0.0.0" : host) + ":" + getPort());
     }
 
@@ -184,6 +230,8 @@ public class CorralConnector extends AbstractNetworkConnector {
         var current = listener;
         if (current != null && current.state() == RUNNING) {
             current.suspend();
+        } else if (current != null && current.state() == BOUND) {
+            current.stop(); // opened but never started (the server failed to start): nothing to carry on
         }
         if (current != null) {
             localPort = -2;
@@ -194,7 +242,7 @@ public class CorralConnector extends AbstractNetworkConnector {
     @Override
     public boolean isOpen() {
         var current = listener;
-        return current != null && current.state() == RUNNING;
+        return current != null && (current.state() == RUNNING || current.state() == BOUND);
     }
 
     /** Base class {@code doStop()} leaves connections open: Corral closes them, failing any exchange left. */
@@ -299,6 +347,77 @@ public class CorralConnector extends AbstractNetworkConnector {
 
     Duration hibernateAfterDuration() {
         return hibernateAfter;
+    }
+
+    @ManagedAttribute("SO_REUSEADDR on the listening socket")
+    public boolean getReuseAddress() {
+        return socketOptions.reuseAddress();
+    }
+
+    /** SO_REUSEADDR on the listening socket (default true), as on {@code ServerConnector}; read at open. */
+    public void setReuseAddress(boolean reuseAddress) {
+        socketOptions = socketOptions.withReuseAddress(reuseAddress);
+    }
+
+    @ManagedAttribute("SO_REUSEPORT on the listening socket")
+    public boolean isReusePort() {
+        return socketOptions.reusePort();
+    }
+
+    /**
+     * SO_REUSEPORT on the listening socket (default false), as on {@code ServerConnector}; read at open.
+     * Where the platform has none, start logs a warning and binds without it.
+     */
+    public void setReusePort(boolean reusePort) {
+        socketOptions = socketOptions.withReusePort(reusePort);
+    }
+
+    @ManagedAttribute("TCP_NODELAY on accepted sockets")
+    public boolean getAcceptedTcpNoDelay() {
+        return socketOptions.tcpNoDelay();
+    }
+
+    /** TCP_NODELAY on accepted sockets (default true), as on {@code ServerConnector}; read at open. */
+    public void setAcceptedTcpNoDelay(boolean tcpNoDelay) {
+        socketOptions = socketOptions.withTcpNoDelay(tcpNoDelay);
+    }
+
+    @ManagedAttribute("SO_RCVBUF of accepted sockets (-1: the kernel's default)")
+    public int getAcceptedReceiveBufferSize() {
+        return socketOptions.receiveBufferSize();
+    }
+
+    /** SO_RCVBUF of accepted sockets in bytes; -1 (the default) keeps the kernel's. Read at open. */
+    public void setAcceptedReceiveBufferSize(int receiveBufferSize) {
+        socketOptions = socketOptions.withReceiveBufferSize(receiveBufferSize);
+    }
+
+    @ManagedAttribute("SO_SNDBUF of accepted sockets (-1: the kernel's default)")
+    public int getAcceptedSendBufferSize() {
+        return socketOptions.sendBufferSize();
+    }
+
+    /** SO_SNDBUF of accepted sockets in bytes; -1 (the default) keeps the kernel's. Read at open. */
+    public void setAcceptedSendBufferSize(int sendBufferSize) {
+        socketOptions = socketOptions.withSendBufferSize(sendBufferSize);
+    }
+
+    /**
+     * Accepted so that a stock {@code jetty.http.selectors} carries over, but without effect: Corral has no
+     * selectors. Start logs a warning naming it.
+     */
+    public void setSelectors(int selectors) {
+        this.selectors = selectors;
+    }
+
+    /**
+     * Accepted as on {@code ServerConnector}, but without effect on Corral's acceptors; start logs a
+     * warning naming it.
+     */
+    @Override
+    public void setAcceptorPriorityDelta(int acceptorPriorityDelta) {
+        this.acceptorPriorityDelta = acceptorPriorityDelta;
+        super.setAcceptorPriorityDelta(acceptorPriorityDelta);
     }
 
     /** How accepted sockets become connections (TCP by default); read at start. */

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.io.AbstractEndPoint;
@@ -30,8 +32,16 @@ public final class CorralEndPoint extends AbstractEndPoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(CorralEndPoint.class);
     private static final int READ_BUFFER_SIZE = 16 * 1024;
+    /**
+     * How much a lingering close reads and drops at most, and for how long. Generous in bytes: a client
+     * cannot stop a message it is already writing, so it sends the whole of it before it reads our close
+     * (16 MiB take well under a second on loopback); the time bound is what limits a hostile client.
+     */
+    private static final long LINGER_BYTES = 64L * 1024 * 1024;
+    private static final Duration LINGER_TIME = Duration.ofSeconds(3);
 
     private final TransportConnection transport;
+    private final Scheduler scheduler;
     private final long defaultIdleTimeout;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readWanted = lock.newCondition();
@@ -42,6 +52,8 @@ public final class CorralEndPoint extends AbstractEndPoint {
     private boolean interestSignalled;
     /** Made on the first flush: only an upgraded Jetty connection writes through the endpoint. */
     private StallGuard writes;
+    private volatile BooleanSupplier lingerOnClose = () -> false;
+    private volatile Scheduler.Task lingerDeadline;
 
     /**
      * @param transport          the accepted connection
@@ -52,6 +64,7 @@ public final class CorralEndPoint extends AbstractEndPoint {
     public CorralEndPoint(TransportConnection transport, Scheduler scheduler, long defaultIdleTimeout) {
         super(scheduler);
         this.transport = transport;
+        this.scheduler = scheduler;
         this.defaultIdleTimeout = defaultIdleTimeout;
     }
 
@@ -179,7 +192,11 @@ public final class CorralEndPoint extends AbstractEndPoint {
 
     @Override
     protected void doClose() {
-        transport.close();
+        if (lingerOnClose.getAsBoolean()) {
+            startLingeringClose();
+        } else {
+            transport.close();
+        }
         lock.lock();
         try {
             if (readerWaiting) {
@@ -187,6 +204,58 @@ public final class CorralEndPoint extends AbstractEndPoint {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Makes closing linger while {@code condition} holds (for a WebSocket: once its close frame is out).
+     * A close that has just sent a last message and then resets the connection while the peer is still
+     * sending can destroy that message before the peer reads it: the peer sees a reset (a WebSocket
+     * client reports 1006) instead of the close code. So a lingering close only shuts output (the peer
+     * reads our last bytes, then the end), and the connection's reader, once its loop has ended, reads and
+     * drops what the peer still sends ({@link #drainAfterLingeringClose}) until the peer closes; the socket
+     * is closed after 64 MiB or 3 s at the latest, whatever the reader does.
+     */
+    public void lingerOnCloseWhen(BooleanSupplier condition) {
+        lingerOnClose = condition;
+    }
+
+    private void startLingeringClose() {
+        doShutdownOutput();
+        lingerDeadline = scheduler.schedule(transport::close, LINGER_TIME.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * On the connection's reader thread, after its read loop ended: when the close lingers, reads and drops
+     * the peer's last bytes until it closes, 64 MiB or the linger time have passed;
+     * then (in any case) closes the socket.
+     */
+    public void drainAfterLingeringClose() {
+        Scheduler.Task deadline = lingerDeadline;
+        if (deadline == null) {
+            return;
+        }
+        try {
+            byte[] sink = new byte[4096];
+            long end = System.nanoTime() + LINGER_TIME.toNanos();
+            long drained = 0;
+            while (drained < LINGER_BYTES) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                transport.setReadTimeout(Duration.ofNanos(left));
+                int read = transport.read(sink, 0, sink.length);
+                if (read < 0) {
+                    break;
+                }
+                drained += read;
+            }
+        } catch (IOException e) {
+            // A timeout, a reset, or the deadline closed the socket: the peer had its chance either way.
+        } finally {
+            deadline.cancel();
+            transport.close();
         }
     }
 

@@ -6,9 +6,11 @@ import io.corral.connector.http1.HttpHeaders;
 import io.corral.connector.http1.HttpResponse;
 import io.corral.connector.http1.RequestBody;
 import io.corral.connector.http1.RequestBodyException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -24,6 +26,7 @@ import org.eclipse.jetty.http.Trailers;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -151,12 +154,18 @@ final class CorralHttpStream implements HttpStream {
 
     /**
      * A body that broke its framing earns the client a 4xx, as on Jetty's own connector: the reader still
-     * gets an IOException, with Jetty's {@link HttpException} inside for the error handling to find.
+     * gets an IOException, with Jetty's {@link HttpException} inside for the error handling to find. A
+     * client that went away mid-body (end of stream, reset) is reported as Jetty's own connector reports
+     * it, an {@link EofException}: Jetty treats that as the client's business and logs it at DEBUG, where
+     * any other IOException a servlet lets through is a WARN (one per aborted upload, at a client's will).
      */
     private static IOException asJettyFailure(IOException failure) {
         if (failure instanceof RequestBodyException bad) {
             return new IOException(bad.getMessage(),
                     new HttpException.RuntimeException(bad.status(), bad.getMessage(), bad));
+        }
+        if (failure instanceof EOFException || failure instanceof SocketException) {
+            return failure instanceof EofException ? failure : new EofException(failure);
         }
         return failure;
     }

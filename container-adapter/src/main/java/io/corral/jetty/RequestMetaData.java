@@ -50,9 +50,15 @@ final class RequestMetaData {
         HttpHeaders headers = head.headers();
         HttpFields.Mutable fields = HttpFields.build(headers.size() + 2);
         HostPortHttpField host = null;
+        boolean contentLengthSeen = false;
         for (HttpHeaders.Field field : headers) {
             HttpHeader known = HttpHeader.CACHE.get(field.name());
-            if (known == HttpHeader.HOST) {
+            if (known == HttpHeader.CONTENT_LENGTH) {
+                if (!contentLengthSeen) {
+                    fields.add(singleContentLength(field, head.framing()));
+                    contentLengthSeen = true;
+                }
+            } else if (known == HttpHeader.HOST) {
                 if (host != null && !compliance.allows(HttpCompliance.Violation.DUPLICATE_HOST_HEADERS)) {
                     throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Duplicate Host Header");
                 }
@@ -97,6 +103,31 @@ final class RequestMetaData {
 
         long contentLength = head.framing() instanceof BodyFraming.Length length ? length.length() : -1;
         return new MetaData.Request(beginNanoTime, method, uri.asImmutable(), version, fields, contentLength);
+    }
+
+    /**
+     * RFC 9110 §8.6: a recipient may accept a Content-Length that repeats one value ({@code 3, 3}, or the
+     * field twice) only by replacing it with a single field holding that value. The parser has already
+     * refused any other list; Jetty must see the single value, because its {@code getContentLengthLong()}
+     * parses the field text and would throw on a list (a 500 for a legal request).
+     */
+    private static HttpField singleContentLength(HttpHeaders.Field field, BodyFraming framing) {
+        String value = field.value();
+        if (isDigits(value)) {
+            return new HttpField(HttpHeader.CONTENT_LENGTH, field.name(), value);
+        }
+        long length = framing instanceof BodyFraming.Length known ? known.length() : 0; // NONE: the value was 0
+        return new HttpField(HttpHeader.CONTENT_LENGTH, field.name(), Long.toString(length));
+    }
+
+    private static boolean isDigits(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return !value.isEmpty();
     }
 
     /** The request Jetty's error handling renders a refusal for, when the real one could not be built. */

@@ -10,8 +10,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -72,6 +74,50 @@ class ClientDisconnectTest {
             assertInstanceOf(IOException.class, failure, String.valueOf(failure));
             awaitNoConnections(server);
             assertServesAgain(server);
+        }
+    }
+
+    /** Reads the whole body and lets whatever the read throws propagate, as most upload servlets do. */
+    static final class UploadServlet extends HttpServlet {
+        final Semaphore failed = new Semaphore(0);
+
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            try {
+                request.getInputStream().readAllBytes();
+            } catch (IOException x) {
+                failed.release();
+                throw x;
+            }
+        }
+    }
+
+    /**
+     * A client that gives up on an upload is the client's business: Jetty's ServerConnector logs nothing
+     * above DEBUG for it, and neither may Corral (an operator acts on every WARN; a client must not be able
+     * to write them at will).
+     */
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void anAbortedUploadLogsNoWarning(ConnectorKind kind) throws Exception {
+        UploadServlet servlet = new UploadServlet();
+        try (ServletServer server = ServletServer.on(kind).servlet("/upload", servlet).start();
+             LogCapture log = LogCapture.start()) {
+            for (boolean reset : new boolean[] {false, true}) {
+                try (RawConnection client = server.connect()) {
+                    client.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n"
+                            + "only a little");
+                    Await.until("the upload to be read", Duration.ofSeconds(5),
+                            () -> !server.connector().getConnectedEndPoints().isEmpty());
+                    if (reset) {
+                        client.socket().setSoLinger(true, 0);
+                    }
+                }
+                assertTrue(servlet.failed.tryAcquire(5, TimeUnit.SECONDS), "the servlet's read never failed");
+                awaitNoConnections(server);
+            }
+            assertServesAgain(server);
+            assertEquals(List.of(), log.warnings());
         }
     }
 

@@ -11,12 +11,21 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.jmx.MBeanContainer;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -96,6 +105,71 @@ class ConnectorLifecycleTest {
             try (RawConnection again = server.connect()) {
                 assertEquals("ok", get(again).text());
             }
+        }
+    }
+
+    /**
+     * Jetty opens its connectors (binding the port) before it deploys the webapps, and starts them after:
+     * a client that connects in between must wait in the backlog and get its real answer, never a 404
+     * from a server whose context is not deployed yet.
+     */
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void requestsSentWhileTheServerStartsGetTheirRealAnswers(ConnectorKind kind) throws Exception {
+        CountDownLatch deploying = new CountDownLatch(1);
+        CountDownLatch deploymentMayFinish = new CountDownLatch(1);
+        Server server = new Server();
+        var connector = kind.create(server, new org.eclipse.jetty.server.HttpConfiguration());
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        // As a jetty-home's deployer does: the webapp joins the server's contexts while the server starts,
+        // and this one takes its time (released by the test, bounded all the same).
+        ContextHandlerCollection contexts = new ContextHandlerCollection();
+        server.setHandler(contexts);
+        server.addBean(new AbstractLifeCycle() {
+            @Override
+            protected void doStart() throws Exception {
+                deploying.countDown();
+                deploymentMayFinish.await(30, TimeUnit.SECONDS);
+                ServletContextHandler webapp = new ServletContextHandler();
+                webapp.addServlet(new ServletHolder(new OkServlet()), "/ok");
+                contexts.addHandler(webapp);
+                if (!webapp.isStarted()) {
+                    webapp.start();
+                }
+            }
+        });
+        CompletableFuture<Void> started = CompletableFuture.runAsync(() -> {
+            try {
+                server.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            assertTrue(deploying.await(10, TimeUnit.SECONDS), "deployment never began");
+            int port = connector.getLocalPort();
+            assertTrue(port > 0, "the port is bound before deployment: " + port);
+            List<RawConnection> early = new ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    early.add(new RawConnection(port).send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+                }
+                deploymentMayFinish.countDown();
+                for (RawConnection client : early) {
+                    RawResponse response = client.read();
+                    assertEquals(200, response.status(), response.toString());
+                    assertEquals("ok", response.text());
+                }
+            } finally {
+                for (RawConnection client : early) {
+                    client.close();
+                }
+            }
+            started.get(10, TimeUnit.SECONDS);
+        } finally {
+            deploymentMayFinish.countDown();
+            server.stop();
         }
     }
 

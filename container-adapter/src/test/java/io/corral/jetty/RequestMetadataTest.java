@@ -1,6 +1,7 @@
 package io.corral.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -110,6 +111,31 @@ class RequestMetadataTest {
         try (ServletServer server = start(kind, false); RawConnection client = server.connect()) {
             client.send("GET /describe/x HTTP/1.1\r\n\r\n");
             assertEquals(400, client.read().status());
+        }
+    }
+
+    static final class ThreadNameServlet extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.getWriter().print(Thread.currentThread().getName());
+        }
+    }
+
+    /**
+     * Log lines written on a request thread (Jetty's show the thread name) say which connection they
+     * concern: Corral names each request thread after its connection, its id and the client's address.
+     */
+    @org.junit.jupiter.api.Test
+    void requestThreadsAreNamedAfterTheirConnection() throws Exception {
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/name", new ThreadNameServlet()).start();
+             RawConnection client = server.connect()) {
+            String expected = " 127.0.0.1:" + client.socket().getLocalPort();
+            client.send("GET /name HTTP/1.1\r\nHost: a\r\n\r\n");
+            String first = client.read().text();
+            client.send("GET /name HTTP/1.1\r\nHost: a\r\n\r\n");
+            String second = client.read().text();
+            assertTrue(first.matches("corral#\\d+" + java.util.regex.Pattern.quote(expected)), first);
+            assertEquals(first, second, "every request of a connection carries the connection's name");
         }
     }
 }

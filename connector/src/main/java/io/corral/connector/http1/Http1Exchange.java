@@ -86,7 +86,8 @@ final class Http1Exchange implements HttpExchange, Runnable {
             return;
         }
         if (failure instanceof RequestBodyException bad && !response.isCommitted()) {
-            LOG.info("bad request body from {} on {} {}: {}", remoteAddress(), request.method(), request.target(),
+            // The client's doing, at its will: DEBUG, as Jetty's own connector logs bad requests.
+            LOG.debug("bad request body from {} on {} {}: {}", remoteAddress(), request.method(), request.target(),
                     bad.getMessage());
             respondWithError(bad.status(), bad.getMessage());
         } else if (failure instanceof IOException && connection.isUnusable()) {

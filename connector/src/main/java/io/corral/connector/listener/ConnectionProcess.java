@@ -1,5 +1,6 @@
 package io.corral.connector.listener;
 
+import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import org.slf4j.Logger;
@@ -18,18 +19,23 @@ final class ConnectionProcess {
 
     private final String listenerName;
     private final Transport transport;
+    private final SocketOptions socketOptions;
     private final Protocol protocol;
     private final ConnectionSupervisor supervisor;
 
-    ConnectionProcess(String listenerName, Transport transport, Protocol protocol, ConnectionSupervisor supervisor) {
+    ConnectionProcess(String listenerName, Transport transport, SocketOptions socketOptions, Protocol protocol,
+                      ConnectionSupervisor supervisor) {
         this.listenerName = listenerName;
         this.transport = transport;
+        this.socketOptions = socketOptions;
         this.protocol = protocol;
         this.supervisor = supervisor;
     }
 
     void run(SupervisedConnection connection) {
         step(connection, () -> {
+            // On the connection's thread, not the acceptor's: three setsockopt calls per connection add up.
+            socketOptions.applyToAccepted(connection.channel());
             TransportConnection wrapped = transport.wrap(connection.channel());
             connection.attach(wrapped);
             return protocol.serve(wrapped);

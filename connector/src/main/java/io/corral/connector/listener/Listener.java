@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One listening address with its acceptors and its live connections: Ranch's {@code ranch_listener_sup}.
  * {@link #start()} binds and starts the acceptors; each accepted connection gets its own virtual thread
- * running the {@link Protocol}. While running, the connection limit can change ({@link #setMaxConnections}),
- * accepting can pause without touching live connections ({@link #suspend()}, {@link #resume()}), and
+ * running the {@link Protocol}. {@link #bind()} may come first, to take the port before the application
+ * behind it is ready: clients connecting in between wait in the kernel's backlog until {@code start()}.
+ * While running, the connection limit can change ({@link #setMaxConnections}), accepting can pause
+ * without touching live connections ({@link #suspend()}, {@link #resume()}), and
  * {@link #stats()} and {@link #connections()} show what is going on. {@link #stop()} closes everything and
  * returns only once every connection thread has ended (or the shutdown timeout has passed);
  * {@link #stop(Duration)} first lets live connections finish on their own. A stopped listener can start
@@ -30,6 +32,8 @@ public final class Listener implements AutoCloseable {
     public enum State {
         /** Created, never started. */
         NEW,
+        /** Bound by {@link #bind()}, not accepting yet: clients wait in the backlog until {@link #start()}. */
+        BOUND,
         /** Accepting connections. */
         RUNNING,
         /** Not listening (the socket is closed); live connections carry on. */
@@ -62,7 +66,34 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Binds the configured address and starts accepting. Works on a new or a stopped listener.
+     * Binds the configured address without accepting: the port is taken and {@link #localPort()} tells it,
+     * while clients that connect wait in the kernel's backlog until {@link #start()}. This is the split
+     * Jetty's connectors make between {@code open()} and {@code start()}: a server reserves its port, deploys
+     * its applications, and only then accepts, so an early client gets a real answer, late, rather than a
+     * 404 from a server still deploying. Does nothing when already bound.
+     *
+     * @throws IOException when the address cannot be bound; the message names the address
+     * @throws IllegalStateException when the listener is already running or suspended
+     */
+    public void bind() throws IOException {
+        lifecycle.lock();
+        try {
+            if (state == State.BOUND) {
+                return;
+            }
+            requireStartable();
+            supervisor.reopen();
+            listen(config.address());
+            state = State.BOUND;
+            LOG.debug("{}: bound {}, not accepting yet", config.name(), hostAndPort(boundAddress));
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * Starts accepting, binding the configured address first unless {@link #bind()} already has. Works on a
+     * new, bound or stopped listener.
      *
      * @throws IOException when the address cannot be bound; the message names the address
      * @throws IllegalStateException when the listener is already running or suspended
@@ -70,17 +101,29 @@ public final class Listener implements AutoCloseable {
     public void start() throws IOException {
         lifecycle.lock();
         try {
-            if (state != State.NEW && state != State.STOPPED) {
-                throw new IllegalStateException(config.name() + " is already started (" + state + ")");
+            if (state != State.BOUND) {
+                requireStartable();
+                supervisor.reopen();
+                listen(config.address());
             }
-            supervisor.reopen();
-            listenAndAccept(config.address());
+            try {
+                startAcceptors();
+            } catch (RuntimeException | Error e) {
+                state = State.STOPPED; // startAcceptors closed the socket: nothing is bound any more
+                throw e;
+            }
             state = State.RUNNING;
             LOG.info("{}: listening on {} ({}, {} acceptors, backlog {}, max {} connections)", config.name(),
                     hostAndPort(boundAddress), config.transport().name(), config.acceptors(), config.backlog(),
                     supervisor.maxConnections());
         } finally {
             lifecycle.unlock();
+        }
+    }
+
+    private void requireStartable() {
+        if (state != State.NEW && state != State.STOPPED) {
+            throw new IllegalStateException(config.name() + " is already started (" + state + ")");
         }
     }
 
@@ -120,7 +163,8 @@ public final class Listener implements AutoCloseable {
             switch (state) {
                 case RUNNING -> { }
                 case SUSPENDED -> {
-                    listenAndAccept(boundAddress);
+                    listen(boundAddress);
+                    startAcceptors();
                     state = State.RUNNING;
                     LOG.info("{}: resumed; listening on {}", config.name(), hostAndPort(boundAddress));
                 }
@@ -133,7 +177,8 @@ public final class Listener implements AutoCloseable {
 
     /**
      * Stops at once: closes the listening socket and every live connection, then waits up to the shutdown
-     * timeout for every connection thread to end. Does nothing when not started or already stopped.
+     * timeout for every connection thread to end. Does nothing when not started or already stopped; a
+     * listener that is only bound closes its socket (clients in the backlog are reset).
      */
     public void stop() {
         stop(Duration.ZERO);
@@ -177,7 +222,7 @@ public final class Listener implements AutoCloseable {
         stop();
     }
 
-    /** The bound port, also while suspended and after a stop; -1 before the first start (as Jetty's connectors). */
+    /** The bound port, also while suspended and after a stop; -1 before the first bind or start (as on Jetty). */
     public int localPort() {
         InetSocketAddress bound = boundAddress;
         return bound == null ? -1 : bound.getPort();
@@ -186,12 +231,12 @@ public final class Listener implements AutoCloseable {
     /**
      * The bound address, also while suspended and after a stop.
      *
-     * @throws IllegalStateException before the first start
+     * @throws IllegalStateException before the first bind or start
      */
     public InetSocketAddress localAddress() {
         InetSocketAddress bound = boundAddress;
         if (bound == null) {
-            throw new IllegalStateException(config.name() + " has not been started");
+            throw new IllegalStateException(config.name() + " has never been bound");
         }
         return bound;
     }
@@ -248,10 +293,15 @@ public final class Listener implements AutoCloseable {
         return "Listener[" + config.name() + " " + (bound == null ? "unbound" : hostAndPort(bound)) + " " + state + "]";
     }
 
-    private void listenAndAccept(InetSocketAddress address) throws IOException {
-        ServerSocketChannel listening = config.transport().listen(address, config.backlog());
+    private void listen(InetSocketAddress address) throws IOException {
+        ServerSocketChannel listening = config.transport().listen(address, config.backlog(), config.socketOptions());
         server = listening;
         boundAddress = (InetSocketAddress) listening.getLocalAddress();
+    }
+
+    /** Starts the acceptors on the bound channel; if one cannot start, closes the channel and ends the others. */
+    private void startAcceptors() {
+        ServerSocketChannel listening = server;
         // Platform threads, not virtual: virtual threads are not time-sliced, so an acceptor on the
         // virtual-thread scheduler could sit behind busy connection threads while clients pile up in the
         // backlog. A platform acceptor is scheduled by the kernel and keeps accepting under load; there are
@@ -259,7 +309,8 @@ public final class Listener implements AutoCloseable {
         Thread.Builder acceptorThreads = Thread.ofPlatform()
                 .name(config.name() + "-acceptor-", 0)
                 .inheritInheritableThreadLocals(false);
-        ConnectionProcess process = new ConnectionProcess(config.name(), config.transport(), protocol, supervisor);
+        ConnectionProcess process = new ConnectionProcess(config.name(), config.transport(), config.socketOptions(),
+                protocol, supervisor);
         List<Thread> started = new ArrayList<>(config.acceptors());
         try {
             for (int i = 0; i < config.acceptors(); i++) {

@@ -1,5 +1,6 @@
 package io.corral.connector.listener;
 
+import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TcpTransport;
 import io.corral.connector.transport.Transport;
 import java.net.InetSocketAddress;
@@ -25,6 +26,8 @@ import java.util.Objects;
  *       stop accepting until one closes. 0 admits nothing new; {@link Integer#MAX_VALUE} means no limit.
  *       Changeable while running</td></tr>
  *   <tr><td>{@code transport}</td><td>{@link TcpTransport}</td><td>plain TCP or TLS</td></tr>
+ *   <tr><td>{@code socketOptions}</td><td>{@link SocketOptions#DEFAULTS}</td><td>address/port reuse of the
+ *       listening socket; TCP_NODELAY and buffer sizes of accepted sockets</td></tr>
  *   <tr><td>{@code name}</td><td>{@code "corral"}</td><td>prefix of log lines and acceptor thread names</td></tr>
  *   <tr><td>{@code shutdownTimeout}</td><td>5 s</td><td>how long {@link Listener#stop()} waits, after closing
  *       every connection, for their threads to end before it logs the stragglers and returns</td></tr>
@@ -35,6 +38,7 @@ import java.util.Objects;
  * @param backlog length of the kernel's accept queue, at least 1
  * @param maxConnections limit of live connections, at least 0
  * @param transport how accepted sockets become connections
+ * @param socketOptions the options of the listening socket and of every accepted socket
  * @param name the listener's name in logs and thread names, not blank
  * @param shutdownTimeout how long a stop waits for connection threads to end, not negative
  */
@@ -44,6 +48,7 @@ public record ListenerConfig(
         int backlog,
         int maxConnections,
         Transport transport,
+        SocketOptions socketOptions,
         String name,
         Duration shutdownTimeout) {
 
@@ -57,6 +62,7 @@ public record ListenerConfig(
     public ListenerConfig {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(socketOptions, "socketOptions");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         if (acceptors < 1) {
@@ -77,7 +83,8 @@ public record ListenerConfig(
     /** All interfaces, port 8080, and every other option at the default listed above. */
     public static ListenerConfig defaults() {
         return new ListenerConfig(new InetSocketAddress(DEFAULT_PORT), DEFAULT_ACCEPTORS, DEFAULT_BACKLOG,
-                DEFAULT_MAX_CONNECTIONS, new TcpTransport(), DEFAULT_NAME, DEFAULT_SHUTDOWN_TIMEOUT);
+                DEFAULT_MAX_CONNECTIONS, new TcpTransport(), SocketOptions.DEFAULTS, DEFAULT_NAME,
+                DEFAULT_SHUTDOWN_TIMEOUT);
     }
 
     static void requireValidMaxConnections(int maxConnections) {
@@ -87,7 +94,8 @@ public record ListenerConfig(
     }
 
     public ListenerConfig withAddress(InetSocketAddress address) {
-        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout);
     }
 
     /** Keeps the port; the host is resolved now, so a typo fails here rather than at start. */
@@ -103,26 +111,37 @@ public record ListenerConfig(
     }
 
     public ListenerConfig withAcceptors(int acceptors) {
-        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout);
     }
 
     public ListenerConfig withBacklog(int backlog) {
-        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout);
     }
 
     public ListenerConfig withMaxConnections(int maxConnections) {
-        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout);
     }
 
     public ListenerConfig withTransport(Transport transport) {
-        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout);
+    }
+
+    public ListenerConfig withSocketOptions(SocketOptions socketOptions) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout);
     }
 
     public ListenerConfig withName(String name) {
-        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout);
     }
 
     public ListenerConfig withShutdownTimeout(Duration shutdownTimeout) {
-        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, name, shutdownTimeout);
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout);
     }
 }

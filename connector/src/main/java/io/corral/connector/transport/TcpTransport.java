@@ -3,7 +3,6 @@ package io.corral.connector.transport;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -11,10 +10,10 @@ import java.nio.channels.SocketChannel;
  * Plain TCP over {@link SocketChannel}s: Ranch's {@code ranch_tcp}. While a connection is busy its channel
  * is in blocking mode, the right tool on virtual threads: a read that waits parks the virtual thread and
  * frees its carrier, and the code stays a plain top-to-bottom loop. While it is idle it hibernates on the
- * shared {@link Hibernator} (see {@link TcpConnection#hibernate}). The listening channel reuses its
- * address, so a restarted or resumed listener binds its port again while old connections linger in
- * TIME_WAIT; accepted channels get TCP_NODELAY, because protocols write whole messages and Nagle's delay
- * would only add latency. Stateless and thread-safe: one instance can serve any number of listeners.
+ * shared {@link Hibernator} (see {@link TcpConnection#hibernate}). The listening channel gets the listener's
+ * {@link SocketOptions} (by default address reuse, so a restarted or resumed listener binds its port again
+ * while old connections linger in TIME_WAIT). Stateless and thread-safe: one instance can serve any number of
+ * listeners.
  */
 public final class TcpTransport implements Transport {
 
@@ -35,15 +34,15 @@ public final class TcpTransport implements Transport {
     }
 
     /**
-     * Binds with SO_REUSEADDR and the given accept backlog.
+     * Binds with the given options and accept backlog.
      *
      * @throws IOException naming the address when it cannot be bound (in use, not local, not permitted)
      */
     @Override
-    public ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException {
+    public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            options.applyToListening(server);
             server.bind(address, backlog);
             return server;
         } catch (IOException e) {
@@ -54,7 +53,6 @@ public final class TcpTransport implements Transport {
 
     @Override
     public TransportConnection wrap(SocketChannel accepted) throws IOException {
-        accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
         return new TcpConnection(accepted, hibernator);
     }
 

@@ -19,17 +19,18 @@ public interface Transport {
     String name();
 
     /**
-     * Binds a listening channel, in blocking mode, with the given accept backlog; port 0 asks the kernel for an
-     * ephemeral port. The listener closes the channel to stop (or suspend) accepting.
+     * Binds a listening channel, in blocking mode, with the given accept backlog and the listening half of
+     * {@code options} ({@link SocketOptions#applyToListening}); port 0 asks the kernel for an ephemeral port.
+     * The listener closes the channel to stop (or suspend) accepting.
      *
      * @throws IOException when the address cannot be bound; its message names the address, because an
      *     operator running several listeners needs to know which one failed
      */
-    ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException;
+    ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException;
 
     /**
-     * Wraps a freshly accepted channel (in blocking mode). Runs on the connection's own virtual thread, so a
-     * slow handshake delays only that connection.
+     * Wraps a freshly accepted channel (in blocking mode), whose {@link SocketOptions} the listener has already
+     * set. Runs on the connection's own virtual thread, so a slow handshake delays only that connection.
      */
     TransportConnection wrap(SocketChannel accepted) throws IOException;
 }

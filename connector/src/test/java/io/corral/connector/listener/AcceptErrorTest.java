@@ -3,6 +3,7 @@ package io.corral.connector.listener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TcpTransport;
 import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
@@ -36,8 +37,9 @@ class AcceptErrorTest {
             }
 
             @Override
-            public ServerSocketChannel listen(InetSocketAddress address, int backlog) throws IOException {
-                return new FailingAccepts(tcp.listen(address, backlog), failures);
+            public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options)
+                    throws IOException {
+                return new FailingAccepts(tcp.listen(address, backlog, options), failures);
             }
 
             @Override

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +39,42 @@ class ListenerBindTest {
             }
             assertEquals(3, echo.started());
             assertTrue(echo.ranEachConnectionOnItsOwnUnnamedVirtualThread());
+        }
+    }
+
+    @Test
+    void bindTakesThePortAndStartAcceptsWhoeverWaitedInTheBacklog() throws Exception {
+        ProtocolProbe echo = ProtocolProbe.echo();
+        try (Listener listener = new Listener(TestClient.loopbackConfig("bound"), echo)) {
+            listener.bind();
+            listener.bind(); // harmless
+            assertEquals(Listener.State.BOUND, listener.state());
+            assertTrue(listener.localPort() > 0, "the port is known once bound");
+            try (TestClient early = TestClient.connect(listener)) {
+                early.send("early");
+                // The kernel completes the handshake into the backlog; nobody accepts or answers yet.
+                assertTrue(early.staysSilentFor(Duration.ofMillis(300)), "a bound listener answered");
+                assertEquals(0, echo.started());
+                listener.start();
+                assertEquals(Listener.State.RUNNING, listener.state());
+                assertEquals("early", early.receive("early".length()), "the early client is served once started");
+            }
+            assertThrows(IllegalStateException.class, listener::bind);
+        }
+    }
+
+    @Test
+    void aListenerStoppedWhileOnlyBoundReleasesItsPort() throws Exception {
+        Listener listener = new Listener(TestClient.loopbackConfig("bound-then-stopped"), ProtocolProbe.echo());
+        listener.bind();
+        int port = listener.localPort();
+        listener.stop();
+        assertEquals(Listener.State.STOPPED, listener.state());
+        try (Listener next = new Listener(TestClient.loopbackConfig("next").withPort(port), ProtocolProbe.echo())) {
+            next.start();
+            try (TestClient client = TestClient.connect(port)) {
+                client.assertEchoes("the port was free again");
+            }
         }
     }
 

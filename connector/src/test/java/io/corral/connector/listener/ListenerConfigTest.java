@@ -37,17 +37,17 @@ class ListenerConfigTest {
     void eachWitherChangesOnlyItsOwnOption() {
         ListenerConfig base = ListenerConfig.defaults();
         TcpTransport transport = new TcpTransport();
-        assertEquals(new ListenerConfig(base.address(), 7, 1024, 10_000, base.transport(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 7, 1024, 10_000, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
                 base.withAcceptors(7));
-        assertEquals(new ListenerConfig(base.address(), 2, 9, 10_000, base.transport(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 9, 10_000, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
                 base.withBacklog(9));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 3, base.transport(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, 3, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
                 base.withMaxConnections(3));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, transport, "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, transport, base.socketOptions(), "corral", base.shutdownTimeout()),
                 base.withTransport(transport));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, base.transport(), "edge", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, base.transport(), base.socketOptions(), "edge", base.shutdownTimeout()),
                 base.withName("edge"));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, base.transport(), "corral", Duration.ofMillis(1)),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, base.transport(), base.socketOptions(), "corral", Duration.ofMillis(1)),
                 base.withShutdownTimeout(Duration.ofMillis(1)));
     }
 

@@ -48,11 +48,13 @@ class TcpConnectionTest {
 
     @BeforeEach
     void connectAPair() throws IOException {
-        server = new TcpTransport().listen(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1);
+        server = new TcpTransport().listen(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1,
+                SocketOptions.DEFAULTS);
         peer = new Socket();
         peer.setSoTimeout((int) WAIT.toMillis());
         peer.connect(server.getLocalAddress());
         serverSide = server.accept();
+        SocketOptions.DEFAULTS.applyToAccepted(serverSide); // what the listener does before wrapping
         connection = (TcpConnection) new TcpTransport().wrap(serverSide);
     }
 
@@ -84,7 +86,7 @@ class TcpConnectionTest {
     }
 
     @Test
-    void wrapTurnsNagleOffAndReportsBothAddresses() throws IOException {
+    void defaultOptionsTurnNagleOffAndWrapReportsBothAddresses() throws IOException {
         assertTrue(serverSide.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
         assertEquals(peer.getRemoteSocketAddress(), connection.localAddress());
         assertEquals(peer.getLocalSocketAddress(), connection.remoteAddress());

@@ -21,7 +21,7 @@ class TcpTransportTest {
     @Test
     void listensOnAnEphemeralPortWithAddressReuse() throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerSocketChannel server = tcp.listen(new InetSocketAddress(loopback, 0), 16)) {
+        try (ServerSocketChannel server = tcp.listen(new InetSocketAddress(loopback, 0), 16, SocketOptions.DEFAULTS)) {
             InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
             assertTrue(bound.getPort() > 0);
             assertEquals(loopback, bound.getAddress());
@@ -33,10 +33,10 @@ class TcpTransportTest {
     @Test
     void aPortInUseFailsWithABindExceptionNamingTheAddress() throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerSocketChannel first = tcp.listen(new InetSocketAddress(loopback, 0), 16)) {
+        try (ServerSocketChannel first = tcp.listen(new InetSocketAddress(loopback, 0), 16, SocketOptions.DEFAULTS)) {
             int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
             InetSocketAddress taken = new InetSocketAddress(loopback, port);
-            IOException failure = assertThrows(IOException.class, () -> tcp.listen(taken, 16).close());
+            IOException failure = assertThrows(IOException.class, () -> tcp.listen(taken, 16, SocketOptions.DEFAULTS).close());
             assertInstanceOf(BindException.class, failure);
             assertTrue(failure.getMessage().startsWith("cannot listen on 127.0.0.1:" + port + ": "),
                     failure.getMessage());
@@ -48,7 +48,7 @@ class TcpTransportTest {
     void anAddressThatIsNotLocalFailsNamingIt() throws IOException {
         // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a local interface.
         InetSocketAddress foreign = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 0);
-        IOException failure = assertThrows(IOException.class, () -> tcp.listen(foreign, 16).close());
+        IOException failure = assertThrows(IOException.class, () -> tcp.listen(foreign, 16, SocketOptions.DEFAULTS).close());
         assertTrue(failure.getMessage().contains("192.0.2.1:0"), failure.getMessage());
     }
 }

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -219,5 +221,24 @@ class Rfc6455CloseTest {
         assertEquals(125, payload.length);
         assertEquals(0, MessageSender.closePayload(CloseStatus.NO_STATUS, "ignored").length);
         assertTrue(Arrays.equals(new byte[] {0x03, (byte) 0xE8}, MessageSender.closePayload(1000, null)));
+    }
+
+    @Test
+    @DisplayName("§7.1.1/§7.1.7: a client still sending a 16 MiB message reads our 1009; the server drains instead of resetting it")
+    void aClientStillSendingAnOversizeMessageReadsTheCloseCode() throws Exception {
+        byte[] oversize = TestClient.maskedFrame(true, 0, Opcode.BINARY, new byte[16 * 1024 * 1024]);
+        for (int run = 0; run < 3; run++) {
+            try (LoopbackWebSocket ws = LoopbackWebSocket.start(RecordingHandler.recording(), WebSocketConfig.DEFAULTS)) {
+                CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                    try {
+                        ws.client.sendRaw(oversize);
+                    } catch (IOException e) {
+                        throw new IllegalStateException("the server reset the client while it was sending", e);
+                    }
+                });
+                assertEquals(CloseStatus.MESSAGE_TOO_BIG, ws.client.expectClose().code());
+                sent.get(30, TimeUnit.SECONDS); // every byte was taken (the lingering close read it), none reset
+            }
+        }
     }
 }

@@ -421,6 +421,11 @@ final class CorralFramedConnection extends WebSocketConnection {
         sendQueue.enqueue(entry);
     }
 
+    /** Whether our close frame has been written: from then on, closing the endpoint lingers. */
+    boolean closeFrameSent() {
+        return sendQueue.closeWritten();
+    }
+
     @Override
     public long getMessagesIn() {
         return framesIn;

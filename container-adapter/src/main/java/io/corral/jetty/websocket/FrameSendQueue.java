@@ -74,6 +74,8 @@ final class FrameSendQueue {
     private Throwable failure;
 
     private volatile boolean writing;
+    /** Our close frame is on the wire: from now on closing lingers (see {@code CorralEndPoint}). */
+    private volatile boolean closeWritten;
     private volatile long framesOut;
     private volatile long bytesOut;
 
@@ -194,6 +196,9 @@ final class FrameSendQueue {
         writing = true;
         try {
             WRITER.write(out, frame.isFin(), rsv, Opcode.of(frame.getOpCode()), bytes, offset, length);
+            if (frame.getOpCode() == org.eclipse.jetty.websocket.core.OpCode.CLOSE) {
+                closeWritten = true;
+            }
             framesOut++;
             bytesOut += length;
             return null;
@@ -278,5 +283,10 @@ final class FrameSendQueue {
 
     long bytesOut() {
         return bytesOut;
+    }
+
+    /** Whether our close frame has been written. */
+    boolean closeWritten() {
+        return closeWritten;
     }
 }

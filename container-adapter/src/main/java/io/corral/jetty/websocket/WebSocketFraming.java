@@ -2,6 +2,7 @@ package io.corral.jetty.websocket;
 
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.TransportConnection;
+import io.corral.jetty.CorralEndPoint;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.eclipse.jetty.io.AbstractEndPoint;
@@ -55,8 +56,19 @@ public final class WebSocketFraming {
             corral.onUpgradeTo(leftover); // a first frame pipelined behind the handshake
         }
         endPoint.upgrade(corral);
-        // The socket closes once the connection ends: queued frames (the close frame above all) go first.
-        return () -> Hibernation.ensuring(corral::serve, corral::awaitWritesDone);
+        if (endPoint instanceof CorralEndPoint lingering) {
+            // Once our close frame is out, closing waits for the client's last bytes instead of resetting
+            // them (a client still sending an over-size message would never read our 1009).
+            lingering.lingerOnCloseWhen(corral::closeFrameSent);
+        }
+        // When the connection ends: queued frames (the close frame above all) go out before the socket
+        // closes, then what the client still sends is read and dropped for a bounded while.
+        return () -> Hibernation.ensuring(corral::serve, () -> {
+            corral.awaitWritesDone();
+            if (endPoint instanceof CorralEndPoint lingering) {
+                lingering.drainAfterLingeringClose();
+            }
+        });
     }
 
     /** Whether a connection is served on Corral's framing; for counters and tests. */

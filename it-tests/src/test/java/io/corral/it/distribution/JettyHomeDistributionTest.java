@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,12 @@ class JettyHomeDistributionTest {
             .connectTimeout(REQUEST_TIMEOUT)
             .build();
 
+    /** start.d/jvm.ini exactly as the README shows it. */
+    private static final String JVM_INI = "--exec\n-Djdk.trackAllThreads=false\n";
+
+    /** Every status the start-up probes got before the first 200: a request during start-up must wait, not 404. */
+    private static final List<Integer> STARTUP_ANSWERS = new ArrayList<>();
+
     private static Path jettyHome;
     private static Path jettyBase;
     private static Path serverLog;
@@ -72,15 +79,17 @@ class JettyHomeDistributionTest {
         copyRecursively(overlay, jettyBase);
 
         Path setupLog = target.resolve("jetty-base-setup.log");
-        Process setup = startJetty(setupLog, "--add-modules=corral,ee10-deploy,ee10-websocket-jakarta");
+        Process setup = startJetty(jettyBase, setupLog, "--add-modules=corral,ee10-deploy,ee10-websocket-jakarta");
         assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
         assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
 
         Files.copy(war, jettyBase.resolve("webapps").resolve("ROOT.war"));
+        // The README's lines for a production base: a forked JVM without the JDK's virtual-thread tracking.
+        Files.writeString(jettyBase.resolve("start.d/jvm.ini"), JVM_INI, StandardCharsets.UTF_8);
         port = freePort();
         serverLog = target.resolve("jetty-base-server.log");
-        server = startJetty(serverLog, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
-        awaitServing();
+        server = startJetty(jettyBase, serverLog, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
+        awaitServing(server, serverLog, port);
     }
 
     @AfterAll
@@ -89,20 +98,7 @@ class JettyHomeDistributionTest {
         if (server == null) {
             return;
         }
-        // start.jar may have forked a JVM of its own: stop the whole tree we started, children first.
-        List<ProcessHandle> tree = new ArrayList<>(server.descendants().toList());
-        tree.add(server.toHandle());
-        for (ProcessHandle process : tree) {
-            process.destroy(); // SIGTERM: Jetty's shutdown hook stops the server
-        }
-        for (ProcessHandle process : tree) {
-            try {
-                process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (TimeoutException stuck) {
-                process.destroyForcibly();
-                process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        }
+        stopTree(server);
         // Checked last, over the whole run including shutdown: every exchange above was well-behaved, so
         // anything the server found worth a warning is a defect (e.g. a WebSocket bridge error).
         List<String> warnings = Files.readAllLines(serverLog, StandardCharsets.UTF_8).stream()
@@ -122,7 +118,7 @@ class JettyHomeDistributionTest {
     @DisplayName("corral.mod [provides] http: start.jar refuses to run the stock http module beside it")
     void theStockHttpModuleCannotRunBesideCorral() throws Exception {
         Path log = jettyHome.getParent().resolve("jetty-base-http-refused.log");
-        Process dryRun = startJetty(log, "--dry-run", "--module=http"); // --dry-run never changes the base
+        Process dryRun = startJetty(jettyBase, log, "--dry-run", "--module=http"); // --dry-run never changes the base
         assertTrue(dryRun.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --dry-run hung");
         String output = read(log);
         assertTrue(dryRun.exitValue() != 0, () -> "start.jar accepted http beside corral:\n" + output);
@@ -140,6 +136,82 @@ class JettyHomeDistributionTest {
         assertTrue(started.get(0).contains("CorralConnector@") && started.get(0).contains(bound),
                 () -> "not Corral on " + bound + ": " + started.get(0));
         assertTrue(started.stream().noneMatch(line -> line.contains("ServerConnector@")), started::toString);
+    }
+
+    @Test
+    @DisplayName("Requests sent while the webapps deploy wait and get real answers: no 404 before the first 200")
+    void noRequestDuringStartUpGotA404() {
+        assertFalse(STARTUP_ANSWERS.contains(404), () -> "answers during start-up: " + STARTUP_ANSWERS);
+    }
+
+    @Test
+    @DisplayName("start.d/jvm.ini as in the README: start.jar forks a JVM that runs with -Djdk.trackAllThreads=false")
+    void theReadmesJvmIniForksAJvmWithoutThreadTracking() {
+        List<String> forked = server.descendants().map(JettyHomeDistributionTest::commandLine).toList();
+        assertTrue(forked.stream().anyMatch(arguments -> arguments.contains("-Djdk.trackAllThreads=false")),
+                () -> "no forked JVM with the flag among: " + forked);
+    }
+
+    @Test
+    @DisplayName("On Java 17, start.jar fails with one line naming the Java version Corral needs")
+    void onJava17StartFailsWithOneLineNamingTheJavaVersion() throws Exception {
+        Path java17 = java17();
+        Assumptions.assumeTrue(java17 != null, "no Java 17 under /usr/lib/jvm to run start.jar with");
+        Path log = jettyHome.getParent().resolve("jetty-base-java17.log");
+        Process process = new ProcessBuilder(java17.toString(), "-jar", jettyHome.resolve("start.jar").toString(),
+                "jetty.home=" + jettyHome, "jetty.base=" + jettyBase, "jetty.http.host=127.0.0.1",
+                "jetty.http.port=" + freePort())
+                .directory(jettyBase.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertTrue(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "Jetty on Java 17 did not end");
+        } finally {
+            stopTree(process);
+        }
+        // With --exec (jvm.ini) the line comes from the forked JVM, which ends with 1; start.jar itself does not
+        // pass that status on. What matters to the newcomer: one line saying what to do, and no server.
+        String output = read(log);
+        assertFalse(output.contains("Started Server"), output);
+        List<String> lines = output.lines().filter(line -> line.contains("Corral needs Java 21 or newer")).toList();
+        assertEquals(1, lines.size(), output);
+        assertTrue(lines.get(0).contains("Java 17"), lines.get(0));
+        assertFalse(output.contains("UnsupportedClassVersionError"), output);
+    }
+
+    @Test
+    @DisplayName("ee11 works too: --add-modules=corral,ee11-deploy,ee11-websocket-jakarta serves the WAR over HTTP and WebSocket")
+    void ee11ServesTheWar() throws Exception {
+        Path target = jettyHome.getParent();
+        Path ee11Base = target.resolve("jetty-base-ee11");
+        deleteRecursively(ee11Base);
+        copyRecursively(Path.of(System.getProperty("corral.overlay.dir")), ee11Base);
+        Path setupLog = target.resolve("jetty-base-ee11-setup.log");
+        Process setup = startJetty(ee11Base, setupLog, "--add-modules=corral,ee11-deploy,ee11-websocket-jakarta");
+        assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
+        assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
+        Files.copy(Path.of(System.getProperty("war.sample.file")), ee11Base.resolve("webapps").resolve("ROOT.war"));
+        int ee11Port = freePort();
+        Path log = target.resolve("jetty-base-ee11-server.log");
+        Process ee11 = startJetty(ee11Base, log, "jetty.http.host=127.0.0.1", "jetty.http.port=" + ee11Port);
+        try {
+            awaitServing(ee11, log, ee11Port);
+            HttpResponse<String> plaintext = CLIENT.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + ee11Port + "/plaintext")).timeout(REQUEST_TIMEOUT).GET().build(),
+                    BodyHandlers.ofString());
+            assertEquals("Hello, World!", plaintext.body());
+            RecordingListener listener = new RecordingListener();
+            WebSocket socket = CLIENT.newWebSocketBuilder().connectTimeout(REQUEST_TIMEOUT)
+                    .buildAsync(URI.create("ws://127.0.0.1:" + ee11Port + "/ws/echo"), listener)
+                    .get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            try {
+                socket.sendText("through ee11", true).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals("through ee11", listener.nextText(REQUEST_TIMEOUT));
+            } finally {
+                socket.abort();
+            }
+            assertTrue(read(log).contains("CorralConnector@"), () -> read(log));
+        } finally {
+            stopTree(ee11);
+        }
     }
 
     @Test
@@ -186,38 +258,84 @@ class JettyHomeDistributionTest {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(REQUEST_TIMEOUT);
     }
 
-    /** Runs start.jar in the base with the JDK running this test, output to {@code log}. */
-    private static Process startJetty(Path log, String... arguments) throws IOException {
+    /** Runs start.jar in {@code base} with the JDK running this test, output to {@code log}. */
+    private static Process startJetty(Path base, Path log, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar",
                 jettyHome.resolve("start.jar").toString(),
-                "jetty.home=" + jettyHome, "jetty.base=" + jettyBase));
+                "jetty.home=" + jettyHome, "jetty.base=" + base));
         command.addAll(List.of(arguments));
         return new ProcessBuilder(command)
-                .directory(jettyBase.toFile())
+                .directory(base.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
     }
 
-    /** Polls {@code /plaintext} until it answers 200, the server dies, or the deadline passes. */
-    private static void awaitServing() throws Exception {
+    /** start.jar may have forked a JVM of its own: stops the whole tree, children first. */
+    private static void stopTree(Process root) throws Exception {
+        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+        tree.add(root.toHandle());
+        for (ProcessHandle process : tree) {
+            process.destroy(); // SIGTERM: Jetty's shutdown hook stops the server
+        }
+        for (ProcessHandle process : tree) {
+            try {
+                process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException stuck) {
+                process.destroyForcibly();
+                process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** A process's command line: /proc has it whole, where {@code ProcessHandle.Info} may have nothing. */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException notLinux) {
+            return process.info().commandLine().orElse("");
+        }
+    }
+
+    /** A Java 17 installed beside the JDK running the tests, or null. */
+    private static Path java17() throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (Stream<Path> installed = Files.list(jvms)) {
+            return installed.filter(jdk -> jdk.getFileName().toString().contains("17"))
+                    .map(jdk -> jdk.resolve("bin/java")).filter(Files::isExecutable).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * Polls {@code /plaintext} until it answers 200, the server dies, or the deadline passes; what the
+     * main server answered before its first 200 is kept in {@link #STARTUP_ANSWERS}.
+     */
+    private static void awaitServing(Process jetty, Path log, int jettyPort) throws Exception {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try (probe) {
             while (Instant.now().isBefore(deadline)) {
                 try {
-                    HttpResponse<Void> response = probe.send(request("/plaintext").timeout(Duration.ofSeconds(2))
+                    HttpResponse<Void> response = probe.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + jettyPort + "/plaintext")).timeout(Duration.ofSeconds(2))
                             .GET().build(), BodyHandlers.discarding());
                     if (response.statusCode() == 200) {
                         return;
+                    }
+                    if (jetty == server) {
+                        STARTUP_ANSWERS.add(response.statusCode());
                     }
                 } catch (IOException notYet) {
                     // Not listening yet, or the WAR is still deploying.
                 }
                 // Waits on the process's exit with a short timeout: a dead server fails fast, a live one is re-probed.
                 try {
-                    server.onExit().get(250, TimeUnit.MILLISECONDS);
-                    throw new AssertionError("Jetty exited with " + server.exitValue() + ":\n" + read(serverLog));
+                    jetty.onExit().get(250, TimeUnit.MILLISECONDS);
+                    throw new AssertionError("Jetty exited with " + jetty.exitValue() + ":\n" + read(log));
                 } catch (TimeoutException stillRunning) {
                     // expected
                 } catch (ExecutionException impossible) {
@@ -225,7 +343,7 @@ class JettyHomeDistributionTest {
                 }
             }
         }
-        throw new AssertionError("Jetty did not serve /plaintext within " + START_TIMEOUT + ":\n" + read(serverLog));
+        throw new AssertionError("Jetty did not serve /plaintext within " + START_TIMEOUT + ":\n" + read(log));
     }
 
     private static String javaExecutable() {
