@@ -116,7 +116,10 @@ public final class Hibernator {
         while (true) {
             try {
                 registerArrivals(selector, waking);
-                long timeoutMillis = waking.isEmpty() ? millisUntil(nextDeadline) : -1;
+                // A selectNow() below clears any wakeup() that came meanwhile: whatever is queued must not
+                // wait for an event that may never come, so select without blocking while anything is.
+                boolean queued = !waking.isEmpty() || !leaving.isEmpty() || !arriving.isEmpty();
+                long timeoutMillis = queued ? -1 : millisUntil(nextDeadline);
                 if (timeoutMillis < 0) {
                     selector.selectNow();
                 } else {

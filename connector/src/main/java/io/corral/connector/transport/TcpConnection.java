@@ -247,8 +247,11 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
     public void wake() {
         Runnable carryOn = onWake;
         WAKE_THREADS.newThread(() -> {
-            leaveHibernation();
-            carryOn.run();
+            try {
+                leaveHibernation();
+            } finally {
+                carryOn.run(); // whatever happened, the protocol carries on and meets it: never a stranded connection
+            }
         }).start();
     }
 
@@ -267,14 +270,12 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
         mode.lock();
         try {
             onWake = null;
-            try {
-                channel.configureBlocking(true);
-            } catch (IOException closed) {
-                // The protocol's next read reports the close.
-            }
+            channel.configureBlocking(true);
+        } catch (IOException closed) {
+            // The protocol's next read reports the close.
+        } finally {
             STATE.setVolatile(this, AWAKE);
             awake.signalAll();
-        } finally {
             mode.unlock();
         }
     }
