@@ -14,6 +14,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * the caller's array. A lock keeps every response part whole when an interim response (100 Continue)
  * and the final response come from different threads. Writes stalled past the idle timeout are cut by
  * the {@link DeadlineWatchdog}.
+ *
+ * <p>Whatever produced a response (a handler of the native API, a servlet through Jetty, trailers, the engine
+ * itself), its text reaches the wire sanitised here, as Jetty's {@code HttpGenerator} does it, so that a
+ * value built from client input can never split the response: in a header name, a control character other
+ * than HTAB, a colon or a char above U+00FF becomes {@code '.'}; in a header value, a control character
+ * other than HTAB or a char above U+00FF becomes a space; in the reason phrase, the same become {@code '?'}.
+ * No char above U+00FF is ever cut to its low byte (U+010D U+010A would otherwise become CR LF).
  */
 final class ResponseWriter implements DeadlineWatchdog.Watched {
 
@@ -25,6 +32,11 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
     private static final byte[] HTTP_1_1 = {'H', 'T', 'T', 'P', '/', '1', '.', '1', ' '};
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** What replaces a char that must not reach the wire; each is valid where it lands (RFC 9110 §5.1, §5.5). */
+    private static final byte NAME_REPLACEMENT = '.';
+    private static final byte VALUE_REPLACEMENT = ' ';
+    private static final byte REASON_REPLACEMENT = '?';
+    private static final int MAX_REASON_LENGTH = 1024;
 
     private final TransportConnection connection;
     private final ByteArrayPool pool;
@@ -62,16 +74,18 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
         buffer[count++] = (byte) ('0' + status / 10 % 10);
         buffer[count++] = (byte) ('0' + status % 10);
         append((byte) ' ');
-        append(reason);
+        // Jetty cuts a reason phrase at 1024 chars; a longer one is no reason, it is a payload.
+        appendSanitised(reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason,
+                REASON_REPLACEMENT, false);
         append(CRLF);
     }
 
     void header(String name, String value) {
-        append(name);
+        appendSanitised(name, NAME_REPLACEMENT, true);
         ensure(2);
         buffer[count++] = ':';
         buffer[count++] = ' ';
-        append(value);
+        appendSanitised(value, VALUE_REPLACEMENT, false);
         append(CRLF);
     }
 
@@ -208,17 +222,36 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
     }
 
     /**
-     * Header names and values are ISO-8859-1 by grammar; anything wider is cut to its low byte. That is
-     * exactly what the old {@code String.getBytes(int, int, byte[], int)} does, and for the usual Latin-1
-     * string it is one array copy: a per-character loop here was the costliest part of committing a
-     * response in profiles.
+     * Appends header or status-line text, one byte per char, with every char that must not reach the wire
+     * replaced (see the class comment). The usual text needs no replacement, and for it this is one pass
+     * that only reads the chars (a branch-free reduction the JIT keeps tight) plus one array copy: a loop
+     * that wrote char by char here was the costliest part of committing a response in profiles.
      */
     @SuppressWarnings("deprecation")
-    private void append(String text) {
+    private void appendSanitised(String text, byte replacement, boolean isName) {
         int length = text.length();
         ensure(length);
-        text.getBytes(0, length, buffer, count);
-        count += length;
+        // Negative once any char is below SP (a control, or HTAB, which the careful path lets through) or
+        // above U+00FF.
+        int outOfRange = 0;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            outOfRange |= (c - 0x20) | (0xFF - c);
+        }
+        if (outOfRange >= 0 && (!isName || text.indexOf(':') < 0)) {
+            // Latin-1 only, so the deprecated copy (which keeps each char's low byte) is exact.
+            text.getBytes(0, length, buffer, count);
+            count += length;
+            return;
+        }
+        byte[] out = buffer;
+        int at = count;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            boolean forbidden = c > 0xFF || c < 0x20 && c != '\t' || isName && c == ':';
+            out[at + i] = forbidden ? replacement : (byte) c;
+        }
+        count = at + length;
     }
 
     /**
