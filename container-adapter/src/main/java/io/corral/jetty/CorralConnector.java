@@ -45,7 +45,7 @@ import org.eclipse.jetty.util.annotation.Name;
 @ManagedObject("Corral connector: Corral's listener and HTTP/1.1 engine under Jetty's handlers")
 public class CorralConnector extends AbstractNetworkConnector {
 
-    /** Bytes a WebSocket session may have queued for sending before a send fails: 1 MiB. */
+    /** The most bytes a WebSocket session may have queued for sending: 1 MiB. */
     public static final long DEFAULT_WEBSOCKET_MAX_QUEUED_BYTES = 1024 * 1024;
 
     private volatile int acceptors = ListenerConfig.DEFAULT_ACCEPTORS;
@@ -470,14 +470,14 @@ public class CorralConnector extends AbstractNetworkConnector {
         this.shutdownTimeout = atLeast(0, shutdownTimeoutMs, "shutdownTimeout");
     }
 
-    @ManagedAttribute("bytes a WebSocket session may have queued for sending before a send fails")
+    @ManagedAttribute("the most bytes a WebSocket session may have queued for sending")
     public long getWebSocketMaxQueuedBytes() {
         return webSocketMaxQueuedBytes;
     }
 
     /**
-     * Bytes a WebSocket session may have queued for sending (asynchronous sends to a client that reads
-     * slowly) before a further send fails; bounds the memory one slow reader can pin. Default 1 MiB.
+     * The most bytes a WebSocket session may have queued for sending (asynchronous sends to a client that
+     * reads slowly): bounds the memory one slow reader can pin. Default 1 MiB. Read when a session opens.
      */
     public void setWebSocketMaxQueuedBytes(long webSocketMaxQueuedBytes) {
         this.webSocketMaxQueuedBytes = atLeast(1, webSocketMaxQueuedBytes, "webSocketMaxQueuedBytes");
