@@ -77,4 +77,42 @@ etc/jetty-corral.xml
 ## priority; they only accept and hand each connection to a new virtual thread.
 # jetty.http.selectors=-1
 # jetty.http.acceptorPriorityDelta=0
+
+## The largest request body accepted, in bytes (default 10485760 = 10 MiB; -1 = no limit).
+## Larger bodies get 413 and the connection closes; an announced Content-Length over it is
+## refused before the body is read, and instead of a "100 Continue". Raise it for big uploads.
+# jetty.corral.maxBodySize=10485760
+
+## How long a request head may take from its first byte to its last, in milliseconds, however
+## slowly its bytes trickle in (slowloris); past it the client gets 408 (default -1 = the idle
+## timeout above).
+# jetty.corral.headerTimeout=-1
+
+## The most header fields in a request head, or in its trailers; more gets 431 (default 100).
+# jetty.corral.maxHeaderCount=100
+
+## The longest request-target (path and query) in bytes; longer gets 414 (default -1 = the
+## request header size, jetty.httpConfig.requestHeaderSize, 8192 unless changed).
+# jetty.corral.maxRequestTargetLength=-1
+
+## Requests one connection may carry before it is closed (default 0 = unlimited).
+# jetty.corral.maxRequestsPerConnection=0
+
+## Bytes of a request body the application left unread that are read and dropped to keep the
+## connection alive; a larger rest closes the connection (default 65536).
+# jetty.corral.maxUnreadBodyToDiscard=65536
+
+## How long a stop waits, in milliseconds, for connection threads to end after their sockets are
+## closed (default 5000). The grace period for requests in flight is jetty.server.stopTimeout.
+# jetty.corral.shutdownTimeout=5000
+
+## The most frames a WebSocket session may have queued for sending (asynchronous sends to a
+## client that reads slowly): bounds what one slow reader can hold; a send past it fails at once
+## (default 256). Sessions that set Jetty's own maxOutgoingFrames keep theirs.
+# jetty.corral.websocket.maxQueuedFrames=256
+
+## How long, in milliseconds, an idle connection (keep-alive between requests, a quiet WebSocket)
+## keeps its thread before it hibernates: gives up its thread, stack, input buffer and Jetty's
+## per-request objects until bytes arrive (default 1000; 0 = as soon as nothing is to be read).
+# jetty.corral.hibernateAfter=1000
 # end::documentation[]

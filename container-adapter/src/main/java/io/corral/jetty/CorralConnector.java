@@ -5,9 +5,11 @@ import static io.corral.connector.listener.Listener.State.RUNNING;
 import static io.corral.connector.listener.Listener.State.SUSPENDED;
 
 import io.corral.connector.http1.Http1Config;
+import io.corral.connector.http1.Http1Limits;
 import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.ListenerConfig;
+import io.corral.connector.listener.Protocol;
 import io.corral.connector.listener.ListenerStats;
 import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TcpTransport;
@@ -50,12 +52,18 @@ import org.slf4j.LoggerFactory;
 public class CorralConnector extends AbstractNetworkConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(CorralConnector.class);
+    /**
+     * The most frames a WebSocket session may have queued for sending: 256. Frames, not bytes, because the
+     * queue that holds them is Jetty's own (the session's flusher), which Jetty bounds by count
+     * ({@code maxOutgoingFrames}); the bridge below it takes one data frame at a time.
+     */
+    public static final int DEFAULT_WEBSOCKET_MAX_QUEUED_FRAMES = 256;
 
     private volatile int acceptors = ListenerConfig.DEFAULT_ACCEPTORS;
     private volatile int acceptQueueSize;
     private volatile int maxConnections = ListenerConfig.DEFAULT_MAX_CONNECTIONS;
     private volatile Transport transport = new TcpTransport();
-    private volatile Duration hibernateAfter = Duration.ZERO;
+    private volatile Duration hibernateAfter = Http1Config.DEFAULTS.hibernateAfter();
     private volatile SocketOptions socketOptions = SocketOptions.DEFAULTS;
     // ServerConnector settings with no meaning here, remembered only to say so once at start (null = not set).
     private volatile Integer selectors;
@@ -65,6 +73,16 @@ public class CorralConnector extends AbstractNetworkConnector {
     private volatile io.corral.connector.listener.Listener listener;
     private volatile Http1Protocol protocol;
     private volatile int localPort = -1;
+
+    // The engine's limits and timeouts (see "Engine settings" below); read at start.
+    private volatile long headerTimeout = -1;
+    private volatile int maxHeaderCount = Http1Limits.DEFAULTS.maxHeaderCount();
+    private volatile int maxRequestTargetLength = -1;
+    private volatile long maxBodySize = Http1Limits.DEFAULTS.maxBodySize();
+    private volatile int maxRequestsPerConnection = Http1Config.DEFAULTS.maxRequestsPerConnection();
+    private volatile long maxUnreadBodyToDiscard = Http1Config.DEFAULTS.maxUnreadBodyToDiscard();
+    private volatile long shutdownTimeout = ListenerConfig.DEFAULT_SHUTDOWN_TIMEOUT.toMillis();
+    private volatile int webSocketMaxQueuedFrames = DEFAULT_WEBSOCKET_MAX_QUEUED_FRAMES;
 
     /** A connector with a default {@link HttpConfiguration}. */
     public CorralConnector(@Name("server") Server server) {
@@ -85,6 +103,7 @@ public class CorralConnector extends AbstractNetworkConnector {
         // No Jetty acceptor threads: Corral's listener accepts.
         super(server, null, null, null, 0, factories);
         addBean(new ListenerDump(() -> listener));
+        addBean(new EngineDump(() -> protocol));
     }
 
     /** The configuration of the {@link HttpConnectionFactory} this connector carries. */
@@ -135,13 +154,26 @@ public class CorralConnector extends AbstractNetworkConnector {
         }
         warnAboutSettingsWithoutEffect();
         HttpConfiguration httpConfiguration = getHttpConfiguration();
-        Http1Config config = Http1ConfigMapping.from(httpConfiguration, getIdleTimeout())
-                .withHibernateAfter(hibernateAfter);
+        Http1Config config = Http1ConfigMapping.from(httpConfiguration, this).withHibernateAfter(hibernateAfter);
         Http1Protocol http = new Http1Protocol(config, exchange -> {
             throw new IllegalStateException("connections are served with a handler of their own");
         });
-        var bound = new io.corral.connector.listener.Listener(listenerConfig(),
-                connection -> serve(http, httpConfiguration, connection));
+        var bound = new io.corral.connector.listener.Listener(listenerConfig(), new Protocol() {
+            @Override
+            public Hibernation serve(TransportConnection connection) throws Exception {
+                return CorralConnector.this.serve(http, httpConfiguration, connection);
+            }
+
+            @Override
+            public void drain() {
+                http.drain();
+            }
+
+            @Override
+            public void start() {
+                http.start();
+            }
+        });
         bound.bind();
         protocol = http;
         listener = bound;
@@ -179,6 +211,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 .withMaxConnections(maxConnections)
                 .withTransport(transport)
                 .withSocketOptions(socketOptions)
+                .withShutdownTimeout(Duration.ofMillis(shutdownTimeout))
                 .withName(getName() != null ? getName() : "corral-" + (host == null ? "0.0.0.0" : host) + ":" + getPort());
     }
 
@@ -217,9 +250,10 @@ public class CorralConnector extends AbstractNetworkConnector {
     @Override
     public CompletableFuture<Void> shutdown() {
         CompletableFuture<Void> done = super.shutdown();
-        Http1Protocol http = protocol;
-        if (http != null) {
-            http.drain();
+        // The same drain as Listener.stop(grace): one path for every protocol.
+        var current = listener;
+        if (current != null) {
+            current.drain();
         }
         return done;
     }
@@ -336,7 +370,7 @@ public class CorralConnector extends AbstractNetworkConnector {
      * How long a connection with nothing to read — keep-alive between requests, a quiet WebSocket — waits on
      * its own thread before it hibernates: gives up its thread, stack and input buffer and waits on the
      * transport's selector until bytes arrive (Cowboy's {@code hibernate}). 0 hibernates as soon as a read would
-     * wait. Read at start. Default 0.
+     * wait. Read at start. Default 1000: a connection busy with requests or messages never pays for it.
      */
     public void setHibernateAfter(long millis) {
         if (millis < 0) {
@@ -477,5 +511,140 @@ public class CorralConnector extends AbstractNetworkConnector {
     public ListenerStats stats() {
         var current = listener;
         return current == null ? null : current.stats();
+    }
+
+    @ManagedAttribute("requests the engine refused itself (malformed, too large, too slow…); each is logged at DEBUG only")
+    public long getBadRequests() {
+        Http1Protocol http = protocol;
+        return http == null ? 0 : http.badRequests().total();
+    }
+
+    @ManagedAttribute("requests the engine refused itself, by status: 400=3 413=1")
+    public String getBadRequestsByStatus() {
+        Http1Protocol http = protocol;
+        return http == null ? "none" : http.badRequests().toString();
+    }
+
+    // ---- Engine settings: every limit and timeout of Corral's engine, as setters for embedding and for
+    // ---- jetty-corral.xml (jetty.corral.* properties), and as JMX attributes. Read at start unless said.
+
+    @ManagedAttribute("ms a request head may take from its first byte to its last (408 after); -1 = the idle timeout")
+    public long getHeaderTimeout() {
+        return headerTimeout;
+    }
+
+    /**
+     * How long a request head may take from its first byte to its last, in ms; past it the client gets 408
+     * and the connection closes (slowloris). Unlike the idle timeout, bytes trickling in do not extend it.
+     * -1 (the default) means the idle timeout, as on ServerConnector, where the idle timeout bounds a head
+     * (30 s when the idle timeout is infinite: a head always has a deadline).
+     */
+    public void setHeaderTimeout(long headerTimeoutMs) {
+        this.headerTimeout = headerTimeoutMs == -1 ? -1 : atLeast(1, headerTimeoutMs, "headerTimeout");
+    }
+
+    @ManagedAttribute("most header fields in a request head or in trailers (431 beyond)")
+    public int getMaxHeaderCount() {
+        return maxHeaderCount;
+    }
+
+    /** Most header fields in a request head or in its trailers; more gets 431. Default 100. */
+    public void setMaxHeaderCount(int maxHeaderCount) {
+        this.maxHeaderCount = (int) atLeast(1, maxHeaderCount, "maxHeaderCount");
+    }
+
+    @ManagedAttribute("longest request-target in bytes (414 beyond); -1 = the HttpConfiguration's requestHeaderSize")
+    public int getMaxRequestTargetLength() {
+        return maxRequestTargetLength;
+    }
+
+    /**
+     * Longest request-target accepted, in bytes; longer gets 414. -1 (the default) means the
+     * {@link HttpConfiguration#getRequestHeaderSize() requestHeaderSize}, which bounds the request line on
+     * ServerConnector.
+     */
+    public void setMaxRequestTargetLength(int maxRequestTargetLength) {
+        this.maxRequestTargetLength = maxRequestTargetLength == -1 ? -1
+                : (int) atLeast(1, maxRequestTargetLength, "maxRequestTargetLength");
+    }
+
+    @ManagedAttribute("largest request body in bytes (413 beyond, before reading it when announced); -1 = none")
+    public long getMaxBodySize() {
+        return maxBodySize;
+    }
+
+    /**
+     * Largest request body accepted, in bytes; larger gets 413 and the connection closes. An announced
+     * {@code Content-Length} over it is refused before any body byte is read, and before any
+     * {@code 100 Continue}. -1 (the default, as on ServerConnector) means no limit; Jetty's
+     * {@code SizeLimitHandler} is the equivalent on ServerConnector.
+     */
+    public void setMaxBodySize(long maxBodySize) {
+        this.maxBodySize = atLeast(-1, maxBodySize, "maxBodySize");
+    }
+
+    @ManagedAttribute("requests a connection may carry before it closes; 0 = unlimited")
+    public int getMaxRequestsPerConnection() {
+        return maxRequestsPerConnection;
+    }
+
+    /** After this many requests a connection closes ({@code Connection: close} on the last); 0 (default) = unlimited. */
+    public void setMaxRequestsPerConnection(int maxRequestsPerConnection) {
+        this.maxRequestsPerConnection = (int) atLeast(0, maxRequestsPerConnection, "maxRequestsPerConnection");
+    }
+
+    @ManagedAttribute("bytes of request body left unread that are read and dropped to keep the connection")
+    public long getMaxUnreadBodyToDiscard() {
+        return maxUnreadBodyToDiscard;
+    }
+
+    /**
+     * When a servlet leaves part of a request body unread, up to this many bytes are read and dropped to
+     * keep the connection alive; a larger rest closes it. Default 65536.
+     */
+    public void setMaxUnreadBodyToDiscard(long maxUnreadBodyToDiscard) {
+        this.maxUnreadBodyToDiscard = atLeast(0, maxUnreadBodyToDiscard, "maxUnreadBodyToDiscard");
+    }
+
+    @ManagedAttribute("ms a stop waits for connection threads after closing their sockets")
+    public long getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /**
+     * How long, in ms, a stop waits for connection threads to end after closing their sockets, before it
+     * logs the stragglers and returns. Default 5000. (The grace period for requests in flight is the
+     * server's {@code stopTimeout}.)
+     */
+    public void setShutdownTimeout(long shutdownTimeoutMs) {
+        this.shutdownTimeout = atLeast(0, shutdownTimeoutMs, "shutdownTimeout");
+    }
+
+    @ManagedAttribute("the most frames a WebSocket session may have queued for sending")
+    public int getWebSocketMaxQueuedFrames() {
+        return webSocketMaxQueuedFrames;
+    }
+
+    /**
+     * The most frames a Jakarta/Jetty WebSocket session may have queued for sending (asynchronous sends to a
+     * client that reads slowly): bounds what one slow reader can pin. A send past it fails at once with
+     * Jetty's {@code WritePendingException}; the session stays open. Default 256. Applies to sessions that
+     * did not set Jetty's own {@code maxOutgoingFrames}; read when a session opens.
+     */
+    public void setWebSocketMaxQueuedFrames(int webSocketMaxQueuedFrames) {
+        this.webSocketMaxQueuedFrames = (int) atLeast(1, webSocketMaxQueuedFrames, "webSocketMaxQueuedFrames");
+    }
+
+    /** The engine configuration this connector runs with, or null before the first start. */
+    Http1Config engineConfig() {
+        Http1Protocol http = protocol;
+        return http == null ? null : http.config();
+    }
+
+    private static long atLeast(long minimum, long value, String name) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(name + " must be at least " + minimum + ": " + value);
+        }
+        return value;
     }
 }

@@ -154,7 +154,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         return (transport, leftover) -> {
             if (isJettyWebSocket(upgrade)) {
                 Hibernation.Resume corralFramed = WebSocketFraming.onCorralFraming(upgrade, endPoint, transport,
-                        leftover, connector, connector.hibernateAfterDuration());
+                        leftover, connector, connector.hibernateAfterDuration(), connector.getWebSocketMaxQueuedFrames());
                 if (corralFramed != null) {
                     return corralFramed.resume();
                 }
@@ -207,6 +207,19 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         } else {
             // A failed exchange closes the connection: its channel is not reused.
             httpChannel.setHttpStream(null);
+        }
+    }
+
+    /**
+     * The connection is idle and hibernates: Jetty's channel (its request, response, servlet state: about a
+     * kilobyte) is dropped and made anew for the next request, so that an idle connection keeps almost
+     * nothing. A busy connection (the next request within {@code hibernateAfter}) keeps reusing it.
+     */
+    @Override
+    public void connectionHibernating() {
+        if (channelInUse.compareAndSet(false, true)) {
+            channel = null;
+            channelInUse.set(false);
         }
     }
 

@@ -20,7 +20,11 @@ public enum ConnectorKind {
     CORRAL {
         @Override
         public AbstractNetworkConnector create(Server server, HttpConfiguration configuration) {
-            return new CorralConnector(server, configuration);
+            CorralConnector connector = new CorralConnector(server, configuration);
+            // Hibernation at once: every keep-alive wait and every quiet WebSocket of the differential suite
+            // goes through the hibernator and wakes again, the path most likely to differ from Jetty's.
+            connector.setHibernateAfter(0);
+            return connector;
         }
     };
 

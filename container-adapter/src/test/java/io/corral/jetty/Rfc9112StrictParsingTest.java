@@ -1,6 +1,7 @@
 package io.corral.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.servlet.http.HttpServlet;
@@ -73,14 +74,21 @@ class Rfc9112StrictParsingTest {
                 .replace("{filler:1100}", "f".repeat(1100))
                 .replace("<CR>", "\r").replace("<LF>", "\n");
         int callsBefore = SERVLET_CALLS.get();
+        CorralConnector connector = (CorralConnector) server.connector();
+        long refusedBefore = connector.getBadRequests();
         try (RawConnection client = server.connect()) {
             client.send(wire);
             RawResponse response = client.read();
             assertEquals(status, response.status(), name + ": " + response);
+            assertNotNull(response.header("Date"), "RFC 9110 §6.6.1: every response carries Date: " + response);
             if (status == 200) {
                 assertEquals(callsBefore + 1, SERVLET_CALLS.get());
+                assertEquals(refusedBefore, connector.getBadRequests());
             } else {
                 assertEquals(callsBefore, SERVLET_CALLS.get(), "bad input reached the servlet");
+                assertEquals(refusedBefore + 1, connector.getBadRequests(), "refusals are counted");
+                assertTrue(connector.getBadRequestsByStatus().contains(status + "="),
+                        connector.getBadRequestsByStatus());
                 assertTrue(response.saysClose(), response.toString());
                 assertTrue(client.isClosedByServer(3000), "connection left open after bad input");
             }

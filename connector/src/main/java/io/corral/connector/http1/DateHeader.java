@@ -13,7 +13,7 @@ final class DateHeader {
 
     private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
-    private record Cached(long epochSecond, byte[] line) {}
+    private record Cached(long epochSecond, String value, byte[] line) {}
 
     private static volatile Cached cached = format(System.currentTimeMillis() / 1000);
 
@@ -21,6 +21,15 @@ final class DateHeader {
 
     /** {@code Date: <IMF-fixdate>\r\n} for the current second. */
     static byte[] line() {
+        return current().line;
+    }
+
+    /** The {@code <IMF-fixdate>} for the current second. */
+    static String value() {
+        return current().value;
+    }
+
+    private static Cached current() {
         long now = System.currentTimeMillis() / 1000;
         Cached current = cached;
         if (current.epochSecond != now) {
@@ -28,7 +37,7 @@ final class DateHeader {
             current = format(now);
             cached = current;
         }
-        return current.line;
+        return current;
     }
 
     private static Cached format(long epochSecond) {
@@ -37,6 +46,6 @@ final class DateHeader {
         if (date.charAt(6) == ' ') {
             date = date.substring(0, 5) + '0' + date.substring(5);
         }
-        return new Cached(epochSecond, ("Date: " + date + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        return new Cached(epochSecond, date, ("Date: " + date + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 }

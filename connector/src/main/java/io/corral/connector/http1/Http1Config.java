@@ -26,7 +26,10 @@ import java.time.Duration;
  * @param hibernateAfter         how long a connection waits for its next request on its own thread before it
  *                               hibernates (gives the thread, the input buffer and the parser up, and waits on the
  *                               transport's {@code Hibernator} until bytes arrive); zero hibernates as soon as a read
- *                               would wait. Set it to the idle timeout or more to never hibernate. Default 0.
+ *                               would wait. Set it to the idle timeout or more to never hibernate. Default
+ *                               1 s: a busy connection (its next request within a second) keeps its thread and
+ *                               pays nothing for hibernation, as in {@code cowboy}'s and erlang_quic's
+ *                               {@code hibernate_after}; one that is really idle gives everything back.
  */
 public record Http1Config(
         Http1Limits limits,
@@ -42,7 +45,7 @@ public record Http1Config(
 
     public static final Http1Config DEFAULTS = new Http1Config(
             Http1Limits.DEFAULTS, Duration.ofSeconds(30), Duration.ofSeconds(30), true, 0, 32768, 65536, true, null,
-            Duration.ZERO);
+            Duration.ofSeconds(1));
 
     public Http1Config {
         if (limits == null || headerTimeout == null || idleTimeout == null || hibernateAfter == null) {

@@ -146,6 +146,7 @@ final class Http1Connection {
             if (outcome instanceof Idle) {
                 parser = null;
                 writer.dropSmallBuffer();
+                handler.connectionHibernating();
             }
         }
     }
@@ -156,9 +157,7 @@ final class Http1Connection {
             try {
                 head = readHead();
             } catch (HttpParseException bad) {
-                // The client's doing, at its will: DEBUG, as Jetty's own connector logs bad requests.
-                LOG.debug("bad request from {}: {} {}", transport.remoteAddress(), bad.status(), bad.getMessage());
-                respondAndClose(bad.status(), bad.getMessage());
+                refuse(bad);
                 return null;
             }
             if (head == null) {
@@ -344,15 +343,30 @@ final class Http1Connection {
         return new Takeover(upgrade, leftover);
     }
 
+    /**
+     * Counts, answers and closes on bad input in a request head. DEBUG, not INFO: any client can send bad
+     * input at will, and one line each would let it flood the log; the protocol's counters show it instead.
+     */
+    private void refuse(HttpParseException bad) {
+        protocol.badRequests().record(bad.status());
+        LOG.debug("bad request from {}: {} {}", transport.remoteAddress(), bad.status(), bad.getMessage());
+        respondAndClose(bad.status(), bad.getMessage());
+    }
+
+    /** Records bad input found in a request body (the exchange answers it). */
+    void countBadRequest(int status) {
+        protocol.badRequests().record(status);
+    }
+
     /** Answers bad input the engine found itself (no request process exists), then closes. */
     private void respondAndClose(int status, String message) {
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
         writer.lock();
         try {
             writer.statusLine(status, ReasonPhrase.of(status));
-            if (config.sendDateHeader()) {
-                writer.raw(DateHeader.line());
-            }
+            // Always, even where the handler's responses leave Date to someone else (Jetty adds its own):
+            // this answer is the engine's alone, and RFC 9110 §6.6.1 wants a Date on it.
+            writer.raw(DateHeader.line());
             if (config.serverHeader() != null) {
                 writer.header("Server", config.serverHeader());
             }

@@ -86,7 +86,7 @@ final class Http1Exchange implements HttpExchange, Runnable {
             return;
         }
         if (failure instanceof RequestBodyException bad && !response.isCommitted()) {
-            // The client's doing, at its will: DEBUG, as Jetty's own connector logs bad requests.
+            // DEBUG: a client can send bad bodies at will; the protocol's counters show them instead.
             LOG.debug("bad request body from {} on {} {}: {}", remoteAddress(), request.method(), request.target(),
                     bad.getMessage());
             respondWithError(bad.status(), bad.getMessage());
@@ -108,6 +108,11 @@ final class Http1Exchange implements HttpExchange, Runnable {
             HttpHeaders headers = response.headers();
             headers.clear();
             headers.add("Content-Type", "text/plain; charset=utf-8");
+            if (!config().sendDateHeader()) {
+                // The engine's own answer carries a Date (RFC 9110 §6.6.1) even where handlers leave it to
+                // their framework.
+                headers.add("Date", DateHeader.value());
+            }
             if (status >= 400 && status != 500) {
                 headers.add("Connection", "close");
             }

@@ -25,6 +25,7 @@ public final class Http1Protocol implements Protocol {
     private final ByteArrayPool pool = new ByteArrayPool(BUFFER_SIZE, MAX_POOLED_BUFFERS);
     private final AtomicLong connectionIds = new AtomicLong();
     private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
+    private final BadRequestCounter badRequests = new BadRequestCounter();
     private volatile boolean draining;
 
     public Http1Protocol(Http1Config config, HttpHandler handler) {
@@ -86,11 +87,18 @@ public final class Http1Protocol implements Protocol {
      * request in flight gets {@code Connection: close} on its response, so that the connection ends once
      * it is answered. New connections still served (the listener stops accepting) end the same way.
      */
+    @Override
     public void drain() {
         draining = true;
         for (Http1Connection connection : connections) {
             connection.closeIfIdle();
         }
+    }
+
+    /** Serves normally again after a {@link #drain()}: a restarted listener keeps connections alive. */
+    @Override
+    public void start() {
+        draining = false;
     }
 
     public boolean isDraining() {
@@ -106,6 +114,11 @@ public final class Http1Protocol implements Protocol {
             }
         }
         return holding;
+    }
+
+    /** Requests the engine refused itself (malformed, too large, too slow…), by status. */
+    public BadRequestCounter badRequests() {
+        return badRequests;
     }
 
     /** Connections this protocol serves now. */

@@ -122,6 +122,7 @@ final class Http1RequestBody implements RequestBody {
                 pending = decoder.decode(input);
             }
         } catch (HttpParseException e) {
+            connection.countBadRequest(e.status());
             throw fail(new RequestBodyException(e));
         }
         if (!pending.hasRemaining() && decoder.isComplete()) {

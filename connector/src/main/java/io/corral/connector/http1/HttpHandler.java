@@ -10,4 +10,12 @@ package io.corral.connector.http1;
 public interface HttpHandler {
 
     void handle(HttpExchange exchange) throws Exception;
+
+    /**
+     * The connection this handler serves is idle between requests and hibernates: a handler that keeps
+     * per-connection state may drop what it can rebuild, since an idle connection should hold almost
+     * nothing. Called on the connection's thread, never while a request runs. Nothing by default.
+     */
+    default void connectionHibernating() {
+    }
 }

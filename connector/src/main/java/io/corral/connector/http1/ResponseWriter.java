@@ -5,7 +5,10 @@ import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.StallGuard;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,6 +19,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * and the final response come from different threads. Every write goes through the connection's
  * {@link StallGuard}: a write that makes no progress for the idle timeout is cut, one that keeps moving
  * is not, however long the whole response takes.
+ *
+ * <p>Whatever produced a response (a handler of the native API, a servlet through Jetty, trailers, the engine
+ * itself), its text reaches the wire sanitised here, as Jetty's {@code HttpGenerator} does it, so that a
+ * value built from client input can never split the response: in a header name, a control character other
+ * than HTAB, a colon or a char above U+00FF becomes {@code '.'}; in a header value, a control character
+ * other than HTAB or a char above U+00FF becomes a space; in the reason phrase, the same become {@code '?'}.
+ * No char above U+00FF is ever cut to a control byte (U+010D U+010A would otherwise become CR LF). One
+ * deliberate difference, for speed: text whose chars above U+00FF all have a printable low byte (and that
+ * holds no control character) is written with those low bytes, where Jetty writes spaces; such text is not
+ * a valid field value to begin with, and nothing in it can split a response.
  */
 final class ResponseWriter implements DeadlineWatchdog.Watched {
 
@@ -25,6 +38,16 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
     private static final byte[] HTTP_1_1 = {'H', 'T', 'T', 'P', '/', '1', '.', '1', ' '};
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** What replaces a char that must not reach the wire; each is valid where it lands (RFC 9110 §5.1, §5.5). */
+    private static final byte NAME_REPLACEMENT = '.';
+    private static final byte VALUE_REPLACEMENT = ' ';
+    private static final byte REASON_REPLACEMENT = '?';
+    private static final int MAX_REASON_LENGTH = 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long EVERY_BYTE_0X01 = 0x0101010101010101L;
+    private static final long EVERY_BYTE_0X20 = 0x2020202020202020L;
+    private static final long EVERY_BYTE_COLON = 0x3A3A3A3A3A3A3A3AL;
+    private static final long EVERY_BYTE_0X80 = 0x8080808080808080L;
 
     private final TransportConnection connection;
     private final ByteArrayPool pool;
@@ -67,17 +90,39 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
         buffer[count++] = (byte) ('0' + status / 10 % 10);
         buffer[count++] = (byte) ('0' + status % 10);
         append((byte) ' ');
-        append(reason);
+        // Jetty cuts a reason phrase at 1024 chars; a longer one is no reason, it is a payload.
+        appendSanitised(reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason,
+                REASON_REPLACEMENT);
         append(CRLF);
     }
 
+    /**
+     * One header line. The usual line needs no replacement: for it this is two array copies and one scan
+     * of the copied line, eight bytes at a time (a loop over each char cost more than all the rest of
+     * writing a response in JMH). A line with anything to replace is redone char by char.
+     */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): one copy for a Latin-1 string
     void header(String name, String value) {
-        append(name);
-        ensure(2);
-        buffer[count++] = ':';
-        buffer[count++] = ' ';
-        append(value);
-        append(CRLF);
+        int nameLength = name.length();
+        int valueLength = value.length();
+        ensure(nameLength + valueLength + 4);
+        byte[] out = buffer;
+        int start = count;
+        int valueStart = start + nameLength + 2;
+        int end = valueStart + valueLength;
+        // Each char's low byte: exact for Latin-1; a wider char whose low byte is a control (U+010A → LF)
+        // is caught by the scan and redone below.
+        name.getBytes(0, nameLength, out, start);
+        out[start + nameLength] = ':';
+        out[start + nameLength + 1] = ' ';
+        value.getBytes(0, valueLength, out, valueStart);
+        out[end] = '\r';
+        out[end + 1] = '\n';
+        count = end + 2;
+        if (hasByteBelowSpace(out, start, end) || hasColon(out, start, start + nameLength)) {
+            sanitise(name, out, start, NAME_REPLACEMENT, true);
+            sanitise(value, out, valueStart, VALUE_REPLACEMENT, false);
+        }
     }
 
     void headers(HttpHeaders headers) {
@@ -212,18 +257,72 @@ final class ResponseWriter implements DeadlineWatchdog.Watched {
         count += bytes.length;
     }
 
-    /**
-     * Header names and values are ISO-8859-1 by grammar; anything wider is cut to its low byte. That is
-     * exactly what the old {@code String.getBytes(int, int, byte[], int)} does, and for the usual Latin-1
-     * string it is one array copy: a per-character loop here was the costliest part of committing a
-     * response in profiles.
-     */
+    /** Appends status-line text, one byte per char, sanitised like a header value (see the class comment). */
     @SuppressWarnings("deprecation")
-    private void append(String text) {
+    private void appendSanitised(String text, byte replacement) {
         int length = text.length();
         ensure(length);
-        text.getBytes(0, length, buffer, count);
-        count += length;
+        int start = count;
+        text.getBytes(0, length, buffer, start);
+        count = start + length;
+        if (hasByteBelowSpace(buffer, start, start + length)) {
+            sanitise(text, buffer, start, replacement, false);
+        }
+    }
+
+    /** Writes {@code text} at {@code at}, one byte per char, each char that must not reach the wire replaced. */
+    private static void sanitise(String text, byte[] out, int at, byte replacement, boolean isName) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean forbidden = c > 0xFF || c < 0x20 && c != '\t' || isName && c == ':';
+            out[at + i] = forbidden ? replacement : (byte) c;
+        }
+    }
+
+    /** Whether any byte in {@code [from, to)} is below 0x20: a control character, or HTAB (kept later). */
+    private static boolean hasByteBelowSpace(byte[] bytes, int from, int to) {
+        if (to - from < Long.BYTES) {
+            for (int i = from; i < to; i++) {
+                if ((bytes[i] & 0xFF) < 0x20) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        // Eight bytes per step, no branch inside the loop ("has a byte less than n", Bit Twiddling Hacks);
+        // the last step overlaps the one before rather than finishing byte by byte.
+        long found = 0;
+        for (int i = from; i + Long.BYTES <= to; i += Long.BYTES) {
+            found |= belowSpace((long) LONGS.get(bytes, i));
+        }
+        return (found | belowSpace((long) LONGS.get(bytes, to - Long.BYTES))) != 0;
+    }
+
+    /** Whether any byte in {@code [from, to)} is a colon (a header name must not hold one). */
+    private static boolean hasColon(byte[] bytes, int from, int to) {
+        if (to - from < Long.BYTES) {
+            for (int i = from; i < to; i++) {
+                if (bytes[i] == ':') {
+                    return true;
+                }
+            }
+            return false;
+        }
+        long found = 0;
+        for (int i = from; i + Long.BYTES <= to; i += Long.BYTES) {
+            found |= zeroByte((long) LONGS.get(bytes, i) ^ EVERY_BYTE_COLON);
+        }
+        return (found | zeroByte((long) LONGS.get(bytes, to - Long.BYTES) ^ EVERY_BYTE_COLON)) != 0;
+    }
+
+    /** Non-zero when a byte of {@code word} is below 0x20. */
+    private static long belowSpace(long word) {
+        return (word - EVERY_BYTE_0X20) & ~word & EVERY_BYTE_0X80;
+    }
+
+    /** Non-zero when a byte of {@code word} is zero. */
+    private static long zeroByte(long word) {
+        return (word - EVERY_BYTE_0X01) & ~word & EVERY_BYTE_0X80;
     }
 
     /**

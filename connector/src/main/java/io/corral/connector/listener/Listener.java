@@ -106,6 +106,7 @@ public final class Listener implements AutoCloseable {
                 supervisor.reopen();
                 listen(config.address());
             }
+            protocol.start();
             try {
                 startAcceptors();
             } catch (RuntimeException | Error e) {
@@ -176,6 +177,26 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
+     * Begins a graceful shutdown without waiting for it: stops accepting (as {@link #suspend()}) and tells
+     * the protocol to {@link Protocol#drain() drain}, so that idle connections close and busy ones end
+     * after their work. {@link #stop(Duration)} does the same, then waits. Does nothing unless running or
+     * suspended; the next {@link #start()} after a stop serves normally again.
+     */
+    public void drain() {
+        lifecycle.lock();
+        try {
+            if (state == State.RUNNING) {
+                suspend();
+            }
+            if (state == State.SUSPENDED) {
+                drainProtocol();
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
      * Stops at once: closes the listening socket and every live connection, then waits up to the shutdown
      * timeout for every connection thread to end. Does nothing when not started or already stopped; a
      * listener that is only bound closes its socket (clients in the backlog are reset).
@@ -185,8 +206,8 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Drains, then stops: stops accepting, gives live connections up to {@code grace} to end on their own,
-     * then does what {@link #stop()} does with the rest.
+     * Drains, then stops: stops accepting, tells the protocol to {@link Protocol#drain() drain}, gives live
+     * connections up to {@code grace} to end on their own, then does what {@link #stop()} does with the rest.
      */
     public void stop(Duration grace) {
         if (grace.isNegative()) {
@@ -200,6 +221,7 @@ public final class Listener implements AutoCloseable {
             // Not accepting first, then STOPPING: whoever sees STOPPING can rely on new clients being refused.
             stopAccepting();
             state = State.STOPPING;
+            drainProtocol();
             boolean drained = awaitDrained(grace);
             int closed = closeConnections();
             state = State.STOPPED;
@@ -346,6 +368,15 @@ public final class Listener implements AutoCloseable {
             }
         }
         acceptors = List.of();
+    }
+
+    private void drainProtocol() {
+        try {
+            protocol.drain();
+        } catch (RuntimeException e) {
+            // The stop goes on: connections still end, at the latest when the grace period is over.
+            LOG.warn("{}: the protocol failed to drain", config.name(), e);
+        }
     }
 
     private boolean awaitDrained(Duration grace) {

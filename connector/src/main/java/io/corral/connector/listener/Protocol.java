@@ -18,4 +18,19 @@ public interface Protocol {
      *         {@link Hibernation}), which the listener hands to the transport
      */
     Hibernation serve(TransportConnection connection) throws Exception;
+
+    /**
+     * A graceful shutdown begins ({@link Listener#drain()}, {@link Listener#stop(java.time.Duration)}, and so
+     * Jetty's graceful shutdown of the connector): finish the work in flight, close connections that are
+     * idle, and end the others once their work is done. Must not block. Nothing to do by default.
+     */
+    default void drain() {
+    }
+
+    /**
+     * The listener starts, the first time or again after a stop: serve normally, forgetting an earlier
+     * {@link #drain()}. Nothing to do by default.
+     */
+    default void start() {
+    }
 }

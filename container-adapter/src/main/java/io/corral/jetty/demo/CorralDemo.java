@@ -1,9 +1,12 @@
 package io.corral.jetty.demo;
 
+import io.corral.jetty.CorralConnector;
 import java.nio.file.Files;
 import java.util.List;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +18,12 @@ import org.slf4j.LoggerFactory;
 public final class CorralDemo {
 
     private static final Logger LOG = LoggerFactory.getLogger(CorralDemo.class);
+
+    /**
+     * The largest request body the demo accepts: 10 MiB, as a jetty-home with the corral module (see the
+     * README). Larger bodies get 413, announced ones before they are sent.
+     */
+    public static final long MAX_BODY_SIZE = 10 * 1024 * 1024;
 
     private CorralDemo() {
     }
@@ -51,7 +60,7 @@ public final class CorralDemo {
         Server server = new Server();
         AbstractNetworkConnector connector = options.connector().newConnector(server, options.host(), options.port());
         server.addConnector(connector);
-        server.setHandler(AnnotatedWar.context(options.war(), "/"));
+        server.setHandler(limitBodySize(connector, AnnotatedWar.context(options.war(), "/")));
         server.setStopAtShutdown(true);
         try {
             server.start();
@@ -62,6 +71,20 @@ public final class CorralDemo {
         LOG.info("Corral demo serving {} on http://{}:{}/ through the {} connector",
                 options.war(), urlHost(options.host()), connector.getLocalPort(), options.connector().optionName());
         return server;
+    }
+
+    /**
+     * Caps request bodies at {@link #MAX_BODY_SIZE} on either connector: Corral's engine refuses them itself,
+     * Jetty's {@code ServerConnector} through its {@link SizeLimitHandler}, so the comparison stays fair.
+     */
+    private static Handler limitBodySize(AbstractNetworkConnector connector, Handler application) {
+        if (connector instanceof CorralConnector corral) {
+            corral.setMaxBodySize(MAX_BODY_SIZE);
+            return application;
+        }
+        SizeLimitHandler limit = new SizeLimitHandler(MAX_BODY_SIZE, -1);
+        limit.setHandler(application);
+        return limit;
     }
 
     private static String urlHost(String host) {

@@ -33,12 +33,14 @@ public final class WebSocketFraming {
      *
      * @param hibernateAfter how long the connection waits for its next frame on its own thread before it
      *                       hibernates; zero hibernates as soon as a read would wait
+     * @param maxQueuedFrames the most frames the session may queue for sending, unless it set its own bound
      * @return the connection's first burst, to run on the connection's thread (it returns null when the
      *         connection is done, or its hibernation); null, having done nothing, when Corral's framing is
      *         unavailable (see {@link JettySessionSeam})
      */
     public static Hibernation.Resume onCorralFraming(Connection upgrade, AbstractEndPoint endPoint,
-            TransportConnection transport, ByteBuffer leftover, Connector connector, Duration hibernateAfter) {
+            TransportConnection transport, ByteBuffer leftover, Connector connector, Duration hibernateAfter,
+            int maxQueuedFrames) {
         if (!(upgrade instanceof WebSocketConnection jettyConnection) || !JettySessionSeam.isAvailable()) {
             return null;
         }
@@ -46,7 +48,7 @@ public final class WebSocketFraming {
         if (session.getMaxOutgoingFrames() <= 0) {
             // Async sends return at once, so what a peer that stopped reading costs must be bounded: the
             // frames wait in the session's own flusher, which Jetty bounds with this public setting.
-            session.setMaxOutgoingFrames(FrameSendQueue.DEFAULT_MAX_QUEUED_FRAMES);
+            session.setMaxOutgoingFrames(maxQueuedFrames);
         }
         CorralFramedConnection corral = new CorralFramedConnection(endPoint, jettyConnection.getExecutor(),
                 connector.getScheduler(), connector.getByteBufferPool(), session, transport, hibernateAfter);

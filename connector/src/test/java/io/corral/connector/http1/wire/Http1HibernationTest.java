@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class Http1HibernationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Http1Config AT_ONCE = Http1Config.DEFAULTS.withHibernateAfter(Duration.ZERO);
 
     private final Set<Thread> requestThreads = ConcurrentHashMap.newKeySet();
     private final AtomicInteger served = new AtomicInteger();
@@ -70,7 +71,7 @@ class Http1HibernationTest {
     @Test
     @DisplayName("an idle keep-alive connection hibernates: no thread of its own, its input buffer back in the pool")
     void anIdleKeepAliveConnectionHibernates() throws Exception {
-        start(Http1Config.DEFAULTS);
+        start(AT_ONCE);
         try (RawClient client = new RawClient(listener.localPort())) {
             assertEquals("/one", client.send("GET /one HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
             Await.until(WAIT, () -> hibernating() == 1, "the connection to hibernate");
@@ -84,7 +85,7 @@ class Http1HibernationTest {
     @Test
     @DisplayName("pipelined requests sent to a hibernated connection are all answered, in order")
     void pipelinedRequestsWakeAHibernatedConnection() throws Exception {
-        start(Http1Config.DEFAULTS);
+        start(AT_ONCE);
         try (RawClient client = new RawClient(listener.localPort())) {
             assertEquals("/first", client.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
             Await.until(WAIT, () -> hibernating() == 1, "the connection to hibernate");
@@ -98,7 +99,7 @@ class Http1HibernationTest {
     @Test
     @DisplayName("a head that arrives in pieces on a hibernated connection is parsed whole")
     void aHeadSplitAcrossTheWakeUp() throws Exception {
-        start(Http1Config.DEFAULTS);
+        start(AT_ONCE);
         try (RawClient client = new RawClient(listener.localPort())) {
             assertEquals("/first", client.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
             Await.until(WAIT, () -> hibernating() == 1, "the connection to hibernate");
@@ -114,7 +115,7 @@ class Http1HibernationTest {
     @Test
     @DisplayName("a client that closes a hibernated connection frees its slot")
     void aClientClosingAHibernatedConnectionEndsIt() throws Exception {
-        start(Http1Config.DEFAULTS);
+        start(AT_ONCE);
         try (RawClient client = new RawClient(listener.localPort())) {
             assertEquals("/x", client.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
             Await.until(WAIT, () -> hibernating() == 1, "the connection to hibernate");
@@ -126,7 +127,7 @@ class Http1HibernationTest {
     @Test
     @DisplayName("the idle timeout still closes a hibernated connection, not before it is due")
     void theIdleTimeoutReachesAHibernatedConnection() throws Exception {
-        start(Http1Config.DEFAULTS.withIdleTimeout(Duration.ofMillis(400)));
+        start(AT_ONCE.withIdleTimeout(Duration.ofMillis(400)));
         try (RawClient client = new RawClient(listener.localPort())) {
             assertEquals("/x", client.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
             long answered = System.nanoTime();
@@ -152,7 +153,7 @@ class Http1HibernationTest {
     @Test
     @DisplayName("a drain closes hibernated keep-alive connections; a stop closes the rest and frees every slot")
     void drainAndStopReachHibernatedConnections() throws Exception {
-        start(Http1Config.DEFAULTS);
+        start(AT_ONCE);
         List<RawClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
@@ -176,7 +177,7 @@ class Http1HibernationTest {
     @Test
     @DisplayName("a burst of requests on many hibernated connections: every one is served, none is lost")
     void manyHibernatedConnectionsWakeUnderABurst() throws Exception {
-        start(Http1Config.DEFAULTS);
+        start(AT_ONCE);
         int count = 1000;
         List<RawClient> clients = new ArrayList<>(count);
         try {

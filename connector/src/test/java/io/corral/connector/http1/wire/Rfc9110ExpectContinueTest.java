@@ -3,10 +3,12 @@ package io.corral.connector.http1.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.http1.Http1Config;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +67,24 @@ class Rfc9110ExpectContinueTest {
                     "POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok").read();
             assertEquals(200, response.status());
             assertEquals("ok", response.text());
+        }
+    }
+
+    @Test
+    @DisplayName("§10.1.1 + RFC 9110 §15.5.14: an announced body over the limit gets 413 instead of the 100, unread")
+    void oversizeAnnouncedBodyGets413WithoutContinue() throws Exception {
+        AtomicInteger handled = new AtomicInteger();
+        Http1Config config = Http1Config.DEFAULTS.withLimits(Http1Config.DEFAULTS.limits().withMaxBodySize(4));
+        try (TestServer server = new TestServer(config, ex -> {
+                    handled.incrementAndGet();
+                    ex.response().write(ByteBuffer.wrap(ex.body().asInputStream().readAllBytes()), true);
+                });
+                RawClient client = server.connect()) {
+            RawClient.Response response = client.send(EXPECTING).read();
+            assertEquals(413, response.status(), "the first response is the 413, not a 100");
+            assertEquals("close", response.header("Connection"));
+            assertTrue(client.isClosedByServer());
+            assertEquals(0, handled.get(), "the handler never ran");
         }
     }
 }
