@@ -54,4 +54,10 @@ etc/jetty-corral.xml
 ## The maximum number of connections open at once (default 10000); at the limit the acceptors
 ## pause until a connection ends. Can be changed live over JMX.
 # jetty.corral.maxConnections=10000
+
+## At maxConnections, admit a new client by closing the connection that has waited longest for
+## a request to begin (idle keep-alive, or a request head still arriving); never a request in
+## progress, never a WebSocket. false leaves new clients in the accept backlog instead.
+## Can be changed live over JMX.
+# jetty.corral.evictIdleAtLimit=true
 # end::documentation[]

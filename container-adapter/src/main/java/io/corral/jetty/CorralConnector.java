@@ -117,6 +117,7 @@ public class CorralConnector extends AbstractNetworkConnector {
         });
         var started = new io.corral.connector.listener.Listener(listenerConfig(),
                 connection -> serve(http, httpConfiguration, connection));
+        started.setEvictIdleAtLimit(evictIdleAtLimit);
         started.start();
         protocol = http;
         listener = started;
@@ -358,5 +359,34 @@ public class CorralConnector extends AbstractNetworkConnector {
     public ListenerStats stats() {
         var current = listener;
         return current == null ? null : current.stats();
+    }
+
+    // ---- admission under floods (issue 18) ----
+
+    private volatile boolean evictIdleAtLimit = true;
+
+    @ManagedAttribute("whether, at maxConnections, the connection idle longest closes to admit a new client")
+    public boolean isEvictIdleAtLimit() {
+        return evictIdleAtLimit;
+    }
+
+    /**
+     * Whether a connector at {@link #setMaxConnections maxConnections} admits a new client by closing the
+     * connection that has waited longest for a request to begin (a keep-alive connection between requests, or one
+     * whose request head is still arriving) instead of leaving the client in the accept backlog. A request in
+     * progress and a WebSocket are never closed for it. Default true; changes live.
+     */
+    public void setEvictIdleAtLimit(boolean evictIdleAtLimit) {
+        this.evictIdleAtLimit = evictIdleAtLimit;
+        var current = listener;
+        if (current != null) {
+            current.setEvictIdleAtLimit(evictIdleAtLimit);
+        }
+    }
+
+    @ManagedAttribute("idle connections closed to admit new clients at maxConnections")
+    public long getEvictedIdleConnections() {
+        ListenerStats stats = stats();
+        return stats == null ? 0 : stats.evictedIdle();
     }
 }
