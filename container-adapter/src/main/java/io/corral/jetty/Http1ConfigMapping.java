@@ -35,6 +35,7 @@ final class Http1ConfigMapping {
                 .withHeaderTimeout(header)
                 .withPersistentConnections(configuration.isPersistentConnectionsEnabled())
                 .withOutputBufferSize(Math.max(1, configuration.getOutputBufferSize()))
+                .withMinRequestDataRate(Math.max(0, configuration.getMinRequestDataRate()))
                 .withSendDateHeader(false)
                 .withServerHeader(null);
     }
