@@ -268,7 +268,10 @@ public class CorralConnector extends AbstractNetworkConnector {
         return maxConnections;
     }
 
-    /** Changes the connection limit, also while running. Default 10 000; {@link Integer#MAX_VALUE} = none. */
+    /**
+     * Changes the connection limit, also while running. Default sized at start from the file-descriptor limit and
+     * the heap ({@link ListenerConfig#DEFAULT_MAX_CONNECTIONS}); {@link Integer#MAX_VALUE} = none.
+     */
     public void setMaxConnections(int maxConnections) {
         if (maxConnections < 0) {
             throw new IllegalArgumentException("maxConnections must not be negative: " + maxConnections);

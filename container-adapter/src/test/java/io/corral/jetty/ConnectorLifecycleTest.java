@@ -160,7 +160,7 @@ class ConnectorLifecycleTest {
             assertEquals(1L, mbeans.getAttribute(name, "acceptedConnections"));
             assertEquals("RUNNING", mbeans.getAttribute(name, "listenerState"));
             assertEquals(server.port(), mbeans.getAttribute(name, "localPort"));
-            assertEquals(10_000, mbeans.getAttribute(name, "maxConnections"));
+            assertEquals(io.corral.connector.listener.ListenerConfig.DEFAULT_MAX_CONNECTIONS, mbeans.getAttribute(name, "maxConnections"));
         }
     }
 
