@@ -43,7 +43,7 @@ class ListenerConfigTest {
                 base.withBacklog(9));
         assertEquals(new ListenerConfig(base.address(), 2, 1024, 3, base.transport(), "corral", base.shutdownTimeout()),
                 base.withMaxConnections(3));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, transport, "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), transport, "corral", base.shutdownTimeout()),
                 base.withTransport(transport));
         assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), base.transport(), "edge", base.shutdownTimeout()),
                 base.withName("edge"));
