@@ -167,7 +167,11 @@ class ConnectorLifecycleTest {
     @Test
     void connectionLimitHoldsNewClientsInTheBacklog() throws Exception {
         try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/ok", new OkServlet())
-                .connector(connector -> ((CorralConnector) connector).setMaxConnections(1)).start()) {
+                .connector(connector -> {
+                    ((CorralConnector) connector).setMaxConnections(1);
+                    // Ranch's plain backpressure; by default the idle first connection would give way (FullHouseTest).
+                    ((CorralConnector) connector).setEvictIdleAtLimit(false);
+                }).start()) {
             CorralConnector connector = (CorralConnector) server.connector();
             RawConnection first = server.connect();
             RawConnection second;
