@@ -51,9 +51,18 @@ etc/jetty-corral.xml
 ## limit is reached, new connections wait here, in the kernel, instead of being refused.
 # jetty.http.acceptQueueSize=0
 
-## The maximum number of connections open at once (default 10000); at the limit the acceptors
-## pause until a connection ends. Can be changed live over JMX.
-# jetty.corral.maxConnections=10000
+## The maximum number of connections open at once. The default is sized at start from the
+## process's file-descriptor limit and heap: 9/10 of (descriptors - 256), at most one per 64 KiB
+## of max heap, at least 1024. At the limit the connection idle longest gives way to a new client
+## (see evictIdleAtLimit); when none may, the acceptors pause until a connection ends. Can be
+## changed live over JMX.
+# jetty.corral.maxConnections=
+
+## At maxConnections, admit a new client by closing the connection that has waited longest for
+## a request to begin (idle keep-alive, or a request head still arriving); never a request in
+## progress, never a WebSocket. false leaves new clients in the accept backlog instead.
+## Can be changed live over JMX.
+# jetty.corral.evictIdleAtLimit=true
 
 ## Whether to enable the SO_REUSEADDR socket option on the listening socket.
 # jetty.http.reuseAddress=true

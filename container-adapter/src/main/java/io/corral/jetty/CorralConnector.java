@@ -174,6 +174,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 http.start();
             }
         });
+        bound.setEvictIdleAtLimit(evictIdleAtLimit);
         bound.bind();
         protocol = http;
         listener = bound;
@@ -349,7 +350,10 @@ public class CorralConnector extends AbstractNetworkConnector {
         return maxConnections;
     }
 
-    /** Changes the connection limit, also while running. Default 10 000; {@link Integer#MAX_VALUE} = none. */
+    /**
+     * Changes the connection limit, also while running. Default sized at start from the file-descriptor limit and
+     * the heap ({@link ListenerConfig#DEFAULT_MAX_CONNECTIONS}); {@link Integer#MAX_VALUE} = none.
+     */
     public void setMaxConnections(int maxConnections) {
         if (maxConnections < 0) {
             throw new IllegalArgumentException("maxConnections must not be negative: " + maxConnections);
@@ -646,5 +650,34 @@ public class CorralConnector extends AbstractNetworkConnector {
             throw new IllegalArgumentException(name + " must be at least " + minimum + ": " + value);
         }
         return value;
+    }
+
+    // ---- admission under floods (issue 18) ----
+
+    private volatile boolean evictIdleAtLimit = true;
+
+    @ManagedAttribute("whether, at maxConnections, the connection idle longest closes to admit a new client")
+    public boolean isEvictIdleAtLimit() {
+        return evictIdleAtLimit;
+    }
+
+    /**
+     * Whether a connector at {@link #setMaxConnections maxConnections} admits a new client by closing the
+     * connection that has waited longest for a request to begin (a keep-alive connection between requests, or one
+     * whose request head is still arriving) instead of leaving the client in the accept backlog. A request in
+     * progress and a WebSocket are never closed for it. Default true; changes live.
+     */
+    public void setEvictIdleAtLimit(boolean evictIdleAtLimit) {
+        this.evictIdleAtLimit = evictIdleAtLimit;
+        var current = listener;
+        if (current != null) {
+            current.setEvictIdleAtLimit(evictIdleAtLimit);
+        }
+    }
+
+    @ManagedAttribute("idle connections closed to admit new clients at maxConnections")
+    public long getEvictedIdleConnections() {
+        ListenerStats stats = stats();
+        return stats == null ? 0 : stats.evictedIdle();
     }
 }

@@ -45,6 +45,7 @@ final class Http1ConfigMapping {
                 .withMaxRequestsPerConnection(connector.getMaxRequestsPerConnection())
                 .withMaxUnreadBodyToDiscard(connector.getMaxUnreadBodyToDiscard())
                 .withOutputBufferSize(Math.max(1, configuration.getOutputBufferSize()))
+                .withMinRequestDataRate(Math.max(0, configuration.getMinRequestDataRate()))
                 .withSendDateHeader(false)
                 .withServerHeader(null);
     }

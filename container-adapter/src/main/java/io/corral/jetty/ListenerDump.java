@@ -34,6 +34,7 @@ final class ListenerDump implements Dumpable {
                 + ", active=" + stats.active() + ", peak=" + stats.peak()
                 + ", accepted=" + stats.totalAccepted() + ", closed=" + stats.totalClosed()
                 + ", failed=" + stats.failed() + ", max=" + stats.maxConnections()
-                + ", waitingAcceptors=" + stats.waitingAcceptors() + ", acceptErrors=" + stats.acceptErrors() + "}";
+                + ", waitingAcceptors=" + stats.waitingAcceptors() + ", acceptErrors=" + stats.acceptErrors()
+                + ", evictedIdle=" + stats.evictedIdle() + "}";
     }
 }

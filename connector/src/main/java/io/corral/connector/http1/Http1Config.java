@@ -30,6 +30,11 @@ import java.time.Duration;
  *                               1 s: a busy connection (its next request within a second) keeps its thread and
  *                               pays nothing for hibernation, as in {@code cowboy}'s and erlang_quic's
  *                               {@code hibernate_after}; one that is really idle gives everything back.
+ * @param minRequestDataRate     bytes per second a request body must keep up with, from its first byte (Jetty's
+ *                               {@code HttpConfiguration.minRequestDataRate}): a body that falls behind ends with
+ *                               408, the handler's read fails, and the connection closes, so a client trickling
+ *                               a body cannot hold its connection slot and thread for ever. 0 = no minimum
+ *                               (only the idle timeout ends a body that stops). Default 0, as Jetty's.
  */
 public record Http1Config(
         Http1Limits limits,
@@ -41,69 +46,75 @@ public record Http1Config(
         long maxUnreadBodyToDiscard,
         boolean sendDateHeader,
         String serverHeader,
-        Duration hibernateAfter) {
+        Duration hibernateAfter,
+        long minRequestDataRate) {
 
     public static final Http1Config DEFAULTS = new Http1Config(
             Http1Limits.DEFAULTS, Duration.ofSeconds(30), Duration.ofSeconds(30), true, 0, 32768, 65536, true, null,
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1), 0);
 
     public Http1Config {
         if (limits == null || headerTimeout == null || idleTimeout == null || hibernateAfter == null) {
             throw new IllegalArgumentException("limits and timeouts are required");
         }
         if (headerTimeout.isNegative() || idleTimeout.isNegative() || hibernateAfter.isNegative() || maxRequestsPerConnection < 0
-                || outputBufferSize < 1 || maxUnreadBodyToDiscard < 0) {
+                || outputBufferSize < 1 || maxUnreadBodyToDiscard < 0 || minRequestDataRate < 0) {
             throw new IllegalArgumentException("negative setting in " + this);
         }
     }
 
     public Http1Config withLimits(Http1Limits value) {
         return new Http1Config(value, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
     }
 
     public Http1Config withHeaderTimeout(Duration value) {
         return new Http1Config(limits, value, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
     }
 
     public Http1Config withIdleTimeout(Duration value) {
         return new Http1Config(limits, headerTimeout, value, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
     }
 
     public Http1Config withPersistentConnections(boolean value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, value, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
     }
 
     public Http1Config withMaxRequestsPerConnection(int value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, value,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
     }
 
     public Http1Config withOutputBufferSize(int value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                value, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter);
+                value, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
     }
 
     public Http1Config withMaxUnreadBodyToDiscard(long value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, value, sendDateHeader, serverHeader, hibernateAfter);
+                outputBufferSize, value, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
     }
 
     public Http1Config withSendDateHeader(boolean value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, value, serverHeader, hibernateAfter);
+                outputBufferSize, maxUnreadBodyToDiscard, value, serverHeader, hibernateAfter, minRequestDataRate);
     }
 
     public Http1Config withServerHeader(String value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, value, hibernateAfter);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, value, hibernateAfter, minRequestDataRate);
     }
 
     public Http1Config withHibernateAfter(Duration value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, value);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, value, minRequestDataRate);
+    }
+
+    public Http1Config withMinRequestDataRate(long value) {
+        return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, value);
     }
 }

@@ -127,6 +127,10 @@ final class Http1Connection {
     Outcome run() throws Exception {
         thread = Thread.currentThread();
         readThisBurst = false;
+        if (requests > 0) {
+            // Woken, most likely by the next request's bytes: no longer idle (readHead offers it again if not).
+            transport.evictableSince(TransportConnection.NOT_EVICTABLE);
+        }
         DeadlineWatchdog.SHARED.watch(writer);
         inputArray = pool.acquire();
         input = ByteBuffer.wrap(inputArray, 0, 0);
@@ -195,14 +199,18 @@ final class Http1Connection {
     private RequestHead readHead() throws IOException, HttpParseException {
         parser.reset();
         long headDeadline = 0;
+        long headStartedAt = 0;
         while (true) {
             if (input.hasRemaining()) {
                 idleSince = 0;
                 if (headDeadline == 0) {
-                    headDeadline = System.nanoTime() + config.headerTimeout().toNanos();
+                    headStartedAt = System.nanoTime();
+                    headDeadline = headStartedAt + config.headerTimeout().toNanos();
                 }
                 RequestHead head = parser.parseHead(input);
                 if (head != null) {
+                    // From here a request is in progress: never closed to make room for another client.
+                    transport.evictableSince(TransportConnection.NOT_EVICTABLE);
                     return head;
                 }
             }
@@ -222,11 +230,13 @@ final class Http1Connection {
                     LOG.debug("closing idle connection from {}", transport.remoteAddress());
                     return null;
                 }
+                offerForEviction(idleSince);
                 if (hibernatesNow(now)) {
                     return HIBERNATE; // idle stays set: a drain closes the hibernating connection
                 }
                 setReadTimeout(idleReadTimeout(now));
             } else {
+                offerForEviction(headStartedAt != 0 ? headStartedAt : System.nanoTime());
                 long left = headDeadline - System.nanoTime();
                 if (left <= 0) {
                     throw headerTimeout();
@@ -250,6 +260,18 @@ final class Http1Connection {
             } finally {
                 idle = false;
             }
+        }
+    }
+
+    /**
+     * Lets a listener at its connection limit close this connection, longest waiting first, to admit a new
+     * client: it is waiting for a request to begin (idle between requests, or a head still arriving), so closing
+     * it loses no request in progress. Not in a burst woken by bytes that has not read them yet: those bytes are
+     * most likely a request, and its connection is no longer idle.
+     */
+    private void offerForEviction(long since) {
+        if (readThisBurst || requests == 0) {
+            transport.evictableSince(TransportConnection.evictableMark(since));
         }
     }
 

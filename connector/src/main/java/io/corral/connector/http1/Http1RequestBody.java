@@ -36,11 +36,15 @@ final class Http1RequestBody implements RequestBody {
     private ByteBuffer pending = EMPTY;
     private IOException failure;
     private InputStream stream;
+    private final BodyDataRate rate;
 
     Http1RequestBody(Http1Exchange exchange, Http1Connection connection, BodyDecoder decoder) {
         this.exchange = exchange;
         this.connection = connection;
         this.decoder = decoder;
+        this.rate = new BodyDataRate(decoder.isComplete() ? 0 : connection.config().minRequestDataRate());
+        // Body bytes that came with the head count as the body's first.
+        rate.arrived(connection.input() == null ? 0 : connection.input().remaining(), System.nanoTime());
     }
 
     @Override
@@ -158,6 +162,10 @@ final class Http1RequestBody implements RequestBody {
         }
         if (error != null) {
             throw fail(error);
+        }
+        if (rate.arrived(n, System.nanoTime())) {
+            throw fail(new RequestBodyException(408, "request body data rate below the minimum of "
+                    + rate.minBytesPerSecond() + " B/s"));
         }
         if (n < 0) {
             throw fail(new EOFException("client closed the connection before the end of the request body ("

@@ -3,8 +3,8 @@ package io.corral.connector.http1;
 import java.io.IOException;
 
 /**
- * A request body that broke its framing or its size limit, as the handler sees it while reading. Carries
- * the status the client earns (400 or 413); the connection cannot carry another request after it.
+ * A request body that broke its framing or its size limit, or arrived too slowly, as the handler sees it while
+ * reading. Carries the status the client earns (400, 413 or 408); the connection cannot carry another request after it.
  */
 public final class RequestBodyException extends IOException {
 
@@ -13,6 +13,12 @@ public final class RequestBodyException extends IOException {
     RequestBodyException(HttpParseException cause) {
         super(cause.getMessage(), cause);
         this.status = cause.status();
+    }
+
+    /** A body the engine itself gave up on (408 for one that arrives too slowly). */
+    RequestBodyException(int status, String message) {
+        super(message);
+        this.status = status;
     }
 
     public int status() {

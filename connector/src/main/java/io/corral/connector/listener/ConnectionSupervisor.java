@@ -22,12 +22,21 @@ import org.slf4j.LoggerFactory;
  * acceptors at once; lowering it never closes a connection, and an acceptor that accepted under the old
  * limit holds its client (unserved, as if still in the backlog) until the count drops below the new one.
  *
+ * <p>At the limit, unlike Ranch, a full house does not lock new clients out while connections that do nothing
+ * hold the slots: when eviction is on (the default), an acceptor closes the connection that has waited longest
+ * for a request to begin ({@link IdleEviction}) and takes its slot once it has ended. Only when no connection
+ * may give way (every one is in the middle of a request, or a WebSocket) do new clients wait in the backlog.
+ * Eviction only ever makes room for one new client per connection closed, so a lowered limit still closes
+ * nothing.
+ *
  * <p>One lock guards everything; it is taken twice per connection (admit and release), never per byte.
  */
 final class ConnectionSupervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionSupervisor.class);
     private static final long LIMIT_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** How often an acceptor that found nothing to evict looks again: a connection may have gone idle meanwhile. */
+    private static final long EVICTION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
@@ -45,6 +54,17 @@ final class ConnectionSupervisor {
     private boolean shutDown;
     private long lastLimitLogNanos;
     private boolean limitLogged;
+    private final IdleEviction eviction = new IdleEviction();
+    private boolean evictIdle = true;
+    /** Acceptors whose reservation is beyond the limit (at most one each), to be paid for by an eviction. */
+    private final Set<Thread> overbooked = new HashSet<>();
+    /** Clients accepted beyond the limit, waiting in {@link #admitByEviction} for a connection to give way. */
+    private int admitting;
+    /** Connections closed to admit new clients that have not ended yet: their slots are on the way. */
+    private int evicting;
+    private long evicted;
+    private long lastEvictionLogNanos;
+    private boolean evictionLogged;
 
     ConnectionSupervisor(String name, int maxConnections) {
         ListenerConfig.requireValidMaxConnections(maxConnections);
@@ -54,7 +74,7 @@ final class ConnectionSupervisor {
 
     /** The counters as one consistent snapshot. */
     record Counts(int active, int peak, long totalAccepted, long totalClosed, long failed,
-                  int maxConnections, int waitingAcceptors, long acceptErrors) {
+                  int maxConnections, int waitingAcceptors, long acceptErrors, long evictedIdle) {
     }
 
     /**
@@ -67,9 +87,17 @@ final class ConnectionSupervisor {
     boolean reserveSlot() throws InterruptedException {
         lock.lock();
         try {
-            while (!shutDown && live.size() + reserved >= maxConnections) {
+            // A slot freed by an eviction belongs to the client accepted beyond the limit that paid for it.
+            while (!shutDown && live.size() + reserved + admitting >= maxConnections) {
+                if (mayOverbook()) {
+                    // Full, but a connection can give way: accept, and make room once a client is really there
+                    // (admit), so that no idle connection is closed for a client that never comes.
+                    overbooked.add(Thread.currentThread());
+                    return true;
+                }
                 logLimitReached();
-                awaitChange();
+                // A connection may become idle without anything signalling: with eviction on, look again soon.
+                awaitChange(evictIdle ? EVICTION_RETRY_NANOS : 0);
             }
             if (shutDown) {
                 return false;
@@ -91,6 +119,9 @@ final class ConnectionSupervisor {
     boolean admit(SupervisedConnection connection) throws InterruptedException {
         lock.lock();
         try {
+            if (overbooked.remove(Thread.currentThread())) {
+                return admitByEviction(connection);
+            }
             try {
                 // Our own reservation is in "reserved", hence ">" where reserveSlot has ">=".
                 while (!shutDown && live.size() + reserved > maxConnections) {
@@ -115,7 +146,9 @@ final class ConnectionSupervisor {
     void cancelReservation(boolean acceptError) {
         lock.lock();
         try {
-            reserved--;
+            if (!overbooked.remove(Thread.currentThread())) {
+                reserved--;
+            }
             if (acceptError) {
                 acceptErrors++;
             }
@@ -130,6 +163,9 @@ final class ConnectionSupervisor {
         lock.lock();
         try {
             if (live.remove(connection)) {
+                if (connection.isEvicted()) {
+                    evicting--;
+                }
                 totalClosed++;
                 if (failed) {
                     this.failed++;
@@ -178,7 +214,7 @@ final class ConnectionSupervisor {
         lock.lock();
         try {
             return new Counts(live.size(), peak, totalAccepted, totalClosed, failed, maxConnections,
-                    waitingAcceptors, acceptErrors);
+                    waitingAcceptors, acceptErrors, evicted);
         } finally {
             lock.unlock();
         }
@@ -242,6 +278,7 @@ final class ConnectionSupervisor {
         lock.lock();
         try {
             shutDown = true;
+            eviction.clear();
             changed.signalAll();
             return new ArrayList<>(live);
         } finally {
@@ -260,11 +297,111 @@ final class ConnectionSupervisor {
     }
 
     private void awaitChange() throws InterruptedException {
+        awaitChange(0);
+    }
+
+    /** Waits for a change, at most {@code timeoutNanos} unless 0. */
+    private void awaitChange(long timeoutNanos) throws InterruptedException {
         waitingAcceptors++;
         try {
-            changed.await();
+            if (timeoutNanos == 0) {
+                changed.await();
+            } else {
+                changed.awaitNanos(timeoutNanos);
+            }
         } finally {
             waitingAcceptors--;
+        }
+    }
+
+    /**
+     * Whether an acceptor at the limit may go on to {@code accept()}: eviction is on, the limit admits anyone at
+     * all and was not lowered below the count (a lowered limit closes nothing), and some connection could give
+     * way now.
+     */
+    private boolean mayOverbook() {
+        return evictIdle && maxConnections > 0 && live.size() + reserved <= maxConnections
+                && eviction.hasCandidate(live);
+    }
+
+    /**
+     * Admits a client accepted beyond the limit: closes the connection that waited longest for a request to begin
+     * and takes its slot once it has ended. Every acceptor doing so closes one connection for its own client; when
+     * none may give way (they all got busy meanwhile), the client waits, accepted but unserved, as in the backlog.
+     */
+    private boolean admitByEviction(SupervisedConnection connection) throws InterruptedException {
+        admitting++;
+        try {
+            while (!shutDown && live.size() + reserved >= maxConnections) {
+                // Room still to make, counting the connections already closing for this and other clients?
+                if (evictIdle && maxConnections > 0
+                        && live.size() + reserved + admitting - evicting > maxConnections) {
+                    SupervisedConnection victim = eviction.pick(live);
+                    if (victim != null) {
+                        evict(victim);
+                        continue;
+                    }
+                }
+                awaitChange(evictIdle ? EVICTION_RETRY_NANOS : 0);
+            }
+        } finally {
+            admitting--;
+        }
+        if (shutDown) {
+            return false;
+        }
+        live.add(connection);
+        totalAccepted++;
+        peak = Math.max(peak, live.size());
+        return true;
+    }
+
+    /** Whether a full listener closes its longest-idle connection to admit a new client; see the class comment. */
+    void setEvictIdle(boolean evictIdle) {
+        lock.lock();
+        try {
+            this.evictIdle = evictIdle;
+            eviction.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean evictsIdle() {
+        lock.lock();
+        try {
+            return evictIdle;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes {@code victim} to make room; called and returns with the lock held, which it lets go of while it
+     * closes (closing wakes a hibernating connection, which is the hibernator's work, not ours to wait on).
+     */
+    private void evict(SupervisedConnection victim) {
+        victim.markEvicted();
+        evicting++;
+        evicted++;
+        logEviction();
+        lock.unlock();
+        try {
+            victim.close();
+        } finally {
+            lock.lock();
+        }
+    }
+
+    // Like the limit line: once a minute while it goes on, with the count so far, never once per connection.
+    private void logEviction() {
+        long now = System.nanoTime();
+        if (!evictionLogged || now - lastEvictionLogNanos >= LIMIT_LOG_INTERVAL_NANOS) {
+            evictionLogged = true;
+            lastEvictionLogNanos = now;
+            LOG.warn("{}: connection limit of {} reached; closing the longest-idle connections to admit new clients "
+                    + "({} so far)", name, maxConnections, evicted);
         }
     }
 

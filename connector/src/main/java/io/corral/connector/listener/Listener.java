@@ -281,11 +281,24 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether, at the connection limit, the connection that has waited longest for a request to begin (idle
+     * keep-alive, or a head still arriving) is closed to admit a new client instead of leaving it in the backlog.
+     * Never a request in progress, never a WebSocket. On by default; changes at once.
+     */
+    public void setEvictIdleAtLimit(boolean evictIdle) {
+        supervisor.setEvictIdle(evictIdle);
+    }
+
+    public boolean evictsIdleAtLimit() {
+        return supervisor.evictsIdle();
+    }
+
     public ListenerStats stats() {
         ConnectionSupervisor.Counts counts = supervisor.counts();
         return new ListenerStats(config.name(), state, counts.active(), counts.peak(), counts.totalAccepted(),
                 counts.totalClosed(), counts.failed(), counts.maxConnections(), counts.waitingAcceptors(),
-                counts.acceptErrors());
+                counts.acceptErrors(), counts.evictedIdle());
     }
 
     /** The live connections at this instant, except any the transport is still wrapping (e.g. mid-handshake). */

@@ -22,8 +22,9 @@ import java.util.Objects;
  *       accepting itself is the bottleneck (very high connection churn)</td></tr>
  *   <tr><td>{@code backlog}</td><td>1024</td><td>the kernel's accept queue: where clients wait while the
  *       listener is at its connection limit (the kernel may cap it, see {@code net.core.somaxconn})</td></tr>
- *   <tr><td>{@code maxConnections}</td><td>10 000</td><td>live connections at most; at the limit acceptors
- *       stop accepting until one closes. 0 admits nothing new; {@link Integer#MAX_VALUE} means no limit.
+ *   <tr><td>{@code maxConnections}</td><td>from the descriptor limit and heap ({@link #DEFAULT_MAX_CONNECTIONS})
+ *       </td><td>live connections at most; at the limit the connection idle longest gives way to a new client, or
+ *       when none may, acceptors stop accepting until one closes. 0 admits nothing new; {@link Integer#MAX_VALUE} means no limit.
  *       Changeable while running</td></tr>
  *   <tr><td>{@code transport}</td><td>{@link TcpTransport}</td><td>plain TCP or TLS</td></tr>
  *   <tr><td>{@code socketOptions}</td><td>{@link SocketOptions#DEFAULTS}</td><td>address/port reuse of the
@@ -55,7 +56,12 @@ public record ListenerConfig(
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_ACCEPTORS = 2;
     public static final int DEFAULT_BACKLOG = 1024;
-    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /**
+     * Sized once per process from its file-descriptor limit and maximum heap ({@link ConnectionBudget}): nine
+     * tenths of the descriptors past 256, at most one per 64 KiB of heap, at least 1024. 17,769 here with 20,000
+     * descriptors and a 6 GiB heap.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = ConnectionBudget.defaultLimit();
     public static final String DEFAULT_NAME = "corral";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 

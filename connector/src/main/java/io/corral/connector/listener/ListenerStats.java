@@ -17,6 +17,8 @@ package io.corral.connector.listener;
  * @param waitingAcceptors acceptors waiting for the count to drop below the limit; when this is non-zero,
  *     new clients queue in the kernel's backlog
  * @param acceptErrors failed {@code accept()} calls, such as running out of file descriptors
+ * @param evictedIdle connections closed, while they waited for a request to begin, to admit a new client at
+ *     the limit (included in {@code totalClosed})
  */
 public record ListenerStats(
         String name,
@@ -28,5 +30,6 @@ public record ListenerStats(
         long failed,
         int maxConnections,
         int waitingAcceptors,
-        long acceptErrors) {
+        long acceptErrors,
+        long evictedIdle) {
 }

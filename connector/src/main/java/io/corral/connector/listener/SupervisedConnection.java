@@ -19,6 +19,8 @@ final class SupervisedConnection {
     private final SocketAddress remoteAddress;
     private volatile Thread thread;
     private volatile TransportConnection connection;
+    /** Closed to admit another client (guarded by the supervisor's lock). */
+    private boolean evicted;
 
     /** Creates, but does not start, the thread that will run {@code body} for this connection. */
     SupervisedConnection(SocketChannel channel, ThreadFactory threads, Consumer<SupervisedConnection> body) {
@@ -55,6 +57,23 @@ final class SupervisedConnection {
 
     void attach(TransportConnection wrapped) {
         this.connection = wrapped;
+    }
+
+    /**
+     * Since when this connection has been waiting for a request to begin, as its protocol marked it; not evictable
+     * before the transport has wrapped it (a TLS handshake, say, is work in progress).
+     */
+    long evictableSince() {
+        TransportConnection wrapped = connection;
+        return wrapped == null ? TransportConnection.NOT_EVICTABLE : wrapped.evictableSince();
+    }
+
+    boolean isEvicted() {
+        return evicted;
+    }
+
+    void markEvicted() {
+        evicted = true;
     }
 
     SocketAddress remoteAddress() {

@@ -62,6 +62,8 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
     private volatile Runnable onWake;
     /** Only the hibernator's thread reads or writes it. */
     private SelectionKey key;
+    /** See {@link #evictableSince()}; one volatile store per change of the protocol's state, none per byte. */
+    private volatile long evictableSince = NOT_EVICTABLE;
 
     /** Wraps a connected channel in blocking mode; the caller chooses its options (see {@link TcpTransport#wrap}). */
     public TcpConnection(SocketChannel channel, Hibernator hibernator) throws IOException {
@@ -172,6 +174,16 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
             mode.unlock();
         }
         hibernator.park(this);
+    }
+
+    @Override
+    public void evictableSince(long sinceNanos) {
+        this.evictableSince = sinceNanos;
+    }
+
+    @Override
+    public long evictableSince() {
+        return evictableSince;
     }
 
     /** Whether the connection is hibernating now (a test hook). */

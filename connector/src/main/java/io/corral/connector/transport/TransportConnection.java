@@ -62,6 +62,31 @@ public interface TransportConnection extends ByteSink, Closeable {
     }
 
     /**
+     * Says since when ({@link System#nanoTime()}) the connection has been waiting for a request to begin — idle
+     * between requests, or still receiving a request head — so that a listener at its connection limit may close
+     * it to admit a new client; {@link #NOT_EVICTABLE} says it must not be (a request in progress, a WebSocket).
+     * The protocol keeps this current; the listener only reads it (see {@link #evictableSince()}).
+     */
+    default void evictableSince(long sinceNanos) {
+    }
+
+    /**
+     * Since when the connection may be closed to admit a new one, as last set by its protocol, or
+     * {@link #NOT_EVICTABLE}. A transport that does not keep the mark never offers its connections.
+     */
+    default long evictableSince() {
+        return NOT_EVICTABLE;
+    }
+
+    /** The mark of a connection that must not be closed to admit another. */
+    long NOT_EVICTABLE = 0;
+
+    /** {@code nanos} as an {@link #evictableSince(long)} mark: an instant that lands on 0 moves a nanosecond. */
+    static long evictableMark(long nanos) {
+        return nanos == NOT_EVICTABLE ? 1 : nanos;
+    }
+
+    /**
      * Hibernates: the calling thread gives the connection up right after this returns and ends; {@code onWake}
      * runs on a new virtual thread once bytes (or the end of stream) can be read, once {@code wakeAtNanos}
      * ({@link System#nanoTime()}; {@link Long#MAX_VALUE} for never) passes, or once the connection is closed,

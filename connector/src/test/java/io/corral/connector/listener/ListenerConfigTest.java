@@ -27,7 +27,7 @@ class ListenerConfigTest {
         assertTrue(config.address().getAddress().isAnyLocalAddress(), "binds every interface");
         assertEquals(2, config.acceptors());
         assertEquals(1024, config.backlog());
-        assertEquals(10_000, config.maxConnections());
+        assertEquals(ListenerConfig.DEFAULT_MAX_CONNECTIONS, config.maxConnections());
         assertInstanceOf(TcpTransport.class, config.transport());
         assertEquals("corral", config.name());
         assertEquals(Duration.ofSeconds(5), config.shutdownTimeout());
@@ -37,17 +37,17 @@ class ListenerConfigTest {
     void eachWitherChangesOnlyItsOwnOption() {
         ListenerConfig base = ListenerConfig.defaults();
         TcpTransport transport = new TcpTransport();
-        assertEquals(new ListenerConfig(base.address(), 7, 1024, 10_000, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 7, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
                 base.withAcceptors(7));
-        assertEquals(new ListenerConfig(base.address(), 2, 9, 10_000, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 9, base.maxConnections(), base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
                 base.withBacklog(9));
         assertEquals(new ListenerConfig(base.address(), 2, 1024, 3, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
                 base.withMaxConnections(3));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, transport, base.socketOptions(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), transport, base.socketOptions(), "corral", base.shutdownTimeout()),
                 base.withTransport(transport));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, base.transport(), base.socketOptions(), "edge", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "edge", base.shutdownTimeout()),
                 base.withName("edge"));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 10_000, base.transport(), base.socketOptions(), "corral", Duration.ofMillis(1)),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "corral", Duration.ofMillis(1)),
                 base.withShutdownTimeout(Duration.ofMillis(1)));
     }
 

@@ -1,0 +1,99 @@
+package io.corral.connector.listener;
+
+import io.corral.connector.transport.TransportConnection;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.PriorityQueue;
+
+/**
+ * Chooses which connection gives way when a listener is full and a new client waits: the one that has waited
+ * longest for a request to begin (idle between requests, or a request head still arriving), by the mark its
+ * protocol keeps on the transport ({@link TransportConnection#evictableSince()}). A request in progress or a
+ * WebSocket is never marked, so never chosen. nginx reuses idle keep-alive connections the same way; Ranch's
+ * plain backpressure would leave new clients in the backlog while connections that do nothing hold every slot.
+ *
+ * <p>Looking at every live connection for each admission would cost a scan of the whole house per new client
+ * at the limit; one scan instead keeps the {@value #BATCH} longest-waiting, and later admissions take from those,
+ * skipping any whose mark changed since (it got busy, or busy and idle again, so it is younger now) or that
+ * ended. Guarded by the supervisor's lock.
+ */
+final class IdleEviction {
+
+    /** Candidates one scan keeps: the scan's cost spread over this many admissions. */
+    static final int BATCH = 64;
+
+    private record Candidate(SupervisedConnection connection, long since) {
+    }
+
+    private final ArrayDeque<Candidate> candidates = new ArrayDeque<>(BATCH);
+
+    /**
+     * The connection to close to admit a new one, or null when none may be closed; {@code live} is what the
+     * supervisor tracks now. The caller closes it.
+     */
+    SupervisedConnection pick(Collection<SupervisedConnection> live) {
+        Candidate chosen = first(live);
+        if (chosen == null) {
+            return null;
+        }
+        candidates.poll();
+        return chosen.connection();
+    }
+
+    /** Whether some connection in {@code live} could give way now. */
+    boolean hasCandidate(Collection<SupervisedConnection> live) {
+        return first(live) != null;
+    }
+
+    /** Forgets every candidate (the supervisor shut down, or eviction was turned off). */
+    void clear() {
+        candidates.clear();
+    }
+
+    /** The longest-waiting candidate still valid, scanning again when none is left; it stays first in line. */
+    private Candidate first(Collection<SupervisedConnection> live) {
+        Candidate valid = firstValid();
+        if (valid == null) {
+            scan(live);
+            valid = firstValid();
+        }
+        return valid;
+    }
+
+    private Candidate firstValid() {
+        Candidate candidate;
+        while ((candidate = candidates.peek()) != null) {
+            SupervisedConnection connection = candidate.connection();
+            if (!connection.isEvicted() && connection.evictableSince() == candidate.since()
+                    && connection.channel().isOpen()) {
+                return candidate;
+            }
+            candidates.poll();
+        }
+        return null;
+    }
+
+    private void scan(Collection<SupervisedConnection> live) {
+        // The BATCH oldest marks: a heap with the youngest kept on top, so it is the one a still older one evicts.
+        PriorityQueue<Candidate> oldest = new PriorityQueue<>(BATCH + 1,
+                (a, b) -> Long.compare(b.since() - a.since(), 0));
+        for (SupervisedConnection connection : live) {
+            long since = connection.evictableSince();
+            if (since == TransportConnection.NOT_EVICTABLE || connection.isEvicted()) {
+                continue;
+            }
+            if (oldest.size() < BATCH) {
+                oldest.add(new Candidate(connection, since));
+            } else if (since - oldest.peek().since() < 0) {
+                oldest.poll();
+                oldest.add(new Candidate(connection, since));
+            }
+        }
+        Candidate[] sorted = oldest.toArray(new Candidate[0]);
+        Arrays.sort(sorted, (a, b) -> Long.compare(a.since() - b.since(), 0));
+        for (Candidate candidate : sorted) {
+            candidates.add(candidate);
+        }
+    }
+}

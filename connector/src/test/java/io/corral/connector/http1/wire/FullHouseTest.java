@@ -1,0 +1,208 @@
+package io.corral.connector.http1.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corral.connector.http1.Http1Config;
+import io.corral.connector.http1.Http1Protocol;
+import io.corral.connector.listener.Await;
+import io.corral.connector.listener.Listener;
+import io.corral.connector.listener.ListenerConfig;
+import io.corral.connector.listener.ListenerStats;
+import io.corral.connector.websocket.WebSocketConfig;
+import io.corral.connector.websocket.WebSocketHandler;
+import io.corral.connector.websocket.WebSocketSession;
+import io.corral.connector.websocket.WebSocketUpgrade;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A full house does not lock new clients out (issue 18): at the connection limit the listener closes the
+ * connection that has waited longest for a request to begin and admits the new client, while connections in
+ * the middle of a request and WebSockets are never chosen. Flooded at CI scale — hundreds of idle connections
+ * against a limit of 100 — with a keep-alive client and a new-connection client as controls, which must see no
+ * error and no request slower than a second.
+ */
+class FullHouseTest {
+
+    private static final int LIMIT = 100;
+    private static final int FLOOD = 400;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final long WORST_ALLOWED_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final List<Socket> flood = new ArrayList<>();
+    private final ConcurrentLinkedQueue<String> controlErrors = new ConcurrentLinkedQueue<>();
+    private final AtomicLong worstControlNanos = new AtomicLong();
+    private Listener listener;
+
+    private void start(Http1Config config) throws IOException {
+        Http1Protocol protocol = new Http1Protocol(config, exchange -> {
+            String target = exchange.request().target();
+            if (target.equals("/ws")) {
+                WebSocketUpgrade.upgrade(exchange, new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocketSession session, String message) throws Exception {
+                        session.sendText(message);
+                    }
+                }, WebSocketConfig.DEFAULTS);
+                return;
+            }
+            byte[] body = exchange.body().asInputStream().readAllBytes();
+            byte[] answer = (target + (body.length > 0 ? " " + body.length : "")).getBytes(StandardCharsets.US_ASCII);
+            exchange.response().write(ByteBuffer.wrap(answer), true);
+        });
+        listener = new Listener(ListenerConfig.defaults().withHost("127.0.0.1").withPort(0).withName("full-house")
+                .withMaxConnections(LIMIT), protocol);
+        listener.start();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (listener != null) {
+            listener.stop();
+        }
+        for (Socket socket : flood) {
+            socket.close();
+        }
+    }
+
+    @Test
+    @DisplayName("at the limit, idle connections give way to new clients: controls see no error and no request over 1 s")
+    void idleConnectionsGiveWayToNewClients() throws Exception {
+        start(Http1Config.DEFAULTS);
+        RawClient midRequest = new RawClient(listener.localPort());
+        RawClient webSocket = new RawClient(listener.localPort());
+        try (midRequest; webSocket) {
+            // The oldest connections of all, so the first an age-only rule would pick: neither may be closed.
+            midRequest.send("POST /post HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n12345");
+            openWebSocket(webSocket);
+
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            Thread keepAlive = Thread.ofVirtual().start(() -> keepAliveControl(flooding));
+            Thread newConnections = Thread.ofVirtual().start(() -> newConnectionControl(flooding));
+            try {
+                for (int i = 0; i < FLOOD; i++) {
+                    Socket socket = new Socket("127.0.0.1", listener.localPort());
+                    flood.add(socket);
+                    if (i % 2 == 0) {
+                        // A keep-alive client that asked once and then went quiet (it hibernates) ...
+                        socket.getOutputStream().write("GET /once HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } // ... or one that connected and never said a word.
+                    Thread.sleep(2); // paced: a flood, but one a control's 20 ms request rhythm outpaces
+                }
+                Await.until(WAIT, () -> listener.stats().evictedIdle() >= FLOOD - LIMIT,
+                        () -> "the flood to be admitted by closing idle connections: " + listener.stats());
+            } finally {
+                flooding.set(false);
+                keepAlive.join();
+                newConnections.join();
+            }
+
+            ListenerStats stats = listener.stats();
+            assertTrue(stats.active() <= LIMIT, "never over the limit: " + stats);
+            assertTrue(controlErrors.isEmpty(), "control clients saw errors: " + controlErrors);
+            assertTrue(worstControlNanos.get() <= WORST_ALLOWED_NANOS,
+                    "worst control request took " + worstControlNanos.get() / 1_000_000 + " ms");
+
+            midRequest.send("67890");
+            assertEquals("/post 10", midRequest.read().text(), "the request in progress was left alone");
+            assertEquals("still here", webSocketEcho(webSocket, "still here"), "the WebSocket was left alone");
+        }
+    }
+
+    @Test
+    @DisplayName("with eviction off, a full house keeps new clients in the backlog (Ranch's backpressure)")
+    void withEvictionOffTheBacklogHoldsNewClients() throws Exception {
+        start(Http1Config.DEFAULTS);
+        listener.setEvictIdleAtLimit(false);
+        for (int i = 0; i < LIMIT; i++) {
+            flood.add(new Socket("127.0.0.1", listener.localPort()));
+        }
+        Await.until(WAIT, () -> listener.stats().active() == LIMIT, () -> "the house to fill: " + listener.stats());
+        try (RawClient late = new RawClient(listener.localPort())) {
+            late.setTimeout(300);
+            late.send("GET /late HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertFalse(late.isClosedByServer(), "nothing serves nor closes a client in the backlog");
+            listener.setEvictIdleAtLimit(true); // live: the waiting acceptor now makes room
+            late.setTimeout(10_000);
+            assertEquals("/late", late.read().text());
+        }
+        assertEquals(1, listener.stats().evictedIdle());
+    }
+
+    /** One keep-alive connection, one request every 20 ms, for as long as the flood lasts. */
+    private void keepAliveControl(AtomicBoolean flooding) {
+        try (RawClient client = new RawClient(listener.localPort())) {
+            for (int i = 0; flooding.get(); i++) {
+                long start = System.nanoTime();
+                String text = client.send("GET /keep-alive/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read().text();
+                record(start);
+                if (!text.equals("/keep-alive/" + i)) {
+                    controlErrors.add("keep-alive: " + text);
+                }
+                Thread.sleep(20);
+            }
+        } catch (Exception e) {
+            controlErrors.add("keep-alive: " + e);
+        }
+    }
+
+    /** A new connection every 50 ms, one request each, for as long as the flood lasts. */
+    private void newConnectionControl(AtomicBoolean flooding) {
+        for (int i = 0; flooding.get(); i++) {
+            long start = System.nanoTime();
+            try (RawClient client = new RawClient(listener.localPort())) {
+                String text = client.send("GET /new/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read().text();
+                record(start);
+                if (!text.equals("/new/" + i)) {
+                    controlErrors.add("new connection: " + text);
+                }
+                Thread.sleep(50);
+            } catch (Exception e) {
+                controlErrors.add("new connection " + i + ": " + e);
+            }
+        }
+    }
+
+    private void record(long startNanos) {
+        long took = System.nanoTime() - startNanos;
+        worstControlNanos.accumulateAndGet(took, Math::max);
+    }
+
+    private static void openWebSocket(RawClient client) throws IOException {
+        client.send("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertEquals(101, client.read(true).status());
+    }
+
+    /** Sends one masked text frame and reads the unmasked frame that comes back. */
+    private static String webSocketEcho(RawClient client, String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {1, 2, 3, 4};
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        client.send(frame);
+        InputStream in = client.socket().getInputStream();
+        byte[] head = in.readNBytes(2);
+        assertEquals((byte) 0x81, head[0], "a text frame");
+        return new String(in.readNBytes(head[1] & 0x7F), StandardCharsets.UTF_8);
+    }
+}

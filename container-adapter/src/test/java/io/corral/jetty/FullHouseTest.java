@@ -1,0 +1,124 @@
+package io.corral.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 18 on the path users run: a {@link CorralConnector} at a lowered {@code maxConnections}, flooded with
+ * idle connections (some that asked once and went quiet, some that never said a word), keeps serving a
+ * keep-alive client and a new-connection client — no error, no request over a second — by closing the
+ * connections idle longest, which its JMX attribute counts. Only Corral is concerned: ServerConnector has no
+ * connection limit to reach (it holds every connection).
+ */
+class FullHouseTest {
+
+    private static final int LIMIT = 60;
+    private static final int FLOOD = 240;
+    private static final long WORST_ALLOWED_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final List<Socket> flood = new ArrayList<>();
+    private final ConcurrentLinkedQueue<String> controlErrors = new ConcurrentLinkedQueue<>();
+    private final AtomicLong worstControlNanos = new AtomicLong();
+    private ServletServer server;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        for (Socket socket : flood) {
+            socket.close();
+        }
+    }
+
+    @Test
+    @DisplayName("CorralConnector at its limit admits new clients by closing idle connections; JMX counts them")
+    void aFullConnectorKeepsServingNewClients() throws Exception {
+        server = ServletServer.on(ConnectorKind.CORRAL)
+                .servlet("/*", new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                        response.setContentType("text/plain");
+                        response.getWriter().print(request.getRequestURI());
+                    }
+                })
+                .connector(connector -> ((CorralConnector) connector).setMaxConnections(LIMIT))
+                .start();
+        CorralConnector connector = (CorralConnector) server.connector();
+
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        Thread keepAlive = Thread.ofVirtual().start(() -> keepAliveControl(flooding));
+        Thread newConnections = Thread.ofVirtual().start(() -> newConnectionControl(flooding));
+        try {
+            for (int i = 0; i < FLOOD; i++) {
+                Socket socket = new Socket("127.0.0.1", server.port());
+                flood.add(socket);
+                if (i % 2 == 0) {
+                    socket.getOutputStream().write("GET /once HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                Thread.sleep(3); // paced: a flood, but one the controls' request rhythm outpaces
+            }
+            Await.until("the flood to be admitted by closing idle connections", Duration.ofSeconds(20),
+                    () -> connector.getEvictedIdleConnections() >= FLOOD - LIMIT);
+        } finally {
+            flooding.set(false);
+            keepAlive.join();
+            newConnections.join();
+        }
+        assertTrue(connector.getActiveConnections() <= LIMIT, "never over the limit");
+        assertTrue(controlErrors.isEmpty(), "control clients saw errors: " + controlErrors);
+        assertTrue(worstControlNanos.get() <= WORST_ALLOWED_NANOS,
+                "worst control request took " + worstControlNanos.get() / 1_000_000 + " ms");
+    }
+
+    private void keepAliveControl(AtomicBoolean flooding) {
+        try (RawConnection client = new RawConnection(server.port())) {
+            for (int i = 0; flooding.get(); i++) {
+                long start = System.nanoTime();
+                RawResponse response = client.send("GET /keep-alive/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
+                record(start);
+                if (response.status() != 200 || !response.text().equals("/keep-alive/" + i)) {
+                    controlErrors.add("keep-alive: " + response);
+                }
+                Thread.sleep(20);
+            }
+        } catch (Exception e) {
+            controlErrors.add("keep-alive: " + e);
+        }
+    }
+
+    private void newConnectionControl(AtomicBoolean flooding) {
+        for (int i = 0; flooding.get(); i++) {
+            long start = System.nanoTime();
+            try (RawConnection client = new RawConnection(server.port())) {
+                RawResponse response = client.send("GET /new/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
+                record(start);
+                if (response.status() != 200) {
+                    controlErrors.add("new connection: " + response);
+                }
+                Thread.sleep(50);
+            } catch (Exception e) {
+                controlErrors.add("new connection " + i + ": " + e);
+            }
+        }
+    }
+
+    private void record(long startNanos) {
+        worstControlNanos.accumulateAndGet(System.nanoTime() - startNanos, Math::max);
+    }
+}
