@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param java             the JDK's {@code java} launcher (the same JDK runs every JVM of the benchmark)
  * @param jcmd             the JDK's {@code jcmd}, for class histograms of a server
- * @param serverJvmFlags   the flags of every measured JVM, identical for both connectors
+ * @param serverJvmFlags   the flags of every measured JVM under load, identical for both connectors
+ * @param idleJvmFlags     the same for the idle-capacity scenarios, with a larger heap
  * @param serverClasspath  the demo's classpath plus the bench classes ({@link BenchServer})
  * @param benchClasspath   the bench classes and their runtime dependencies (raw engine, clients)
  * @param war              the war-sample
@@ -17,6 +18,7 @@ import java.util.List;
  * @param wrk              the wrk binary, or null when it could not be installed
  * @param logs             where every started process writes its output
  */
-record BenchEnvironment(Path java, Path jcmd, List<String> serverJvmFlags, String serverClasspath,
+record BenchEnvironment(Path java, Path jcmd, List<String> serverJvmFlags, List<String> idleJvmFlags,
+                        String serverClasspath,
                         String benchClasspath, Path war, Path nginxConf, Path nginx, Path wrk, Path logs) {
 }

@@ -15,9 +15,10 @@ import java.util.Map;
  * code that parks an idle connection runs compiled, as in a server that has been up a while), take a
  * class histogram after a full GC and the RSS, open the idle connections from several {@link IdleClients}
  * JVMs on their own source addresses (127.0.0.10, 127.0.0.11, …: no process nears the per-process file
- * limit), let them settle (hibernate), take the histogram and RSS again, and finally have every
- * connection exchange one more message, which proves none was lost while idle. Bytes per connection
- * are (with − without) ÷ N, broken down by {@link Owner}.
+ * limit), let them settle (hibernate), take the histogram and RSS again, then have every connection
+ * exchange one more message, which proves none was lost while idle, and take a third histogram once
+ * they are idle again (a used connection can cost more than a fresh one). Bytes per connection are
+ * (with − without) ÷ N, broken down by {@link Owner}. The server runs with the idle scenarios' JVM flags.
  */
 final class IdleCapacity {
 
@@ -47,7 +48,7 @@ final class IdleCapacity {
         boolean deflate = scenario.kind() == Scenario.IdleKind.WEBSOCKET_DEFLATE;
         boolean message = scenario.kind() != Scenario.IdleKind.HTTP;
         Path histograms = Files.createDirectories(reportDir.resolve("histograms"));
-        try (ServerProcess server = ServerProcess.start(kind, env, label, IDLE_TIMEOUT_MS)) {
+        try (ServerProcess server = ServerProcess.start(kind, env, label, IDLE_TIMEOUT_MS, env.idleJvmFlags())) {
             warmUp(server, env, settings, options, deflate, label);
             Thread.sleep(settings.settle().toMillis());
             Path withoutFile = histograms.resolve(label + "-without.txt");
@@ -91,8 +92,12 @@ final class IdleCapacity {
                         firstFailure = firstFailure.isEmpty() ? "after idling: " + answer : firstFailure;
                     }
                 }
-                return result(scenario, kind, without, with, rssWithout, rssWith, failures, firstFailure,
-                        List.of(reportDir.relativize(withoutFile).toString(), reportDir.relativize(withFile).toString()));
+                Thread.sleep(settings.settle().toMillis());
+                Path afterFile = histograms.resolve(label + "-after-exchange.txt");
+                long heapAfterExchange = server.histogram(env, afterFile).totalBytes();
+                return result(scenario, kind, without, with, rssWithout, rssWith, heapAfterExchange, failures,
+                        firstFailure, List.of(reportDir.relativize(withoutFile).toString(),
+                                reportDir.relativize(withFile).toString(), reportDir.relativize(afterFile).toString()));
             } finally {
                 for (ClientProcess client : clients) {
                     client.close();
@@ -133,8 +138,9 @@ final class IdleCapacity {
     }
 
     private static Results.IdleRun result(Scenario.Idle scenario, ServerKind kind, ClassHistogram without,
-                                          ClassHistogram with, long rssWithout, long rssWith, long failures,
-                                          String firstFailure, List<String> histogramFiles) {
+                                          ClassHistogram with, long rssWithout, long rssWith,
+                                          long heapAfterExchange, long failures, String firstFailure,
+                                          List<String> histogramFiles) {
         List<ClassHistogram.Entry> growth = with.growthSince(without);
         Map<String, Long> byOwner = new LinkedHashMap<>();
         for (Owner owner : Owner.values()) {
@@ -154,6 +160,7 @@ final class IdleCapacity {
             }
         }
         return new Results.IdleRun(scenario.name(), kind.label(), scenario.connections(), without.totalBytes(),
-                with.totalBytes(), rssWithout, rssWith, byOwner, failures, firstFailure, top, jetty, histogramFiles);
+                with.totalBytes(), rssWithout, rssWith, heapAfterExchange, byOwner, failures, firstFailure, top, jetty,
+                histogramFiles);
     }
 }

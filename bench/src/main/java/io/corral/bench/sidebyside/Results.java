@@ -29,6 +29,9 @@ final class Results {
      * One idle-capacity measurement on one server: live heap (class histogram after a full GC) and RSS
      * without and with the idle connections.
      *
+     * @param heapAfterExchange the live heap once every connection has exchanged one more message (a second
+     *                     request, a second echo) and gone idle again: what a connection that has been
+     *                     used costs, e.g. Jetty's per-connection header cache, built on a second request
      * @param ownerBytes   growth of the live heap by owner ({@link Owner#label()}), bytes in total
      * @param failures     connections that failed to open, or failed the exchange after the measurement
      * @param topClasses   the classes that grew most, bytes and instances in total
@@ -37,10 +40,14 @@ final class Results {
      * @param histograms   where the two histograms are, relative to the report
      */
     record IdleRun(String scenario, String server, int connections, long heapWithout, long heapWith,
-                   long rssWithout, long rssWith, Map<String, Long> ownerBytes, long failures, String firstFailure,
+                   long rssWithout, long rssWith, long heapAfterExchange, Map<String, Long> ownerBytes, long failures, String firstFailure,
                    List<ClassGrowth> topClasses, List<ClassGrowth> jettyClasses, List<String> histograms) {
         double heapPerConnection() {
             return (double) (heapWith - heapWithout) / connections;
+        }
+
+        double heapAfterExchangePerConnection() {
+            return (double) (heapAfterExchange - heapWithout) / connections;
         }
 
         double rssPerConnection() {

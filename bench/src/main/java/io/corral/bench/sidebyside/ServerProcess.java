@@ -47,13 +47,19 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(ServerKind kind, BenchEnvironment env, String logName, long idleTimeoutMs)
             throws IOException, InterruptedException {
+        return start(kind, env, logName, idleTimeoutMs, env.serverJvmFlags());
+    }
+
+    /** As {@link #start(ServerKind, BenchEnvironment, String, long)}, a JVM with {@code jvmFlags}. */
+    static ServerProcess start(ServerKind kind, BenchEnvironment env, String logName, long idleTimeoutMs,
+                               List<String> jvmFlags) throws IOException, InterruptedException {
         int port = freePort();
         Path log = env.logs().resolve(logName + ".log");
         List<String> command = new ArrayList<>();
         switch (kind) {
             case CORRAL, JETTY -> {
                 command.add(env.java().toString());
-                command.addAll(env.serverJvmFlags());
+                command.addAll(jvmFlags);
                 command.addAll(List.of("-cp", env.serverClasspath(), BenchServer.class.getName(),
                         Integer.toString(port), kind == ServerKind.CORRAL ? "corral" : "jetty", env.war().toString()));
                 if (idleTimeoutMs > 0) {
@@ -62,7 +68,7 @@ final class ServerProcess implements AutoCloseable {
             }
             case RAW -> {
                 command.add(env.java().toString());
-                command.addAll(env.serverJvmFlags());
+                command.addAll(jvmFlags);
                 command.addAll(List.of("-cp", env.benchClasspath(), NativePlaintextServer.class.getName(),
                         Integer.toString(port)));
             }

@@ -202,7 +202,7 @@ public final class SideBySide {
     private Results.NativeIdleRun nativeIdle(Scenario.NativeIdle scenario) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(env.java().toString());
-        command.addAll(env.serverJvmFlags());
+        command.addAll(env.idleJvmFlags());
         command.addAll(List.of("-cp", env.benchClasspath(), "io.corral.bench.IdleWebSocketMemory",
                 "connections=" + scenario.connections(), "warmup=" + options.idleSettings().warmup(), "message=first",
                 "idleTimeout=" + IdleCapacity.IDLE_TIMEOUT_MS / 1000));
@@ -243,6 +243,7 @@ public final class SideBySide {
         meta.put("idle", options.idleSettings());
         meta.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         meta.put("serverJvmFlags", String.join(" ", env.serverJvmFlags()));
+        meta.put("idleServerJvmFlags", String.join(" ", env.idleJvmFlags()));
         meta.put("cpus", Runtime.getRuntime().availableProcessors());
         meta.put("loadAverageBefore", loadBefore);
         meta.put("loadAverageAfter", loadAverage());
@@ -266,11 +267,14 @@ public final class SideBySide {
     private static BenchEnvironment environment(Path reportDir) throws IOException {
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path logs = Files.createDirectories(reportDir.resolve("logs"));
-        List<String> flags = Arrays.stream(required("bench.jvmFlags").trim().split("\\s+"))
-                .filter(flag -> !flag.isEmpty()).toList();
-        return new BenchEnvironment(javaHome.resolve("bin/java"), javaHome.resolve("bin/jcmd"), flags,
+        return new BenchEnvironment(javaHome.resolve("bin/java"), javaHome.resolve("bin/jcmd"),
+                flags("bench.jvmFlags"), flags("bench.idleJvmFlags"),
                 required("bench.serverClasspath"), required("bench.benchClasspath"), Path.of(required("bench.war")),
                 Path.of(required("bench.nginxConf")), optionalPath("bench.nginx"), optionalPath("bench.wrk"), logs);
+    }
+
+    private static List<String> flags(String property) {
+        return Arrays.stream(required(property).trim().split("\\s+")).filter(flag -> !flag.isEmpty()).toList();
     }
 
     private static String required(String property) {
