@@ -72,6 +72,8 @@ final class Http1Connection {
      * bytes or the end of stream, and the end of stream looks like "nothing available" to a non-reading check.
      */
     private boolean readThisBurst;
+    /** Whether the last burst ended hibernating: the next one is a wake-up. */
+    private boolean hibernated;
 
     @SuppressWarnings("unused") // through DEMANDED
     private volatile Runnable demanded;
@@ -126,11 +128,14 @@ final class Http1Connection {
      */
     Outcome run() throws Exception {
         thread = Thread.currentThread();
-        readThisBurst = false;
-        if (requests > 0) {
+        // A fresh connection may hibernate before its first read (a client that connects and says nothing
+        // holds no thread either); a woken one reads first.
+        readThisBurst = !hibernated;
+        if (hibernated) {
             // Woken, most likely by the next request's bytes: no longer idle (readHead offers it again if not).
             transport.evictableSince(TransportConnection.NOT_EVICTABLE);
         }
+        hibernated = false;
         DeadlineWatchdog.SHARED.watch(writer);
         inputArray = pool.acquire();
         input = ByteBuffer.wrap(inputArray, 0, 0);
@@ -148,6 +153,7 @@ final class Http1Connection {
             input = null;
             thread = null;
             if (outcome instanceof Idle) {
+                hibernated = true;
                 parser = null;
                 writer.dropSmallBuffer();
                 handler.connectionHibernating();

@@ -96,7 +96,7 @@ final class CorralFramedConnection extends WebSocketConnection {
     private long frameOffset;
     private Duration readTimeout;
     /** A woken connection reads before it may hibernate again: it was woken for bytes or the end of input. */
-    private boolean readThisBurst;
+    private boolean readThisBurst = true;
 
     CorralFramedConnection(AbstractEndPoint endPoint, Executor executor, Scheduler scheduler, ByteBufferPool pool,
             WebSocketCoreSession session, TransportConnection transport, Duration hibernateAfter) {
@@ -219,7 +219,6 @@ final class CorralFramedConnection extends WebSocketConnection {
      */
     private Hibernation burst() {
         reader = Thread.currentThread();
-        readThisBurst = false;
         try {
             while (getEndPoint().isOpen()) {
                 if (!awaitDemand()) {
@@ -236,7 +235,7 @@ final class CorralFramedConnection extends WebSocketConnection {
                         if (read == HIBERNATE) {
                             input = null;
                             reader = null;
-                            return new Hibernation(Hibernation.NEVER, this::burst);
+                            return new Hibernation(Hibernation.NEVER, this::wakeUp);
                         }
                         if (read < 0) {
                             onEndOfInput();
@@ -280,6 +279,12 @@ final class CorralFramedConnection extends WebSocketConnection {
             }
         }
         return null;
+    }
+
+    /** A burst after hibernating: it reads before it may hibernate again (it was woken for bytes or the end). */
+    private Hibernation wakeUp() {
+        readThisBurst = false;
+        return burst();
     }
 
     /**
