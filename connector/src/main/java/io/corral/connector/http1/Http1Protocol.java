@@ -18,7 +18,12 @@ public final class Http1Protocol implements Protocol {
 
     /** Input and output buffers: large enough for a typical head plus a small body in one syscall. */
     private static final int BUFFER_SIZE = 16 * 1024;
-    private static final int MAX_POOLED_BUFFERS = 4096;
+    /**
+     * Buffers the pool keeps at most (8 MiB): enough for a few hundred connections busy at once to reuse them,
+     * while a burst beyond it allocates and leaves the rest to the collector. Idle connections hibernate and
+     * hold none, so a larger pool would only keep a flood's worth of buffers alive after it.
+     */
+    private static final int MAX_POOLED_BUFFERS = 512;
 
     private final Http1Config config;
     private final HttpHandler handler;
