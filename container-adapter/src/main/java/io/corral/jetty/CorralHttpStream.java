@@ -352,6 +352,12 @@ final class CorralHttpStream implements HttpStream {
         Request request = channel.getRequest();
         Connection upgrade = request == null ? null
                 : request.getAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE) instanceof Connection c ? c : null;
+        if (upgrade != null) {
+            // Taken: the upgrade request outlives the exchange (a WebSocket session keeps it), and with the
+            // attribute it would keep Jetty's own WebSocketConnection, which Corral's framing replaces, alive
+            // for the whole life of the session.
+            request.removeAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE);
+        }
         // Recycle before waking the handler thread: the connection's next exchange then finds the channel free.
         connection.onStreamCompleted(this, channel, true);
         wake(null, upgrade);
