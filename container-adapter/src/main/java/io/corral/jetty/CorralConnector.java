@@ -13,6 +13,7 @@ import io.corral.connector.listener.Protocol;
 import io.corral.connector.listener.ListenerStats;
 import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TcpTransport;
+import io.corral.connector.transport.TlsTransport;
 import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.AbstractConnectionFactory;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpChannel;
@@ -35,6 +37,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.annotation.Name;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +65,11 @@ public class CorralConnector extends AbstractNetworkConnector {
     private volatile int acceptors = ListenerConfig.DEFAULT_ACCEPTORS;
     private volatile int acceptQueueSize;
     private volatile int maxConnections = ListenerConfig.DEFAULT_MAX_CONNECTIONS;
-    private volatile Transport transport = new TcpTransport();
+    /** Set by {@link #setTransport}; null: TCP, or TLS when the connector carries an {@link SslConnectionFactory}. */
+    private volatile Transport transport;
+    /** The transport the listener runs on, chosen at open. */
+    private volatile Transport openTransport;
+    private volatile long tlsHandshakeTimeout = -1;
     private volatile Duration hibernateAfter = Http1Config.DEFAULTS.hibernateAfter();
     private volatile SocketOptions socketOptions = SocketOptions.DEFAULTS;
     // ServerConnector settings with no meaning here, remembered only to say so once at start (null = not set).
@@ -95,8 +102,21 @@ public class CorralConnector extends AbstractNetworkConnector {
     }
 
     /**
+     * An HTTPS connector, as {@code ServerConnector(server, sslContextFactory)}: TLS configured by Jetty's
+     * {@link SslContextFactory.Server} (keystore, protocols, cipher suites, client authentication), HTTP/1.1 with a
+     * default {@link HttpConfiguration}, to which a {@link org.eclipse.jetty.server.SecureRequestCustomizer} is added.
+     */
+    public CorralConnector(@Name("server") Server server,
+                           @Name("sslContextFactory") SslContextFactory.Server sslContextFactory) {
+        this(server, AbstractConnectionFactory.getFactories(sslContextFactory, new HttpConnectionFactory()));
+    }
+
+    /**
      * As {@code ServerConnector(server, factories)}: one of the factories must be an
-     * {@link HttpConnectionFactory}, whose {@link HttpConfiguration} the connector follows.
+     * {@link HttpConnectionFactory}, whose {@link HttpConfiguration} the connector follows. With an
+     * {@link SslConnectionFactory} in front of it (its next protocol HTTP/1.1), the connector serves HTTPS: Corral's
+     * {@link TlsTransport} does the TLS, with engines made and customized by the factory's
+     * {@link SslContextFactory.Server}, which starts and stops with the connector.
      */
     @SuppressWarnings("this-escape") // the dump bean reads the listener only when dumped, long after construction
     public CorralConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories) {
@@ -122,11 +142,8 @@ public class CorralConnector extends AbstractNetworkConnector {
     @Override
     protected void doStart() throws Exception {
         getHttpConfiguration();
-        if (getConnectionFactory(SslConnectionFactory.class) != null) {
-            throw new IllegalStateException("CorralConnector does its own TLS through its transport, not through an "
-                    + "SslConnectionFactory: " + this);
-        }
-        super.doStart(); // calls open()
+        sslConnectionFactory();
+        super.doStart(); // calls open(); starts the SslContextFactory before any connection is accepted
         var bound = listener;
         if (bound != null && bound.state() == BOUND) {
             bound.start();
@@ -158,6 +175,7 @@ public class CorralConnector extends AbstractNetworkConnector {
         Http1Protocol http = new Http1Protocol(config, exchange -> {
             throw new IllegalStateException("connections are served with a handler of their own");
         });
+        openTransport = chooseTransport(); // before listenerConfig(), which reads it
         var bound = new io.corral.connector.listener.Listener(listenerConfig(), new Protocol() {
             @Override
             public Hibernation serve(TransportConnection connection) throws Exception {
@@ -180,6 +198,48 @@ public class CorralConnector extends AbstractNetworkConnector {
         listener = bound;
         localPort = bound.localPort();
         super.open();
+    }
+
+    /**
+     * The connector's {@link SslConnectionFactory}, or null for plain HTTP. Corral speaks only HTTP/1.1 after TLS:
+     * the factory's next protocol must be the {@link HttpConnectionFactory}'s (no ALPN factory, no HTTP/2 yet).
+     */
+    private SslConnectionFactory sslConnectionFactory() {
+        SslConnectionFactory ssl = getConnectionFactory(SslConnectionFactory.class);
+        if (ssl == null) {
+            return null;
+        }
+        if (!(getConnectionFactory(ssl.getNextProtocol()) instanceof HttpConnectionFactory)) {
+            throw new IllegalStateException("CorralConnector speaks HTTP/1.1 after TLS: the SslConnectionFactory's "
+                    + "next protocol must be the HttpConnectionFactory's, not " + ssl.getNextProtocol() + ": " + this);
+        }
+        if (transport != null) {
+            throw new IllegalStateException("CorralConnector has both a transport of its own (" + transport
+                    + ") and an SslConnectionFactory: " + this);
+        }
+        return ssl;
+    }
+
+    /**
+     * TLS when the connector carries an {@link SslConnectionFactory}: each engine comes from its
+     * {@link SslContextFactory.Server} ({@code newSSLEngine(peer)}, which applies Jetty's protocols, cipher suites
+     * and client authentication), when a client connects — the factory is started by then.
+     */
+    private Transport chooseTransport() {
+        SslConnectionFactory ssl = sslConnectionFactory();
+        if (ssl == null) {
+            return transport != null ? transport : new TcpTransport();
+        }
+        SslContextFactory.Server factory = ssl.getSslContextFactory();
+        return new TlsTransport(factory::newSSLEngine, tlsHandshakeTimeoutDuration(),
+                TlsTransport.DEFAULT_APPLICATION_PROTOCOLS);
+    }
+
+    private Duration tlsHandshakeTimeoutDuration() {
+        if (tlsHandshakeTimeout > 0) {
+            return Duration.ofMillis(tlsHandshakeTimeout);
+        }
+        return getIdleTimeout() > 0 ? Duration.ofMillis(getIdleTimeout()) : TlsTransport.DEFAULT_HANDSHAKE_TIMEOUT;
     }
 
     /** One WARN naming every stock {@code jetty.http.*} setting that was given but means nothing to Corral. */
@@ -210,7 +270,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 .withAcceptors(acceptors)
                 .withBacklog(acceptQueueSize > 0 ? acceptQueueSize : ListenerConfig.DEFAULT_BACKLOG)
                 .withMaxConnections(maxConnections)
-                .withTransport(transport)
+                .withTransport(openTransport)
                 .withSocketOptions(socketOptions)
                 .withShutdownTimeout(Duration.ofMillis(shutdownTimeout))
                 .withName(getName() != null ? getName() : "corral-" + (host == null ? "0.0.0.0" : host) + ":" + getPort());
@@ -458,9 +518,37 @@ public class CorralConnector extends AbstractNetworkConnector {
         super.setAcceptorPriorityDelta(acceptorPriorityDelta);
     }
 
-    /** How accepted sockets become connections (TCP by default); read at start. */
+    /**
+     * How accepted sockets become connections; read at start. By default TCP, or TLS when the connector carries an
+     * {@link SslConnectionFactory} (a transport of one's own and an SslConnectionFactory do not go together).
+     */
     public void setTransport(Transport transport) {
         this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    @ManagedAttribute("ms a TLS handshake may take in all; -1 = the idle timeout")
+    public long getTlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
+    }
+
+    /**
+     * How long a TLS handshake may take from accept to its end, in ms, however the client trickles its bytes; past
+     * it the connection closes and counts as a failed handshake. -1 (the default) means the idle timeout, which
+     * bounds a handshake on ServerConnector (10 s when the idle timeout is infinite). Read at start.
+     */
+    public void setTlsHandshakeTimeout(long tlsHandshakeTimeoutMs) {
+        this.tlsHandshakeTimeout = tlsHandshakeTimeoutMs == -1 ? -1
+                : atLeast(1, tlsHandshakeTimeoutMs, "tlsHandshakeTimeout");
+    }
+
+    @ManagedAttribute("TLS handshakes completed")
+    public long getTlsHandshakes() {
+        return openTransport instanceof TlsTransport tls ? tls.handshakes() : 0;
+    }
+
+    @ManagedAttribute("TLS handshakes that failed or timed out (each logged at DEBUG on io.corral.connector.transport.TlsTransport)")
+    public long getTlsHandshakeFailures() {
+        return openTransport instanceof TlsTransport tls ? tls.failedHandshakes() : 0;
     }
 
     @ManagedAttribute("the Corral listener's state")

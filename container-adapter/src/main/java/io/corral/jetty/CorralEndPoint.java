@@ -5,13 +5,18 @@ import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.StringUtil;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +92,44 @@ public final class CorralEndPoint extends AbstractEndPoint {
     @Override
     public boolean isSecure() {
         return transport.isSecure();
+    }
+
+    /**
+     * The TLS session as Jetty's {@code SecureRequestCustomizer} and the servlet attributes
+     * ({@code jakarta.servlet.request.X509Certificate}, {@code cipher_suite}, {@code key_size},
+     * {@code ssl_session_id}) read it, or null on plain TCP. Kept on the session, as Jetty's {@code SslConnection}
+     * does, so a resumed session does not build it again.
+     */
+    @Override
+    public SslSessionData getSslSessionData() {
+        SSLSession session = transport.sslSession();
+        if (session == null) {
+            return null;
+        }
+        if (session.getValue(SslSessionData.ATTRIBUTE) instanceof SslSessionData known) {
+            return known;
+        }
+        SslSessionData data = SslSessionData.from(session, StringUtil.toHexString(session.getId()),
+                session.getCipherSuite(), peerCertificates(session));
+        session.putValue(SslSessionData.ATTRIBUTE, data);
+        return data;
+    }
+
+    /** The client's certificate chain, or null when it sent none (client authentication not asked for, or declined). */
+    private static X509Certificate[] peerCertificates(SSLSession session) {
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate)) {
+                return null;
+            }
+            X509Certificate[] x509 = new X509Certificate[chain.length];
+            for (int i = 0; i < chain.length; i++) {
+                x509[i] = (X509Certificate) chain[i];
+            }
+            return x509;
+        } catch (SSLPeerUnverifiedException none) {
+            return null;
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -82,6 +83,7 @@ public final class ServletServer implements AutoCloseable {
         private final List<Consumer<AbstractNetworkConnector>> connectorSetup = new ArrayList<>();
         private final List<Consumer<Server>> serverSetup = new ArrayList<>();
         private UnaryOperator<Handler> around = UnaryOperator.identity();
+        private SslContextFactory.Server tls;
 
         private Builder(ConnectorKind kind) {
             this.kind = kind;
@@ -118,6 +120,12 @@ public final class ServletServer implements AutoCloseable {
             return this;
         }
 
+        /** Serves HTTPS with this factory (see {@link ConnectorKind#createTls}). */
+        public Builder tls(SslContextFactory.Server factory) {
+            tls = factory;
+            return this;
+        }
+
         public Builder server(Consumer<Server> setup) {
             serverSetup.add(setup);
             return this;
@@ -127,7 +135,8 @@ public final class ServletServer implements AutoCloseable {
             QueuedThreadPool threads = new QueuedThreadPool(32, 4);
             threads.setName("test-" + kind.name().toLowerCase());
             Server server = new Server(threads);
-            AbstractNetworkConnector connector = kind.create(server, configuration);
+            AbstractNetworkConnector connector = tls == null ? kind.create(server, configuration)
+                    : kind.createTls(server, configuration, tls);
             connector.setHost("127.0.0.1");
             connector.setPort(0);
             connectorSetup.forEach(setup -> setup.accept(connector));

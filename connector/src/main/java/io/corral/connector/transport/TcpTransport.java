@@ -40,6 +40,11 @@ public final class TcpTransport implements Transport {
      */
     @Override
     public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
+        return bind(address, backlog, options);
+    }
+
+    /** Binds a listening channel as {@link #listen} describes; shared with {@link TlsTransport}, which listens alike. */
+    static ServerSocketChannel bind(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             options.applyToListening(server);

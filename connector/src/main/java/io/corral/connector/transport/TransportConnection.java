@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import javax.net.ssl.SSLSession;
 
 /**
  * One accepted connection as the protocols see it: blocking reads and writes meant to be called from
@@ -46,6 +47,19 @@ public interface TransportConnection extends ByteSink, Closeable {
     boolean isSecure();
 
     boolean isOpen();
+
+    /**
+     * The TLS session once the handshake is done (cipher suite, peer certificates, SNI names), or null on a plain
+     * connection.
+     */
+    default SSLSession sslSession() {
+        return null;
+    }
+
+    /** The application protocol agreed by ALPN ({@code "http/1.1"}), or null when none was (or on plain TCP). */
+    default String applicationProtocol() {
+        return null;
+    }
 
     /** Closes both directions; unblocks a thread waiting in {@link #read}, wakes a hibernating one. Idempotent. */
     @Override

@@ -16,6 +16,7 @@ import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketSe
 import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The differential tests' {@link ServletServer} with WebSocket on its context: Jakarta endpoints (and, when
@@ -115,6 +116,12 @@ final class BridgeServer implements AutoCloseable {
         /** Makes {@code stop()} graceful for this long (Jetty's default: not graceful). */
         Builder stopTimeout(long milliseconds) {
             servlets.server(server -> server.setStopTimeout(milliseconds));
+            return this;
+        }
+
+        /** Serves HTTPS and WSS with this factory. */
+        Builder tls(SslContextFactory.Server factory) {
+            servlets.tls(factory);
             return this;
         }
 

@@ -48,8 +48,14 @@ final class JdkWebSocket implements AutoCloseable {
     }
 
     static JdkWebSocket connect(URI uri, Map<String, String> headers, List<String> subprotocols) throws Exception {
+        return connect(CLIENT, uri, headers, subprotocols);
+    }
+
+    /** Through a client of the test's own (one trusting the test certificate, for {@code wss:}). */
+    static JdkWebSocket connect(HttpClient client, URI uri, Map<String, String> headers, List<String> subprotocols)
+            throws Exception {
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(TIMEOUT);
         headers.forEach(builder::header);
         if (!subprotocols.isEmpty()) {
             builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));

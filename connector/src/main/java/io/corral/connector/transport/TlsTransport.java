@@ -1,0 +1,142 @@
+package io.corral.connector.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TLS over {@link SocketChannel}s with the JDK's {@link SSLEngine}: Ranch's {@code ranch_ssl}. Listens as
+ * {@link TcpTransport} does; {@link #wrap} runs the handshake on the connection's own virtual thread, bounded by
+ * the handshake timeout, so a slow or hostile client delays only itself. ALPN picks the first of the
+ * {@linkplain #applicationProtocols() application protocols} the client offers (by default only {@code http/1.1});
+ * a client offering none of them, or no ALPN at all, goes on without it, as with a server that has no ALPN.
+ *
+ * <p>A failed handshake — a plain HTTP client on the TLS port, an untrusted certificate, a timeout — ends that
+ * connection only: it is counted ({@link #failedHandshakes()}) and logged at DEBUG on this class's logger, never
+ * louder, because any client can cause it at will. Thread-safe: one instance serves any number of listeners.
+ *
+ * <p>Connections do not hibernate (see {@link TlsConnection}).
+ */
+public final class TlsTransport implements Transport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsTransport.class);
+    /** Long enough for a real client on a slow link, short enough that a silent one does not hold its slot for long. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** What ALPN advertises until HTTP/2 lands. */
+    public static final List<String> DEFAULT_APPLICATION_PROTOCOLS = List.of("http/1.1");
+
+    private final Function<InetSocketAddress, SSLEngine> engines;
+    private final Duration handshakeTimeout;
+    private final List<String> applicationProtocols;
+    private final LongAdder handshakes = new LongAdder();
+    private final LongAdder failedHandshakes = new LongAdder();
+
+    /** Engines from {@code context}, the default handshake timeout and ALPN {@code http/1.1}. */
+    public TlsTransport(SSLContext context) {
+        this(peer -> context.createSSLEngine(peer.getHostString(), peer.getPort()), DEFAULT_HANDSHAKE_TIMEOUT,
+                DEFAULT_APPLICATION_PROTOCOLS);
+    }
+
+    /**
+     * @param engines              makes the engine for a client (its address lets an engine resume sessions); the
+     *                             factory applies protocols, cipher suites and client authentication; the transport
+     *                             puts the engine in server mode and sets its ALPN selector
+     * @param handshakeTimeout     how long a handshake may take in all, however the client trickles its bytes
+     * @param applicationProtocols what ALPN may agree on, in the server's order of preference
+     */
+    public TlsTransport(Function<InetSocketAddress, SSLEngine> engines, Duration handshakeTimeout,
+                        List<String> applicationProtocols) {
+        this.engines = Objects.requireNonNull(engines, "engines");
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshake timeout must be positive: " + handshakeTimeout);
+        }
+        this.handshakeTimeout = handshakeTimeout;
+        this.applicationProtocols = List.copyOf(applicationProtocols);
+    }
+
+    @Override
+    public String name() {
+        return "tls";
+    }
+
+    @Override
+    public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
+        return TcpTransport.bind(address, backlog, options);
+    }
+
+    /**
+     * Makes the engine and runs the handshake, on the connection's thread.
+     *
+     * @throws IOException when the handshake fails or times out; the channel is closed by then
+     */
+    @Override
+    public TransportConnection wrap(SocketChannel accepted) throws IOException {
+        InetSocketAddress peer = (InetSocketAddress) accepted.getRemoteAddress();
+        TlsConnection connection;
+        try {
+            SSLEngine engine = engines.apply(peer);
+            engine.setUseClientMode(false);
+            engine.setHandshakeApplicationProtocolSelector((ignored, offered) -> select(offered));
+            connection = new TlsConnection(accepted, engine);
+        } catch (IOException | RuntimeException e) {
+            accepted.close();
+            throw e;
+        }
+        try {
+            connection.handshake(handshakeTimeout);
+        } catch (IOException e) {
+            failedHandshakes.increment();
+            // Any client can fail a handshake at will: DEBUG only, and nothing built unless asked.
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("TLS handshake with {} failed: {}", peer, e.toString());
+            }
+            connection.close();
+            throw e;
+        }
+        handshakes.increment();
+        return connection;
+    }
+
+    /** The server's first choice among what the client offers; "" (no ALPN) when none fits. */
+    private String select(List<String> offered) {
+        for (String protocol : applicationProtocols) {
+            if (offered.contains(protocol)) {
+                return protocol;
+            }
+        }
+        return "";
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    public List<String> applicationProtocols() {
+        return applicationProtocols;
+    }
+
+    /** Handshakes completed since this transport was made. */
+    public long handshakes() {
+        return handshakes.sum();
+    }
+
+    /** Handshakes that failed or timed out since this transport was made. */
+    public long failedHandshakes() {
+        return failedHandshakes.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "tls(alpn=" + applicationProtocols + ", handshakeTimeout=" + handshakeTimeout.toMillis() + "ms)";
+    }
+}
