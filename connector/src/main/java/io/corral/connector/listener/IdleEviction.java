@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Chooses which connection gives way when a listener is full and a new client waits: the one that has waited
@@ -22,6 +23,12 @@ final class IdleEviction {
 
     /** Candidates one scan keeps: the scan's cost spread over this many admissions. */
     static final int BATCH = 64;
+    /**
+     * How long a connection must have waited before it may give way: one just accepted, whose request is on its
+     * way, is not idle. Without it a full house of busy connections (bodies in progress) made every new client
+     * close the one before it, a control client included, before its request was even read.
+     */
+    static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private record Candidate(SupervisedConnection connection, long since) {
     }
@@ -54,7 +61,7 @@ final class IdleEviction {
     /** The longest-waiting candidate still valid, scanning again when none is left; it stays first in line. */
     private Candidate first(Collection<SupervisedConnection> live) {
         Candidate valid = firstValid();
-        if (valid == null) {
+        if (valid == null && candidates.isEmpty()) {
             scan(live);
             valid = firstValid();
         }
@@ -67,7 +74,8 @@ final class IdleEviction {
             SupervisedConnection connection = candidate.connection();
             if (!connection.isEvicted() && connection.evictableSince() == candidate.since()
                     && connection.channel().isOpen()) {
-                return candidate;
+                // The oldest is first: if it has not waited long enough, none has yet (the acceptor asks again).
+                return System.nanoTime() - candidate.since() >= MIN_WAIT_NANOS ? candidate : null;
             }
             candidates.poll();
         }
