@@ -122,8 +122,8 @@ public class CorralConnector extends AbstractNetworkConnector {
     public CorralConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories) {
         // No Jetty acceptor threads: Corral's listener accepts.
         super(server, null, null, null, 0, factories);
-        addBean(new ListenerDump(() -> listener));
-        addBean(new EngineDump(() -> protocol));
+        addBean(new DumpLine(this::listenerDumpLine));
+        addBean(new DumpLine(this::engineDumpLine));
     }
 
     /** The configuration of the {@link HttpConnectionFactory} this connector carries. */
@@ -767,5 +767,33 @@ public class CorralConnector extends AbstractNetworkConnector {
     public long getEvictedIdleConnections() {
         ListenerStats stats = stats();
         return stats == null ? 0 : stats.evictedIdle();
+    }
+
+    /** The listener's counters as a line of {@code server.dump()}: state, connections, limit, waiting acceptors. */
+    private String listenerDumpLine() {
+        var current = listener;
+        if (current == null) {
+            return "CorralListener{not started}";
+        }
+        ListenerStats stats = current.stats();
+        return "CorralListener{" + stats.name() + " " + stats.state()
+                + ", active=" + stats.active() + ", peak=" + stats.peak()
+                + ", accepted=" + stats.totalAccepted() + ", closed=" + stats.totalClosed()
+                + ", failed=" + stats.failed() + ", max=" + stats.maxConnections()
+                + ", waitingAcceptors=" + stats.waitingAcceptors() + ", acceptErrors=" + stats.acceptErrors()
+                + ", evictedIdle=" + stats.evictedIdle() + "}";
+    }
+
+    /**
+     * The engine as a line of {@code server.dump()}: the requests it refused itself by status (each is logged at
+     * DEBUG only, so this is where an operator sees them), and whether it is draining.
+     */
+    private String engineDumpLine() {
+        Http1Protocol current = protocol;
+        if (current == null) {
+            return "CorralHttp1{not started}";
+        }
+        return "CorralHttp1{badRequests=" + current.badRequests().total() + " (" + current.badRequests() + ")"
+                + ", draining=" + current.isDraining() + "}";
     }
 }
