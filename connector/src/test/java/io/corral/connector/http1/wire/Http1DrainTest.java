@@ -28,18 +28,23 @@ import org.junit.jupiter.api.Test;
  */
 class Http1DrainTest {
 
-    @Test
-    @DisplayName("drain(): the request in flight completes with Connection: close; idle keep-alive connections close")
-    void drainFinishesInFlightAndClosesIdle() throws Exception {
-        CountDownLatch inHandler = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Http1Protocol protocol = new Http1Protocol(Http1Config.DEFAULTS, ex -> {
+    /** Answers {@code k}; {@code /slow} first says it is in the handler, then waits for {@code release}. */
+    private static Http1Protocol answeringK(CountDownLatch inHandler, CountDownLatch release) {
+        return new Http1Protocol(Http1Config.DEFAULTS, ex -> {
             if (ex.request().target().equals("/slow")) {
                 inHandler.countDown();
                 release.await(10, TimeUnit.SECONDS);
             }
             ex.response().write(ByteBuffer.wrap(new byte[] {'k'}), true);
         });
+    }
+
+    @Test
+    @DisplayName("drain(): the request in flight completes with Connection: close; idle keep-alive connections close")
+    void drainFinishesInFlightAndClosesIdle() throws Exception {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Http1Protocol protocol = answeringK(inHandler, release);
         Listener listener = new Listener(ListenerConfig.defaults().withHost("127.0.0.1").withPort(0), protocol);
         listener.start();
         try (RawClient busy = new RawClient(listener.localPort());
@@ -66,13 +71,7 @@ class Http1DrainTest {
     void stopWithGraceDrainsTheProtocol() throws Exception {
         CountDownLatch inHandler = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Http1Protocol protocol = new Http1Protocol(Http1Config.DEFAULTS, ex -> {
-            if (ex.request().target().equals("/slow")) {
-                inHandler.countDown();
-                release.await(10, TimeUnit.SECONDS);
-            }
-            ex.response().write(ByteBuffer.wrap(new byte[] {'k'}), true);
-        });
+        Http1Protocol protocol = answeringK(inHandler, release);
         Listener listener = new Listener(ListenerConfig.defaults().withHost("127.0.0.1").withPort(0), protocol);
         listener.start();
         Duration grace = Duration.ofSeconds(30);
