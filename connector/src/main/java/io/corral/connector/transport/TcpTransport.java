@@ -3,6 +3,7 @@ package io.corral.connector.transport;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -59,6 +60,13 @@ public final class TcpTransport implements Transport {
     @Override
     public TransportConnection wrap(SocketChannel accepted) throws IOException {
         return new TcpConnection(accepted, hibernator);
+    }
+
+    /** A plain connection that hands out {@code readAhead} first; see {@link ReadAheadConnection}. */
+    @Override
+    public TransportConnection wrap(SocketChannel accepted, ByteBuffer readAhead) throws IOException {
+        TcpConnection connection = new TcpConnection(accepted, hibernator);
+        return readAhead.hasRemaining() ? new ReadAheadConnection(connection, readAhead) : connection;
     }
 
     // The JDK's "Address already in use" does not say which address; an operator with several listeners needs it.

@@ -61,6 +61,11 @@ public final class TlsConnection implements TransportConnection {
 
     /** Wraps a connected channel in blocking mode; the engine is in server mode and not yet handshaking. */
     TlsConnection(SocketChannel channel, SSLEngine engine) throws IOException {
+        this(channel, engine, ByteBuffer.allocate(0));
+    }
+
+    /** As above, with ciphertext already read from the channel (by a PROXY protocol reader): unwrapped first. */
+    TlsConnection(SocketChannel channel, SSLEngine engine, ByteBuffer readAhead) throws IOException {
         this.channel = channel;
         this.socket = channel.socket();
         this.in = socket.getInputStream();
@@ -69,7 +74,8 @@ public final class TlsConnection implements TransportConnection {
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
         SSLSession session = engine.getSession();
-        this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+        this.netIn = ByteBuffer.allocate(Math.max(session.getPacketBufferSize(), readAhead.remaining()));
+        this.netIn.put(readAhead);
         this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
         this.netOut = ByteBuffer.allocate(session.getPacketBufferSize());
     }

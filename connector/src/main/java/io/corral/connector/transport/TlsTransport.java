@@ -2,6 +2,7 @@ package io.corral.connector.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -81,13 +82,22 @@ public final class TlsTransport implements Transport {
      */
     @Override
     public TransportConnection wrap(SocketChannel accepted) throws IOException {
+        return wrap(accepted, ByteBuffer.allocate(0));
+    }
+
+    /**
+     * As {@link #wrap(SocketChannel)}, the handshake starting from {@code readAhead}: the first bytes of the
+     * client's hello, when a PROXY protocol reader in front took them.
+     */
+    @Override
+    public TransportConnection wrap(SocketChannel accepted, ByteBuffer readAhead) throws IOException {
         InetSocketAddress peer = (InetSocketAddress) accepted.getRemoteAddress();
         TlsConnection connection;
         try {
             SSLEngine engine = engines.apply(peer);
             engine.setUseClientMode(false);
             engine.setHandshakeApplicationProtocolSelector((ignored, offered) -> select(offered));
-            connection = new TlsConnection(accepted, engine);
+            connection = new TlsConnection(accepted, engine, readAhead);
         } catch (IOException | RuntimeException e) {
             accepted.close();
             throw e;

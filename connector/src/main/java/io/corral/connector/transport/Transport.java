@@ -2,6 +2,7 @@ package io.corral.connector.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -33,4 +34,20 @@ public interface Transport {
      * set. Runs on the connection's own virtual thread, so a slow handshake delays only that connection.
      */
     TransportConnection wrap(SocketChannel accepted) throws IOException;
+
+    /**
+     * Wraps a freshly accepted channel from which someone in front of the transport has already read
+     * {@code readAhead}: the bytes a PROXY protocol reader took past its header, or took to find there was none.
+     * The connection hands them out (or, for TLS, unwraps them) before anything it reads from the channel, as if
+     * they had never been taken. Ranch's {@code gen_tcp:unrecv}, which Java's sockets lack.
+     *
+     * @throws IOException as {@link #wrap(SocketChannel)}
+     * @throws UnsupportedOperationException when bytes were read ahead but this transport cannot give them back
+     */
+    default TransportConnection wrap(SocketChannel accepted, ByteBuffer readAhead) throws IOException {
+        if (readAhead.hasRemaining()) {
+            throw new UnsupportedOperationException(name() + " cannot take bytes read ahead of it");
+        }
+        return wrap(accepted);
+    }
 }
