@@ -15,7 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
  * A self-signed certificate for {@code localhost} and {@code 127.0.0.1}, made once per test JVM with the JDK's own
  * {@code keytool} into a temporary PKCS12 keystore: no key material in the repository, none that expires.
  */
-final class TestCertificate {
+public final class TestCertificate {
 
     static final String PASSWORD = "corral-test";
     private static Path keyStore;
@@ -32,7 +32,7 @@ final class TestCertificate {
     }
 
     /** Presents the certificate and trusts it: a server's context, and a client's that trusts that server. */
-    static SSLContext context() {
+    public static SSLContext context() {
         try (InputStream in = Files.newInputStream(keyStore())) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, PASSWORD.toCharArray());
