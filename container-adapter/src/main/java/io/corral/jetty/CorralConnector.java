@@ -11,6 +11,10 @@ import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.listener.ListenerStats;
+import io.corral.connector.proxy.ProxyHeaderException;
+import io.corral.connector.proxy.ProxyProtocolConfig;
+import io.corral.connector.proxy.ProxyProtocolMode;
+import io.corral.connector.proxy.ProxyProtocolTransport;
 import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TcpTransport;
 import io.corral.connector.transport.TlsTransport;
@@ -33,6 +37,7 @@ import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
@@ -124,6 +129,7 @@ public class CorralConnector extends AbstractNetworkConnector {
         super(server, null, null, null, 0, factories);
         addBean(new DumpLine(this::listenerDumpLine));
         addBean(new DumpLine(this::engineDumpLine));
+        addBean(new DumpLine(this::proxyDumpLine));
     }
 
     /** The configuration of the {@link HttpConnectionFactory} this connector carries. */
@@ -143,6 +149,7 @@ public class CorralConnector extends AbstractNetworkConnector {
     protected void doStart() throws Exception {
         getHttpConfiguration();
         sslConnectionFactory();
+        proxyProtocolMode();
         super.doStart(); // calls open(); starts the SslContextFactory before any connection is accepted
         var bound = listener;
         if (bound != null && bound.state() == BOUND) {
@@ -176,6 +183,7 @@ public class CorralConnector extends AbstractNetworkConnector {
             throw new IllegalStateException("connections are served with a handler of their own");
         });
         openTransport = chooseTransport(); // before listenerConfig(), which reads it
+        proxyTransport = proxyTransportOver(openTransport);
         var bound = new io.corral.connector.listener.Listener(listenerConfig(), new Protocol() {
             @Override
             public Hibernation serve(TransportConnection connection) throws Exception {
@@ -270,7 +278,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 .withAcceptors(acceptors)
                 .withBacklog(acceptQueueSize > 0 ? acceptQueueSize : ListenerConfig.DEFAULT_BACKLOG)
                 .withMaxConnections(maxConnections)
-                .withTransport(openTransport)
+                .withTransport(proxyTransport != null ? proxyTransport : openTransport)
                 .withSocketOptions(socketOptions)
                 .withShutdownTimeout(Duration.ofMillis(shutdownTimeout))
                 .withName(getName() != null ? getName() : "corral-" + (host == null ? "0.0.0.0" : host) + ":" + getPort());
@@ -795,5 +803,148 @@ public class CorralConnector extends AbstractNetworkConnector {
         }
         return "CorralHttp1{badRequests=" + current.badRequests().total() + " (" + current.badRequests() + ")"
                 + ", draining=" + current.isDraining() + "}";
+    }
+
+    // ---- PROXY protocol (issue 9): HAProxy's header in front of each connection, ranch_proxy_header ----
+
+    /** null: follow the connector's factories (a {@link ProxyConnectionFactory} means required), else explicit. */
+    private volatile ProxyProtocolMode proxyProtocol;
+    private volatile long proxyHeaderTimeout = ProxyProtocolConfig.DEFAULT_HEADER_TIMEOUT.toMillis();
+    private volatile boolean proxyTrustSsl;
+    /** The transport reading headers in front of {@link #openTransport}, chosen at open; null when off. */
+    private volatile ProxyProtocolTransport proxyTransport;
+
+    /**
+     * Whether connections begin with a PROXY protocol header (v1 or v2): {@code off}, {@code required} or
+     * {@code optional}; read at open. When never set, it is {@code required} if the connector carries Jetty's
+     * {@link ProxyConnectionFactory} (configured as for ServerConnector:
+     * {@code new CorralConnector(server, new ProxyConnectionFactory(), http)}), {@code off} otherwise.
+     */
+    @ManagedAttribute("PROXY protocol header in front of each connection: OFF, REQUIRED or OPTIONAL")
+    public String getProxyProtocol() {
+        return proxyProtocolMode().name();
+    }
+
+    /**
+     * {@code off}, {@code required} (every connection must begin with a header; the mode for a port only the proxy
+     * can reach) or {@code optional} (a header is read when there is one). Optional is unsafe on a port clients can
+     * reach directly: any of them can send a header and claim any address. Read at open.
+     */
+    public void setProxyProtocol(String mode) {
+        this.proxyProtocol = ProxyProtocolMode.parse(mode);
+    }
+
+    public void setProxyProtocolMode(ProxyProtocolMode mode) {
+        this.proxyProtocol = Objects.requireNonNull(mode, "mode");
+    }
+
+    /** The mode this connector runs with: the one set, or what its factories say. */
+    ProxyProtocolMode proxyProtocolMode() {
+        ProxyProtocolMode mode = proxyProtocol;
+        if (mode != null) {
+            return mode;
+        }
+        return proxyConnectionFactory() != null ? ProxyProtocolMode.REQUIRED : ProxyProtocolMode.OFF;
+    }
+
+    /**
+     * The connector's {@link ProxyConnectionFactory}, or null. As on ServerConnector it comes first: the header
+     * precedes everything, TLS included.
+     */
+    private ProxyConnectionFactory proxyConnectionFactory() {
+        ProxyConnectionFactory proxy = getConnectionFactory(ProxyConnectionFactory.class);
+        if (proxy != null && getConnectionFactories().iterator().next() != proxy) {
+            throw new IllegalStateException("the ProxyConnectionFactory must come first (the PROXY header precedes "
+                    + "TLS and HTTP): " + this);
+        }
+        return proxy;
+    }
+
+    @ManagedAttribute("ms the whole PROXY protocol header may take to arrive from accept")
+    public long getProxyHeaderTimeout() {
+        return proxyHeaderTimeout;
+    }
+
+    /**
+     * How long, in ms, the whole PROXY protocol header may take to arrive after accept, however it trickles in; past
+     * it the connection closes. A proxy writes the header with its connect, so this bounds only a broken or hostile
+     * peer. Default 5000; read at open.
+     */
+    public void setProxyHeaderTimeout(long proxyHeaderTimeoutMs) {
+        this.proxyHeaderTimeout = atLeast(1, proxyHeaderTimeoutMs, "proxyHeaderTimeout");
+    }
+
+    @ManagedAttribute("whether a PROXY v2 header's PP2_CLIENT_SSL makes a request secure (https, isSecure())")
+    public boolean isProxyTrustSsl() {
+        return proxyTrustSsl;
+    }
+
+    /**
+     * Whether a version 2 header saying the client spoke TLS to the proxy ({@code PP2_CLIENT_SSL}) makes the request
+     * secure: {@code https} scheme, {@code isSecure()} true, the cipher suite in the servlet's
+     * {@code jakarta.servlet.request.cipher_suite}. Only the operator knows that the proxy terminates TLS and that
+     * nothing else can reach the port, so it is off by default. Read at open.
+     */
+    public void setProxyTrustSsl(boolean proxyTrustSsl) {
+        this.proxyTrustSsl = proxyTrustSsl;
+    }
+
+    @ManagedAttribute("connections admitted with a PROXY protocol header")
+    public long getProxyHeaders() {
+        ProxyProtocolTransport proxy = proxyTransport;
+        return proxy == null ? 0 : proxy.headers();
+    }
+
+    @ManagedAttribute("connections admitted without a PROXY protocol header (optional mode)")
+    public long getProxyConnectionsWithoutHeader() {
+        ProxyProtocolTransport proxy = proxyTransport;
+        return proxy == null ? 0 : proxy.connectionsWithoutHeader();
+    }
+
+    @ManagedAttribute("connections closed for their PROXY protocol header (missing, malformed, too large, too slow, closed)")
+    public long getProxyHeaderFailures() {
+        ProxyProtocolTransport proxy = proxyTransport;
+        return proxy == null ? 0 : proxy.failures().total();
+    }
+
+    @ManagedAttribute("connections closed for their PROXY protocol header, by kind: missing=2 malformed=1")
+    public String getProxyHeaderFailuresByKind() {
+        ProxyProtocolTransport proxy = proxyTransport;
+        return proxy == null ? "none" : proxy.failures().toString();
+    }
+
+    /** Connections closed for their PROXY protocol header of one kind. */
+    public long getProxyHeaderFailures(ProxyHeaderException.Failure kind) {
+        ProxyProtocolTransport proxy = proxyTransport;
+        return proxy == null ? 0 : proxy.failures().count(kind);
+    }
+
+    /** The transport that reads PROXY headers in front of {@code inner}, or null when the mode is off. */
+    private ProxyProtocolTransport proxyTransportOver(Transport inner) {
+        ProxyProtocolMode mode = proxyProtocolMode();
+        if (mode == ProxyProtocolMode.OFF) {
+            return null;
+        }
+        ProxyConnectionFactory factory = proxyConnectionFactory();
+        ProxyProtocolConfig config = ProxyProtocolConfig.required()
+                .withMode(mode)
+                .withHeaderTimeout(Duration.ofMillis(proxyHeaderTimeout))
+                .withTrustSsl(proxyTrustSsl);
+        if (factory != null) {
+            // Jetty's limit of a version 2 header past its fixed part carries over.
+            config = config.withMaxV2Length(Math.clamp(factory.getMaxProxyHeader(), 0, 0xFFFF));
+        }
+        return new ProxyProtocolTransport(inner, config);
+    }
+
+    /** The PROXY protocol as a line of {@code server.dump()}: mode, headers read, refusals by kind. */
+    private String proxyDumpLine() {
+        ProxyProtocolTransport proxy = proxyTransport;
+        if (proxy == null) {
+            return "CorralProxyProtocol{" + proxyProtocolMode().name().toLowerCase() + "}";
+        }
+        return "CorralProxyProtocol{" + proxy.config().mode().name().toLowerCase() + ", headers=" + proxy.headers()
+                + ", withoutHeader=" + proxy.connectionsWithoutHeader() + ", failures=" + proxy.failures().total()
+                + " (" + proxy.failures() + ")}";
     }
 }

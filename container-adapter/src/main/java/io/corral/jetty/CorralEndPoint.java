@@ -1,5 +1,6 @@
 package io.corral.jetty;
 
+import io.corral.connector.proxy.ProxiedConnection;
 import io.corral.connector.transport.StallGuard;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
@@ -79,14 +80,16 @@ public final class CorralEndPoint extends AbstractEndPoint {
         return transport;
     }
 
+    /** The address the client connected to: behind a proxy, the one its PROXY header named (also a Unix one). */
     @Override
     public SocketAddress getLocalSocketAddress() {
-        return transport.localAddress();
+        return transport instanceof ProxiedConnection proxied ? proxied.localSocketAddress() : transport.localAddress();
     }
 
+    /** The client's address: behind a proxy, the one its PROXY header named (also a Unix one). */
     @Override
     public SocketAddress getRemoteSocketAddress() {
-        return transport.remoteAddress();
+        return transport instanceof ProxiedConnection proxied ? proxied.remoteSocketAddress() : transport.remoteAddress();
     }
 
     @Override
@@ -104,7 +107,7 @@ public final class CorralEndPoint extends AbstractEndPoint {
     public SslSessionData getSslSessionData() {
         SSLSession session = transport.sslSession();
         if (session == null) {
-            return null;
+            return proxiedSslSessionData();
         }
         if (session.getValue(SslSessionData.ATTRIBUTE) instanceof SslSessionData known) {
             return known;
@@ -113,6 +116,18 @@ public final class CorralEndPoint extends AbstractEndPoint {
                 session.getCipherSuite(), peerCertificates(session));
         session.putValue(SslSessionData.ATTRIBUTE, data);
         return data;
+    }
+
+    /**
+     * Behind a proxy that terminated the client's TLS, and trusted to say so ({@code proxyTrustSsl}): what the
+     * PROXY header tells of it, as Jetty's {@code ProxyEndPoint} reports it — the cipher suite, no session, no
+     * certificate. Null otherwise.
+     */
+    private SslSessionData proxiedSslSessionData() {
+        if (transport instanceof ProxiedConnection proxied && proxied.isSecure() && proxied.header().clientSsl()) {
+            return SslSessionData.from(null, null, proxied.header().ssl().cipher(), null);
+        }
+        return null;
     }
 
     /** The client's certificate chain, or null when it sent none (client authentication not asked for, or declined). */
