@@ -124,4 +124,20 @@ etc/jetty-corral.xml
 ## keeps its thread before it hibernates: gives up its thread, stack, input buffer and Jetty's
 ## per-request objects until bytes arrive (default 1000; 0 = as soon as nothing is to be read).
 # jetty.corral.hibernateAfter=1000
+## PROXY protocol in front of each connection (HAProxy's send-proxy or send-proxy-v2; versions 1
+## and 2 are told apart by themselves): the servlet then sees the client's address and port, not
+## the proxy's. off (default); required: every connection must begin with a header, one without
+## or with a malformed one is closed (counted over JMX, a WARN at most every 10 s) - the mode for
+## a port only the proxy can reach; optional: a header is read when there is one. optional is
+## unsafe on a port clients can reach directly: any client can send a header and claim any address.
+# jetty.corral.proxyProtocol=off
+
+## How long the whole PROXY header may take to arrive after accept, in milliseconds, however it
+## trickles in; past it the connection closes (default 5000).
+# jetty.corral.proxyHeaderTimeout=5000
+
+## Whether a PROXY v2 header saying the client spoke TLS to the proxy (PP2_CLIENT_SSL) makes the
+## request secure: https scheme, isSecure() true. Only when the proxy terminates TLS and nothing
+## else can reach this port (default false).
+# jetty.corral.proxyTrustSsl=false
 # end::documentation[]

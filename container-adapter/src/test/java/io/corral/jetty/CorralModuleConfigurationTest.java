@@ -129,4 +129,27 @@ class CorralModuleConfigurationTest {
                     property + " has no ## comment above it");
         }
     }
+
+    @Test
+    @DisplayName("jetty.corral.proxyProtocol, proxyHeaderTimeout and proxyTrustSsl reach the connector; off by default")
+    void proxyProtocolProperties() throws Exception {
+        Server server = configured(Map.of("jetty.corral.proxyProtocol", "required",
+                "jetty.corral.proxyHeaderTimeout", "1500", "jetty.corral.proxyTrustSsl", "true"));
+        try {
+            CorralConnector connector = connector(server);
+            assertEquals("REQUIRED", connector.getProxyProtocol());
+            assertEquals(1500, connector.getProxyHeaderTimeout());
+            assertTrue(connector.isProxyTrustSsl());
+            assertEquals("proxy+tcp", ((Listener) connector.getTransport()).config().transport().name());
+        } finally {
+            server.stop();
+        }
+        Server plain = configured(Map.of());
+        try {
+            assertEquals("OFF", connector(plain).getProxyProtocol());
+            assertEquals("tcp", ((Listener) connector(plain).getTransport()).config().transport().name());
+        } finally {
+            plain.stop();
+        }
+    }
 }
