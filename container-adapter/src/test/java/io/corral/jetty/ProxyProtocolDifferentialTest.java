@@ -304,6 +304,51 @@ class ProxyProtocolDifferentialTest {
         assertEquals("OFF", new CorralConnector(server).getProxyProtocol());
     }
 
+    @Test
+    @DisplayName("Refusals are counted each, and logged as one WARN per 10 s at most: no client floods the log")
+    void refusalsAreCountedAndTheirLogThrottled() throws Exception {
+        try (ServletServer corral = start(ConnectorKind.CORRAL, connector -> { }, false);
+             LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(CLOSED, exchange(corral, "PROXY TCP4 1.2.3.4 5.6.7.8 1 2 3\r\n".getBytes(StandardCharsets.US_ASCII)));
+            }
+            CorralConnector connector = (CorralConnector) corral.connector();
+            Await.until("five refusals counted", Duration.ofSeconds(10), () -> connector.getProxyHeaderFailures() == 5);
+            assertEquals("malformed=5", connector.getProxyHeaderFailuresByKind());
+            List<String> warnings = log.warnings().stream().filter(line -> line.contains("PROXY protocol")).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("(malformed): version 1 header: 7 fields instead of 6"), warnings.get(0));
+        }
+    }
+
+    @Test
+    @DisplayName("Before TLS, as HAProxy sends it: the header, then the handshake; the servlet sees an HTTPS request "
+            + "from the client's address on both")
+    void headerBeforeTls() throws Exception {
+        String[] outcomes = new String[2];
+        for (ConnectorKind kind : ConnectorKind.values()) {
+            try (ServletServer server = ServletServer.on(kind).tls(TestTls.serverFactory())
+                    .connector(connector -> connector.addFirstConnectionFactory(new ProxyConnectionFactory()))
+                    .servlet("/who", new WhoServlet())
+                    .start();
+                 RawConnection plain = server.connect()) {
+                plain.send(v1(CLIENT4, FRONT4));
+                try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TestTls.clientContext(false).getSocketFactory()
+                        .createSocket(plain.socket(), "localhost", server.port(), false)) {
+                    tls.getOutputStream().write(("GET /who HTTP/1.1\r\nHost: localhost:" + server.port()
+                            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    tls.getOutputStream().flush();
+                    String response = new String(tls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    outcomes[kind.ordinal()] = response.substring(response.indexOf("\r\n\r\n") + 4)
+                            .replace(":" + server.port() + "/", ":<server>/");
+                }
+            }
+        }
+        assertEquals(outcomes[ConnectorKind.JETTY.ordinal()], outcomes[ConnectorKind.CORRAL.ordinal()]);
+        assertTrue(outcomes[1].startsWith("remote=203.0.113.7 40001\nlocal=198.51.100.1 443\nscheme=https secure=true\n"),
+                outcomes[1]);
+    }
+
     private static ProxyTlv sslTlv() {
         return new ProxyTlv(ProxyTlv.PP2_TYPE_SSL, ProxyHeaderEncoder.sslValue(ProxySsl.PP2_CLIENT_SSL, 0,
                 new ProxyTlv(ProxySsl.PP2_SUBTYPE_SSL_VERSION, "TLSv1.2".getBytes(StandardCharsets.US_ASCII)),
