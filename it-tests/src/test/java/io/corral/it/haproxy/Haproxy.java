@@ -67,14 +67,14 @@ public final class Haproxy implements AutoCloseable {
     }
 
     /**
-     * Makes sure haproxy is installed, running the project's {@code src/test/sh/install-haproxy.sh} (apt-get) when
-     * it is not, and returns the binary.
+     * Makes sure haproxy (and the {@code openssl} command, for {@link SelfSignedCertificate}) is installed, running
+     * the project's {@code src/test/sh/install-haproxy.sh} (apt-get) when it is not, and returns haproxy's binary.
      *
      * @return null, with {@code why} filled in, when it cannot be installed here; a test then skips, saying so
      */
     public static Path install(Path scratch, StringBuilder why) throws IOException, InterruptedException {
         Path installed = binary();
-        if (installed != null) {
+        if (installed != null && Files.isExecutable(Path.of("/usr/bin/openssl"))) {
             return installed;
         }
         Files.createDirectories(scratch);
