@@ -15,7 +15,7 @@ import org.eclipse.jetty.server.jmx.AbstractConnectorMBean;
  * name. Left to itself the container would name the connector after its class,
  * {@code io.corral.jetty:type=corralconnector,…}, where no dashboard built for Jetty looks. It is registered
  * instead under the name a {@code ServerConnector} gets — domain {@code org.eclipse.jetty.server},
- * {@code type=serverconnector}, the same {@code context} (and {@code name}) — plus one key,
+ * {@code type=serverconnector}, the same {@code context} and {@code name} keys — plus one key,
  * {@code engine=corral}, so that a query for {@code org.eclipse.jetty.server:type=serverconnector,*} finds it
  * beside stock connectors and an operator can still tell which is which.
  */
@@ -33,15 +33,14 @@ public class CorralConnectorMBean extends AbstractConnectorMBean {
         MBeanContainer container = getMBeanContainer();
         String domain = container != null && container.getDomain() != null ? container.getDomain()
                 : "org.eclipse.jetty.server";
-        StringBuilder basis = new StringBuilder(domain).append(':');
-        String context = makeName(getObjectContextBasis());
-        if (context != null && context.length() > 1) {
-            basis.append("context=").append(context).append(',');
-        }
-        basis.append("type=serverconnector");
+        StringBuilder basis = new StringBuilder(domain).append(":type=serverconnector");
         String name = makeName(getObjectNameBasis());
-        if (name != null && name.length() > 1) {
+        if (name != null && !name.isBlank()) {
             basis.append(",name=").append(name);
+        }
+        String context = context(container);
+        if (context != null && !context.isBlank()) {
+            basis.append(",context=").append(context);
         }
         basis.append(',').append(ENGINE_KEY).append("=corral");
         MBeanServer server = container != null ? container.getMBeanServer() : ManagementFactory.getPlatformMBeanServer();
@@ -57,6 +56,21 @@ public class CorralConnectorMBean extends AbstractConnectorMBean {
         } catch (MalformedObjectNameException e) {
             return null; // the container then names it after its class
         }
+    }
+
+    /**
+     * The context key as the container makes it for a connector: the connector's own basis (its name, else its
+     * protocols) under its server's context ({@code oejs_Server@1b2c3d/h1}). JmxTest compares it with a
+     * ServerConnector's, so a Jetty that changes the rule fails that test rather than dashboards.
+     */
+    private String context(MBeanContainer container) {
+        String own = makeName(getObjectContextBasis());
+        ObjectName parent = container == null ? null : container.findMBean(getManagedObject().getServer());
+        String parentContext = parent == null ? null : parent.getKeyProperty("context");
+        if (own == null || own.isBlank()) {
+            return parentContext;
+        }
+        return parentContext == null || parentContext.isBlank() ? own : parentContext + "/" + own;
     }
 
     private String makeName(String basis) {
