@@ -747,15 +747,6 @@ public class CorralConnector extends AbstractNetworkConnector {
         return open;
     }
 
-    /**
-     * PROXY protocol headers refused (malformed, or missing where required). Zero until the PROXY protocol
-     * reader lands (issue 9, PROXY part): it counts here, beside {@link #getTlsHandshakeFailures()}.
-     */
-    @ManagedAttribute("PROXY protocol headers refused (malformed, or missing when required)")
-    public long getProxyHeaderFailures() {
-        return 0;
-    }
-
     void requestCompleted() {
         requests.increment();
     }
