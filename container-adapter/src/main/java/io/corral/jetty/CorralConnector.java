@@ -292,7 +292,7 @@ public class CorralConnector extends AbstractNetworkConnector {
      */
     private Hibernation serve(Http1Protocol protocol, HttpConfiguration httpConfiguration, TransportConnection transport)
             throws Exception {
-        CorralEndPoint endPoint = new CorralEndPoint(transport, getScheduler(), getIdleTimeout());
+        CorralEndPoint endPoint = new CorralEndPoint(transport, getScheduler(), this::getIdleTimeout);
         CorralHttpConnection connection = new CorralHttpConnection(this, httpConfiguration, endPoint,
                 channelFactory, protocol.config().maxUnreadBodyToDiscard());
         // As Jetty's connection factories do: connection listeners on the connector see every connection.

@@ -159,6 +159,9 @@ class LiveOperationsTest {
             // live waits with the old 30 s now; its next wait, after a request, takes the new value.
             connector.setIdleTimeout(400);
             assertEquals(400, connector.engineConfig().idleTimeout().toMillis());
+            // What Jetty's side (a WebSocket upgrade, a servlet asking its endpoint) reads: the new value.
+            assertTrue(connector.getConnectedEndPoints().stream().allMatch(endPoint -> endPoint.getIdleTimeout() == 400),
+                    "an endpoint still reports the old idle timeout");
             assertEquals("ok", live.send(GET).read().text());
             assertTrue(live.isClosedByServer(10_000), "the live connection kept the old idle timeout");
             try (RawConnection fresh = server.connect()) {
