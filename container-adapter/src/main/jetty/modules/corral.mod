@@ -120,6 +120,11 @@ etc/jetty-corral.xml
 ## (default 256). Sessions that set Jetty's own maxOutgoingFrames keep theirs.
 # jetty.corral.websocket.maxQueuedFrames=256
 
+## How long, in milliseconds, WebSocket sessions carry on once a drain or a graceful stop begins
+## before they are closed with 1001 "going away" (clients then reconnect elsewhere); default
+## 1000, 0 = at once. Can be changed live over JMX (webSocketDrainGrace).
+# jetty.corral.websocket.drainGrace=1000
+
 ## How long, in milliseconds, an idle connection (keep-alive between requests, a quiet WebSocket)
 ## keeps its thread before it hibernates: gives up its thread, stack, input buffer and Jetty's
 ## per-request objects until bytes arrive (default 1000; 0 = as soon as nothing is to be read).

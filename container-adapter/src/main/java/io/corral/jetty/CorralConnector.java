@@ -28,6 +28,7 @@ import java.util.EventListener;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
@@ -41,6 +42,7 @@ import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.annotation.ManagedOperation;
 import org.eclipse.jetty.util.annotation.Name;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
@@ -81,6 +83,9 @@ public class CorralConnector extends AbstractNetworkConnector {
     private volatile Integer selectors;
     private volatile Integer acceptorPriorityDelta;
     private final HttpChannel.Factory channelFactory = new HttpChannel.DefaultFactory();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder upgrades = new LongAdder();
+    private volatile long webSocketDrainGrace = Http1Protocol.DEFAULT_UPGRADED_DRAIN_GRACE.toMillis();
     // Fully qualified: inside a Jetty component, "Listener" names LifeCycle.Listener.
     private volatile io.corral.connector.listener.Listener listener;
     private volatile Http1Protocol protocol;
@@ -182,6 +187,10 @@ public class CorralConnector extends AbstractNetworkConnector {
         Http1Protocol http = new Http1Protocol(config, exchange -> {
             throw new IllegalStateException("connections are served with a handler of their own");
         });
+        http.setUpgradedDrainGrace(Duration.ofMillis(webSocketDrainGrace));
+        // Sessions of Jetty's WebSocket layer run on endpoints of this connector, not on the engine's own
+        // WebSocket: one registration for all of them, told when a drain's grace is over.
+        http.goingAway().register(this::webSocketsGoAway);
         openTransport = chooseTransport(); // before listenerConfig(), which reads it
         proxyTransport = proxyTransportOver(openTransport);
         var bound = new io.corral.connector.listener.Listener(listenerConfig(), new Protocol() {
@@ -291,7 +300,7 @@ public class CorralConnector extends AbstractNetworkConnector {
      */
     private Hibernation serve(Http1Protocol protocol, HttpConfiguration httpConfiguration, TransportConnection transport)
             throws Exception {
-        CorralEndPoint endPoint = new CorralEndPoint(transport, getScheduler(), getIdleTimeout());
+        CorralEndPoint endPoint = new CorralEndPoint(transport, getScheduler(), this::getIdleTimeout);
         CorralHttpConnection connection = new CorralHttpConnection(this, httpConfiguration, endPoint,
                 channelFactory, protocol.config().maxUnreadBodyToDiscard());
         // As Jetty's connection factories do: connection listeners on the connector see every connection.
@@ -327,6 +336,100 @@ public class CorralConnector extends AbstractNetworkConnector {
         return done;
     }
 
+    // ---- live operations (issue 9): Ranch's suspend_listener / resume_listener and a drain, over JMX too ----
+
+    /**
+     * Stops accepting new connections; live ones carry on, keep-alive included. The port stays this connector's:
+     * {@link #resume()} listens on it again. Clients connecting meanwhile are refused. Live; does nothing when
+     * already suspended.
+     *
+     * @throws IllegalStateException when the connector is not started
+     */
+    @ManagedOperation(value = "stop accepting new connections; live ones carry on", impact = "ACTION")
+    public void suspend() {
+        runningListener("suspend").suspend();
+    }
+
+    /**
+     * Listens on the same port again and accepts, after {@link #suspend()} or {@link #drain(long)}; after a drain,
+     * connections are kept alive again. Live; does nothing when accepting.
+     *
+     * @throws IOException when the port was taken meanwhile (the connector stays suspended)
+     */
+    @ManagedOperation(value = "accept new connections again after suspend or drain", impact = "ACTION")
+    public void resume() throws IOException {
+        var current = runningListener("resume");
+        current.resume();
+        localPort = current.localPort();
+    }
+
+    /**
+     * Drains this connector, for a rolling restart: stops accepting; closes keep-alive connections waiting for a
+     * request at once; answers each request in flight with {@code Connection: close}; after
+     * {@link #setWebSocketDrainGrace the WebSocket grace} closes WebSocket sessions (Corral's native ones and
+     * Jetty's Jakarta/Jetty sessions alike) with 1001 "going away"; waits up to {@code timeoutMs} for every
+     * connection to end and closes those still live. Blocks until then. The server keeps running and the
+     * connector stays suspended: {@link #resume()} serves again, {@code Server.stop()} ends it.
+     *
+     * @return how many connections were still live after {@code timeoutMs} and were closed
+     */
+    @ManagedOperation(value = "drain: stop accepting, close keep-alive connections, WebSockets with 1001 after the "
+            + "grace, wait up to timeoutMs for requests in flight, close the rest; returns how many were closed",
+            impact = "ACTION")
+    public int drain(@Name(value = "timeoutMs", description = "how long requests in flight may take to finish")
+                     long timeoutMs) {
+        atLeast(0, timeoutMs, "timeoutMs");
+        var current = runningListener("drain");
+        current.drain();
+        if (current.awaitIdle(Duration.ofMillis(timeoutMs))) {
+            LOG.info("{}: drained; every connection ended within {} ms", this, timeoutMs);
+            return 0;
+        }
+        // Closed as a stop closes them, servlets still running interrupted; then the listener closes anything
+        // that never became an endpoint (a TLS handshake under way) and waits for the connection threads.
+        int closed = closeEndPoints();
+        closed += current.drain(Duration.ofMillis(shutdownTimeout));
+        LOG.info("{}: drained; closed {} connections still live after {} ms", this, closed, timeoutMs);
+        return closed;
+    }
+
+    @ManagedAttribute("whether a drain (or graceful shutdown) is under way: responses say Connection: close")
+    public boolean isDraining() {
+        Http1Protocol http = protocol;
+        return http != null && http.isDraining();
+    }
+
+    private io.corral.connector.listener.Listener runningListener(String operation) {
+        var current = listener;
+        if (current == null || !isStarted()) {
+            throw new IllegalStateException("cannot " + operation + " " + this + ": not started");
+        }
+        return current;
+    }
+
+    /** Closes every WebSocket session of Jetty's layer on this connector with 1001: a drain's grace is over. */
+    private void webSocketsGoAway() {
+        for (EndPoint endPoint : getConnectedEndPoints()) {
+            Connection connection = endPoint.getConnection();
+            if (connection != null && isJettyWebSocket(connection)) {
+                io.corral.jetty.websocket.WebSocketFraming.goAway(connection);
+            }
+        }
+    }
+
+    /**
+     * By class name, so that the WebSocket bridge (which links against Jetty's WebSocket classes) is only loaded
+     * when they are on the class path.
+     */
+    static boolean isJettyWebSocket(Connection connection) {
+        for (Class<?> type = connection.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals("org.eclipse.jetty.websocket.core.WebSocketConnection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Stops accepting; live connections carry on (graceful shutdown, then {@code doStop}, end them). */
     @Override
     public void close() {
@@ -352,7 +455,18 @@ public class CorralConnector extends AbstractNetworkConnector {
     @Override
     protected void doStop() throws Exception {
         close();
-        for (EndPoint endPoint : List.copyOf(getConnectedEndPoints())) {
+        closeEndPoints();
+        var current = listener;
+        if (current != null) {
+            current.stop();
+        }
+        super.doStop();
+    }
+
+    /** Closes every connection of this connector, failing any exchange left; returns how many there were. */
+    private int closeEndPoints() {
+        List<EndPoint> endPoints = List.copyOf(getConnectedEndPoints());
+        for (EndPoint endPoint : endPoints) {
             Connection connection = endPoint.getConnection();
             if (connection != null) {
                 connection.close();
@@ -365,11 +479,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 http.interruptExchange();
             }
         }
-        var current = listener;
-        if (current != null) {
-            current.stop();
-        }
-        super.doStop();
+        return endPoints.size();
     }
 
     @Override
@@ -613,6 +723,46 @@ public class CorralConnector extends AbstractNetworkConnector {
         return current == null ? null : current.stats();
     }
 
+    @ManagedAttribute("the bound address, host:port (also while suspended); null before start")
+    public String getLocalAddress() {
+        var current = listener;
+        if (current == null || current.localPort() < 0) {
+            return null;
+        }
+        InetSocketAddress address = current.localAddress();
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    @ManagedAttribute("requests answered since start (every response, whatever its status)")
+    public long getRequests() {
+        return requests.sum();
+    }
+
+    @ManagedAttribute("connections that switched protocols (101) since start, WebSocket above all")
+    public long getUpgrades() {
+        return upgrades.sum();
+    }
+
+    @ManagedAttribute("WebSocket sessions open right now (Jetty's Jakarta/Jetty API sessions on this connector)")
+    public int getWebSocketSessions() {
+        int open = 0;
+        for (EndPoint endPoint : getConnectedEndPoints()) {
+            Connection connection = endPoint.getConnection();
+            if (connection != null && isJettyWebSocket(connection)) {
+                open++;
+            }
+        }
+        return open;
+    }
+
+    void requestCompleted() {
+        requests.increment();
+    }
+
+    void upgraded() {
+        upgrades.increment();
+    }
+
     @ManagedAttribute("requests the engine refused itself (malformed, too large, too slow…); each is logged at DEBUG only")
     public long getBadRequests() {
         Http1Protocol http = protocol;
@@ -637,10 +787,55 @@ public class CorralConnector extends AbstractNetworkConnector {
      * How long a request head may take from its first byte to its last, in ms; past it the client gets 408
      * and the connection closes (slowloris). Unlike the idle timeout, bytes trickling in do not extend it.
      * -1 (the default) means the idle timeout, as on ServerConnector, where the idle timeout bounds a head
-     * (30 s when the idle timeout is infinite: a head always has a deadline).
+     * (30 s when the idle timeout is infinite: a head always has a deadline). Live: every head whose first
+     * byte arrives from now on gets the new value.
      */
     public void setHeaderTimeout(long headerTimeoutMs) {
         this.headerTimeout = headerTimeoutMs == -1 ? -1 : atLeast(1, headerTimeoutMs, "headerTimeout");
+        applyTimeoutsLive();
+    }
+
+    /**
+     * The connector's idle timeout, as on {@code ServerConnector}; also live: connections accepted from now on get
+     * it, and live HTTP connections from their next wait for a request (a read already waiting, or a connection
+     * hibernating, keeps the deadline it began with; a WebSocket session keeps the one it opened with). A header
+     * timeout left at -1 follows it.
+     */
+    @Override
+    public void setIdleTimeout(long idleTimeout) {
+        super.setIdleTimeout(idleTimeout);
+        applyTimeoutsLive();
+    }
+
+    /** Hands changed timeouts to the running engine, mapped exactly as at start. */
+    private void applyTimeoutsLive() {
+        Http1Protocol http = protocol;
+        if (http == null) {
+            return;
+        }
+        Http1Config mapped = Http1ConfigMapping.from(getHttpConfiguration(), this);
+        http.setIdleTimeout(mapped.idleTimeout());
+        http.setHeaderTimeout(mapped.headerTimeout());
+        LOG.info("{}: idle timeout now {} ms, header timeout {} ms", this, mapped.idleTimeout().toMillis(),
+                mapped.headerTimeout().toMillis());
+    }
+
+    @ManagedAttribute("ms WebSocket sessions carry on after a drain begins before they are closed with 1001")
+    public long getWebSocketDrainGrace() {
+        return webSocketDrainGrace;
+    }
+
+    /**
+     * How long WebSocket sessions carry on after a drain (or a graceful shutdown) begins before they are closed with
+     * 1001 "going away", in ms: time for messages in flight to arrive before clients are told to reconnect
+     * elsewhere. Default 1000; 0 closes them at once. Live: the next drain uses it.
+     */
+    public void setWebSocketDrainGrace(long graceMs) {
+        this.webSocketDrainGrace = atLeast(0, graceMs, "webSocketDrainGrace");
+        Http1Protocol http = protocol;
+        if (http != null) {
+            http.setUpgradedDrainGrace(Duration.ofMillis(graceMs));
+        }
     }
 
     @ManagedAttribute("most header fields in a request head or in trailers (431 beyond)")

@@ -10,6 +10,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -48,7 +49,8 @@ public final class CorralEndPoint extends AbstractEndPoint {
 
     private final TransportConnection transport;
     private final Scheduler scheduler;
-    private final long defaultIdleTimeout;
+    /** The connector's idle timeout as it is now: an operator may change it while the connection lives. */
+    private final LongSupplier defaultIdleTimeout;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readWanted = lock.newCondition();
     /** Bytes read from the socket (or left over by the HTTP engine) that {@link #fill} has not handed out yet. */
@@ -68,6 +70,14 @@ public final class CorralEndPoint extends AbstractEndPoint {
      *                           timeouts itself (no timer runs for it)
      */
     public CorralEndPoint(TransportConnection transport, Scheduler scheduler, long defaultIdleTimeout) {
+        this(transport, scheduler, () -> defaultIdleTimeout);
+    }
+
+    /**
+     * As above, with the connector's idle timeout read when asked, so that one changed live is what this endpoint
+     * reports (and what an upgrade to WebSocket takes) from then on.
+     */
+    public CorralEndPoint(TransportConnection transport, Scheduler scheduler, LongSupplier defaultIdleTimeout) {
         super(scheduler);
         this.transport = transport;
         this.scheduler = scheduler;
@@ -154,7 +164,7 @@ public final class CorralEndPoint extends AbstractEndPoint {
     @Override
     public long getIdleTimeout() {
         long own = super.getIdleTimeout();
-        return own > 0 ? own : defaultIdleTimeout;
+        return own > 0 ? own : defaultIdleTimeout.getAsLong();
     }
 
     /**

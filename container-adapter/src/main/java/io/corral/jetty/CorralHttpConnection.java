@@ -152,7 +152,8 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     private static ConnectionUpgrade takeOver(Connection upgrade, CorralEndPoint endPoint, CorralConnector connector) {
         // Static: the takeover must not capture this HTTP connection, which the socket has outgrown.
         return (transport, leftover) -> {
-            if (isJettyWebSocket(upgrade)) {
+            connector.upgraded();
+            if (CorralConnector.isJettyWebSocket(upgrade)) {
                 Hibernation.Resume corralFramed = WebSocketFraming.onCorralFraming(upgrade, endPoint, transport,
                         leftover, connector, connector.hibernateAfterDuration(), connector.getWebSocketMaxQueuedFrames());
                 if (corralFramed != null) {
@@ -166,19 +167,6 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             endPoint.serveReads(leftover);
             return null;
         };
-    }
-
-    /**
-     * By class name, so that {@link WebSocketFraming} (which links against Jetty's WebSocket classes) is
-     * only loaded when they are on the class path.
-     */
-    private static boolean isJettyWebSocket(Connection upgrade) {
-        for (Class<?> type = upgrade.getClass(); type != null; type = type.getSuperclass()) {
-            if (type.getName().equals("org.eclipse.jetty.websocket.core.WebSocketConnection")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The connection's channel, or a fresh one if the engine ever overlaps two exchanges. */
@@ -195,6 +183,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     /** Called once per stream, from whichever thread Jetty completes it on; never blocks. */
     void onStreamCompleted(CorralHttpStream stream, HttpChannel httpChannel, boolean succeeded) {
         responses.incrementAndGet();
+        connector.requestCompleted();
         if (current == stream) {
             current = null;
         }

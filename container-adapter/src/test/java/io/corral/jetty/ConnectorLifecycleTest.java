@@ -227,7 +227,7 @@ class ConnectorLifecycleTest {
                 .server(s -> s.addBean(new MBeanContainer(mbeans))).start();
              RawConnection client = server.connect()) {
             assertEquals("ok", get(client).text());
-            Set<ObjectName> names = mbeans.queryNames(new ObjectName("io.corral.jetty:type=corralconnector,*"), null);
+            Set<ObjectName> names = mbeans.queryNames(new ObjectName("org.eclipse.jetty.server:type=serverconnector,engine=corral,*"), null);
             assertEquals(1, names.size(), names.toString());
             ObjectName name = names.iterator().next();
             assertEquals(1, mbeans.getAttribute(name, "activeConnections"));

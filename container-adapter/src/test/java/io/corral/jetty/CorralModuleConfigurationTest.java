@@ -88,6 +88,23 @@ class CorralModuleConfigurationTest {
     }
 
     @Test
+    @DisplayName("jetty.corral.websocket.drainGrace reaches the connector; 1000 ms by default")
+    void webSocketDrainGrace() throws Exception {
+        Server server = configured(Map.of("jetty.corral.websocket.drainGrace", "250"));
+        try {
+            assertEquals(250, connector(server).getWebSocketDrainGrace());
+        } finally {
+            server.stop();
+        }
+        Server defaults = configured(Map.of());
+        try {
+            assertEquals(1000, connector(defaults).getWebSocketDrainGrace());
+        } finally {
+            defaults.stop();
+        }
+    }
+
+    @Test
     @DisplayName("with no property set: a finite 10 MiB body limit, the rest at the engine's defaults")
     void defaultsOfTheModule() throws Exception {
         Server server = configured(Map.of());

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.component.Graceful;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -93,6 +94,31 @@ class GracefulShutdownTest {
         } finally {
             servlet.release.countDown();
             server.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void jettysGracefulShutdownWaitsForTheRequestInFlight(ConnectorKind kind) throws Exception {
+        SlowServlet servlet = new SlowServlet();
+        try (ServletServer server = ServletServer.on(kind).servlet("/work", servlet).start();
+             RawConnection busy = server.connect()) {
+            busy.send("GET /work?slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertTrue(servlet.entered.await(5, TimeUnit.SECONDS));
+
+            // What Server.stop() does first when it has a stop timeout: every Graceful component shuts down.
+            CompletableFuture<Void> shutdown = Graceful.shutdown(server.server());
+            Await.until("the connector to say it is shut down", Duration.ofSeconds(5),
+                    () -> ((Graceful) server.connector()).isShutdown());
+            assertFalse(shutdown.isDone(), "shut down with a request in flight");
+
+            servlet.release.countDown();
+            RawResponse response = busy.read();
+            assertEquals("done", response.text());
+            assertTrue(response.saysClose() || busy.isClosedByServer(3000), response.toString());
+            shutdown.get(8, TimeUnit.SECONDS);
+        } finally {
+            servlet.release.countDown();
         }
     }
 }

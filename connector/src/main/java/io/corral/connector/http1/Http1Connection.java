@@ -64,6 +64,8 @@ final class Http1Connection {
      * for the rest of the connection, as on Jetty's endpoints.
      */
     private volatile Duration idleTimeout;
+    /** A handler set the idle timeout: it stays, whatever the protocol's changes to later. */
+    private volatile boolean idleTimeoutSetByHandler;
     private int requests;
     /** When the connection started waiting for its next request ({@link System#nanoTime()}); 0 when not waiting. */
     private long idleSince;
@@ -204,6 +206,7 @@ final class Http1Connection {
      */
     private RequestHead readHead() throws IOException, HttpParseException {
         parser.reset();
+        followLiveIdleTimeout();
         long headDeadline = 0;
         long headStartedAt = 0;
         while (true) {
@@ -211,7 +214,8 @@ final class Http1Connection {
                 idleSince = 0;
                 if (headDeadline == 0) {
                     headStartedAt = System.nanoTime();
-                    headDeadline = headStartedAt + config.headerTimeout().toNanos();
+                    // The protocol's, not a copy: a header timeout changed live applies to the next head.
+                    headDeadline = headStartedAt + protocol.config().headerTimeout().toNanos();
                 }
                 RequestHead head = parser.parseHead(input);
                 if (head != null) {
@@ -314,7 +318,7 @@ final class Http1Connection {
 
     private HttpParseException headerTimeout() {
         return new HttpParseException(408, "request head not complete within the header timeout of "
-                + config.headerTimeout().toMillis() + " ms");
+                + protocol.config().headerTimeout().toMillis() + " ms");
     }
 
     /** Starts the request process and serves its body demands until it ends. */
@@ -490,8 +494,24 @@ final class Http1Connection {
      * waiting right now keeps the timeout it started with).
      */
     void setIdleTimeout(Duration timeout) {
+        idleTimeoutSetByHandler = true;
         idleTimeout = timeout;
         writer.setWriteTimeout(timeout);
+    }
+
+    /**
+     * Between requests, takes an idle timeout the operator changed live since this connection began (unless a
+     * handler chose one for it): the wait for the next request and everything after it run with the new value.
+     */
+    private void followLiveIdleTimeout() {
+        if (idleTimeoutSetByHandler) {
+            return;
+        }
+        Duration live = protocol.config().idleTimeout();
+        if (!live.equals(idleTimeout)) {
+            idleTimeout = live;
+            writer.setWriteTimeout(live);
+        }
     }
 
     Duration idleTimeout() {
@@ -530,6 +550,10 @@ final class Http1Connection {
 
     boolean isDraining() {
         return protocol.isDraining();
+    }
+
+    GoingAway goingAway() {
+        return protocol.goingAway();
     }
 
     void markUnusable() {

@@ -228,6 +228,11 @@ final class Http1Exchange implements HttpExchange, Runnable {
     }
 
     @Override
+    public GoingAway goingAway() {
+        return connection.goingAway();
+    }
+
+    @Override
     public void abort(Throwable cause) {
         if (aborted) {
             return;

@@ -4,6 +4,7 @@ import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.transport.TransportConnection;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,13 +26,22 @@ public final class Http1Protocol implements Protocol {
      */
     private static final int MAX_POOLED_BUFFERS = 512;
 
-    private final Http1Config config;
+    /**
+     * How long upgraded connections (WebSockets) carry on after a drain begins before they are told to go away
+     * (1001): 1 s by default, long enough for a message in flight to arrive, short enough for a rolling restart.
+     */
+    public static final Duration DEFAULT_UPGRADED_DRAIN_GRACE = Duration.ofSeconds(1);
+
+    /** Replaced whole when a timeout changes live; a connection reads it at each wait, never keeps a copy. */
+    private volatile Http1Config config;
     private final HttpHandler handler;
     private final ByteArrayPool pool = new ByteArrayPool(BUFFER_SIZE, MAX_POOLED_BUFFERS);
     private final AtomicLong connectionIds = new AtomicLong();
     private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
     private final BadRequestCounter badRequests = new BadRequestCounter();
     private volatile boolean draining;
+    private final GoingAway goingAway = new GoingAway();
+    private volatile Duration upgradedDrainGrace = DEFAULT_UPGRADED_DRAIN_GRACE;
 
     public Http1Protocol(Http1Config config, HttpHandler handler) {
         this.config = config;
@@ -98,12 +108,55 @@ public final class Http1Protocol implements Protocol {
         for (Http1Connection connection : connections) {
             connection.closeIfIdle();
         }
+        goingAway.tellAfter(upgradedDrainGrace);
     }
 
-    /** Serves normally again after a {@link #drain()}: a restarted listener keeps connections alive. */
+    /**
+     * Serves normally again after a {@link #drain()}: a restarted or resumed listener keeps connections alive, and
+     * upgraded connections not yet told to go away carry on.
+     */
     @Override
     public void start() {
         draining = false;
+        goingAway.withdraw();
+    }
+
+    /**
+     * Where connections that leave HTTP (WebSocket, through {@link HttpExchange#goingAway()}) hear that a drain
+     * wants them gone, {@link #setUpgradedDrainGrace grace} after it began.
+     */
+    public GoingAway goingAway() {
+        return goingAway;
+    }
+
+    /** How long upgraded connections carry on after a drain begins before they are told to go away. */
+    public Duration upgradedDrainGrace() {
+        return upgradedDrainGrace;
+    }
+
+    /**
+     * Changes how long upgraded connections (WebSockets) carry on after a drain begins before they are told to go
+     * away (1001); default {@link #DEFAULT_UPGRADED_DRAIN_GRACE}. Live: the next drain uses it.
+     */
+    public void setUpgradedDrainGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("upgradedDrainGrace must not be negative: " + grace);
+        }
+        upgradedDrainGrace = grace;
+    }
+
+    /**
+     * Changes the idle timeout live: new connections take it, and live ones from their next wait for a request
+     * (unless a handler set one of their own); a read already waiting, or a connection hibernating, keeps the
+     * deadline it started with.
+     */
+    public synchronized void setIdleTimeout(Duration idleTimeout) {
+        config = config.withIdleTimeout(idleTimeout);
+    }
+
+    /** Changes the header timeout live: every request head whose first byte arrives from now on gets it. */
+    public synchronized void setHeaderTimeout(Duration headerTimeout) {
+        config = config.withHeaderTimeout(headerTimeout);
     }
 
     public boolean isDraining() {
@@ -131,6 +184,7 @@ public final class Http1Protocol implements Protocol {
         return connections.size();
     }
 
+    /** The configuration now: the one it was made with, with any timeout changed live since. */
     public Http1Config config() {
         return config;
     }

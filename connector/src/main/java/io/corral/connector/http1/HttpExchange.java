@@ -34,6 +34,15 @@ public interface HttpExchange {
     void upgrade(ConnectionUpgrade upgrade);
 
     /**
+     * Where a connection upgraded from this exchange registers to hear that a drain wants it gone (a WebSocket
+     * then closes with 1001): the engine's {@link Http1Protocol#goingAway()}. {@link GoingAway#NEVER} for an
+     * exchange outside an engine that drains.
+     */
+    default GoingAway goingAway() {
+        return GoingAway.NEVER;
+    }
+
+    /**
      * Changes how long this connection's reads and writes may make no progress before it is closed (a
      * write counts as progress as long as the client keeps taking bytes), for this exchange and the rest
      * of the connection: the engine's equivalent of setting a Jetty endpoint's idle timeout. Zero waits

@@ -153,7 +153,8 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Binds the same address and port again and starts accepting. Does nothing when already running.
+     * Binds the same address and port again and starts accepting; after a {@link #drain()}, the protocol serves
+     * normally again ({@link Protocol#start()}). Does nothing when already running.
      *
      * @throws IOException when the port has been taken meanwhile; the listener stays suspended
      * @throws IllegalStateException when the listener is neither suspended nor running
@@ -165,6 +166,7 @@ public final class Listener implements AutoCloseable {
                 case RUNNING -> { }
                 case SUSPENDED -> {
                     listen(boundAddress);
+                    protocol.start(); // ends a drain: connections accepted from now on are served normally
                     startAcceptors();
                     state = State.RUNNING;
                     LOG.info("{}: resumed; listening on {}", config.name(), hostAndPort(boundAddress));
@@ -194,6 +196,46 @@ public final class Listener implements AutoCloseable {
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /**
+     * A graceful drain that leaves the listener ready to {@link #resume()}: {@link #drain()}, then waits up to
+     * {@code timeout} for live connections to end on their own, then closes those still live. The listener stays
+     * {@link State#SUSPENDED}: an operator drains an instance, restarts or updates what is behind it, and resumes
+     * (or stops). Blocks for up to {@code timeout} plus the shutdown timeout.
+     *
+     * @return how many connections were still live after {@code timeout} and were closed
+     * @throws IllegalStateException when the listener is neither running nor suspended
+     */
+    public int drain(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        lifecycle.lock();
+        try {
+            if (state != State.RUNNING && state != State.SUSPENDED) {
+                throw new IllegalStateException(config.name() + " cannot drain: " + state);
+            }
+            drain();
+        } finally {
+            lifecycle.unlock();
+        }
+        // Not holding the lifecycle lock while waiting: a stop may overtake a long drain.
+        boolean drained = awaitDrained(timeout);
+        int closed = drained ? 0 : closeLiveConnections();
+        LOG.info("{}: drained; {}", config.name(), drained
+                ? "every connection ended within " + timeout
+                : "closed " + closed + " connections still live after " + timeout);
+        return closed;
+    }
+
+    /**
+     * Waits until no connection is live, up to {@code timeout}; for a caller that drains in steps of its own.
+     *
+     * @return true when none is live, false when the timeout passed first (or the wait was interrupted)
+     */
+    public boolean awaitIdle(Duration timeout) {
+        return awaitDrained(timeout);
     }
 
     /**
@@ -442,6 +484,32 @@ public final class Listener implements AutoCloseable {
             LOG.warn("{}: {} connections did not end within {} of being closed: {}", config.name(),
                     stragglers.size(), config.shutdownTimeout(),
                     stragglers.size() <= 10 ? stragglers : stragglers.subList(0, 10) + "…");
+        }
+        return live.size();
+    }
+
+    /**
+     * Closes the connections live now and waits up to the shutdown timeout for them to end, leaving the supervisor
+     * open (a drained listener may resume); returns how many it closed.
+     */
+    private int closeLiveConnections() {
+        List<SupervisedConnection> live = supervisor.snapshot();
+        for (SupervisedConnection connection : live) {
+            connection.close();
+        }
+        for (SupervisedConnection connection : live) {
+            Thread thread = connection.thread();
+            if (thread != null && thread != Thread.currentThread()) {
+                thread.interrupt();
+            }
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        for (SupervisedConnection connection : live) {
+            Thread last = connection.thread();
+            if (last != null && !awaitEnd(last, deadline)) {
+                LOG.warn("{}: a connection from {} did not end within {} of being closed", config.name(),
+                        connection.remoteAddress(), config.shutdownTimeout());
+            }
         }
         return live.size();
     }

@@ -1,5 +1,6 @@
 package io.corral.connector.websocket;
 
+import io.corral.connector.http1.GoingAway;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
@@ -45,6 +46,8 @@ public final class WebSocketConnection implements WebSocketSession {
     // The timeouts are read from the shared config when needed rather than copied: a field less per connection.
     private final WebSocketConfig config;
     private volatile Map<String, Object> attributes;
+    /** While registered with a draining engine's notice; closed when the connection ends. */
+    private volatile GoingAway.Registration goingAway;
     private volatile boolean closeReceived;
 
     // Owned by the connection's thread.
@@ -116,7 +119,23 @@ public final class WebSocketConnection implements WebSocketSession {
         return null;
     }
 
+    /**
+     * Closes this session with 1001 (RFC 6455 §7.4.1, "going away") when the engine that upgraded it drains and
+     * the drain's grace for upgraded connections is over; the close handshake then runs as for any server close.
+     */
+    public void goAwayWhenDraining(GoingAway notice) {
+        goingAway = notice.register(() -> {
+            if (isOpen()) {
+                close(CloseStatus.GOING_AWAY, "server going away");
+            }
+        });
+    }
+
     private void end() {
+        GoingAway.Registration registration = goingAway;
+        if (registration != null) {
+            registration.close();
+        }
         DeadlineWatchdog.SHARED.unwatch(sender);
         connection.close();
         reader.release();

@@ -1,5 +1,6 @@
 package io.corral.connector.websocket;
 
+import io.corral.connector.http1.GoingAway;
 import io.corral.connector.http1.HttpExchange;
 import io.corral.connector.http1.HttpHeaders;
 import io.corral.connector.http1.HttpResponse;
@@ -53,9 +54,14 @@ public final class WebSocketUpgrade {
                 if (accepted.deflate() != null) {
                     headers.set("Sec-WebSocket-Extensions", accepted.deflate().toHeaderValue());
                 }
-                exchange.upgrade((connection, leftover) ->
-                        new WebSocketConnection(connection, handler, config, accepted.deflate(), accepted.subprotocol())
-                                .run(leftover));
+                // The engine-wide notice, not the exchange: the lambda lives as long as the WebSocket.
+                GoingAway goingAway = exchange.goingAway();
+                exchange.upgrade((connection, leftover) -> {
+                    WebSocketConnection webSocket = new WebSocketConnection(connection, handler, config,
+                            accepted.deflate(), accepted.subprotocol());
+                    webSocket.goAwayWhenDraining(goingAway);
+                    return webSocket.run(leftover);
+                });
                 response.end();
                 return true;
             }

@@ -108,4 +108,60 @@ class SuspendResumeTest {
             }
         }
     }
+
+    /** Echoes, and records the drain/start calls a resume must make. */
+    private static final class DrainRecordingProtocol implements Protocol {
+        final java.util.concurrent.atomic.AtomicInteger drains = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Hibernation serve(io.corral.connector.transport.TransportConnection connection) throws IOException {
+            ProtocolProbe.echo(connection);
+            return null;
+        }
+
+        @Override
+        public void drain() {
+            drains.incrementAndGet();
+        }
+
+        @Override
+        public void start() {
+            starts.incrementAndGet();
+        }
+    }
+
+    @Test
+    void drainWithTimeoutClosesWhatIsStillLiveAndStaysSuspendedUntilResumed() throws Exception {
+        DrainRecordingProtocol protocol = new DrainRecordingProtocol();
+        try (Listener listener = new Listener(TestClient.loopbackConfig("drain-timeout"), protocol)) {
+            listener.start();
+            int port = listener.localPort();
+            try (TestClient live = TestClient.connect(listener)) {
+                live.assertEchoes("before");
+                long started = System.nanoTime();
+                // The echo protocol ignores the drain: the connection is live at the timeout and closed then.
+                assertEquals(1, listener.drain(java.time.Duration.ofMillis(200)));
+                assertTrue(System.nanoTime() - started >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+                assertTrue(live.closedByServer());
+                assertEquals(1, protocol.drains.get());
+                assertEquals(Listener.State.SUSPENDED, listener.state());
+                assertEquals(0, listener.stats().active());
+                assertThrows(ConnectException.class, () -> TestClient.connect(port).close());
+            }
+            int startsBefore = protocol.starts.get();
+            listener.resume();
+            assertEquals(startsBefore + 1, protocol.starts.get(), "resume did not end the drain");
+            try (TestClient after = TestClient.connect(port)) {
+                after.assertEchoes("after");
+            }
+            assertEquals(0, listener.drain(java.time.Duration.ofSeconds(5)), "nothing live: nothing to close");
+        }
+    }
+
+    @Test
+    void drainNeedsARunningOrSuspendedListener() {
+        Listener listener = new Listener(TestClient.loopbackConfig("drain-unstarted"), ProtocolProbe.echo());
+        assertThrows(IllegalStateException.class, () -> listener.drain(java.time.Duration.ZERO));
+    }
 }

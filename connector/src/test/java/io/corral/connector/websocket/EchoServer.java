@@ -19,9 +19,10 @@ import java.util.function.Supplier;
 final class EchoServer implements AutoCloseable {
 
     private final Listener listener;
+    private final Http1Protocol protocol;
 
     EchoServer(WebSocketConfig config, Supplier<WebSocketHandler> handlers) throws Exception {
-        Http1Protocol protocol = new Http1Protocol(Http1Config.DEFAULTS, exchange -> {
+        protocol = new Http1Protocol(Http1Config.DEFAULTS, exchange -> {
             if (exchange.request().target().startsWith("/echo")) {
                 WebSocketUpgrade.upgrade(exchange, handlers.get(), config);
             } else {
@@ -43,6 +44,11 @@ final class EchoServer implements AutoCloseable {
     /** The listener, for tests that look at its connections. */
     Listener listener() {
         return listener;
+    }
+
+    /** The HTTP engine in front of the WebSocket, for tests that drain it. */
+    Http1Protocol protocol() {
+        return protocol;
     }
 
     int port() {

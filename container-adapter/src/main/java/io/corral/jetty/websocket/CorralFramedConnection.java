@@ -116,6 +116,11 @@ final class CorralFramedConnection extends WebSocketConnection {
         };
     }
 
+    /** The Jetty session running on this framing. */
+    WebSocketCoreSession session() {
+        return session;
+    }
+
     /** Which framing serves this session: Corral's. Tests and the connector's counters read it. */
     static boolean isCorralFramed(Object connection) {
         return connection instanceof CorralFramedConnection;

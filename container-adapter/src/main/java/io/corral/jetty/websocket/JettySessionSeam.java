@@ -76,6 +76,14 @@ final class JettySessionSeam {
         return "jetty".equalsIgnoreCase(System.getProperty(FRAMING_PROPERTY));
     }
 
+    /**
+     * The session wired to {@code connection}, or null when the field could not be reached at all (a Jetty that
+     * moved it); also when Corral's framing is merely switched off.
+     */
+    static WebSocketCoreSession sessionOrNull(WebSocketConnection connection) {
+        return CORE_SESSION == null ? null : (WebSocketCoreSession) CORE_SESSION.get(connection);
+    }
+
     /** The session the handshaker wired to {@code connection}; only when {@link #isAvailable()}. */
     static WebSocketCoreSession sessionOf(WebSocketConnection connection) {
         return (WebSocketCoreSession) CORE_SESSION.get(connection);

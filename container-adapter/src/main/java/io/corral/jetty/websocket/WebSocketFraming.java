@@ -8,6 +8,8 @@ import java.time.Duration;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.WebSocketConnection;
 import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 
@@ -71,6 +73,22 @@ public final class WebSocketFraming {
                 lingering.drainAfterLingeringClose();
             }
         });
+    }
+
+    /**
+     * Closes the session on {@code connection} (a Jetty WebSocket connection, on Corral's framing or Jetty's) with
+     * 1001 "going away", as Jetty's container does to its sessions at a graceful stop: the session runs its close
+     * handshake and the endpoint's {@code @OnClose}. Without the seam to reach a Jetty-framed session, the
+     * connection is closed instead (the client sees 1006).
+     */
+    public static void goAway(Connection connection) {
+        WebSocketCoreSession session = connection instanceof CorralFramedConnection corral ? corral.session()
+                : connection instanceof WebSocketConnection jetty ? JettySessionSeam.sessionOrNull(jetty) : null;
+        if (session == null) {
+            connection.close();
+        } else if (session.isOutputOpen()) {
+            session.close(CloseStatus.SHUTDOWN, "server going away", Callback.NOOP);
+        }
     }
 
     /** Whether a connection is served on Corral's framing; for counters and tests. */

@@ -1,0 +1,102 @@
+package io.corral.connector.http1;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a draining HTTP engine reaches the connections it handed over to another protocol: a WebSocket has no
+ * next response to say {@code Connection: close} on, so once the drain's grace is over each one is told to go
+ * away (a WebSocket sends close 1001, RFC 6455 §7.4.1) and ends its own close handshake. A connection registers
+ * when it takes over and unregisters when it ends; one that registers after the notice went out is told at
+ * once. A {@link Http1Protocol#start() restart} withdraws a notice still waiting for its grace.
+ */
+public final class GoingAway {
+
+    /** What a notice does for one connection, and how it stops being told. */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        /** No longer told: the connection has ended. */
+        @Override
+        void close();
+    }
+
+    /** For exchanges outside a draining engine: never tells anyone. */
+    public static final GoingAway NEVER = new GoingAway();
+
+    private static final Logger LOG = LoggerFactory.getLogger(GoingAway.class);
+    private static final Registration NOTHING = () -> { };
+
+    private final Set<Runnable> registered = ConcurrentHashMap.newKeySet();
+    /** Which drain a pending notice belongs to: a restart moves it on, so an old timer fires for nobody. */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile boolean told;
+
+    /**
+     * Registers what a connection does when told to go away; run at once if a notice is already out.
+     *
+     * @return closes the registration when the connection ends
+     */
+    public Registration register(Runnable goAway) {
+        if (this == NEVER) {
+            return NOTHING;
+        }
+        registered.add(goAway);
+        // Added before reading the flag; tell() sets it before reading the set: one of the two sees the other.
+        if (told) {
+            runQuietly(goAway);
+        }
+        return () -> registered.remove(goAway);
+    }
+
+    /** Tells every registered connection to go away once {@code grace} has passed (zero: now), without waiting. */
+    void tellAfter(Duration grace) {
+        long drain = generation.incrementAndGet();
+        if (grace.isZero()) {
+            tell(drain);
+            return;
+        }
+        // One short-lived virtual thread per drain: drains are rare, and a sleeping virtual thread holds nothing.
+        Thread.ofVirtual().name("corral-going-away").start(() -> {
+            try {
+                Thread.sleep(grace);
+                tell(drain);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Withdraws the notice: connections that register from now on carry on, a pending notice is dropped. */
+    void withdraw() {
+        generation.incrementAndGet();
+        told = false;
+    }
+
+    /** Connections that would be told now. */
+    int registeredCount() {
+        return registered.size();
+    }
+
+    private void tell(long drain) {
+        if (generation.get() != drain) {
+            return; // withdrawn by a restart meanwhile
+        }
+        told = true;
+        for (Runnable goAway : registered) {
+            runQuietly(goAway);
+        }
+    }
+
+    private static void runQuietly(Runnable goAway) {
+        try {
+            goAway.run();
+        } catch (RuntimeException e) {
+            // One connection failing to leave politely must not keep the others from hearing.
+            LOG.debug("a connection failed to go away: {}", e.toString());
+        }
+    }
+}
