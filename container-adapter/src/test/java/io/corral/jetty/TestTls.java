@@ -24,6 +24,7 @@ public final class TestTls {
 
     public static final String PASSWORD = "corral-test";
     private static Path keyStore;
+    private static Path twoHostKeyStore;
 
     private TestTls() {
     }
@@ -38,11 +39,7 @@ public final class TestTls {
 
     /** A fresh server-side factory presenting the certificate (a connector starts and stops it as its bean). */
     public static SslContextFactory.Server serverFactory() {
-        SslContextFactory.Server factory = new SslContextFactory.Server();
-        factory.setKeyStorePath(keyStore().toString());
-        factory.setKeyStorePassword(PASSWORD);
-        factory.setKeyStoreType("PKCS12");
-        return factory;
+        return serverFactory(keyStore());
     }
 
     /** As {@link #serverFactory()}, asking clients for a certificate (optional) and trusting the test one. */
@@ -95,23 +92,95 @@ public final class TestTls {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /**
+     * A keystore holding two certificates, one per host name — alias {@code alpha} for {@code alpha.test}, alias
+     * {@code beta} for {@code beta.test} — for SNI tests ({@code .test} is reserved for testing, RFC 6761; test JVMs
+     * resolve it to 127.0.0.1 through {@link TestHostsResolver}). Its certificates also serve as trust anchors.
+     */
+    public static synchronized Path twoHostKeyStore() {
+        if (twoHostKeyStore == null) {
+            Path file = temporaryFile("two-hosts.p12");
+            keytool(file, "alpha", "alpha.test");
+            keytool(file, "beta", "beta.test");
+            twoHostKeyStore = file;
+        }
+        return twoHostKeyStore;
+    }
+
+    /** A new keystore, in a directory of its own, with a fresh certificate for {@code localhost} (a new key each call). */
+    public static Path newLocalhostKeyStore() {
+        Path file = temporaryFile("localhost.p12");
+        keytool(file, "localhost", "localhost");
+        return file;
+    }
+
+    /** A server-side factory presenting the keystore at {@code keyStore}. */
+    public static SslContextFactory.Server serverFactory(Path keyStore) {
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        factory.setKeyStorePath(keyStore.toString());
+        factory.setKeyStorePassword(PASSWORD);
+        factory.setKeyStoreType("PKCS12");
+        return factory;
+    }
+
+    /** A client context trusting every certificate in the given keystores. */
+    public static SSLContext clientContextTrusting(Path... keyStores) {
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            for (Path keyStore : keyStores) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                try (InputStream in = Files.newInputStream(keyStore)) {
+                    store.load(in, PASSWORD.toCharArray());
+                }
+                for (String alias : java.util.Collections.list(store.aliases())) {
+                    trusted.setCertificateEntry(keyStore.getFileName() + "/" + alias + "/" + trusted.size(),
+                            store.getCertificate(alias));
+                }
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load " + java.util.Arrays.toString(keyStores), e);
+        }
+    }
+
     private static Path generate() {
+        Path file = temporaryFile("localhost.p12");
+        keytool(file, "localhost", "localhost");
+        return file;
+    }
+
+    private static Path temporaryFile(String name) {
         try {
             Path dir = Files.createTempDirectory("corral-tls-test");
             dir.toFile().deleteOnExit();
-            Path file = dir.resolve("localhost.p12");
+            Path file = dir.resolve(name);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds a self-signed EC certificate for {@code host} (and 127.0.0.1) under {@code alias}, with the JDK's keytool. */
+    private static void keytool(Path file, String alias, String host) {
+        try {
             Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-            Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "localhost",
-                    "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                    "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+            Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", alias,
+                    "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + host,
+                    "-ext", "SAN=dns:" + host + ",ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
                     "-keystore", file.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
                     .redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("keytool failed: " + output);
             }
-            file.toFile().deleteOnExit();
-            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -14,6 +14,10 @@ import org.slf4j.LoggerFactory;
  * over; closing unblocks the stuck thread with an exception. A connection costs one set entry and, per
  * write, two volatile stores — far cheaper than a timer task per write. The thread sleeps while nothing
  * is watched.
+ *
+ * <p>The tick follows what is watched now: a tenth of the shortest timeout among the watched (between 10 ms and
+ * 1 s), so a deadline is enforced at most 10% late, and recomputed on every round, so a short deadline that has
+ * gone (a TLS close_notify bounded to a second, say) does not leave the whole process ticking fast after it.
  */
 public final class DeadlineWatchdog {
 
@@ -33,25 +37,31 @@ public final class DeadlineWatchdog {
     public static final DeadlineWatchdog SHARED = new DeadlineWatchdog();
 
     private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
-    /** Only ever shrinks: a tenth of the shortest timeout seen, so a deadline is enforced at most 10% late. */
+    /** A tenth of the shortest timeout watched: lowered at once by {@link #watch}, recomputed every round. */
     private volatile long tickNanos = MAX_TICK;
+    /** Counts {@link #watch} calls, so that a round knows whether one came while it looked; under this. */
+    private long watches;
     private Thread thread;
 
     public void watch(Watched sender) {
-        long shortest = sender.shortestTimeoutNanos();
-        if (shortest == 0) {
+        if (sender.shortestTimeoutNanos() == 0) {
             return;
         }
-        long tick = Math.max(MIN_TICK, Math.min(MAX_TICK, shortest / 10));
-        if (tick < tickNanos) {
-            tickNanos = tick;
-        }
+        long tick = tickFor(sender);
         watched.add(sender);
         synchronized (this) {
+            watches++;
+            boolean finer = tick < tickNanos;
+            if (finer) {
+                tickNanos = tick;
+            }
             if (thread == null) {
                 thread = Thread.ofPlatform().daemon().name("corral-deadlines").start(this::run);
             } else {
                 notifyAll();
+                if (finer) {
+                    LockSupport.unpark(thread); // not a whole coarse tick late for the first check
+                }
             }
         }
     }
@@ -60,8 +70,20 @@ public final class DeadlineWatchdog {
         watched.remove(sender);
     }
 
+    /** How often the watchdog must look for {@code sender}'s deadlines to be at most 10% late. */
+    private static long tickFor(Watched sender) {
+        long shortest = sender.shortestTimeoutNanos();
+        return shortest == 0 ? MAX_TICK : Math.max(MIN_TICK, Math.min(MAX_TICK, shortest / 10));
+    }
+
+    /** The current tick in nanoseconds (a test hook). */
+    long tickNanos() {
+        return tickNanos;
+    }
+
     private void run() {
         while (true) {
+            long round;
             synchronized (this) {
                 while (watched.isEmpty()) {
                     try {
@@ -70,15 +92,23 @@ public final class DeadlineWatchdog {
                         return;
                     }
                 }
+                round = watches;
             }
             LockSupport.parkNanos(tickNanos);
             long now = System.nanoTime();
+            long tick = MAX_TICK;
             for (Watched sender : watched) {
                 try {
                     sender.checkDeadlines(now);
+                    tick = Math.min(tick, tickFor(sender));
                 } catch (RuntimeException e) {
                     LOG.warn("deadline check failed for {}", sender, e);
                 }
+            }
+            synchronized (this) {
+                // What is watched now sets the next tick; a watch() since the round began may have come after the
+                // loop passed it, so its lowering stands until a round has seen it.
+                tickNanos = watches == round ? tick : Math.min(tick, tickNanos);
             }
         }
     }

@@ -2,14 +2,12 @@ package io.corral.connector.transport;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
@@ -21,15 +19,18 @@ import javax.net.ssl.SSLSession;
 
 /**
  * One accepted TLS connection as a {@link TransportConnection}, made by {@link TlsTransport#wrap}: an
- * {@link SSLEngine} over a {@link SocketChannel} in blocking mode, Ranch's {@code ranch_ssl}. The handshake runs
- * on the connection's own virtual thread before the protocol sees the connection ({@link #handshake}); then a read
- * fills ciphertext from the socket (honouring the read timeout, as {@link TcpConnection} does) and unwraps it, and a
- * write wraps and writes whole records under a lock of its own, so one thread may write while another is blocked
- * reading. Only the reading thread touches the input buffers.
+ * {@link SSLEngine} over a {@link TcpConnection}, Ranch's {@code ranch_ssl} over {@code ranch_tcp}. The handshake
+ * runs on the connection's own virtual thread before the protocol sees the connection ({@link #handshake}); then a
+ * read fills ciphertext from the socket (honouring the read timeout) and unwraps it, and a write wraps and writes
+ * whole records under a lock of its own, so one thread may write while another is blocked reading. Only the
+ * reading thread touches the input buffers.
  *
- * <p>Does not hibernate in this first cut ({@link #canHibernate()} is false): an idle TLS connection keeps its
- * virtual thread and its three record buffers (about 50 KB) until its idle timeout. Hibernating would need the
- * engine's buffered plaintext and partial records carried across the non-blocking wait; a later step.
+ * <p>An idle connection {@linkplain #hibernate hibernates} as a TCP one does, through the {@link TcpConnection}
+ * beneath: its thread ends and its three record buffers (about 50 KB) are dropped, and fresh ones are taken when it
+ * wakes, so an idle TLS connection holds only its engine (keys, session) and the socket. It never hibernates while
+ * bytes it has read wait inside it — unread plaintext, a record not unwrapped yet, a partial record, the peer's
+ * close_notify — since the socket would have nothing left to wake it for: it carries on at once instead. A write
+ * meanwhile (a WebSocket message to an idle client) takes a record buffer for its own time only.
  *
  * <p>TLS 1.2 renegotiation is refused (the connection fails): it would turn a write into a wait for the reader.
  * TLS 1.3 post-handshake messages (key updates, tickets) are answered by the reader.
@@ -38,46 +39,41 @@ public final class TlsConnection implements TransportConnection {
 
     /** How long {@link #close()} and {@link #shutdownOutput()} may block sending close_notify to a peer that does not read. */
     static final Duration CLOSE_NOTIFY_TIMEOUT = Duration.ofSeconds(1);
+    /** Unnamed, nothing inherited: a woken connection is a fresh process, as {@link TcpConnection}'s wake-ups are. */
+    private static final ThreadFactory WAKE_THREADS = Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
 
+    private final TcpConnection tcp;
     private final SocketChannel channel;
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
     private final SSLEngine engine;
-    private final InetSocketAddress local;
-    private final InetSocketAddress remote;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** Ciphertext read from the socket, not unwrapped yet; in write mode. Reader only. */
+    /** Ciphertext read from the socket, not unwrapped yet; in write mode. Reader only; null while hibernating. */
     private ByteBuffer netIn;
-    /** Plaintext unwrapped, not handed out yet; in write mode. Reader only. */
+    /** Plaintext unwrapped, not handed out yet; in write mode. Reader only; null while hibernating. */
     private ByteBuffer appIn;
-    /** One wrapped record on its way out. Under {@link #writeLock}. */
+    /** One wrapped record on its way out. Under {@link #writeLock}; null while hibernating and not writing. */
     private ByteBuffer netOut;
     private boolean inputEnded;
     private volatile boolean handshakeDone;
-    private volatile long evictableSince = NOT_EVICTABLE;
 
     /** Wraps a connected channel in blocking mode; the engine is in server mode and not yet handshaking. */
-    TlsConnection(SocketChannel channel, SSLEngine engine) throws IOException {
-        this(channel, engine, ByteBuffer.allocate(0));
+    TlsConnection(SocketChannel channel, SSLEngine engine, Hibernator hibernator) throws IOException {
+        this(channel, engine, hibernator, ByteBuffer.allocate(0));
     }
 
     /** As above, with ciphertext already read from the channel (by a PROXY protocol reader): unwrapped first. */
-    TlsConnection(SocketChannel channel, SSLEngine engine, ByteBuffer readAhead) throws IOException {
+    TlsConnection(SocketChannel channel, SSLEngine engine, Hibernator hibernator, ByteBuffer readAhead)
+            throws IOException {
+        this.tcp = new TcpConnection(channel, hibernator);
         this.channel = channel;
-        this.socket = channel.socket();
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
         this.engine = engine;
-        this.local = (InetSocketAddress) channel.getLocalAddress();
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
-        SSLSession session = engine.getSession();
-        this.netIn = ByteBuffer.allocate(Math.max(session.getPacketBufferSize(), readAhead.remaining()));
-        this.netIn.put(readAhead);
-        this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
-        this.netOut = ByteBuffer.allocate(session.getPacketBufferSize());
+        if (readAhead.hasRemaining()) {
+            SSLSession session = engine.getSession();
+            netIn = ByteBuffer.allocate(Math.max(session.getPacketBufferSize(), readAhead.remaining()));
+            netIn.put(readAhead);
+            appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
+        }
     }
 
     /**
@@ -89,6 +85,7 @@ public final class TlsConnection implements TransportConnection {
     void handshake(Duration timeout) throws IOException {
         ClosingDeadline deadline = ClosingDeadline.start(channel, timeout);
         try {
+            takeInputBuffers();
             engine.beginHandshake();
             while (true) {
                 switch (engine.getHandshakeStatus()) {
@@ -140,6 +137,7 @@ public final class TlsConnection implements TransportConnection {
         if (length == 0) {
             return 0;
         }
+        takeInputBuffers();
         while (true) {
             if (appIn.position() > 0) {
                 appIn.flip();
@@ -165,6 +163,15 @@ public final class TlsConnection implements TransportConnection {
                     // End of stream without close_notify: the peer just went; HTTP framing tells what was cut.
                 }
             }
+        }
+    }
+
+    /** Fresh record buffers after a hibernation (or before the handshake); reader only. */
+    private void takeInputBuffers() {
+        if (netIn == null) {
+            SSLSession session = engine.getSession();
+            netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+            appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
         }
     }
 
@@ -224,9 +231,9 @@ public final class TlsConnection implements TransportConnection {
     private int fill() throws IOException {
         if (!netIn.hasRemaining()) {
             // Buffers are sized for the largest record the engine takes: a full one that will not unwrap is garbage.
-            throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes from " + remote);
+            throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes from " + remoteAddress());
         }
-        int read = in.read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
+        int read = tcp.read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
         if (read > 0) {
             netIn.position(netIn.position() + read);
         }
@@ -242,6 +249,9 @@ public final class TlsConnection implements TransportConnection {
                 wrapAndWrite(source);
             } while (source.hasRemaining());
         } finally {
+            if (tcp.isHibernating()) {
+                netOut = null; // a send to an idle connection borrows the record buffer for its own time only
+            }
             writeLock.unlock();
         }
     }
@@ -250,6 +260,9 @@ public final class TlsConnection implements TransportConnection {
     private void wrapAndWrite(ByteBuffer source) throws IOException {
         writeLock.lock();
         try {
+            if (netOut == null) {
+                netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            }
             while (true) {
                 netOut.clear();
                 SSLEngineResult result = engine.wrap(source, netOut);
@@ -267,7 +280,8 @@ public final class TlsConnection implements TransportConnection {
                 }
                 netOut.flip();
                 if (netOut.hasRemaining()) {
-                    out.write(netOut.array(), netOut.arrayOffset(), netOut.limit());
+                    // Through the TCP connection, which also writes while it hibernates (waking it if it must wait).
+                    tcp.write(netOut.array(), netOut.arrayOffset(), netOut.limit());
                 }
                 if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                     runDelegatedTasks();
@@ -298,7 +312,7 @@ public final class TlsConnection implements TransportConnection {
 
     @Override
     public void setReadTimeout(Duration timeout) throws IOException {
-        socket.setSoTimeout(TcpConnection.soTimeoutMillis(timeout));
+        tcp.setReadTimeout(timeout);
     }
 
     /** Sends close_notify (waiting at most {@link #CLOSE_NOTIFY_TIMEOUT}), then FIN; reads go on. */
@@ -307,9 +321,7 @@ public final class TlsConnection implements TransportConnection {
         writeLock.lock();
         try {
             sendCloseNotify();
-            if (channel.isOpen() && !socket.isOutputShutdown()) {
-                channel.shutdownOutput();
-            }
+            tcp.shutdownOutput();
         } finally {
             writeLock.unlock();
         }
@@ -333,17 +345,51 @@ public final class TlsConnection implements TransportConnection {
 
     @Override
     public int available() {
-        return appIn.position();
+        return appIn == null ? 0 : appIn.position();
+    }
+
+    @Override
+    public boolean canHibernate() {
+        return true;
+    }
+
+    /**
+     * Drops the record buffers and hibernates the TCP connection beneath (see {@link TcpConnection#hibernate});
+     * {@code onWake} runs on a new thread when bytes arrive, {@code wakeAtNanos} passes or the connection closes.
+     * With input already inside — plaintext not read yet, ciphertext not unwrapped (a whole or a partial record),
+     * the peer's close_notify — the socket may never signal again for it, so {@code onWake} runs at once instead: a
+     * woken protocol reads what is there, or waits for the rest of the record with its read timeout.
+     */
+    @Override
+    public void hibernate(long wakeAtNanos, Runnable onWake) {
+        if (inputEnded || netIn != null && netIn.position() > 0 || appIn != null && appIn.position() > 0) {
+            WAKE_THREADS.newThread(onWake).start();
+            return;
+        }
+        netIn = null;
+        appIn = null;
+        writeLock.lock();
+        try {
+            netOut = null;
+        } finally {
+            writeLock.unlock();
+        }
+        tcp.hibernate(wakeAtNanos, onWake);
+    }
+
+    /** Whether the connection is hibernating now (a test hook). */
+    public boolean isHibernating() {
+        return tcp.isHibernating();
     }
 
     @Override
     public InetSocketAddress localAddress() {
-        return local;
+        return tcp.localAddress();
     }
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return tcp.remoteAddress();
     }
 
     @Override
@@ -369,17 +415,18 @@ public final class TlsConnection implements TransportConnection {
 
     @Override
     public void evictableSince(long sinceNanos) {
-        this.evictableSince = sinceNanos;
+        tcp.evictableSince(sinceNanos);
     }
 
     @Override
     public long evictableSince() {
-        return evictableSince;
+        return tcp.evictableSince();
     }
 
     /**
      * Sends close_notify (or, after a failed handshake, the engine's alert) when no other thread is writing — a
-     * writer blocked on a slow peer would make it wait — then closes the channel, which unblocks a reader.
+     * writer blocked on a slow peer would make it wait — then closes the channel, which unblocks a reader and wakes a
+     * hibernating connection.
      * Idempotent.
      */
     @Override
@@ -394,16 +441,12 @@ public final class TlsConnection implements TransportConnection {
                 writeLock.unlock();
             }
         }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // The descriptor is released whether or not the kernel reported an error.
-        }
+        tcp.close(); // also wakes a hibernating connection, so that its protocol meets the close and ends
     }
 
     @Override
     public String toString() {
-        return "tls " + local + " <- " + remote;
+        return "tls " + tcp.localAddress() + " <- " + tcp.remoteAddress();
     }
 
     /** Closes a channel when a blocking step (a handshake, a close_notify) runs past its time; on the shared watchdog. */

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * connection only: it is counted ({@link #failedHandshakes()}) and logged at DEBUG on this class's logger, never
  * louder, because any client can cause it at will. Thread-safe: one instance serves any number of listeners.
  *
- * <p>Connections do not hibernate (see {@link TlsConnection}).
+ * <p>Idle connections hibernate on a {@link Hibernator} as TCP ones do, without their record buffers (see
+ * {@link TlsConnection}).
  */
 public final class TlsTransport implements Transport {
 
@@ -39,6 +40,7 @@ public final class TlsTransport implements Transport {
     private final Function<InetSocketAddress, SSLEngine> engines;
     private final Duration handshakeTimeout;
     private final List<String> applicationProtocols;
+    private final Hibernator hibernator;
     private final LongAdder handshakes = new LongAdder();
     private final LongAdder failedHandshakes = new LongAdder();
 
@@ -57,6 +59,13 @@ public final class TlsTransport implements Transport {
      */
     public TlsTransport(Function<InetSocketAddress, SSLEngine> engines, Duration handshakeTimeout,
                         List<String> applicationProtocols) {
+        this(engines, handshakeTimeout, applicationProtocols, Hibernator.SHARED);
+    }
+
+    /** As above, idle connections hibernating on {@code hibernator} rather than the process-wide one. */
+    public TlsTransport(Function<InetSocketAddress, SSLEngine> engines, Duration handshakeTimeout,
+                        List<String> applicationProtocols, Hibernator hibernator) {
+        this.hibernator = Objects.requireNonNull(hibernator, "hibernator");
         this.engines = Objects.requireNonNull(engines, "engines");
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new IllegalArgumentException("handshake timeout must be positive: " + handshakeTimeout);
@@ -97,7 +106,7 @@ public final class TlsTransport implements Transport {
             SSLEngine engine = engines.apply(peer);
             engine.setUseClientMode(false);
             engine.setHandshakeApplicationProtocolSelector((ignored, offered) -> select(offered));
-            connection = new TlsConnection(accepted, engine, readAhead);
+            connection = new TlsConnection(accepted, engine, hibernator, readAhead);
         } catch (IOException | RuntimeException e) {
             accepted.close();
             throw e;

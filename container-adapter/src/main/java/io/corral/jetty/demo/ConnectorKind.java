@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * Which connector serves the demo (and the integration tests): Corral's, or Jetty's stock
@@ -17,8 +18,8 @@ public enum ConnectorKind {
     /** Corral's {@link CorralConnector}: the default. */
     CORRAL {
         @Override
-        AbstractNetworkConnector create(Server server) {
-            CorralConnector connector = new CorralConnector(server);
+        AbstractNetworkConnector create(Server server, SslContextFactory.Server tls) {
+            CorralConnector connector = tls == null ? new CorralConnector(server) : new CorralConnector(server, tls);
             // -Dcorral.hibernateAfter=MS lets the benchmark compare hibernation policies on the demo.
             Long hibernateAfter = Long.getLong("corral.hibernateAfter");
             if (hibernateAfter != null) {
@@ -31,8 +32,8 @@ public enum ConnectorKind {
     /** Jetty's own {@link ServerConnector}, unchanged: the baseline. */
     JETTY {
         @Override
-        AbstractNetworkConnector create(Server server) {
-            return new ServerConnector(server);
+        AbstractNetworkConnector create(Server server, SslContextFactory.Server tls) {
+            return tls == null ? new ServerConnector(server) : new ServerConnector(server, tls);
         }
     };
 
@@ -61,11 +62,19 @@ public enum ConnectorKind {
      * @param port the port, 0 for an ephemeral one (read it back with {@code getLocalPort()} after start)
      */
     public AbstractNetworkConnector newConnector(Server server, String host, int port) {
-        AbstractNetworkConnector connector = create(server);
+        return newConnector(server, host, port, null);
+    }
+
+    /**
+     * As {@link #newConnector(Server, String, int)}, serving HTTPS with {@code tls} when it is not null: both kinds
+     * through their {@code (server, sslContextFactory)} constructors, HTTP/1.1 with a {@code SecureRequestCustomizer}.
+     */
+    public AbstractNetworkConnector newConnector(Server server, String host, int port, SslContextFactory.Server tls) {
+        AbstractNetworkConnector connector = create(server, tls);
         connector.setHost(host);
         connector.setPort(port);
         return connector;
     }
 
-    abstract AbstractNetworkConnector create(Server server);
+    abstract AbstractNetworkConnector create(Server server, SslContextFactory.Server tls);
 }

@@ -1,19 +1,22 @@
 package io.corral.jetty.demo;
 
 import io.corral.jetty.CorralConnector;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The demo: an embedded Jetty 12.1 server that deploys one WAR (the war-sample by default) at {@code /}
- * and serves it through Corral's connector, or through Jetty's own for comparison. Run it with
- * {@code bin/demo [port]}; see {@link DemoOptions} for the options.
+ * and serves it through Corral's connector, or through Jetty's own for comparison, over HTTP or (with
+ * {@code --tls} or {@code --keystore}) HTTPS and WSS. Run it with {@code bin/demo [port]}; see {@link DemoOptions}
+ * for the options.
  */
 public final class CorralDemo {
 
@@ -58,7 +61,8 @@ public final class CorralDemo {
                     + " (build it with: ./mvnw -pl war-sample package)");
         }
         Server server = new Server();
-        AbstractNetworkConnector connector = options.connector().newConnector(server, options.host(), options.port());
+        SslContextFactory.Server tls = options.tls() == null ? null : sslContextFactory(options);
+        AbstractNetworkConnector connector = options.connector().newConnector(server, options.host(), options.port(), tls);
         server.addConnector(connector);
         server.setHandler(limitBodySize(connector, AnnotatedWar.context(options.war(), "/")));
         server.setStopAtShutdown(true);
@@ -68,9 +72,30 @@ public final class CorralDemo {
             server.stop();
             throw startFailure;
         }
-        LOG.info("Corral demo serving {} on http://{}:{}/ through the {} connector",
-                options.war(), urlHost(options.host()), connector.getLocalPort(), options.connector().optionName());
+        LOG.info("Corral demo serving {} on {}://{}:{}/ through the {} connector",
+                options.war(), tls == null ? "http" : "https", urlHost(options.host()), connector.getLocalPort(),
+                options.connector().optionName());
         return server;
+    }
+
+    /** The keystore the user named, or a self-signed certificate made now (its PEM logged for clients to trust). */
+    private static SslContextFactory.Server sslContextFactory(DemoOptions options) throws IOException {
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        DemoTls tls = options.tls();
+        if (tls.selfSigned()) {
+            SelfSignedKeyStore made = SelfSignedKeyStore.create(options.host());
+            factory.setKeyStorePath(made.keyStore().toString());
+            factory.setKeyStorePassword(made.password());
+            LOG.info("Corral demo: self-signed certificate for localhost made at start; trust it with "
+                    + "curl --cacert {} (or curl -k)", made.certificate());
+        } else {
+            if (!Files.isReadable(tls.keyStore())) {
+                throw new IllegalArgumentException("no readable keystore at " + tls.keyStore().toAbsolutePath());
+            }
+            factory.setKeyStorePath(tls.keyStore().toString());
+            factory.setKeyStorePassword(tls.password());
+        }
+        return factory;
     }
 
     /**

@@ -2,18 +2,20 @@ package io.corral.jetty.demo;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The demo launcher's command line: {@code [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]}.
- * The host defaults to {@code 127.0.0.1} so a demo never listens on a public interface by surprise; pass
- * {@code --host=0.0.0.0} to reach it from elsewhere.
+ * The demo launcher's command line: {@code [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]
+ * [--tls | --keystore=PATH [--keystore-password=PW]]}. The host defaults to {@code 127.0.0.1} so a demo never
+ * listens on a public interface by surprise; pass {@code --host=0.0.0.0} to reach it from elsewhere.
  *
  * @param host      the address to bind
  * @param port      the port to bind, 0 for an ephemeral one
  * @param connector the connector that serves the WAR
  * @param war       the WAR file or exploded directory, deployed at {@code /}
+ * @param tls       HTTPS and WSS instead of HTTP and WS on the port, or null for plain HTTP
  */
-public record DemoOptions(String host, int port, ConnectorKind connector, Path war) {
+public record DemoOptions(String host, int port, ConnectorKind connector, Path war, DemoTls tls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -22,10 +24,20 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
 
     public static final String USAGE = """
             usage: bin/demo [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]
+                            [--tls | --keystore=PATH [--keystore-password=PASSWORD]]
               port         port to listen on (default 8080; 0 picks a free one)
               --host       address to bind (default 127.0.0.1, i.e. this machine only)
               --connector  corral (default) or jetty, to run the same WAR on Jetty's ServerConnector
-              --war        WAR file or directory to deploy at / (default war-sample/target/war-sample.war)""";
+              --war        WAR file or directory to deploy at / (default war-sample/target/war-sample.war)
+              --tls        HTTPS and WSS on the port, with a self-signed certificate made at start (its PEM
+                           is logged, for curl --cacert)
+              --keystore   HTTPS and WSS with this keystore's certificate instead (PKCS12 or JKS)
+              --keystore-password  its password; or set CORRAL_KEYSTORE_PASSWORD, which keeps it off ps""";
+
+    /** Plain HTTP. */
+    public DemoOptions(String host, int port, ConnectorKind connector, Path war) {
+        this(host, port, connector, war, null);
+    }
 
     public DemoOptions {
         if (host == null || host.isEmpty() || connector == null || war == null) {
@@ -42,7 +54,15 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
      * @throws IllegalArgumentException saying what is wrong with which argument
      */
     public static DemoOptions parse(List<String> args) {
+        return parse(args, System.getenv());
+    }
+
+    /** As {@link #parse(List)}, with the environment given ({@link DemoTls#PASSWORD_VARIABLE}). */
+    static DemoOptions parse(List<String> args, Map<String, String> environment) {
         String host = DEFAULT_HOST;
+        boolean tls = false;
+        Path keyStore = null;
+        String password = environment.get(DemoTls.PASSWORD_VARIABLE);
         Integer port = null;
         ConnectorKind connector = ConnectorKind.CORRAL;
         Path war = DEFAULT_WAR;
@@ -53,6 +73,12 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
                 connector = ConnectorKind.named(arg.substring("--connector=".length()));
             } else if (arg.startsWith("--war=")) {
                 war = Path.of(arg.substring("--war=".length()));
+            } else if (arg.equals("--tls")) {
+                tls = true;
+            } else if (arg.startsWith("--keystore=")) {
+                keyStore = Path.of(arg.substring("--keystore=".length()));
+            } else if (arg.startsWith("--keystore-password=")) {
+                password = arg.substring("--keystore-password=".length());
             } else if (arg.startsWith("-")) {
                 throw new IllegalArgumentException("unknown option '" + arg + "'");
             } else if (port != null) {
@@ -61,7 +87,8 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
                 port = parsePort(arg);
             }
         }
-        return new DemoOptions(host, port == null ? DEFAULT_PORT : port, connector, war);
+        DemoTls https = keyStore != null ? new DemoTls(keyStore, password) : tls ? DemoTls.SELF_SIGNED : null;
+        return new DemoOptions(host, port == null ? DEFAULT_PORT : port, connector, war, https);
     }
 
     private static int parsePort(String arg) {

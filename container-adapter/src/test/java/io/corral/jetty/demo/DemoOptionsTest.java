@@ -1,12 +1,14 @@
 package io.corral.jetty.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,11 +44,32 @@ class DemoOptionsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "-1", "65536", "80x", "--port=80", "--connector=undertow", "--connector=", "--host=", "-v", "8080 8081"})
+        "-1", "65536", "80x", "--port=80", "--connector=undertow", "--connector=", "--host=", "-v", "8080 8081",
+        "--tls=yes", "--keystore=/tmp/k.p12", "--keystore=/tmp/k.p12 --keystore-password="})
     void mistakesAreRejectedWithAMessage(String commandLine) {
         IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
                 () -> DemoOptions.parse(Arrays.asList(commandLine.split(" "))));
         assertTrue(failure.getMessage() != null && !failure.getMessage().isBlank());
+    }
+
+    @Test
+    void plainHttpUnlessAskedForTls() {
+        assertNull(DemoOptions.parse(List.of("8443")).tls());
+    }
+
+    @Test
+    void tlsAloneMeansASelfSignedCertificateMadeAtStart() {
+        DemoOptions options = DemoOptions.parse(List.of("8443", "--tls"));
+        assertEquals(DemoTls.SELF_SIGNED, options.tls());
+        assertTrue(options.tls().selfSigned());
+    }
+
+    @Test
+    void aKeystoreWithItsPasswordOnTheCommandLineOrInTheEnvironment() {
+        assertEquals(new DemoTls(Path.of("/etc/k.p12"), "secret"),
+                DemoOptions.parse(List.of("--keystore=/etc/k.p12", "--keystore-password=secret"), Map.of()).tls());
+        assertEquals(new DemoTls(Path.of("/etc/k.p12"), "from-env"), DemoOptions.parse(List.of("--tls",
+                "--keystore=/etc/k.p12"), Map.of(DemoTls.PASSWORD_VARIABLE, "from-env")).tls());
     }
 
     @Test

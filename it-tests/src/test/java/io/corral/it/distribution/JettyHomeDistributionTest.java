@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corral.it.websocket.RecordingListener;
+import io.corral.jetty.demo.SelfSignedKeyStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,6 +23,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +35,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +70,7 @@ class JettyHomeDistributionTest {
 
     private static Path jettyHome;
     private static Path jettyBase;
+    private static Path war;
     private static Path serverLog;
     private static Process server;
     private static int port;
@@ -72,7 +79,7 @@ class JettyHomeDistributionTest {
     static void installAndStartJettyHomeWithCorral() throws Exception {
         jettyHome = existing(System.getProperty("jetty.home.dir"), "start.jar");
         Path overlay = existing(System.getProperty("corral.overlay.dir"), "modules/corral.mod");
-        Path war = existing(System.getProperty("war.sample.file"), "");
+        war = existing(System.getProperty("war.sample.file"), "");
         Path target = jettyHome.getParent();
         jettyBase = target.resolve("jetty-base");
         deleteRecursively(jettyBase);
@@ -212,6 +219,81 @@ class JettyHomeDistributionTest {
         } finally {
             stopTree(ee11);
         }
+    }
+
+    @Test
+    @DisplayName("HTTPS: --add-modules=corral,corral-https,… serves HTTP and HTTPS/WSS from a stock jetty-home, both through Corral")
+    void corralHttpsServesTheWarOverTls() throws Exception {
+        Path target = jettyHome.getParent();
+        Path httpsBase = target.resolve("jetty-base-https");
+        deleteRecursively(httpsBase);
+        copyRecursively(Path.of(System.getProperty("corral.overlay.dir")), httpsBase);
+        Path setupLog = target.resolve("jetty-base-https-setup.log");
+        Process setup = startJetty(httpsBase, setupLog,
+                "--add-modules=corral,corral-https,ee10-deploy,ee10-websocket-jakarta");
+        assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
+        assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
+        assertTrue(Files.isRegularFile(httpsBase.resolve("start.d/corral-https.ini")), "start.d/corral-https.ini");
+        assertTrue(Files.isRegularFile(httpsBase.resolve("start.d/ssl-context.ini")), "ssl-context came as a dependency");
+        assertFalse(Files.exists(httpsBase.resolve("start.d/ssl.ini")), "the stock ssl module must not be enabled");
+
+        // The operator's keystore where ssl-context looks by default: $JETTY_BASE/etc/keystore.p12.
+        SelfSignedKeyStore certificate = SelfSignedKeyStore.create("127.0.0.1");
+        Files.copy(certificate.keyStore(), httpsBase.resolve("etc/keystore.p12"));
+        Files.copy(war, httpsBase.resolve("webapps").resolve("ROOT.war"));
+        int httpPort = freePort();
+        int httpsPort = freePort();
+        Path log = target.resolve("jetty-base-https-server.log");
+        Process https = startJetty(httpsBase, log, "jetty.http.host=127.0.0.1", "jetty.http.port=" + httpPort,
+                "jetty.ssl.host=127.0.0.1", "jetty.ssl.port=" + httpsPort,
+                "jetty.sslContext.keyStorePassword=" + certificate.password());
+        try {
+            awaitServing(https, log, httpPort);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(trusting(certificate.certificate())).connectTimeout(REQUEST_TIMEOUT).build();
+            try (client) {
+                HttpResponse<String> plaintext = client.send(HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + httpsPort + "/plaintext")).timeout(REQUEST_TIMEOUT).build(),
+                        BodyHandlers.ofString());
+                assertEquals(200, plaintext.statusCode());
+                assertEquals("Hello, World!", plaintext.body());
+                RecordingListener listener = new RecordingListener();
+                WebSocket socket = client.newWebSocketBuilder().connectTimeout(REQUEST_TIMEOUT)
+                        .buildAsync(URI.create("wss://127.0.0.1:" + httpsPort + "/ws/echo"), listener)
+                        .get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                try {
+                    socket.sendText("through corral-https", true).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    assertEquals("through corral-https", listener.nextText(REQUEST_TIMEOUT));
+                } finally {
+                    socket.abort();
+                }
+            }
+            List<String> started = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(line -> line.contains("Started ") && line.contains("Connector@")).toList();
+            assertEquals(2, started.size(), () -> "expected two started connectors: " + started);
+            assertTrue(started.stream().allMatch(line -> line.contains("CorralConnector@")), started::toString);
+            assertTrue(started.stream().anyMatch(line -> line.contains("{127.0.0.1:" + httpsPort + "}")),
+                    started::toString);
+        } finally {
+            stopTree(https);
+        }
+        List<String> warnings = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.contains(":WARN :") || line.contains(":ERROR:")).toList();
+        assertEquals(List.of(), warnings, () -> "the HTTPS server logged warnings:\n" + read(log));
+    }
+
+    /** A client context trusting only the PEM certificate at {@code pem}. */
+    private static SSLContext trusting(Path pem) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(pem)) {
+            trusted.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     @Test
