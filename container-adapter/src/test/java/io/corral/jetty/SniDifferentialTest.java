@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -85,7 +84,9 @@ class SniDifferentialTest {
         SslContextFactory.Server ssl = twoHosts();
         ssl.setSniRequired(true);
         try (ServletServer server = start(kind, ssl)) {
-            assertThrows(SSLException.class, () -> tlsSocket(trustingBoth(), server.port(), null).close());
+            // The server's alert, or a reset when the server has closed before the client reads the alert (seen
+            // on Corral about once in three runs under load): either way no session, which is the point.
+            assertThrows(IOException.class, () -> tlsSocket(trustingBoth(), server.port(), null).close());
             try (SSLSocket named = tlsSocket(trustingBoth(), server.port(), "beta.test")) {
                 assertEquals("HTTP/1.1 200 OK", exchange(named, "beta.test"));
             }
