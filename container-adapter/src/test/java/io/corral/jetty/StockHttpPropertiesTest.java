@@ -61,7 +61,7 @@ class StockHttpPropertiesTest {
         }
         try {
             ListenerConfig config = ((Listener) connector.getTransport()).config();
-            assertEquals("127.0.0.1", config.address().getHostString());
+            assertEquals("127.0.0.1", ((java.net.InetSocketAddress) config.address()).getHostString());
             assertTrue(connector.getLocalPort() > 0);
             assertEquals(12345, connector.getIdleTimeout());
             assertEquals(3, config.acceptors());

@@ -3,7 +3,12 @@ package io.corral.connector.listener;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.Inet6Address;
+import io.corral.connector.transport.SocketOptions;
+import io.corral.connector.transport.UnixDomainSocketFile;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * returns only once every connection thread has ended (or the shutdown timeout has passed);
  * {@link #stop(Duration)} first lets live connections finish on their own. A stopped listener can start
  * again. All methods are thread-safe; lifecycle changes happen one at a time.
+ *
+ * <p>The address may be a socket file ({@link UnixDomainSocketAddress}), removed whenever the listener stops
+ * listening; a listener may hold several listening sockets on one port ({@link ListenerConfig#listenSockets()},
+ * Ranch's {@code num_listen_sockets}), or listen on the socket its process inherited
+ * ({@link ListenerConfig#inheritChannel()}).
  */
 public final class Listener implements AutoCloseable {
 
@@ -55,8 +65,8 @@ public final class Listener implements AutoCloseable {
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
     // Kept through suspend, so resume binds the very port clients know, even one the kernel picked.
-    private volatile InetSocketAddress boundAddress;
-    private ServerSocketChannel server;               // guarded by lifecycle
+    private volatile SocketAddress boundAddress;
+    private List<ServerSocketChannel> servers = List.of(); // guarded by lifecycle
     private List<Thread> acceptors = List.of(); // guarded by lifecycle
 
     public Listener(ListenerConfig config, Protocol protocol) {
@@ -115,7 +125,8 @@ public final class Listener implements AutoCloseable {
             }
             state = State.RUNNING;
             LOG.info("{}: listening on {} ({}, {} acceptors, backlog {}, max {} connections)", config.name(),
-                    hostAndPort(boundAddress), config.transport().name(), config.acceptors(), config.backlog(),
+                    hostAndPort(boundAddress) + listenSocketsNote(), config.transport().name(), acceptorCount(),
+                    config.backlog(),
                     supervisor.maxConnections());
         } finally {
             lifecycle.unlock();
@@ -246,17 +257,17 @@ public final class Listener implements AutoCloseable {
 
     /** The bound port, also while suspended and after a stop; -1 before the first bind or start (as on Jetty). */
     public int localPort() {
-        InetSocketAddress bound = boundAddress;
-        return bound == null ? -1 : bound.getPort();
+        return boundAddress instanceof InetSocketAddress bound ? bound.getPort() : -1;
     }
 
     /**
-     * The bound address, also while suspended and after a stop.
+     * The bound address, also while suspended and after a stop: an {@link InetSocketAddress}, or the
+     * {@link UnixDomainSocketAddress} of a socket file.
      *
      * @throws IllegalStateException before the first bind or start
      */
-    public InetSocketAddress localAddress() {
-        InetSocketAddress bound = boundAddress;
+    public SocketAddress localAddress() {
+        SocketAddress bound = boundAddress;
         if (bound == null) {
             throw new IllegalStateException(config.name() + " has never been bound");
         }
@@ -324,19 +335,75 @@ public final class Listener implements AutoCloseable {
 
     @Override
     public String toString() {
-        InetSocketAddress bound = boundAddress;
+        SocketAddress bound = boundAddress;
         return "Listener[" + config.name() + " " + (bound == null ? "unbound" : hostAndPort(bound)) + " " + state + "]";
     }
 
-    private void listen(InetSocketAddress address) throws IOException {
-        ServerSocketChannel listening = config.transport().listen(address, config.backlog(), config.socketOptions());
-        server = listening;
-        boundAddress = (InetSocketAddress) listening.getLocalAddress();
+    /**
+     * Opens the listening sockets: the inherited one or one bound to {@code address}, then its siblings on the very
+     * address it got (port 0 resolved), all with SO_REUSEPORT when there are several.
+     */
+    private void listen(SocketAddress address) throws IOException {
+        int count = config.listenSockets();
+        SocketOptions options = count > 1 ? config.socketOptions().withReusePort(true) : config.socketOptions();
+        List<ServerSocketChannel> opened = new ArrayList<>(count);
+        try {
+            ServerSocketChannel first = config.inheritChannel() ? inheritedChannel(address) : null;
+            if (first == null) {
+                first = config.transport().listen(address, config.backlog(), options);
+            }
+            opened.add(first);
+            SocketAddress actual = first.getLocalAddress();
+            while (opened.size() < count) {
+                opened.add(config.transport().listen(actual, config.backlog(), options));
+            }
+            servers = List.copyOf(opened);
+            boundAddress = actual;
+        } catch (IOException | RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /**
+     * The listening socket this process inherited (fd 0: systemd's {@code StandardInput=socket}, inetd's
+     * {@code wait}), as {@code ServerConnector.setInheritChannel} takes it; null, with one WARN, when there is none
+     * or it was closed by an earlier stop, so the listener binds {@code address} as if not asked to inherit.
+     */
+    private ServerSocketChannel inheritedChannel(SocketAddress address) throws IOException {
+        Channel inherited = System.inheritedChannel();
+        if (inherited instanceof ServerSocketChannel server && server.isOpen()) {
+            server.configureBlocking(true);
+            LOG.info("{}: listening on the inherited channel {}", config.name(), hostAndPort(server.getLocalAddress()));
+            return server;
+        }
+        LOG.warn("{}: inheritChannel is set but the process has no open inherited listening socket ({}); "
+                + "binding {} instead", config.name(), inherited, hostAndPort(address));
+        return null;
+    }
+
+    /** Ranch's way: at least one acceptor per listening socket. */
+    private int acceptorCount() {
+        return Math.max(config.acceptors(), config.listenSockets());
+    }
+
+    private String listenSocketsNote() {
+        return config.listenSockets() > 1 ? " (" + config.listenSockets() + " sockets, SO_REUSEPORT)" : "";
+    }
+
+    private void closeAll(List<ServerSocketChannel> channels) {
+        for (ServerSocketChannel channel : channels) {
+            try {
+                channel.close(); // wakes the acceptors blocked in accept()
+            } catch (IOException e) {
+                LOG.debug("{}: closing a listening socket failed: {}", config.name(), e.toString());
+            }
+        }
     }
 
     /** Starts the acceptors on the bound channel; if one cannot start, closes the channel and ends the others. */
     private void startAcceptors() {
-        ServerSocketChannel listening = server;
+        List<ServerSocketChannel> listening = servers;
         // Platform threads, not virtual: virtual threads are not time-sliced, so an acceptor on the
         // virtual-thread scheduler could sit behind busy connection threads while clients pile up in the
         // backlog. A platform acceptor is scheduled by the kernel and keeps accepting under load; there are
@@ -346,15 +413,16 @@ public final class Listener implements AutoCloseable {
                 .inheritInheritableThreadLocals(false);
         ConnectionProcess process = new ConnectionProcess(config.name(), config.transport(), config.socketOptions(),
                 protocol, supervisor);
-        List<Thread> started = new ArrayList<>(config.acceptors());
+        int count = acceptorCount();
+        List<Thread> started = new ArrayList<>(count);
         try {
-            for (int i = 0; i < config.acceptors(); i++) {
-                started.add(acceptorThreads.start(
-                        new Acceptor(config.name(), listening, supervisor, process, connectionThreads)));
+            for (int i = 0; i < count; i++) {
+                started.add(acceptorThreads.start(new Acceptor(config.name(), listening.get(i % listening.size()),
+                        supervisor, process, connectionThreads)));
             }
         } finally {
             acceptors = List.copyOf(started);
-            if (started.size() < config.acceptors()) {
+            if (started.size() < count) {
                 stopAccepting();
             }
         }
@@ -362,14 +430,11 @@ public final class Listener implements AutoCloseable {
 
     /** Closes the listening socket and ends every acceptor. */
     private void stopAccepting() {
-        ServerSocketChannel listening = server;
-        server = null;
-        if (listening != null) {
-            try {
-                listening.close(); // wakes the acceptors blocked in accept()
-            } catch (IOException e) {
-                LOG.debug("{}: closing the listening socket failed: {}", config.name(), e.toString());
-            }
+        List<ServerSocketChannel> listening = servers;
+        servers = List.of();
+        closeAll(listening);
+        if (!listening.isEmpty() && boundAddress instanceof UnixDomainSocketAddress socketFile) {
+            UnixDomainSocketFile.remove(socketFile); // closing leaves the file; the next bind makes it anew
         }
         for (Thread acceptor : acceptors) {
             acceptor.interrupt(); // wakes the acceptors waiting for a slot or pausing after an error
@@ -461,7 +526,11 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    private static String hostAndPort(InetSocketAddress address) {
+    private static String hostAndPort(SocketAddress socketAddress) {
+        if (!(socketAddress instanceof InetSocketAddress address)) {
+            return socketAddress instanceof UnixDomainSocketAddress file ? "unix:" + file.getPath()
+                    : String.valueOf(socketAddress);
+        }
         String host = address.getHostString();
         return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }

@@ -178,7 +178,7 @@ class ConnectionLimitTest {
         assertEquals(0, stats.acceptErrors());
         TestClient d = clients.getLast();
         assertEquals(Set.of(c.socket().getLocalPort(), d.socket().getLocalPort()),
-                listener.connections().stream().map(conn -> conn.remoteAddress().getPort()).collect(Collectors.toSet()),
+                listener.connections().stream().map(conn -> ((java.net.InetSocketAddress) conn.remoteAddress()).getPort()).collect(Collectors.toSet()),
                 "connections() lists exactly the live ones");
     }
 }

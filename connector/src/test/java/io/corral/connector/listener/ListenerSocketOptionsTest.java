@@ -36,7 +36,7 @@ class ListenerSocketOptionsTest {
             }
 
             @Override
-            public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options)
+            public ServerSocketChannel listen(java.net.SocketAddress address, int backlog, SocketOptions options)
                     throws IOException {
                 return tcp.listen(address, backlog, options);
             }

@@ -89,12 +89,12 @@ final class WriteGate implements TransportConnection {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public java.net.SocketAddress localAddress() {
         return delegate.localAddress();
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public java.net.SocketAddress remoteAddress() {
         return delegate.remoteAddress();
     }
 
