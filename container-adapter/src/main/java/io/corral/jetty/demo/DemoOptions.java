@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The demo launcher's command line: {@code [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]}.
+ * The demo launcher's command line: {@code [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]
+ * [--inherit-channel]}.
  * The host defaults to {@code 127.0.0.1} so a demo never listens on a public interface by surprise; pass
  * {@code --host=0.0.0.0} to reach it from elsewhere.
  *
@@ -12,8 +13,10 @@ import java.util.List;
  * @param port      the port to bind, 0 for an ephemeral one
  * @param connector the connector that serves the WAR
  * @param war       the WAR file or exploded directory, deployed at {@code /}
+ * @param inheritChannel listen on the socket the process inherited on its standard input (systemd socket
+ *                  activation) instead of binding host and port
  */
-public record DemoOptions(String host, int port, ConnectorKind connector, Path war) {
+public record DemoOptions(String host, int port, ConnectorKind connector, Path war, boolean inheritChannel) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -21,11 +24,13 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
     public static final Path DEFAULT_WAR = Path.of("war-sample", "target", "war-sample.war");
 
     public static final String USAGE = """
-            usage: bin/demo [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]
+            usage: bin/demo [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH] [--inherit-channel]
               port         port to listen on (default 8080; 0 picks a free one)
               --host       address to bind (default 127.0.0.1, i.e. this machine only)
               --connector  corral (default) or jetty, to run the same WAR on Jetty's ServerConnector
-              --war        WAR file or directory to deploy at / (default war-sample/target/war-sample.war)""";
+              --war        WAR file or directory to deploy at / (default war-sample/target/war-sample.war)
+              --inherit-channel  listen on the socket inherited on standard input (systemd socket activation,
+                           e.g. systemd-socket-activate --inetd -l 8080 bin/demo --inherit-channel)""";
 
     public DemoOptions {
         if (host == null || host.isEmpty() || connector == null || war == null) {
@@ -34,6 +39,11 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
         }
+    }
+
+    /** Binds host and port (no inherited channel). */
+    public DemoOptions(String host, int port, ConnectorKind connector, Path war) {
+        this(host, port, connector, war, false);
     }
 
     /**
@@ -46,8 +56,11 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
         Integer port = null;
         ConnectorKind connector = ConnectorKind.CORRAL;
         Path war = DEFAULT_WAR;
+        boolean inheritChannel = false;
         for (String arg : args) {
-            if (arg.startsWith("--host=")) {
+            if (arg.equals("--inherit-channel")) {
+                inheritChannel = true;
+            } else if (arg.startsWith("--host=")) {
                 host = arg.substring("--host=".length());
             } else if (arg.startsWith("--connector=")) {
                 connector = ConnectorKind.named(arg.substring("--connector=".length()));
@@ -61,7 +74,7 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
                 port = parsePort(arg);
             }
         }
-        return new DemoOptions(host, port == null ? DEFAULT_PORT : port, connector, war);
+        return new DemoOptions(host, port == null ? DEFAULT_PORT : port, connector, war, inheritChannel);
     }
 
     private static int parsePort(String arg) {
