@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * listening; a listener may hold several listening sockets on one port ({@link ListenerConfig#listenSockets()},
  * Ranch's {@code num_listen_sockets}), or listen on the socket its process inherited
  * ({@link ListenerConfig#inheritChannel()}).
+ *
+ * <p>With SO_REUSEPORT ({@link SocketOptions#reusePort()}) a new instance can bind the same port while this one
+ * runs, and this one then stops or drains: a restart on one box. Linux resets the clients still queued in a
+ * listening socket when it closes, unless {@code net.ipv4.tcp_migrate_req} moves them to a sibling socket; so here
+ * the acceptors poll, and stopping first <em>hands over</em>: the acceptors take what is queued and end at the
+ * first poll that finds the queue empty, and only then does the socket close (bounded by {@link #HAND_OVER_LIMIT}).
  */
 public final class Listener implements AutoCloseable {
 
@@ -55,6 +61,12 @@ public final class Listener implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+    /** How long a polling acceptor waits in one accept while running: an idle acceptor wakes 4 times a second. */
+    static final int ACCEPT_POLL_MILLIS = 250;
+    /** How long an accept waits while handing over: a queue empty for this long is taken as empty. */
+    static final int HAND_OVER_POLL_MILLIS = 1;
+    /** The longest a hand-over waits for empty queues before it closes the sockets anyway. */
+    static final Duration HAND_OVER_LIMIT = Duration.ofSeconds(2);
 
     private final ListenerConfig config;
     private final Protocol protocol;
@@ -68,6 +80,10 @@ public final class Listener implements AutoCloseable {
     private volatile SocketAddress boundAddress;
     private List<ServerSocketChannel> servers = List.of(); // guarded by lifecycle
     private List<Thread> acceptors = List.of(); // guarded by lifecycle
+    /** Whether the running acceptors poll, so that they can hand over (see {@link #handOver}); guarded by lifecycle. */
+    private boolean acceptorsPoll;
+    /** Read by polling acceptors: take what is queued, then end. */
+    private volatile boolean handingOver;
 
     public Listener(ListenerConfig config, Protocol protocol) {
         this.config = Objects.requireNonNull(config, "config");
@@ -413,12 +429,24 @@ public final class Listener implements AutoCloseable {
                 .inheritInheritableThreadLocals(false);
         ConnectionProcess process = new ConnectionProcess(config.name(), config.transport(), config.socketOptions(),
                 protocol, supervisor);
+        handingOver = false;
+        acceptorsPoll = config.socketOptions().reusePort() && boundAddress instanceof InetSocketAddress;
+        if (acceptorsPoll) {
+            for (ServerSocketChannel channel : listening) {
+                try {
+                    channel.socket().setSoTimeout(ACCEPT_POLL_MILLIS);
+                } catch (IOException e) {
+                    acceptorsPoll = false; // cannot poll: accepts block, and a stop closes at once as without reuse
+                }
+            }
+        }
+        java.util.function.BooleanSupplier handOverSignal = acceptorsPoll ? () -> handingOver : null;
         int count = acceptorCount();
         List<Thread> started = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
                 started.add(acceptorThreads.start(new Acceptor(config.name(), listening.get(i % listening.size()),
-                        supervisor, process, connectionThreads)));
+                        supervisor, process, connectionThreads, handOverSignal)));
             }
         } finally {
             acceptors = List.copyOf(started);
@@ -428,8 +456,11 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    /** Closes the listening socket and ends every acceptor. */
+    /** Closes the listening socket and ends every acceptor; polling acceptors {@linkplain #handOver hand over} first. */
     private void stopAccepting() {
+        if (acceptorsPoll && !acceptors.isEmpty()) {
+            handOver();
+        }
         List<ServerSocketChannel> listening = servers;
         servers = List.of();
         closeAll(listening);
@@ -446,6 +477,34 @@ public final class Listener implements AutoCloseable {
             }
         }
         acceptors = List.of();
+    }
+
+    /**
+     * Lets the acceptors take every client still queued and end once their queue is empty, so that closing the
+     * sockets resets nobody: the clients arriving meanwhile are served here, the ones after the close go to the
+     * sibling sockets of the SO_REUSEPORT group. An acceptor held at the connection limit cannot take its queue;
+     * after {@link #HAND_OVER_LIMIT} the sockets close anyway.
+     */
+    private void handOver() {
+        for (ServerSocketChannel channel : servers) {
+            try {
+                channel.socket().setSoTimeout(HAND_OVER_POLL_MILLIS); // the accept in progress keeps its own
+            } catch (IOException e) {
+                LOG.debug("{}: could not shorten the accept poll: {}", config.name(), e.toString());
+            }
+        }
+        handingOver = true;
+        long deadline = System.nanoTime() + HAND_OVER_LIMIT.toNanos();
+        boolean emptied = true;
+        for (Thread acceptor : acceptors) {
+            emptied &= awaitEnd(acceptor, deadline);
+        }
+        if (emptied) {
+            LOG.debug("{}: accept queues empty, closing the listening sockets", config.name());
+        } else {
+            LOG.info("{}: accept queues not emptied within {} (at the connection limit?); closing the listening "
+                    + "sockets anyway, which resets the clients still queued", config.name(), HAND_OVER_LIMIT);
+        }
     }
 
     private void drainProtocol() {
