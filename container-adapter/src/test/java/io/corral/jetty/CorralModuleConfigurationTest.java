@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,7 +135,7 @@ class CorralModuleConfigurationTest {
             CorralConnector connector = connector(server);
             assertEquals(socketFile, connector.getUnixDomainPath());
             ListenerConfig listener = ((Listener) connector.getTransport()).config();
-            assertEquals(java.net.UnixDomainSocketAddress.of(socketFile), listener.address());
+            assertEquals(UnixDomainSocketAddress.of(socketFile), listener.address());
             assertEquals(3, listener.acceptors());
             assertEquals(50, listener.backlog());
             assertEquals(10 * 1024 * 1024, connector.engineConfig().limits().maxBodySize(), "finite, as in corral.mod");

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +80,7 @@ class UnixDomainDifferentialTest {
     }
 
     private static String curl(Path socketFile, String... arguments) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--max-time", "30",
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30",
                 "--unix-socket", socketFile.toString()));
         command.addAll(List.of(arguments));
         return DebianTools.run(command);
@@ -104,7 +106,7 @@ class UnixDomainDifferentialTest {
             Files.write(body, bytes);
             String echo = curl(socketFile, "-o", directory.resolve("echoed.bin").toString(), "-D", "-",
                     "--data-binary", "@" + body, "http://localhost/echo");
-            assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(directory.resolve("echoed.bin"))),
+            assertTrue(Arrays.equals(bytes, Files.readAllBytes(directory.resolve("echoed.bin"))),
                     "the body came back whole");
             String headers = echo.lines().filter(line -> line.startsWith("HTTP/") || line.startsWith("X-Length")
                     || line.startsWith("Content-Length")).reduce("", (a, b) -> a + b.strip() + "\n");

@@ -1,10 +1,10 @@
 package io.corral.connector.listener;
 
+import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TransportConnection;
+import io.corral.connector.transport.UnixDomainSocketFile;
 import java.io.IOException;
 import java.net.Inet6Address;
-import io.corral.connector.transport.SocketOptions;
-import io.corral.connector.transport.UnixDomainSocketFile;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -440,7 +441,7 @@ public final class Listener implements AutoCloseable {
                 }
             }
         }
-        java.util.function.BooleanSupplier handOverSignal = acceptorsPoll ? () -> handingOver : null;
+        BooleanSupplier handOverSignal = acceptorsPoll ? () -> handingOver : null;
         int count = acceptorCount();
         List<Thread> started = new ArrayList<>(count);
         try {

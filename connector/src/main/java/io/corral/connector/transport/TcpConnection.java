@@ -6,12 +6,14 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -83,7 +85,7 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
         this.hibernator = hibernator;
         this.local = channel.getLocalAddress();
         this.remote = channel.getRemoteAddress();
-        if (local instanceof java.net.InetSocketAddress) {
+        if (local instanceof InetSocketAddress) {
             this.socket = channel.socket();
             // The channel's socket adaptor streams are the blocking reads that honour SO_TIMEOUT.
             this.in = socket.getInputStream();
@@ -141,7 +143,7 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
                 throw new InterruptedIOException("interrupted while waiting to read");
             }
             if (!channel.isOpen()) {
-                throw new java.nio.channels.ClosedChannelException();
+                throw new ClosedChannelException();
             }
         }
     }

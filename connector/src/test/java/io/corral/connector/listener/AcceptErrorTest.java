@@ -8,9 +8,10 @@ import io.corral.connector.transport.TcpTransport;
 import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,7 +33,7 @@ class AcceptErrorTest {
             }
 
             @Override
-            public ServerSocketChannel listen(java.net.SocketAddress address, int backlog, SocketOptions options)
+            public ServerSocketChannel listen(SocketAddress address, int backlog, SocketOptions options)
                     throws IOException {
                 return new FailingAccepts(tcp.listen(address, backlog, options), failures);
             }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corral.connector.transport.TcpTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -87,7 +88,7 @@ class ListenerConfigTest {
         }
     }
 
-    private static InetSocketAddress inet(java.net.SocketAddress address) {
+    private static InetSocketAddress inet(SocketAddress address) {
         return assertInstanceOf(InetSocketAddress.class, address);
     }
 }

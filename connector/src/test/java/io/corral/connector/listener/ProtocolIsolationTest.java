@@ -9,6 +9,7 @@ import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -116,7 +117,7 @@ class ProtocolIsolationTest {
             }
 
             @Override
-            public ServerSocketChannel listen(java.net.SocketAddress address, int backlog, SocketOptions options)
+            public ServerSocketChannel listen(SocketAddress address, int backlog, SocketOptions options)
                     throws IOException {
                 return tcp.listen(address, backlog, options);
             }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.listener.Await;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -84,10 +86,10 @@ class UnixDomainConnectionTest {
             try {
                 return readText(5);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }, runnable -> Thread.ofVirtual().start(runnable));
-        io.corral.connector.listener.Await.until(WAIT, connection::isHibernating, "the read waits on the hibernator");
+        Await.until(WAIT, connection::isHibernating, "the read waits on the hibernator");
         // A write while the read waits (a WebSocket message to an idle client) goes straight out.
         connection.write("pong".getBytes(StandardCharsets.US_ASCII), 0, 4);
         ByteBuffer got = ByteBuffer.allocate(4);
@@ -110,7 +112,7 @@ class UnixDomainConnectionTest {
                 read.completeExceptionally(e);
             }
         });
-        io.corral.connector.listener.Await.until(WAIT, connection::isHibernating, "the read waits on the hibernator");
+        Await.until(WAIT, connection::isHibernating, "the read waits on the hibernator");
         peer.shutdownOutput();
         assertEquals(-1, read.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
     }
@@ -126,7 +128,7 @@ class UnixDomainConnectionTest {
                 read.complete(e);
             }
         });
-        io.corral.connector.listener.Await.until(WAIT, connection::isHibernating, "the read waits on the hibernator");
+        Await.until(WAIT, connection::isHibernating, "the read waits on the hibernator");
         connection.close();
         assertInstanceOf(IOException.class, read.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
     }

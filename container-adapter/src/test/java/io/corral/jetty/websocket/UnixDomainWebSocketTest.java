@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -79,7 +80,7 @@ class UnixDomainWebSocketTest {
                             + (head.contains("Sec-WebSocket-Accept: " + RawWebSocket.ACCEPT) ? "accept ok" : head) + "\n"
                             + echo.opcode() + " " + echo.text() + "\n" + close.opcode() + " " + close.closeCode();
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }, task -> Thread.ofVirtual().start(task)).get(30, TimeUnit.SECONDS);
         } finally {
