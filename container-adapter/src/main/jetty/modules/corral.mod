@@ -71,6 +71,17 @@ etc/jetty-corral.xml
 ## has none, a WARN at start says so and the connector binds without it).
 # jetty.http.reusePort=false
 
+## Listening sockets bound to the port with SO_REUSEPORT, each with its own acceptors (Ranch's
+## num_listen_sockets): the kernel spreads new connections over them, so acceptors do not contend
+## on one accept queue under heavy connection churn. There are at least as many acceptors as
+## sockets (default 1).
+# jetty.corral.listenSockets=1
+
+## Listen on the socket the process inherited on its standard input (a systemd socket unit with
+## StandardInput=socket, inetd "wait") instead of binding host and port, as ServerConnector's
+## inheritChannel does. With none inherited, a WARN says so and host and port are bound.
+# jetty.corral.inheritChannel=false
+
 ## Whether to enable the TCP_NODELAY socket option on accepted sockets.
 # jetty.http.acceptedTcpNoDelay=true
 

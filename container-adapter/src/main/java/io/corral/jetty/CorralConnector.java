@@ -22,6 +22,9 @@ import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EventListener;
@@ -79,6 +82,10 @@ public class CorralConnector extends AbstractNetworkConnector {
     private volatile long tlsHandshakeTimeout = -1;
     private volatile Duration hibernateAfter = Http1Config.DEFAULTS.hibernateAfter();
     private volatile SocketOptions socketOptions = SocketOptions.DEFAULTS;
+    /** Set: listen on this socket file instead of host and port (see {@link #setUnixDomainPath}). */
+    private volatile Path unixDomainPath;
+    private volatile boolean inheritChannel;
+    private volatile int listenSockets = 1;
     // ServerConnector settings with no meaning here, remembered only to say so once at start (null = not set).
     private volatile Integer selectors;
     private volatile Integer acceptorPriorityDelta;
@@ -281,7 +288,10 @@ public class CorralConnector extends AbstractNetworkConnector {
 
     private ListenerConfig listenerConfig() {
         String host = getHost();
-        InetSocketAddress address = host == null ? new InetSocketAddress(getPort()) : new InetSocketAddress(host, getPort());
+        Path socketFile = unixDomainPath;
+        SocketAddress address = socketFile != null ? UnixDomainSocketAddress.of(socketFile)
+                : host == null ? new InetSocketAddress(getPort()) : new InetSocketAddress(host, getPort());
+        String where = socketFile != null ? "unix:" + socketFile : (host == null ? "0.0.0.0" : host) + ":" + getPort();
         return ListenerConfig.defaults()
                 .withAddress(address)
                 .withAcceptors(acceptors)
@@ -290,7 +300,9 @@ public class CorralConnector extends AbstractNetworkConnector {
                 .withTransport(proxyTransport != null ? proxyTransport : openTransport)
                 .withSocketOptions(socketOptions)
                 .withShutdownTimeout(Duration.ofMillis(shutdownTimeout))
-                .withName(getName() != null ? getName() : "corral-" + (host == null ? "0.0.0.0" : host) + ":" + getPort());
+                .withListenSockets(socketFile != null ? 1 : listenSockets)
+                .withInheritChannel(inheritChannel)
+                .withName(getName() != null ? getName() : "corral-" + where);
     }
 
     /**
@@ -588,6 +600,57 @@ public class CorralConnector extends AbstractNetworkConnector {
         socketOptions = socketOptions.withReusePort(reusePort);
     }
 
+    @ManagedAttribute("the Unix domain socket file listened on, or null for host and port")
+    public Path getUnixDomainPath() {
+        return unixDomainPath;
+    }
+
+    /**
+     * Listens on this socket file instead of host and port, as Jetty's {@code UnixDomainServerConnector} does
+     * (Ranch's {@code {local, Path}}); null (the default) listens on host and port. Read at open. The file is
+     * removed whenever the connector stops listening; a stale file left by a process that died is replaced, with
+     * one INFO line; a file a live process answers on, or one that is not a socket, fails the start and names
+     * the path. Servlets see what they see on Jetty's connector: {@code getLocalAddr()} is the path, no ports.
+     * TCP-only settings (TCP_NODELAY, reuse of address and port, several listen sockets) do not apply; TLS over
+     * a socket file is not supported.
+     */
+    public void setUnixDomainPath(Path unixDomainPath) {
+        this.unixDomainPath = unixDomainPath;
+    }
+
+    @ManagedAttribute("whether the connector listens on the channel the process inherited")
+    public boolean isInheritChannel() {
+        return inheritChannel;
+    }
+
+    /**
+     * Listens on the listening socket the process inherited ({@link System#inheritedChannel()}: a systemd socket
+     * unit with {@code StandardInput=socket}, inetd {@code wait}) instead of binding host and port, as
+     * {@code ServerConnector.setInheritChannel} does (default false); read at open. With none inherited, a WARN
+     * says so and the connector binds host and port.
+     */
+    public void setInheritChannel(boolean inheritChannel) {
+        this.inheritChannel = inheritChannel;
+    }
+
+    @ManagedAttribute("listening sockets bound to the port with SO_REUSEPORT")
+    public int getListenSockets() {
+        return listenSockets;
+    }
+
+    /**
+     * Listening sockets bound to the same port with SO_REUSEPORT, each with its own acceptors (Ranch's
+     * {@code num_listen_sockets}; default 1): the kernel spreads new connections over them, so acceptors do not
+     * contend on one accept queue under heavy connection churn. There are at least as many acceptors as sockets.
+     * Read at open; ignored on a socket file.
+     */
+    public void setListenSockets(int listenSockets) {
+        if (listenSockets < 1) {
+            throw new IllegalArgumentException("listenSockets must be at least 1: " + listenSockets);
+        }
+        this.listenSockets = listenSockets;
+    }
+
     @ManagedAttribute("TCP_NODELAY on accepted sockets")
     public boolean getAcceptedTcpNoDelay() {
         return socketOptions.tcpNoDelay();
@@ -723,14 +786,20 @@ public class CorralConnector extends AbstractNetworkConnector {
         return current == null ? null : current.stats();
     }
 
-    @ManagedAttribute("the bound address, host:port (also while suspended); null before start")
+    @ManagedAttribute("the bound address, host:port or the socket file's path (also while suspended); null before start")
     public String getLocalAddress() {
         var current = listener;
-        if (current == null || current.localPort() < 0) {
+        if (current == null) {
             return null;
         }
-        InetSocketAddress address = current.localAddress();
-        return address.getHostString() + ":" + address.getPort();
+        SocketAddress address;
+        try {
+            address = current.localAddress();
+        } catch (IllegalStateException neverBound) {
+            return null;
+        }
+        return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort()
+                : address.toString();
     }
 
     @ManagedAttribute("requests answered since start (every response, whatever its status)")

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,8 @@ class CorralModuleConfigurationTest {
 
     private static final Path XML = Path.of("src/main/jetty/etc/jetty-corral.xml");
     private static final Path MODULE = Path.of("src/main/jetty/modules/corral.mod");
+    private static final Path UNIX_XML = Path.of("src/main/jetty/etc/jetty-corral-unixdomain.xml");
+    private static final Path UNIX_MODULE = Path.of("src/main/jetty/modules/corral-unixdomain.mod");
 
     /** Applies the XML to a new server with these properties and starts it on 127.0.0.1, an ephemeral port. */
     private static Server configured(Map<String, String> properties) throws Exception {
@@ -65,7 +68,10 @@ class CorralModuleConfigurationTest {
                 Map.entry("jetty.corral.maxRequestsPerConnection", "9"),
                 Map.entry("jetty.corral.maxUnreadBodyToDiscard", "1234"),
                 Map.entry("jetty.corral.shutdownTimeout", "2500"),
-                Map.entry("jetty.corral.websocket.maxQueuedFrames", "64")));
+                Map.entry("jetty.corral.websocket.maxQueuedFrames", "64"),
+                Map.entry("jetty.corral.listenSockets", "2"),
+                // The test JVM inherited no listening socket: a WARN, then host and port are bound as usual.
+                Map.entry("jetty.corral.inheritChannel", "true")));
         try {
             CorralConnector connector = connector(server);
             Http1Config engine = connector.engineConfig();
@@ -82,6 +88,9 @@ class CorralModuleConfigurationTest {
             assertEquals(555, listener.maxConnections());
             assertEquals(Duration.ofMillis(2500), listener.shutdownTimeout());
             assertEquals(64, connector.getWebSocketMaxQueuedFrames());
+            assertEquals(2, listener.listenSockets());
+            assertTrue(listener.inheritChannel());
+            assertTrue(connector.getLocalPort() > 0, "bound host and port, having inherited nothing");
         } finally {
             server.stop();
         }
@@ -127,16 +136,54 @@ class CorralModuleConfigurationTest {
     }
 
     @Test
+    @DisplayName("corral-unixdomain: jetty-corral-unixdomain.xml listens on jetty.unixdomain.path, removed on stop")
+    void theUnixDomainModuleListensOnItsPath(@org.junit.jupiter.api.io.TempDir Path directory) throws Exception {
+        Path socketFile = directory.resolve("jetty.sock");
+        Server server = new Server();
+        XmlConfiguration xml = new XmlConfiguration(ResourceFactory.root().newResource(UNIX_XML.toAbsolutePath()));
+        xml.getIdMap().put("Server", server);
+        xml.getIdMap().put("httpConfig", new HttpConfiguration());
+        xml.getProperties().put("jetty.unixdomain.path", socketFile.toString());
+        xml.getProperties().put("jetty.unixdomain.acceptors", "3");
+        xml.getProperties().put("jetty.unixdomain.acceptQueueSize", "50");
+        xml.configure(server);
+        server.start();
+        try {
+            CorralConnector connector = connector(server);
+            assertEquals(socketFile, connector.getUnixDomainPath());
+            ListenerConfig listener = ((Listener) connector.getTransport()).config();
+            assertEquals(UnixDomainSocketAddress.of(socketFile), listener.address());
+            assertEquals(3, listener.acceptors());
+            assertEquals(50, listener.backlog());
+            assertEquals(10 * 1024 * 1024, connector.engineConfig().limits().maxBodySize(), "finite, as in corral.mod");
+            assertTrue(Files.exists(socketFile));
+        } finally {
+            server.stop();
+        }
+        assertTrue(Files.notExists(socketFile), "removed on stop");
+    }
+
+    @Test
+    @DisplayName("every property jetty-corral-unixdomain.xml reads is documented in corral-unixdomain.mod")
+    void everyUnixDomainPropertyIsDocumented() throws Exception {
+        assertDocumented(UNIX_XML, UNIX_MODULE);
+    }
+
+    @Test
     @DisplayName("every property jetty-corral.xml reads is documented, with a comment, in corral.mod's [ini-template]")
     void everyPropertyIsDocumented() throws Exception {
-        String xml = Files.readString(XML);
+        assertDocumented(XML, MODULE);
+    }
+
+    private static void assertDocumented(Path xmlFile, Path moduleFile) throws Exception {
+        String xml = Files.readString(xmlFile);
         Set<String> read = new LinkedHashSet<>();
         Matcher matcher = Pattern.compile("(?:property=\"|<Property name=\")([a-zA-Z.]+)\"").matcher(xml);
         while (matcher.find()) {
             read.add(matcher.group(1));
         }
         assertTrue(read.contains("jetty.corral.maxBodySize"), read.toString());
-        String module = Files.readString(MODULE);
+        String module = Files.readString(moduleFile);
         String template = module.substring(module.indexOf("[ini-template]"));
         for (String property : read) {
             int line = template.indexOf("\n# " + property + "=");

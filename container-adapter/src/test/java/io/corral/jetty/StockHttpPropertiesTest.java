@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.transport.SocketOptions;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ class StockHttpPropertiesTest {
         }
         try {
             ListenerConfig config = ((Listener) connector.getTransport()).config();
-            assertEquals("127.0.0.1", config.address().getHostString());
+            assertEquals("127.0.0.1", ((InetSocketAddress) config.address()).getHostString());
             assertTrue(connector.getLocalPort() > 0);
             assertEquals(12345, connector.getIdleTimeout());
             assertEquals(3, config.acceptors());

@@ -104,9 +104,11 @@ final class Http1Connection {
      * costs no allocation per request (building a name per thread was ~3% of CPU in the prototype, DESIGN §5).
      */
     private static ThreadFactory requestThreads(long id, TransportConnection transport) {
-        InetSocketAddress remote = transport.remoteAddress();
-        String name = remote == null ? "corral#" + id
-                : "corral#" + id + " " + remote.getHostString() + ":" + remote.getPort();
+        String name = switch (transport.remoteAddress()) {
+            case InetSocketAddress remote -> "corral#" + id + " " + remote.getHostString() + ":" + remote.getPort();
+            case null -> "corral#" + id;
+            default -> "corral#" + id + " unix"; // a Unix domain client is usually unnamed
+        };
         return Thread.ofVirtual().name(name).factory();
     }
 

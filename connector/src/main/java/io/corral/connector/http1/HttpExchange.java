@@ -1,6 +1,6 @@
 package io.corral.connector.http1;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 
 /**
@@ -15,9 +15,9 @@ public interface HttpExchange {
 
     HttpResponse response();
 
-    InetSocketAddress localAddress();
+    SocketAddress localAddress();
 
-    InetSocketAddress remoteAddress();
+    SocketAddress remoteAddress();
 
     boolean isSecure();
 

@@ -1,10 +1,13 @@
 package io.corral.connector.listener;
 
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * virtual thread running the {@link ConnectionProcess}, repeat. It ends when the listening socket is closed
  * or its thread is interrupted (stop, suspend). Other accept errors, such as running out of file
  * descriptors, are retried after a growing pause, so one bad moment never leaves a listener without acceptors.
+ *
+ * <p>On a socket shared through SO_REUSEPORT with another listener (a restart on the same box), the acceptor can
+ * also <em>hand over</em>: its accepts wait at most a poll interval (SO_TIMEOUT of the socket adaptor), and once
+ * the listener asks for a hand-over the acceptor takes every connection still queued and ends at the first poll
+ * that finds the queue empty, so that the socket closes with nobody in it (see {@link Listener}).
  */
 final class Acceptor implements Runnable {
 
@@ -25,14 +33,17 @@ final class Acceptor implements Runnable {
     private final ConnectionSupervisor supervisor;
     private final ConnectionProcess process;
     private final ThreadFactory connectionThreads;
+    /** Null: accepts block until a client comes. Else: accepts poll, and this says when to hand over. */
+    private final BooleanSupplier handingOver;
 
     Acceptor(String listenerName, ServerSocketChannel server, ConnectionSupervisor supervisor, ConnectionProcess process,
-             ThreadFactory connectionThreads) {
+             ThreadFactory connectionThreads, BooleanSupplier handingOver) {
         this.listenerName = listenerName;
         this.server = server;
         this.supervisor = supervisor;
         this.process = process;
         this.connectionThreads = connectionThreads;
+        this.handingOver = handingOver;
     }
 
     @Override
@@ -47,7 +58,14 @@ final class Acceptor implements Runnable {
                 }
                 SocketChannel socket;
                 try {
-                    socket = server.accept();
+                    socket = handingOver == null ? server.accept() : poll();
+                    if (socket == null) {
+                        supervisor.cancelReservation(false);
+                        if (handingOver.getAsBoolean()) {
+                            return; // handing over, and the queue is empty: the socket may close now
+                        }
+                        continue;
+                    }
                 } catch (ClosedByInterruptException stopping) {
                     // An interrupt closes the channel: the listener is stopping or suspending.
                     supervisor.cancelReservation(false);
@@ -66,6 +84,16 @@ final class Acceptor implements Runnable {
             }
         } catch (InterruptedException stopping) {
             // the listener is stopping or suspending
+        }
+    }
+
+    /** An accept that waits at most the socket's SO_TIMEOUT; null when none came meanwhile. */
+    private SocketChannel poll() throws IOException {
+        try {
+            Socket accepted = server.socket().accept();
+            return accepted.getChannel();
+        } catch (SocketTimeoutException empty) {
+            return null;
         }
     }
 

@@ -1,9 +1,14 @@
 package io.corral.connector.listener;
 
+import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TransportConnection;
+import io.corral.connector.transport.UnixDomainSocketFile;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +31,17 @@ import org.slf4j.LoggerFactory;
  * returns only once every connection thread has ended (or the shutdown timeout has passed);
  * {@link #stop(Duration)} first lets live connections finish on their own. A stopped listener can start
  * again. All methods are thread-safe; lifecycle changes happen one at a time.
+ *
+ * <p>The address may be a socket file ({@link UnixDomainSocketAddress}), removed whenever the listener stops
+ * listening; a listener may hold several listening sockets on one port ({@link ListenerConfig#listenSockets()},
+ * Ranch's {@code num_listen_sockets}), or listen on the socket its process inherited
+ * ({@link ListenerConfig#inheritChannel()}).
+ *
+ * <p>With SO_REUSEPORT ({@link SocketOptions#reusePort()}) a new instance can bind the same port while this one
+ * runs, and this one then stops or drains: a restart on one box. Linux resets the clients still queued in a
+ * listening socket when it closes, unless {@code net.ipv4.tcp_migrate_req} moves them to a sibling socket; so here
+ * the acceptors poll, and stopping first <em>hands over</em>: the acceptors take what is queued and end at the
+ * first poll that finds the queue empty, and only then does the socket close (bounded by {@link #HAND_OVER_LIMIT}).
  */
 public final class Listener implements AutoCloseable {
 
@@ -45,6 +62,12 @@ public final class Listener implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+    /** How long a polling acceptor waits in one accept while running: an idle acceptor wakes 4 times a second. */
+    static final int ACCEPT_POLL_MILLIS = 250;
+    /** How long an accept waits while handing over: a queue empty for this long is taken as empty. */
+    static final int HAND_OVER_POLL_MILLIS = 1;
+    /** The longest a hand-over waits for empty queues before it closes the sockets anyway. */
+    static final Duration HAND_OVER_LIMIT = Duration.ofSeconds(2);
 
     private final ListenerConfig config;
     private final Protocol protocol;
@@ -55,9 +78,13 @@ public final class Listener implements AutoCloseable {
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
     // Kept through suspend, so resume binds the very port clients know, even one the kernel picked.
-    private volatile InetSocketAddress boundAddress;
-    private ServerSocketChannel server;               // guarded by lifecycle
+    private volatile SocketAddress boundAddress;
+    private List<ServerSocketChannel> servers = List.of(); // guarded by lifecycle
     private List<Thread> acceptors = List.of(); // guarded by lifecycle
+    /** Whether the running acceptors poll, so that they can hand over (see {@link #handOver}); guarded by lifecycle. */
+    private boolean acceptorsPoll;
+    /** Read by polling acceptors: take what is queued, then end. */
+    private volatile boolean handingOver;
 
     public Listener(ListenerConfig config, Protocol protocol) {
         this.config = Objects.requireNonNull(config, "config");
@@ -115,7 +142,8 @@ public final class Listener implements AutoCloseable {
             }
             state = State.RUNNING;
             LOG.info("{}: listening on {} ({}, {} acceptors, backlog {}, max {} connections)", config.name(),
-                    hostAndPort(boundAddress), config.transport().name(), config.acceptors(), config.backlog(),
+                    hostAndPort(boundAddress) + listenSocketsNote(), config.transport().name(), acceptorCount(),
+                    config.backlog(),
                     supervisor.maxConnections());
         } finally {
             lifecycle.unlock();
@@ -288,17 +316,17 @@ public final class Listener implements AutoCloseable {
 
     /** The bound port, also while suspended and after a stop; -1 before the first bind or start (as on Jetty). */
     public int localPort() {
-        InetSocketAddress bound = boundAddress;
-        return bound == null ? -1 : bound.getPort();
+        return boundAddress instanceof InetSocketAddress bound ? bound.getPort() : -1;
     }
 
     /**
-     * The bound address, also while suspended and after a stop.
+     * The bound address, also while suspended and after a stop: an {@link InetSocketAddress}, or the
+     * {@link UnixDomainSocketAddress} of a socket file.
      *
      * @throws IllegalStateException before the first bind or start
      */
-    public InetSocketAddress localAddress() {
-        InetSocketAddress bound = boundAddress;
+    public SocketAddress localAddress() {
+        SocketAddress bound = boundAddress;
         if (bound == null) {
             throw new IllegalStateException(config.name() + " has never been bound");
         }
@@ -366,19 +394,75 @@ public final class Listener implements AutoCloseable {
 
     @Override
     public String toString() {
-        InetSocketAddress bound = boundAddress;
+        SocketAddress bound = boundAddress;
         return "Listener[" + config.name() + " " + (bound == null ? "unbound" : hostAndPort(bound)) + " " + state + "]";
     }
 
-    private void listen(InetSocketAddress address) throws IOException {
-        ServerSocketChannel listening = config.transport().listen(address, config.backlog(), config.socketOptions());
-        server = listening;
-        boundAddress = (InetSocketAddress) listening.getLocalAddress();
+    /**
+     * Opens the listening sockets: the inherited one or one bound to {@code address}, then its siblings on the very
+     * address it got (port 0 resolved), all with SO_REUSEPORT when there are several.
+     */
+    private void listen(SocketAddress address) throws IOException {
+        int count = config.listenSockets();
+        SocketOptions options = count > 1 ? config.socketOptions().withReusePort(true) : config.socketOptions();
+        List<ServerSocketChannel> opened = new ArrayList<>(count);
+        try {
+            ServerSocketChannel first = config.inheritChannel() ? inheritedChannel(address) : null;
+            if (first == null) {
+                first = config.transport().listen(address, config.backlog(), options);
+            }
+            opened.add(first);
+            SocketAddress actual = first.getLocalAddress();
+            while (opened.size() < count) {
+                opened.add(config.transport().listen(actual, config.backlog(), options));
+            }
+            servers = List.copyOf(opened);
+            boundAddress = actual;
+        } catch (IOException | RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /**
+     * The listening socket this process inherited (fd 0: systemd's {@code StandardInput=socket}, inetd's
+     * {@code wait}), as {@code ServerConnector.setInheritChannel} takes it; null, with one WARN, when there is none
+     * or it was closed by an earlier stop, so the listener binds {@code address} as if not asked to inherit.
+     */
+    private ServerSocketChannel inheritedChannel(SocketAddress address) throws IOException {
+        Channel inherited = System.inheritedChannel();
+        if (inherited instanceof ServerSocketChannel server && server.isOpen()) {
+            server.configureBlocking(true);
+            LOG.info("{}: listening on the inherited channel {}", config.name(), hostAndPort(server.getLocalAddress()));
+            return server;
+        }
+        LOG.warn("{}: inheritChannel is set but the process has no open inherited listening socket ({}); "
+                + "binding {} instead", config.name(), inherited, hostAndPort(address));
+        return null;
+    }
+
+    /** Ranch's way: at least one acceptor per listening socket. */
+    private int acceptorCount() {
+        return Math.max(config.acceptors(), config.listenSockets());
+    }
+
+    private String listenSocketsNote() {
+        return config.listenSockets() > 1 ? " (" + config.listenSockets() + " sockets, SO_REUSEPORT)" : "";
+    }
+
+    private void closeAll(List<ServerSocketChannel> channels) {
+        for (ServerSocketChannel channel : channels) {
+            try {
+                channel.close(); // wakes the acceptors blocked in accept()
+            } catch (IOException e) {
+                LOG.debug("{}: closing a listening socket failed: {}", config.name(), e.toString());
+            }
+        }
     }
 
     /** Starts the acceptors on the bound channel; if one cannot start, closes the channel and ends the others. */
     private void startAcceptors() {
-        ServerSocketChannel listening = server;
+        List<ServerSocketChannel> listening = servers;
         // Platform threads, not virtual: virtual threads are not time-sliced, so an acceptor on the
         // virtual-thread scheduler could sit behind busy connection threads while clients pile up in the
         // backlog. A platform acceptor is scheduled by the kernel and keeps accepting under load; there are
@@ -388,30 +472,43 @@ public final class Listener implements AutoCloseable {
                 .inheritInheritableThreadLocals(false);
         ConnectionProcess process = new ConnectionProcess(config.name(), config.transport(), config.socketOptions(),
                 protocol, supervisor);
-        List<Thread> started = new ArrayList<>(config.acceptors());
+        handingOver = false;
+        acceptorsPoll = config.socketOptions().reusePort() && boundAddress instanceof InetSocketAddress;
+        if (acceptorsPoll) {
+            for (ServerSocketChannel channel : listening) {
+                try {
+                    channel.socket().setSoTimeout(ACCEPT_POLL_MILLIS);
+                } catch (IOException e) {
+                    acceptorsPoll = false; // cannot poll: accepts block, and a stop closes at once as without reuse
+                }
+            }
+        }
+        BooleanSupplier handOverSignal = acceptorsPoll ? () -> handingOver : null;
+        int count = acceptorCount();
+        List<Thread> started = new ArrayList<>(count);
         try {
-            for (int i = 0; i < config.acceptors(); i++) {
-                started.add(acceptorThreads.start(
-                        new Acceptor(config.name(), listening, supervisor, process, connectionThreads)));
+            for (int i = 0; i < count; i++) {
+                started.add(acceptorThreads.start(new Acceptor(config.name(), listening.get(i % listening.size()),
+                        supervisor, process, connectionThreads, handOverSignal)));
             }
         } finally {
             acceptors = List.copyOf(started);
-            if (started.size() < config.acceptors()) {
+            if (started.size() < count) {
                 stopAccepting();
             }
         }
     }
 
-    /** Closes the listening socket and ends every acceptor. */
+    /** Closes the listening socket and ends every acceptor; polling acceptors {@linkplain #handOver hand over} first. */
     private void stopAccepting() {
-        ServerSocketChannel listening = server;
-        server = null;
-        if (listening != null) {
-            try {
-                listening.close(); // wakes the acceptors blocked in accept()
-            } catch (IOException e) {
-                LOG.debug("{}: closing the listening socket failed: {}", config.name(), e.toString());
-            }
+        if (acceptorsPoll && !acceptors.isEmpty()) {
+            handOver();
+        }
+        List<ServerSocketChannel> listening = servers;
+        servers = List.of();
+        closeAll(listening);
+        if (!listening.isEmpty() && boundAddress instanceof UnixDomainSocketAddress socketFile) {
+            UnixDomainSocketFile.remove(socketFile); // closing leaves the file; the next bind makes it anew
         }
         for (Thread acceptor : acceptors) {
             acceptor.interrupt(); // wakes the acceptors waiting for a slot or pausing after an error
@@ -423,6 +520,34 @@ public final class Listener implements AutoCloseable {
             }
         }
         acceptors = List.of();
+    }
+
+    /**
+     * Lets the acceptors take every client still queued and end once their queue is empty, so that closing the
+     * sockets resets nobody: the clients arriving meanwhile are served here, the ones after the close go to the
+     * sibling sockets of the SO_REUSEPORT group. An acceptor held at the connection limit cannot take its queue;
+     * after {@link #HAND_OVER_LIMIT} the sockets close anyway.
+     */
+    private void handOver() {
+        for (ServerSocketChannel channel : servers) {
+            try {
+                channel.socket().setSoTimeout(HAND_OVER_POLL_MILLIS); // the accept in progress keeps its own
+            } catch (IOException e) {
+                LOG.debug("{}: could not shorten the accept poll: {}", config.name(), e.toString());
+            }
+        }
+        handingOver = true;
+        long deadline = System.nanoTime() + HAND_OVER_LIMIT.toNanos();
+        boolean emptied = true;
+        for (Thread acceptor : acceptors) {
+            emptied &= awaitEnd(acceptor, deadline);
+        }
+        if (emptied) {
+            LOG.debug("{}: accept queues empty, closing the listening sockets", config.name());
+        } else {
+            LOG.info("{}: accept queues not emptied within {} (at the connection limit?); closing the listening "
+                    + "sockets anyway, which resets the clients still queued", config.name(), HAND_OVER_LIMIT);
+        }
     }
 
     private void drainProtocol() {
@@ -529,7 +654,11 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    private static String hostAndPort(InetSocketAddress address) {
+    private static String hostAndPort(SocketAddress socketAddress) {
+        if (!(socketAddress instanceof InetSocketAddress address)) {
+            return socketAddress instanceof UnixDomainSocketAddress file ? "unix:" + file.getPath()
+                    : String.valueOf(socketAddress);
+        }
         String host = address.getHostString();
         return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }

@@ -3,7 +3,10 @@ package io.corral.connector.listener;
 import io.corral.connector.transport.SocketOptions;
 import io.corral.connector.transport.TcpTransport;
 import io.corral.connector.transport.Transport;
+import io.corral.connector.transport.UnixDomainSocketFile;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,7 +20,9 @@ import java.util.Objects;
  *   <caption>Options and their defaults</caption>
  *   <tr><th>option</th><th>default</th><th>what it does</th></tr>
  *   <tr><td>{@code address}</td><td>all interfaces, port 8080</td><td>where to listen; port 0 asks the
- *       kernel for an ephemeral port (read it back with {@link Listener#localPort()})</td></tr>
+ *       kernel for an ephemeral port (read it back with {@link Listener#localPort()}); a
+ *       {@link UnixDomainSocketAddress} listens on a socket file (see {@link UnixDomainSocketFile}: removed on
+ *       stop, a stale one replaced)</td></tr>
  *   <tr><td>{@code acceptors}</td><td>2</td><td>threads blocking in {@code accept()}; more only help when
  *       accepting itself is the bottleneck (very high connection churn)</td></tr>
  *   <tr><td>{@code backlog}</td><td>1024</td><td>the kernel's accept queue: where clients wait while the
@@ -29,6 +34,14 @@ import java.util.Objects;
  *   <tr><td>{@code transport}</td><td>{@link TcpTransport}</td><td>plain TCP or TLS</td></tr>
  *   <tr><td>{@code socketOptions}</td><td>{@link SocketOptions#DEFAULTS}</td><td>address/port reuse of the
  *       listening socket; TCP_NODELAY and buffer sizes of accepted sockets</td></tr>
+ *   <tr><td>{@code listenSockets}</td><td>1</td><td>listening sockets bound to the same address with
+ *       SO_REUSEPORT (Ranch's {@code num_listen_sockets}): the kernel spreads new connections over them, so
+ *       acceptors do not contend on one socket's queue. Acceptor {@code i} accepts on socket {@code i mod n}, and
+ *       there are at least as many acceptors as sockets. TCP only; more than 1 needs SO_REUSEPORT</td></tr>
+ *   <tr><td>{@code inheritChannel}</td><td>false</td><td>listen on the socket this process inherited
+ *       ({@link System#inheritedChannel()}: systemd socket activation with {@code StandardInput=socket}, inetd's
+ *       {@code wait}) instead of binding {@code address}, as {@code ServerConnector.setInheritChannel} does; when
+ *       there is none, a WARN says so and the listener binds {@code address}</td></tr>
  *   <tr><td>{@code name}</td><td>{@code "corral"}</td><td>prefix of log lines and acceptor thread names</td></tr>
  *   <tr><td>{@code shutdownTimeout}</td><td>5 s</td><td>how long {@link Listener#stop()} waits, after closing
  *       every connection, for their threads to end before it logs the stragglers and returns</td></tr>
@@ -42,16 +55,20 @@ import java.util.Objects;
  * @param socketOptions the options of the listening socket and of every accepted socket
  * @param name the listener's name in logs and thread names, not blank
  * @param shutdownTimeout how long a stop waits for connection threads to end, not negative
+ * @param listenSockets listening sockets sharing the address through SO_REUSEPORT, at least 1
+ * @param inheritChannel whether to listen on the channel the process inherited rather than bind {@code address}
  */
 public record ListenerConfig(
-        InetSocketAddress address,
+        SocketAddress address,
         int acceptors,
         int backlog,
         int maxConnections,
         Transport transport,
         SocketOptions socketOptions,
         String name,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        int listenSockets,
+        boolean inheritChannel) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_ACCEPTORS = 2;
@@ -84,13 +101,31 @@ public record ListenerConfig(
         if (shutdownTimeout.isNegative()) {
             throw new IllegalArgumentException("shutdownTimeout must not be negative: " + shutdownTimeout);
         }
+        if (!(address instanceof InetSocketAddress) && !(address instanceof UnixDomainSocketAddress)) {
+            throw new IllegalArgumentException("address must be an InetSocketAddress or a UnixDomainSocketAddress: "
+                    + address);
+        }
+        if (listenSockets < 1) {
+            throw new IllegalArgumentException("listenSockets must be at least 1: " + listenSockets);
+        }
+        if (listenSockets > 1 && address instanceof UnixDomainSocketAddress) {
+            throw new IllegalArgumentException("a socket file takes one listening socket, not " + listenSockets);
+        }
+    }
+
+    /** The address as TCP's, for the TCP-only {@code with…} methods. */
+    private InetSocketAddress inetAddress() {
+        if (address instanceof InetSocketAddress inet) {
+            return inet;
+        }
+        throw new IllegalStateException("listening on a socket file, not a host and port: " + address);
     }
 
     /** All interfaces, port 8080, and every other option at the default listed above. */
     public static ListenerConfig defaults() {
         return new ListenerConfig(new InetSocketAddress(DEFAULT_PORT), DEFAULT_ACCEPTORS, DEFAULT_BACKLOG,
                 DEFAULT_MAX_CONNECTIONS, new TcpTransport(), SocketOptions.DEFAULTS, DEFAULT_NAME,
-                DEFAULT_SHUTDOWN_TIMEOUT);
+                DEFAULT_SHUTDOWN_TIMEOUT, 1, false);
     }
 
     static void requireValidMaxConnections(int maxConnections) {
@@ -99,55 +134,67 @@ public record ListenerConfig(
         }
     }
 
-    public ListenerConfig withAddress(InetSocketAddress address) {
+    /** An {@link InetSocketAddress} for TCP, a {@link UnixDomainSocketAddress} for a socket file. */
+    public ListenerConfig withAddress(SocketAddress address) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, listenSockets, inheritChannel);
     }
 
     /** Keeps the port; the host is resolved now, so a typo fails here rather than at start. */
     public ListenerConfig withHost(String host) {
-        return withAddress(new InetSocketAddress(host, address.getPort()));
+        return withAddress(new InetSocketAddress(host, inetAddress().getPort()));
     }
 
     /** Keeps the host; 0 asks the kernel for an ephemeral port at start. */
     public ListenerConfig withPort(int port) {
-        return withAddress(address.isUnresolved()
-                ? InetSocketAddress.createUnresolved(address.getHostString(), port)
-                : new InetSocketAddress(address.getAddress(), port));
+        InetSocketAddress inet = inetAddress();
+        return withAddress(inet.isUnresolved()
+                ? InetSocketAddress.createUnresolved(inet.getHostString(), port)
+                : new InetSocketAddress(inet.getAddress(), port));
     }
 
     public ListenerConfig withAcceptors(int acceptors) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, listenSockets, inheritChannel);
     }
 
     public ListenerConfig withBacklog(int backlog) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, listenSockets, inheritChannel);
     }
 
     public ListenerConfig withMaxConnections(int maxConnections) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, listenSockets, inheritChannel);
     }
 
     public ListenerConfig withTransport(Transport transport) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, listenSockets, inheritChannel);
     }
 
     public ListenerConfig withSocketOptions(SocketOptions socketOptions) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, listenSockets, inheritChannel);
     }
 
     public ListenerConfig withName(String name) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, listenSockets, inheritChannel);
     }
 
     public ListenerConfig withShutdownTimeout(Duration shutdownTimeout) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, listenSockets, inheritChannel);
+    }
+
+    public ListenerConfig withListenSockets(int listenSockets) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout, listenSockets, inheritChannel);
+    }
+
+    public ListenerConfig withInheritChannel(boolean inheritChannel) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout, listenSockets, inheritChannel);
     }
 }

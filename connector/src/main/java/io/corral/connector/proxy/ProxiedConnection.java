@@ -18,8 +18,8 @@ public final class ProxiedConnection implements TransportConnection {
 
     private final TransportConnection connection;
     private final ProxyHeader header;
-    private final InetSocketAddress remote;
-    private final InetSocketAddress local;
+    private final SocketAddress remote;
+    private final SocketAddress local;
     private final boolean secure;
 
     /**
@@ -58,13 +58,13 @@ public final class ProxiedConnection implements TransportConnection {
 
     /** The client's address when the header names an IP one; otherwise the real remote address. */
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return remote;
     }
 
     /** The address the client connected to when the header names an IP one; otherwise the real local address. */
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return local;
     }
 

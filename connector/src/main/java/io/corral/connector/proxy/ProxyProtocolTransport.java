@@ -59,7 +59,7 @@ public final class ProxyProtocolTransport implements Transport {
     }
 
     @Override
-    public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
+    public ServerSocketChannel listen(SocketAddress address, int backlog, SocketOptions options) throws IOException {
         return inner.listen(address, backlog, options);
     }
 

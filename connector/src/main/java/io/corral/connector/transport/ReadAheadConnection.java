@@ -1,7 +1,7 @@
 package io.corral.connector.transport;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import javax.net.ssl.SSLSession;
@@ -75,12 +75,12 @@ final class ReadAheadConnection implements TransportConnection {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return connection.localAddress();
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return connection.remoteAddress();
     }
 

@@ -7,7 +7,7 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The socket options a listener sets: address and port reuse on the listening socket, Nagle and buffer
- * sizes on every accepted one. The same knobs as {@code ServerConnector}'s {@code reuseAddress},
+ * sizes on every accepted one (a Unix domain socket takes only the buffer sizes). The same knobs as {@code ServerConnector}'s {@code reuseAddress},
  * {@code reusePort}, {@code acceptedTcpNoDelay}, {@code acceptedReceiveBufferSize} and
  * {@code acceptedSendBufferSize}, with the same defaults.
  *
@@ -39,6 +39,9 @@ public record SocketOptions(boolean reuseAddress, boolean reusePort, boolean tcp
      * @throws IOException when SO_REUSEPORT is asked for where the platform has none
      */
     public void applyToListening(ServerSocketChannel listening) throws IOException {
+        if (!listening.supportedOptions().contains(StandardSocketOptions.SO_REUSEADDR)) {
+            return; // a Unix domain socket: no ports to reuse
+        }
         listening.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
         if (reusePort) {
             if (!REUSE_PORT_SUPPORTED) {
@@ -50,7 +53,10 @@ public record SocketOptions(boolean reuseAddress, boolean reusePort, boolean tcp
 
     /** Sets the options of an accepted socket, before the transport wraps it (a TLS handshake included). */
     public void applyToAccepted(SocketChannel accepted) throws IOException {
-        accepted.setOption(StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
+        // A Unix domain socket has buffer sizes but no Nagle; the set is the JDK's constant per family.
+        if (accepted.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+            accepted.setOption(StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
+        }
         if (receiveBufferSize > 0) {
             accepted.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
         }

@@ -8,12 +8,17 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,6 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * for an idle client) goes straight out if the socket buffer takes it, and otherwise wakes the connection and
  * finishes in blocking mode. The mode only changes under {@link #mode}, which writes hold too, so a write never
  * meets a channel switching under it.
+ *
+ * <p>A Unix domain channel has no socket adaptor, hence no SO_TIMEOUT: there a read with a timeout that finds
+ * nothing to read waits on the {@link Hibernator} with the timeout as its wake-up time (see {@link #timedRead}),
+ * the same mechanism as hibernation, so protocols see the same {@link SocketTimeoutException} on either.
  */
 public final class TcpConnection implements TransportConnection, Hibernator.HibernatingChannel {
 
@@ -46,13 +55,14 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
     }
 
     private final SocketChannel channel;
+    /** The TCP socket adaptor; null on a Unix domain channel, which has none. */
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
     private final Hibernator hibernator;
     // Fetched once: the channel builds a new address object on every call, and logs and adapters ask often.
-    private final InetSocketAddress local;
-    private final InetSocketAddress remote;
+    private final SocketAddress local;
+    private final SocketAddress remote;
     private final ReentrantLock mode = new ReentrantLock();
     private final Condition awake = mode.newCondition();
 
@@ -62,6 +72,10 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
     private volatile Runnable onWake;
     /** Only the hibernator's thread reads or writes it. */
     private SelectionKey key;
+    /** The read timeout of a Unix domain channel, in nanoseconds, 0 for none; TCP keeps it in SO_TIMEOUT. */
+    private volatile long readTimeoutNanos;
+    /** Whether output was shut down; TCP asks its socket adaptor instead. */
+    private volatile boolean outputShut;
     /** See {@link #evictableSince()}; one volatile store per change of the protocol's state, none per byte. */
     private volatile long evictableSince = NOT_EVICTABLE;
 
@@ -69,17 +83,69 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
     public TcpConnection(SocketChannel channel, Hibernator hibernator) throws IOException {
         this.channel = channel;
         this.hibernator = hibernator;
-        this.socket = channel.socket();
-        // The channel's socket adaptor streams are the blocking reads that honour SO_TIMEOUT.
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
-        this.local = (InetSocketAddress) channel.getLocalAddress();
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.local = channel.getLocalAddress();
+        this.remote = channel.getRemoteAddress();
+        if (local instanceof InetSocketAddress) {
+            this.socket = channel.socket();
+            // The channel's socket adaptor streams are the blocking reads that honour SO_TIMEOUT.
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+        } else {
+            this.socket = null;
+            this.in = Channels.newInputStream(channel);
+            this.out = Channels.newOutputStream(channel);
+        }
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        return in.read(buffer, offset, length);
+        long timeout = readTimeoutNanos;
+        return timeout == 0 ? in.read(buffer, offset, length) : timedRead(buffer, offset, length, timeout);
+    }
+
+    /**
+     * A read with a timeout where the channel has no SO_TIMEOUT (Unix domain): bytes already there are read at
+     * once; otherwise the connection waits on the hibernator, as it would hibernate, with the deadline as its
+     * wake-up time, and this thread waits for the wake. Only the waiting costs a wake thread; a busy
+     * connection takes the first branch.
+     */
+    private int timedRead(byte[] buffer, int offset, int length, long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        ByteBuffer into = ByteBuffer.wrap(buffer, offset, length);
+        while (true) {
+            CountDownLatch woken = new CountDownLatch(1);
+            wakeAtNanos = deadline;
+            onWake = woken::countDown;
+            mode.lock();
+            try {
+                channel.configureBlocking(false);
+                int read = channel.read(into);
+                if (read != 0) {
+                    channel.configureBlocking(true);
+                    onWake = null;
+                    return read;
+                }
+                if (deadline - System.nanoTime() <= 0) {
+                    channel.configureBlocking(true);
+                    onWake = null;
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                STATE.setVolatile(this, ARRIVING);
+            } finally {
+                mode.unlock();
+            }
+            hibernator.park(this);
+            try {
+                woken.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new InterruptedIOException("interrupted while waiting to read");
+            }
+            if (!channel.isOpen()) {
+                throw new ClosedChannelException();
+            }
+        }
     }
 
     @Override
@@ -121,7 +187,11 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
 
     @Override
     public void setReadTimeout(Duration timeout) throws IOException {
-        socket.setSoTimeout(soTimeoutMillis(timeout));
+        if (socket != null) {
+            socket.setSoTimeout(soTimeoutMillis(timeout));
+        } else {
+            readTimeoutNanos = soTimeoutMillis(timeout) * 1_000_000L; // the same rounding as TCP's
+        }
     }
 
     /**
@@ -195,18 +265,19 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
     @Override
     public void shutdownOutput() throws IOException {
         // Protocols may end a response and then decide to close lingering; a second FIN request is not an error.
-        if (channel.isOpen() && !socket.isOutputShutdown()) {
+        if (channel.isOpen() && !outputShut && (socket == null || !socket.isOutputShutdown())) {
+            outputShut = true;
             channel.shutdownOutput();
         }
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return local;
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return remote;
     }
 
@@ -294,6 +365,6 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
 
     @Override
     public String toString() {
-        return "tcp " + local + " <- " + remote;
+        return (socket == null ? "unix " : "tcp ") + local + " <- " + remote;
     }
 }

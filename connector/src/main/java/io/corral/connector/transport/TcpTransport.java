@@ -3,6 +3,8 @@ package io.corral.connector.transport;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -13,7 +15,8 @@ import java.nio.channels.SocketChannel;
  * frees its carrier, and the code stays a plain top-to-bottom loop. While it is idle it hibernates on the
  * shared {@link Hibernator} (see {@link TcpConnection#hibernate}). The listening channel gets the listener's
  * {@link SocketOptions} (by default address reuse, so a restarted or resumed listener binds its port again
- * while old connections linger in TIME_WAIT). Stateless and thread-safe: one instance can serve any number of
+ * while old connections linger in TIME_WAIT). Listens on a Unix domain socket just as well, given a
+ * {@link UnixDomainSocketAddress}: same channels, same connections, no TCP options. Stateless and thread-safe: one instance can serve any number of
  * listeners.
  */
 public final class TcpTransport implements Transport {
@@ -40,12 +43,16 @@ public final class TcpTransport implements Transport {
      * @throws IOException naming the address when it cannot be bound (in use, not local, not permitted)
      */
     @Override
-    public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
+    public ServerSocketChannel listen(SocketAddress address, int backlog, SocketOptions options) throws IOException {
         return bind(address, backlog, options);
     }
 
     /** Binds a listening channel as {@link #listen} describes; shared with {@link TlsTransport}, which listens alike. */
-    static ServerSocketChannel bind(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
+    static ServerSocketChannel bind(SocketAddress address, int backlog, SocketOptions options) throws IOException {
+        if (address instanceof UnixDomainSocketAddress path) {
+            return UnixDomainSocketFile.bind(path, backlog);
+        }
+        InetSocketAddress inet = (InetSocketAddress) address;
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             options.applyToListening(server);
@@ -53,7 +60,7 @@ public final class TcpTransport implements Transport {
             return server;
         } catch (IOException e) {
             server.close();
-            throw namingTheAddress(address, e);
+            throw namingTheAddress(inet, e);
         }
     }
 

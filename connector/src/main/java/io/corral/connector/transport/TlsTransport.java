@@ -2,6 +2,8 @@ package io.corral.connector.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -80,7 +82,11 @@ public final class TlsTransport implements Transport {
     }
 
     @Override
-    public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
+    public ServerSocketChannel listen(SocketAddress address, int backlog, SocketOptions options) throws IOException {
+        if (address instanceof UnixDomainSocketAddress) {
+            // TlsConnection reads through the TCP socket adaptor, which Unix domain channels have not.
+            throw new IOException("TLS over a Unix domain socket is not supported: " + address);
+        }
         return TcpTransport.bind(address, backlog, options);
     }
 

@@ -2,6 +2,7 @@ package io.corral.connector.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -22,12 +23,14 @@ public interface Transport {
     /**
      * Binds a listening channel, in blocking mode, with the given accept backlog and the listening half of
      * {@code options} ({@link SocketOptions#applyToListening}); port 0 asks the kernel for an ephemeral port.
-     * The listener closes the channel to stop (or suspend) accepting.
+     * The address is an {@link java.net.InetSocketAddress} (TCP) or a {@link java.net.UnixDomainSocketAddress}
+     * (a socket file, see {@link UnixDomainSocketFile}). The listener closes the channel to stop (or suspend)
+     * accepting.
      *
      * @throws IOException when the address cannot be bound; its message names the address, because an
      *     operator running several listeners needs to know which one failed
      */
-    ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options) throws IOException;
+    ServerSocketChannel listen(SocketAddress address, int backlog, SocketOptions options) throws IOException;
 
     /**
      * Wraps a freshly accepted channel (in blocking mode), whose {@link SocketOptions} the listener has already

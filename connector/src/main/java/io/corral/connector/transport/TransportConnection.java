@@ -2,7 +2,7 @@ package io.corral.connector.transport;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import javax.net.ssl.SSLSession;
 
@@ -39,9 +39,14 @@ public interface TransportConnection extends ByteSink, Closeable {
     /** Half-closes: sends FIN after what was written, keeps reading (a lingering close). */
     void shutdownOutput() throws IOException;
 
-    InetSocketAddress localAddress();
+    /** An {@link java.net.InetSocketAddress} on TCP, a {@link java.net.UnixDomainSocketAddress} on a socket file. */
+    SocketAddress localAddress();
 
-    InetSocketAddress remoteAddress();
+    /**
+     * An {@link java.net.InetSocketAddress} on TCP; on a Unix domain socket the client's
+     * {@link java.net.UnixDomainSocketAddress}, usually unnamed (an empty path).
+     */
+    SocketAddress remoteAddress();
 
     /** Whether bytes are protected (TLS): what a servlet's {@code isSecure()} reports. */
     boolean isSecure();

@@ -5,7 +5,7 @@ import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -465,12 +465,12 @@ public final class WebSocketConnection implements WebSocketSession {
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return connection.remoteAddress();
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return connection.localAddress();
     }
 

@@ -1,7 +1,7 @@
 package io.corral.connector.websocket;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -46,9 +46,9 @@ public interface WebSocketSession {
     /** Whether no close frame has been sent or received and the connection is up. */
     boolean isOpen();
 
-    InetSocketAddress remoteAddress();
+    SocketAddress remoteAddress();
 
-    InetSocketAddress localAddress();
+    SocketAddress localAddress();
 
     /** The subprotocol agreed in the handshake, or null. */
     String subprotocol();

@@ -8,14 +8,10 @@ import io.corral.connector.transport.TcpTransport;
 import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketAddress;
-import java.net.SocketOption;
+import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Set;
-import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,7 +33,7 @@ class AcceptErrorTest {
             }
 
             @Override
-            public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options)
+            public ServerSocketChannel listen(SocketAddress address, int backlog, SocketOptions options)
                     throws IOException {
                 return new FailingAccepts(tcp.listen(address, backlog, options), failures);
             }
@@ -50,14 +46,12 @@ class AcceptErrorTest {
     }
 
     /** A listening channel whose first accepts fail with the exception EMFILE gives; the rest delegate. */
-    private static final class FailingAccepts extends ServerSocketChannel {
+    private static final class FailingAccepts extends DelegatingServerSocketChannel {
 
-        private final ServerSocketChannel real;
         private final AtomicInteger left;
 
         FailingAccepts(ServerSocketChannel real, int failures) {
-            super(real.provider());
-            this.real = real;
+            super(real);
             this.left = new AtomicInteger(failures);
         }
 
@@ -66,49 +60,7 @@ class AcceptErrorTest {
             if (left.getAndDecrement() > 0) {
                 throw new SocketException("Too many open files");
             }
-            return real.accept();
-        }
-
-        @Override
-        public ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
-            real.bind(local, backlog);
-            return this;
-        }
-
-        @Override
-        public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-            real.setOption(name, value);
-            return this;
-        }
-
-        @Override
-        public <T> T getOption(SocketOption<T> name) throws IOException {
-            return real.getOption(name);
-        }
-
-        @Override
-        public Set<SocketOption<?>> supportedOptions() {
-            return real.supportedOptions();
-        }
-
-        @Override
-        public ServerSocket socket() {
-            return real.socket();
-        }
-
-        @Override
-        public SocketAddress getLocalAddress() throws IOException {
-            return real.getLocalAddress();
-        }
-
-        @Override
-        protected void implCloseSelectableChannel() throws IOException {
-            real.close();
-        }
-
-        @Override
-        protected void implConfigureBlocking(boolean block) throws IOException {
-            real.configureBlocking(block);
+            return super.accept();
         }
     }
 

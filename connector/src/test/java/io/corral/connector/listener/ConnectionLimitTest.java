@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,7 +179,7 @@ class ConnectionLimitTest {
         assertEquals(0, stats.acceptErrors());
         TestClient d = clients.getLast();
         assertEquals(Set.of(c.socket().getLocalPort(), d.socket().getLocalPort()),
-                listener.connections().stream().map(conn -> conn.remoteAddress().getPort()).collect(Collectors.toSet()),
+                listener.connections().stream().map(conn -> ((InetSocketAddress) conn.remoteAddress()).getPort()).collect(Collectors.toSet()),
                 "connections() lists exactly the live ones");
     }
 }

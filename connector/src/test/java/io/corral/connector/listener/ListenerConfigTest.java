@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corral.connector.transport.TcpTransport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -23,8 +24,8 @@ class ListenerConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         ListenerConfig config = ListenerConfig.defaults();
-        assertEquals(8080, config.address().getPort());
-        assertTrue(config.address().getAddress().isAnyLocalAddress(), "binds every interface");
+        assertEquals(8080, inet(config.address()).getPort());
+        assertTrue(inet(config.address()).getAddress().isAnyLocalAddress(), "binds every interface");
         assertEquals(2, config.acceptors());
         assertEquals(1024, config.backlog());
         assertEquals(ListenerConfig.DEFAULT_MAX_CONNECTIONS, config.maxConnections());
@@ -37,17 +38,17 @@ class ListenerConfigTest {
     void eachWitherChangesOnlyItsOwnOption() {
         ListenerConfig base = ListenerConfig.defaults();
         TcpTransport transport = new TcpTransport();
-        assertEquals(new ListenerConfig(base.address(), 7, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 7, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
                 base.withAcceptors(7));
-        assertEquals(new ListenerConfig(base.address(), 2, 9, base.maxConnections(), base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 9, base.maxConnections(), base.transport(), base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
                 base.withBacklog(9));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 3, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, 3, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
                 base.withMaxConnections(3));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), transport, base.socketOptions(), "corral", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), transport, base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
                 base.withTransport(transport));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "edge", base.shutdownTimeout()),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "edge", base.shutdownTimeout(), 1, false),
                 base.withName("edge"));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "corral", Duration.ofMillis(1)),
+        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "corral", Duration.ofMillis(1), 1, false),
                 base.withShutdownTimeout(Duration.ofMillis(1)));
     }
 
@@ -55,9 +56,9 @@ class ListenerConfigTest {
     void withPortKeepsTheHostAndWithHostKeepsThePort() throws Exception {
         ListenerConfig config = ListenerConfig.defaults().withHost("127.0.0.1").withPort(0);
         assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), config.address());
-        assertEquals(4444, config.withPort(4444).address().getPort());
-        assertEquals("127.0.0.1", config.withPort(4444).address().getHostString());
-        assertEquals(0, config.withHost("localhost").address().getPort());
+        assertEquals(4444, inet(config.withPort(4444).address()).getPort());
+        assertEquals("127.0.0.1", inet(config.withPort(4444).address()).getHostString());
+        assertEquals(0, inet(config.withHost("localhost").address()).getPort());
     }
 
     static Stream<Arguments> bounds() {
@@ -85,5 +86,9 @@ class ListenerConfigTest {
         } else {
             assertThrows(RuntimeException.class, () -> change.apply(ListenerConfig.defaults()));
         }
+    }
+
+    private static InetSocketAddress inet(SocketAddress address) {
+        return assertInstanceOf(InetSocketAddress.class, address);
     }
 }

@@ -11,6 +11,7 @@ import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -36,7 +37,7 @@ class ListenerSocketOptionsTest {
             }
 
             @Override
-            public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options)
+            public ServerSocketChannel listen(SocketAddress address, int backlog, SocketOptions options)
                     throws IOException {
                 return tcp.listen(address, backlog, options);
             }

@@ -9,6 +9,7 @@ import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -98,7 +99,7 @@ class ProtocolIsolationTest {
             }
             Await.until(WAIT, () -> listener.stats().active() == 1, () -> "only the hanging one is live: " + listener.stats());
             assertEquals(List.of(stuck.socket().getLocalPort()),
-                    listener.connections().stream().map(c -> c.remoteAddress().getPort()).toList());
+                    listener.connections().stream().map(c -> ((InetSocketAddress) c.remoteAddress()).getPort()).toList());
             hang.countDown();
             assertTrue(stuck.closedByServer(), "once the protocol returns the listener closes its connection");
             Await.until(WAIT, () -> listener.stats().active() == 0, "nothing left");
@@ -116,7 +117,7 @@ class ProtocolIsolationTest {
             }
 
             @Override
-            public ServerSocketChannel listen(InetSocketAddress address, int backlog, SocketOptions options)
+            public ServerSocketChannel listen(SocketAddress address, int backlog, SocketOptions options)
                     throws IOException {
                 return tcp.listen(address, backlog, options);
             }

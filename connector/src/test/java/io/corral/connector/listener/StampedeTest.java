@@ -60,7 +60,7 @@ class StampedeTest {
         Listener listener = new Listener(TestClient.loopbackConfig("stampede")
                 .withMaxConnections(MAX_CONNECTIONS).withAcceptors(2).withBacklog(1024), probe);
         listener.start();
-        InetSocketAddress address = listener.localAddress();
+        InetSocketAddress address = (InetSocketAddress) listener.localAddress();
 
         Map<Fate, AtomicInteger> planned = new EnumMap<>(Fate.class);
         Map<Fate, AtomicInteger> fulfilled = new EnumMap<>(Fate.class);

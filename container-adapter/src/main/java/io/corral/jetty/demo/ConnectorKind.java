@@ -25,6 +25,11 @@ public enum ConnectorKind {
             if (hibernateAfter != null) {
                 connector.setHibernateAfter(hibernateAfter);
             }
+            // -Dcorral.listenSockets=N: N SO_REUSEPORT listening sockets (bench/run-listen-sockets compares 1 and N).
+            Integer listenSockets = Integer.getInteger("corral.listenSockets");
+            if (listenSockets != null) {
+                connector.setListenSockets(listenSockets);
+            }
             return connector;
         }
     },

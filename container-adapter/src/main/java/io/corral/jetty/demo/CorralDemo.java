@@ -1,12 +1,15 @@
 package io.corral.jetty.demo;
 
+import io.corral.connector.listener.Listener;
 import io.corral.jetty.CorralConnector;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.List;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
@@ -63,6 +66,9 @@ public final class CorralDemo {
         Server server = new Server();
         SslContextFactory.Server tls = options.tls() == null ? null : sslContextFactory(options);
         AbstractNetworkConnector connector = options.connector().newConnector(server, options.host(), options.port(), tls);
+        if (options.inheritChannel()) {
+            inheritChannel(connector);
+        }
         server.addConnector(connector);
         server.setHandler(limitBodySize(connector, AnnotatedWar.context(options.war(), "/")));
         server.setStopAtShutdown(true);
@@ -72,9 +78,15 @@ public final class CorralDemo {
             server.stop();
             throw startFailure;
         }
-        LOG.info("Corral demo serving {} on {}://{}:{}/ through the {} connector",
-                options.war(), tls == null ? "http" : "https", urlHost(options.host()), connector.getLocalPort(),
-                options.connector().optionName());
+        if (connector instanceof CorralConnector corral && corral.getTransport() instanceof Listener listener
+                && !(listener.localAddress() instanceof InetSocketAddress)) {
+            LOG.info("Corral demo serving {} on {} through the {} connector", options.war(), listener.localAddress(),
+                    options.connector().optionName());
+        } else {
+            LOG.info("Corral demo serving {} on {}://{}:{}/ through the {} connector",
+                    options.war(), tls == null ? "http" : "https", urlHost(options.host()), connector.getLocalPort(),
+                    options.connector().optionName());
+        }
         return server;
     }
 
@@ -110,6 +122,15 @@ public final class CorralDemo {
         SizeLimitHandler limit = new SizeLimitHandler(MAX_BODY_SIZE, -1);
         limit.setHandler(application);
         return limit;
+    }
+
+    /** Both connectors take the socket the process inherited, as systemd socket activation hands it over. */
+    private static void inheritChannel(AbstractNetworkConnector connector) {
+        switch (connector) {
+            case CorralConnector corral -> corral.setInheritChannel(true);
+            case ServerConnector jetty -> jetty.setInheritChannel(true);
+            default -> throw new IllegalArgumentException("cannot inherit a channel on " + connector);
+        }
     }
 
     private static String urlHost(String host) {

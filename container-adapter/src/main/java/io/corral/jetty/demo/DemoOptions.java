@@ -6,16 +6,19 @@ import java.util.Map;
 
 /**
  * The demo launcher's command line: {@code [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]
- * [--tls | --keystore=PATH [--keystore-password=PW]]}. The host defaults to {@code 127.0.0.1} so a demo never
- * listens on a public interface by surprise; pass {@code --host=0.0.0.0} to reach it from elsewhere.
+ * [--tls | --keystore=PATH [--keystore-password=PW]] [--inherit-channel]}. The host defaults to {@code 127.0.0.1} so
+ * a demo never listens on a public interface by surprise; pass {@code --host=0.0.0.0} to reach it from elsewhere.
  *
  * @param host      the address to bind
  * @param port      the port to bind, 0 for an ephemeral one
  * @param connector the connector that serves the WAR
  * @param war       the WAR file or exploded directory, deployed at {@code /}
  * @param tls       HTTPS and WSS instead of HTTP and WS on the port, or null for plain HTTP
+ * @param inheritChannel listen on the socket the process inherited on its standard input (systemd socket
+ *                  activation) instead of binding host and port
  */
-public record DemoOptions(String host, int port, ConnectorKind connector, Path war, DemoTls tls) {
+public record DemoOptions(String host, int port, ConnectorKind connector, Path war, DemoTls tls,
+        boolean inheritChannel) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -24,7 +27,7 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
 
     public static final String USAGE = """
             usage: bin/demo [port] [--host=HOST] [--connector=corral|jetty] [--war=PATH]
-                            [--tls | --keystore=PATH [--keystore-password=PASSWORD]]
+                            [--tls | --keystore=PATH [--keystore-password=PASSWORD]] [--inherit-channel]
               port         port to listen on (default 8080; 0 picks a free one)
               --host       address to bind (default 127.0.0.1, i.e. this machine only)
               --connector  corral (default) or jetty, to run the same WAR on Jetty's ServerConnector
@@ -32,11 +35,18 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
               --tls        HTTPS and WSS on the port, with a self-signed certificate made at start (its PEM
                            is logged, for curl --cacert)
               --keystore   HTTPS and WSS with this keystore's certificate instead (PKCS12 or JKS)
-              --keystore-password  its password; or set CORRAL_KEYSTORE_PASSWORD, which keeps it off ps""";
+              --keystore-password  its password; or set CORRAL_KEYSTORE_PASSWORD, which keeps it off ps
+              --inherit-channel  listen on the socket inherited on standard input (systemd socket activation,
+                           e.g. systemd-socket-activate --inetd -l 8080 bin/demo --inherit-channel)""";
 
-    /** Plain HTTP. */
+    /** Plain HTTP, binding host and port. */
     public DemoOptions(String host, int port, ConnectorKind connector, Path war) {
-        this(host, port, connector, war, null);
+        this(host, port, connector, war, null, false);
+    }
+
+    /** Plain HTTP; {@code inheritChannel}: see the record. */
+    public DemoOptions(String host, int port, ConnectorKind connector, Path war, boolean inheritChannel) {
+        this(host, port, connector, war, null, inheritChannel);
     }
 
     public DemoOptions {
@@ -66,8 +76,11 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
         Integer port = null;
         ConnectorKind connector = ConnectorKind.CORRAL;
         Path war = DEFAULT_WAR;
+        boolean inheritChannel = false;
         for (String arg : args) {
-            if (arg.startsWith("--host=")) {
+            if (arg.equals("--inherit-channel")) {
+                inheritChannel = true;
+            } else if (arg.startsWith("--host=")) {
                 host = arg.substring("--host=".length());
             } else if (arg.startsWith("--connector=")) {
                 connector = ConnectorKind.named(arg.substring("--connector=".length()));
@@ -88,7 +101,7 @@ public record DemoOptions(String host, int port, ConnectorKind connector, Path w
             }
         }
         DemoTls https = keyStore != null ? new DemoTls(keyStore, password) : tls ? DemoTls.SELF_SIGNED : null;
-        return new DemoOptions(host, port == null ? DEFAULT_PORT : port, connector, war, https);
+        return new DemoOptions(host, port == null ? DEFAULT_PORT : port, connector, war, https, inheritChannel);
     }
 
     private static int parsePort(String arg) {

@@ -30,6 +30,13 @@ class DemoOptionsTest {
         assertEquals(new DemoOptions("0.0.0.0", 9090, ConnectorKind.JETTY, Path.of("/tmp/x.war")), options);
     }
 
+    @Test
+    void inheritChannelIsOffUnlessAsked() {
+        assertEquals(false, DemoOptions.parse(List.of()).inheritChannel());
+        assertEquals(new DemoOptions("127.0.0.1", 8080, ConnectorKind.CORRAL, Path.of("war-sample/target/war-sample.war"),
+                true), DemoOptions.parse(List.of("--inherit-channel")));
+    }
+
     @ParameterizedTest
     @CsvSource({"0, 0", "1, 1", "65535, 65535"})
     void portsOnBothEndsOfTheRangeAreAccepted(String arg, int port) {
