@@ -12,6 +12,7 @@ import java.util.List;
  *                 when it ended between requests, {@link Ending#CLOSED} when the last request closes the
  *                 connection (nothing after it is read as a request)
  * @param status   the status of the refusal, 0 otherwise
+ * @param reason   the refusal's message, for a failure's description
  */
 record ParsedStream(List<Request> requests, Ending ending, int status, String reason) {
 
