@@ -844,6 +844,18 @@ public class CorralConnector extends AbstractNetworkConnector {
         return http == null ? "none" : http.badRequests().toString();
     }
 
+    @ManagedAttribute("I/O buffers connections have borrowed from the HTTP/1.1 pool now (0 when every connection is idle)")
+    public int getBorrowedBuffers() {
+        Http1Protocol http = protocol;
+        return http == null ? 0 : http.borrowedBuffers();
+    }
+
+    @ManagedAttribute("I/O buffers (16 KiB) waiting in the HTTP/1.1 pool for reuse, at most 512")
+    public int getPooledBuffers() {
+        Http1Protocol http = protocol;
+        return http == null ? 0 : http.pooledBuffers();
+    }
+
     // ---- Engine settings: every limit and timeout of Corral's engine, as setters for embedding and for
     // ---- jetty-corral.xml (jetty.corral.* properties), and as JMX attributes. Read at start unless said.
 

@@ -272,8 +272,22 @@ final class CorralHttpStream implements HttpStream {
             if (content != null) {
                 BufferUtil.clear(content);
             }
-            callback.failed(x);
+            callback.failed(asJettyWriteFailure(x));
         }
+    }
+
+    /**
+     * A write the client ended (reset, broken pipe, closed) is reported as Jetty's own connector reports it,
+     * an {@link EofException} (its endpoint wraps every I/O failure of a flush so): Jetty logs that at DEBUG,
+     * where any other IOException a servlet lets through is a WARN — one per client that resets mid-response,
+     * at the client's will. A write that timed out stays what it is.
+     */
+    private static Throwable asJettyWriteFailure(Throwable failure) {
+        if (failure instanceof IOException io && !(failure instanceof EofException)
+                && !(failure instanceof java.io.InterruptedIOException)) {
+            return new EofException(io);
+        }
+        return failure;
     }
 
     private void commit(HttpResponse out, MetaData.Response response) {

@@ -152,6 +152,43 @@ class ClientDisconnectTest {
         }
     }
 
+    /** Writes a large body and lets a failed write through, as most servlets do. */
+    static final class LargeBodyServlet extends HttpServlet {
+        final CountDownLatch writing = new CountDownLatch(1);
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            byte[] piece = new byte[16 * 1024];
+            OutputStream out = response.getOutputStream();
+            for (int i = 0; i < 64 * 1024; i++) { // at most 1 GiB: far beyond any socket buffer
+                out.write(piece);
+                writing.countDown();
+            }
+        }
+    }
+
+    /**
+     * A client that resets mid-response makes the servlet's write fail, and the servlet lets that through:
+     * ServerConnector reports it as an {@code EofException}, which Jetty logs at DEBUG; so must Corral, or any
+     * client could write a WARN line at will.
+     */
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void aResetMidResponseLogsNoWarning(ConnectorKind kind) throws Exception {
+        LargeBodyServlet servlet = new LargeBodyServlet();
+        try (ServletServer server = ServletServer.on(kind).servlet("/large", servlet).start();
+             LogCapture log = LogCapture.start()) {
+            try (RawConnection client = server.connect()) {
+                client.send("GET /large HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertTrue(servlet.writing.await(5, TimeUnit.SECONDS));
+                client.socket().setSoLinger(true, 0);
+            }
+            awaitNoConnections(server);
+            assertServesAgain(server);
+            assertEquals(List.of(), log.warnings());
+        }
+    }
+
     private static void awaitNoConnections(ServletServer server) {
         Await.until("the connection to be cleaned up", Duration.ofSeconds(5),
                 () -> server.connector().getConnectedEndPoints().isEmpty());

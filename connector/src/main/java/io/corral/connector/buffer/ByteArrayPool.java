@@ -87,6 +87,14 @@ public final class ByteArrayPool {
         }
     }
 
+    /**
+     * How many arrays are borrowed now (acquired and not yet given back): back to its level before a load
+     * once the load is over, or some connection kept a buffer — what leak checks look at.
+     */
+    public int borrowedCount() {
+        return borrowed.get();
+    }
+
     /** How many arrays wait in the pool now. */
     public int pooledCount() {
         return pooled.get();

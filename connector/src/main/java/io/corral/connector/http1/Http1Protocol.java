@@ -174,6 +174,16 @@ public final class Http1Protocol implements Protocol {
         return holding;
     }
 
+    /** I/O buffers of this protocol's pool that connections have borrowed and not given back yet. */
+    public int borrowedBuffers() {
+        return pool.borrowedCount();
+    }
+
+    /** I/O buffers waiting in this protocol's pool (at most 512, fewer a minute after a spike). */
+    public int pooledBuffers() {
+        return pool.pooledCount();
+    }
+
     /** Requests the engine refused itself (malformed, too large, too slow…), by status. */
     public BadRequestCounter badRequests() {
         return badRequests;

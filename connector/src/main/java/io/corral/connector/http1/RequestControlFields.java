@@ -2,8 +2,8 @@ package io.corral.connector.http1;
 
 /**
  * Reads, while the header section is parsed, the few fields that decide how the request is framed and
- * what happens to the connection — Host, Content-Length, Transfer-Encoding, Connection and Expect — and
- * applies RFC 9112's rules to them. The rules that close request-smuggling doors are strict on purpose:
+ * what happens to the connection — Host (count and syntax), Content-Length, Transfer-Encoding, Connection
+ * and Expect — and applies RFC 9112's rules to them. The rules that close request-smuggling doors are strict on purpose:
  * Content-Length together with Transfer-Encoding, differing Content-Lengths, or a Transfer-Encoding whose
  * last coding is not chunked are all refused rather than guessed at (RFC 9112 §6.1, §6.3).
  */
@@ -42,8 +42,13 @@ final class RequestControlFields {
         // Switch on the length first: most fields are none of these and cost one comparison.
         switch (name.length()) {
             case 4 -> {
-                if (name.equalsIgnoreCase("Host") && ++hostCount > 1) {
-                    throw badRequest("more than one Host field", line);
+                if (name.equalsIgnoreCase("Host")) {
+                    if (++hostCount > 1) {
+                        throw badRequest("more than one Host field", line);
+                    }
+                    if (!HostField.isValid(value)) {
+                        throw badRequest("invalid Host field value", line);   // RFC 9112 §3.2
+                    }
                 }
             }
             case 6 -> {

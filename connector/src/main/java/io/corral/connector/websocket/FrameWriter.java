@@ -29,6 +29,11 @@ public final class FrameWriter {
      */
     static final ByteArrayPool CHUNKS = new ByteArrayPool(CHUNK_SIZE, Math.max(16, 8 * Runtime.getRuntime().availableProcessors()));
 
+    /** Chunks of the process-wide pool that WebSocket connections have borrowed and not given back yet. */
+    public static int borrowedChunks() {
+        return CHUNKS.borrowedCount();
+    }
+
     /** Up to this payload a frame is copied into a fresh array of its exact size. */
     private static final int SMALL_PAYLOAD = 256;
     /** Up to this payload a frame is copied into a pooled array; above, header and payload are written apart. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.corral.connector.fuzz.FuzzCuts;
 import java.util.Set;
 
 /**
@@ -32,8 +33,8 @@ class Http1ParserFuzzTest {
     private static void check(byte[] input, Http1Limits limits) {
         Http1ParserHarness.Result whole = Http1ParserHarness.feed(input, limits, new int[] {input.length}, false);
         String expected = whole.describe();
-        assertEquals(expected, Http1ParserHarness.feed(input, limits, everyByte(input.length), false).describe());
-        assertEquals(expected, Http1ParserHarness.feed(input, limits, cuts(input), true).describe());
+        assertEquals(expected, Http1ParserHarness.feed(input, limits, FuzzCuts.everyByte(input.length), false).describe());
+        assertEquals(expected, Http1ParserHarness.feed(input, limits, FuzzCuts.varying(input), true).describe());
         if (whole.error() != null && !STATUSES.contains(whole.error().status())) {
             fail("unexpected status " + whole.error().status() + ": " + whole.error().getMessage());
         }
@@ -65,30 +66,5 @@ class Http1ParserFuzzTest {
             assertTrue(value.isEmpty() || (!CharClass.isWhitespace(value.charAt(0))
                     && !CharClass.isWhitespace(value.charAt(value.length() - 1))), "untrimmed value");
         }
-    }
-
-    private static int[] everyByte(int length) {
-        int[] ends = new int[length];
-        for (int i = 0; i < length; i++) {
-            ends[i] = i + 1;
-        }
-        return ends;
-    }
-
-    /** Reads of varying sizes, derived from the input so that a finding replays the same way. */
-    private static int[] cuts(byte[] input) {
-        int[] ends = new int[input.length + 1];
-        int count = 0;
-        int position = 0;
-        int seed = 17;
-        for (byte b : input) {
-            seed = seed * 31 + b;
-        }
-        while (position < input.length) {
-            seed = seed * 1103515245 + 12345;
-            position = Math.min(input.length, position + 1 + ((seed >>> 16) & 63));
-            ends[count++] = position;
-        }
-        return java.util.Arrays.copyOf(ends, count);
     }
 }

@@ -49,4 +49,21 @@ class Rfc9112HostFieldTest {
     void findsHostInAnyCase() {
         assertEquals("example.com", head(request("GET / HTTP/1.1", "hOST: example.com")).headers().get("Host"));
     }
+
+    @ParameterizedTest(name = "[{index}] Host: {0}")
+    @DisplayName("§3.2, RFC 9110 §7.2: a Host of uri-host [ \":\" port ] is accepted")
+    @ValueSource(strings = {"example.com", "example.com:8080", "a:1", "a:65535", "a:080", "127.0.0.1:80",
+            "[::1]", "[::1]:443", "[2001:db8::7]", "xn--bcher-kva.example", "a_b~!$&'()*+,;=", "caf%C3%A9"})
+    void acceptsValidHosts(String host) {
+        assertEquals(host, head(request("GET / HTTP/1.1", "Host: " + host)).headers().get("Host"));
+    }
+
+    @ParameterizedTest(name = "[{index}] Host: {0}")
+    @DisplayName("§3.2: a Host field with an invalid value is 400 (port 1-65535 and IPv6-only brackets, as Jetty)")
+    @ValueSource(strings = {"a b", "a:", "a:0", "a:65536", "a:123456", "a:+1", "a:-1", "a:8x", ":80", "a@b",
+            "a/b", "a?b", "a#b", "\"a\"", "a%4", "a%zz", "caf\u00e9", "a:4\u00b53", "[::1", "[zz]", "[v1.x]",
+            "[::1]x", "[::1]:", "a::80"})
+    void refusesInvalidHosts(String host) {
+        assertEquals(400, status(request("GET / HTTP/1.1", "Host: " + host)));
+    }
 }

@@ -42,6 +42,11 @@ final class DeflateTestCodec {
         return out.toByteArray();
     }
 
+    /** Forgets the compressor's window, as a client without context takeover does between messages. */
+    void resetCompressor() {
+        deflater.reset();
+    }
+
     /** Forgets the window, as without context takeover. */
     void resetDecompressor() {
         inflater.reset();

@@ -125,6 +125,12 @@ final class BridgeServer implements AutoCloseable {
             return this;
         }
 
+        /** Sets up the Jetty {@code Server} itself (its thread pool, say) before it starts. */
+        Builder server(Consumer<org.eclipse.jetty.server.Server> setup) {
+            servlets.server(setup);
+            return this;
+        }
+
         Builder connector(Consumer<AbstractNetworkConnector> setup) {
             servlets.connector(setup);
             return this;
