@@ -1,0 +1,28 @@
+package io.corral.connector.http2.hpack;
+
+/**
+ * A field block decoded to a list over the decoder's limits (its size as RFC 9113 §6.5.2 counts it, or one
+ * string over the longest allowed). Unlike an {@link HpackException} the whole block was still processed, so
+ * the dynamic table matches the peer's and the connection can go on: only the one stream is refused
+ * (RFC 9113 §10.5.1, a 431 or a stream reset). No field of such a block was kept, which is what bounds an
+ * HPACK bomb: a few bytes that name a large table entry again and again never become memory.
+ */
+public final class HeaderListTooLargeException extends Exception {
+
+    private final long size;
+
+    public HeaderListTooLargeException(long size) {
+        super("header list too large", null);
+        this.size = size;
+    }
+
+    /** The decoded size of the list as far as it was counted (at least the limit plus one). */
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+}
