@@ -10,15 +10,29 @@ package io.corral.connector.http2.hpack;
 public final class HeaderListTooLargeException extends Exception {
 
     private final long size;
+    private final int longestString;
 
-    public HeaderListTooLargeException(long size) {
-        super("header list too large", null);
+    /**
+     * @param size          the decoded size of the list as far as it was counted
+     * @param longestString the length of the longest string skipped for being over the longest allowed, or 0
+     */
+    public HeaderListTooLargeException(long size, int longestString) {
+        super(longestString > 0 ? "header field too long" : "header list too large", null);
         this.size = size;
+        this.longestString = longestString;
     }
 
-    /** The decoded size of the list as far as it was counted (at least the limit plus one). */
+    /**
+     * The decoded size of the list as far as it was counted: over the list limit, unless the cause was a string
+     * over the longest allowed (then {@link #longestString()} is not 0).
+     */
     public long size() {
         return size;
+    }
+
+    /** The encoded or decoded length of the longest string refused for its length; 0 if none was. */
+    public int longestString() {
+        return longestString;
     }
 
     @Override

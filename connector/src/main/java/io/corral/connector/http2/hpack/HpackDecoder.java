@@ -103,7 +103,7 @@ public final class HpackDecoder {
             }
         }
         if (state.tooLarge) {
-            throw new HeaderListTooLargeException(state.listSize);
+            throw new HeaderListTooLargeException(state.listSize, state.longestString);
         }
         return state.fields;
     }
@@ -135,8 +135,8 @@ public final class HpackDecoder {
 
     private void literal(ByteBuffer block, int prefixBits, boolean addToTable, Block state) throws HpackException {
         int nameIndex = PrefixedInteger.decode(block, prefixBits);
-        String name = nameIndex == 0 ? string(block) : indexed(nameIndex).name();
-        String value = string(block);
+        String name = nameIndex == 0 ? string(block, state) : indexed(nameIndex).name();
+        String value = string(block, state);
         if (name == null || value == null) {
             state.tooLarge = true;
             state.fields = List.of();
@@ -153,7 +153,7 @@ public final class HpackDecoder {
     }
 
     /** A string literal (§5.2), or null when it is longer than the longest accepted (it is skipped). */
-    private String string(ByteBuffer block) throws HpackException {
+    private String string(ByteBuffer block, Block state) throws HpackException {
         if (!block.hasRemaining()) {
             throw new HpackException("truncated string");
         }
@@ -165,6 +165,7 @@ public final class HpackDecoder {
         int longest = Math.max(maxStringLength, tableSizeLimit);
         if (length > longest) {
             block.position(block.position() + length);
+            state.longestString = Math.max(state.longestString, length);
             return null;
         }
         byte[] octets;
@@ -182,13 +183,18 @@ public final class HpackDecoder {
             return new String(octets, offset, length, StandardCharsets.ISO_8859_1);
         }
         String decoded = Huffman.decode(octets, offset, length);
-        return decoded.length() > longest ? null : decoded;
+        if (decoded.length() > longest) {
+            state.longestString = Math.max(state.longestString, decoded.length());
+            return null;
+        }
+        return decoded;
     }
 
     /** What one block has decoded so far. */
     private final class Block {
         List<HeaderField> fields = new ArrayList<>();
         long listSize;
+        int longestString;
         boolean fieldSeen;
         boolean tooLarge;
 

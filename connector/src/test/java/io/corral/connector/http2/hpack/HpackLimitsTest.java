@@ -61,7 +61,9 @@ class HpackLimitsTest {
         assertEquals(List.of(field("k", "v")), decoder.decode(block("4001 6b01 76")));
         assertEquals(34, decoder.tableOccupancy());
         byte[] over = Hex.bytes("4001 78 64" + "61".repeat(100));
-        assertThrows(HeaderListTooLargeException.class, () -> decoder.decode(ByteBuffer.wrap(over)));
+        HeaderListTooLargeException refused = assertThrows(HeaderListTooLargeException.class,
+                () -> decoder.decode(ByteBuffer.wrap(over)));
+        assertEquals(100, refused.longestString());
         assertEquals(0, decoder.tableOccupancy());
         byte[] atLimit = Hex.bytes("0001 78 50" + "61".repeat(80));
         assertEquals(List.of(field("x", "a".repeat(80))), decoder.decode(ByteBuffer.wrap(atLimit)));
@@ -75,6 +77,7 @@ class HpackLimitsTest {
         byte[] block = new byte[4 + value.size()];
         System.arraycopy(Hex.bytes("000178" + "87"), 0, block, 0, 4);
         System.arraycopy(value.toByteArray(), 0, block, 4, value.size());
-        assertThrows(HeaderListTooLargeException.class, () -> decoder.decode(ByteBuffer.wrap(block)));
+        assertEquals(11, assertThrows(HeaderListTooLargeException.class,
+                () -> decoder.decode(ByteBuffer.wrap(block))).longestString());
     }
 }
