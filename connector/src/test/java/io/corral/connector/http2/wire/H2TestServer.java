@@ -18,6 +18,10 @@ final class H2TestServer implements AutoCloseable {
         listener.start();
     }
 
+    int port() {
+        return listener.localPort();
+    }
+
     H2Client connect() throws IOException {
         return new H2Client(listener.localPort());
     }
