@@ -93,10 +93,12 @@ final class Http2Stream implements HttpExchange, Runnable {
         } finally {
             // §8.1: a server that answered before the request ended may tell the client to stop sending with
             // RST_STREAM NO_ERROR.
+            boolean stopClient;
             synchronized (this) {
-                if (!remoteEnded && !reset) {
-                    connection.reset(this, Http2ErrorCode.NO_ERROR);
-                }
+                stopClient = !remoteEnded && !reset;
+            }
+            if (stopClient) {
+                connection.reset(this, Http2ErrorCode.NO_ERROR);
             }
         }
     }
