@@ -61,6 +61,10 @@ final class Http2Connection {
     private final EventRateLimit controlFrames;
 
     private volatile int lastStreamId;
+    /** A graceful shutdown began: GOAWAY went out, new streams are refused, the connection closes when idle. */
+    private volatile boolean draining;
+    /** Whether our SETTINGS went out: nothing else, GOAWAY included, may come before it (§3.4). */
+    private volatile boolean settingsSent;
     private long receiveWindow = Http2Config.DEFAULT_WINDOW;
     private boolean settingsAcknowledged;
     private long settingsDeadline;
@@ -97,11 +101,20 @@ final class Http2Connection {
                     new Http2Frame.Setting(Http2Frame.Settings.MAX_HEADER_LIST_SIZE, config.maxHeaderListSize()),
                     new Http2Frame.Setting(Http2Frame.Settings.HEADER_TABLE_SIZE, config.headerTableSize()),
                     new Http2Frame.Setting(Http2Frame.Settings.ENABLE_PUSH, 0))));
+            settingsSent = true;
             settingsDeadline = System.nanoTime() + config.settingsTimeout().toNanos();
+            if (draining) {
+                drain();
+            }
             readFrames(in);
         } catch (Http2Exception e) {
             LOG.debug("{}: connection error {}: {}", this, e.errorCode(), e.getMessage());
             output.goAway(lastStreamId, e.errorCode(), e.getMessage());
+        } catch (IOException e) {
+            if (!draining) {
+                throw e;
+            }
+            // After drain() ended our side, writes (a PING's answer) fail: expected.
         } finally {
             shutDown();
         }
@@ -295,6 +308,12 @@ final class Http2Connection {
             throw connectionError(STREAM_CLOSED, "HEADERS on a closed stream");
         }
         lastStreamId = streamId;
+        if (draining) {
+            // §6.8: after GOAWAY, new streams are not processed; REFUSED_STREAM tells the client it may retry
+            // them elsewhere.
+            reset(streamId, Http2ErrorCode.REFUSED_STREAM);
+            return;
+        }
         if (headers.priority() != null && headers.priority().dependency() == streamId) {
             throw streamError(streamId, PROTOCOL_ERROR, "stream depends on itself");
         }
@@ -403,6 +422,7 @@ final class Http2Connection {
         Http2Stream stream = streams.remove(reset.streamId());
         if (stream != null) {
             stream.markReset();
+            closeIfDrained();
         }
     }
 
@@ -428,6 +448,7 @@ final class Http2Connection {
             } catch (IOException e) {
                 LOG.debug("{}: could not reset stream {}", this, stream.id(), e);
             }
+            closeIfDrained();
         }
     }
 
@@ -444,6 +465,35 @@ final class Http2Connection {
     void closed(Http2Stream stream) {
         streams.remove(stream.id(), stream);
         flowControl.close(stream.sendWindow());
+        closeIfDrained();
+    }
+
+    /**
+     * Graceful shutdown (RFC 9113 §6.8): GOAWAY NO_ERROR naming the last stream taken, which still finish; the
+     * connection closes as soon as none is left. Safe from any thread, more than once.
+     */
+    void drain() {
+        draining = true;
+        if (!settingsSent) {
+            return; // serve() drains right after sending SETTINGS
+        }
+        output.goAway(lastStreamId, Http2ErrorCode.NO_ERROR, "shutting down");
+        closeIfDrained();
+    }
+
+    /**
+     * Ends our side once drained: a FIN rather than a close, so that what the client still sends (a WINDOW_UPDATE,
+     * its own GOAWAY) is read and dropped instead of making the kernel reset the connection under the end of the
+     * last response. The reader then runs until the client closes or the idle timeout.
+     */
+    private void closeIfDrained() {
+        if (draining && settingsSent && streams.isEmpty()) {
+            try {
+                transport.shutdownOutput();
+            } catch (IOException e) {
+                transport.close();
+            }
+        }
     }
 
     /** The stream's handler read {@code credit} octets: let the client send as many more. */

@@ -18,6 +18,10 @@ final class H2TestServer implements AutoCloseable {
         listener.start();
     }
 
+    Listener listener() {
+        return listener;
+    }
+
     int port() {
         return listener.localPort();
     }
