@@ -35,6 +35,7 @@ final class RequestMetaData {
         return switch (head.version()) {
             case HTTP_1_0 -> HttpVersion.HTTP_1_0;
             case HTTP_1_1 -> HttpVersion.HTTP_1_1;
+            case HTTP_2 -> HttpVersion.HTTP_2;
         };
     }
 

@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
  * The {@code Date} header line shared by every response (RFC 9110 §6.6.1), formatted at most once a
  * second like Cowboy's cached date: formatting an HTTP date on every request is measurable work.
  */
-final class DateHeader {
+public final class DateHeader {
 
     private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
@@ -25,7 +25,7 @@ final class DateHeader {
     }
 
     /** The {@code <IMF-fixdate>} for the current second. */
-    static String value() {
+    public static String value() {
         return current().value;
     }
 

@@ -1,0 +1,70 @@
+package io.corral.connector.http2;
+
+import io.corral.connector.http1.HttpHandler;
+import io.corral.connector.listener.Hibernation;
+import io.corral.connector.listener.Protocol;
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * HTTP/1.1 and h2c by prior knowledge on one plain port, with one handler: a connection that opens with HTTP/2's
+ * preface (RFC 9113 §3.3) is served by {@link Http2Protocol}, any other by the HTTP/1.1 protocol given, so HTTP/1.1
+ * stays what a client gets when it asks for nothing. No HTTP/1.1 request can be mistaken for the preface: its
+ * request line, {@code PRI * HTTP/2.0}, names a version HTTP/1.1 refuses. The first octets are read until they
+ * differ from the preface (for HTTP/1.1 that is the first one or two) or make all of it, then handed over.
+ */
+public final class CleartextProtocol implements Protocol {
+
+    private final Protocol http1;
+    private final Http2Protocol http2;
+    private final Http2Config config;
+
+    /**
+     * @param http1   the HTTP/1.1 protocol, e.g. {@code new Http1Protocol(Http1Config.DEFAULTS, handler)}
+     * @param config  HTTP/2's limits
+     * @param handler the handler for HTTP/2 streams, normally the HTTP/1.1 protocol's own
+     */
+    public CleartextProtocol(Protocol http1, Http2Config config, HttpHandler handler) {
+        this.http1 = http1;
+        this.http2 = new Http2Protocol(config, handler);
+        this.config = config;
+    }
+
+    @Override
+    public Hibernation serve(TransportConnection connection) throws Exception {
+        byte[] first = new byte[Http2Connection.PREFACE.length];
+        int n = 0;
+        connection.evictableSince(TransportConnection.evictableMark(System.nanoTime()));
+        connection.setReadTimeout(config.idleTimeout());
+        while (n < first.length) {
+            int read;
+            try {
+                read = connection.read(first, n, first.length - n);
+            } catch (IOException e) {
+                return null; // nothing came in time, or the client went: nothing to answer
+            }
+            if (read < 0) {
+                return null;
+            }
+            n += read;
+            if (!Arrays.equals(first, 0, n, Http2Connection.PREFACE, 0, n)) {
+                return http1.serve(new ReplayingConnection(connection, first, n));
+            }
+        }
+        connection.evictableSince(TransportConnection.NOT_EVICTABLE);
+        return http2.serve(new ReplayingConnection(connection, first, n));
+    }
+
+    @Override
+    public void drain() {
+        http1.drain();
+        http2.drain();
+    }
+
+    @Override
+    public void start() {
+        http1.start();
+        http2.start();
+    }
+}

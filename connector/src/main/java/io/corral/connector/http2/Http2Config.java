@@ -1,0 +1,96 @@
+package io.corral.connector.http2;
+
+import java.time.Duration;
+
+/**
+ * The limits and timeouts of Corral's HTTP/2 (RFC 9113), each finite and documented, the first four sent to the
+ * client in SETTINGS.
+ *
+ * @param maxConcurrentStreams   SETTINGS_MAX_CONCURRENT_STREAMS: streams past it are refused with REFUSED_STREAM
+ * @param initialWindowSize      SETTINGS_INITIAL_WINDOW_SIZE: what each stream may send before its handler reads;
+ *                               so also the most request body buffered per stream
+ * @param maxFrameSize           SETTINGS_MAX_FRAME_SIZE: larger frames are a FRAME_SIZE_ERROR
+ * @param maxHeaderListSize      SETTINGS_MAX_HEADER_LIST_SIZE: a larger decoded request head gets a 431
+ * @param headerTableSize        SETTINGS_HEADER_TABLE_SIZE for the client's HPACK encoder
+ * @param maxContinuations       the most CONTINUATION frames one field block may take (CONTINUATION flood)
+ * @param idleTimeout            how long a connection with no stream may stay silent before GOAWAY and close
+ * @param settingsTimeout        how long the client may take to acknowledge our SETTINGS (SETTINGS_TIMEOUT)
+ * @param streamStallTimeout     how long a response may wait for flow-control window (a zero-window stall)
+ *                               before its stream is reset with CANCEL; also how long a blocked socket write
+ *                               may make no progress before the connection is closed
+ * @param maxResetsPerWindow     client resets (and refused streams) allowed per {@code floodWindow} before GOAWAY
+ *                               ENHANCE_YOUR_CALM: the rapid reset attack, CVE-2023-44487
+ * @param maxControlFramesPerWindow SETTINGS and PING frames allowed per {@code floodWindow} before GOAWAY
+ *                               ENHANCE_YOUR_CALM: each costs an answer
+ * @param floodWindow            the window both flood counts use
+ */
+public record Http2Config(
+        int maxConcurrentStreams,
+        int initialWindowSize,
+        int maxFrameSize,
+        int maxHeaderListSize,
+        int headerTableSize,
+        int maxContinuations,
+        Duration idleTimeout,
+        Duration settingsTimeout,
+        Duration streamStallTimeout,
+        int maxResetsPerWindow,
+        int maxControlFramesPerWindow,
+        Duration floodWindow) {
+
+    /** HTTP/2's own initial window size (RFC 9113 §6.9.2), which the connection window always starts at. */
+    public static final int DEFAULT_WINDOW = 65_535;
+
+    public static final Http2Config DEFAULTS = new Http2Config(100, DEFAULT_WINDOW, Http2Frame.DEFAULT_MAX_FRAME_SIZE,
+            8192, 4096, 16, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 1000,
+            Duration.ofSeconds(10));
+
+    public Http2Config {
+        if (maxConcurrentStreams < 1 || initialWindowSize < 0 || maxHeaderListSize < 1 || headerTableSize < 0
+                || maxContinuations < 0 || maxResetsPerWindow < 1 || maxControlFramesPerWindow < 1) {
+            throw new IllegalArgumentException("HTTP/2 limit out of range");
+        }
+        if (maxFrameSize < Http2Frame.DEFAULT_MAX_FRAME_SIZE || maxFrameSize > Http2Frame.LARGEST_MAX_FRAME_SIZE) {
+            throw new IllegalArgumentException("maxFrameSize " + maxFrameSize);
+        }
+    }
+
+    /**
+     * The largest encoded field block held across CONTINUATION frames: a block past this cannot decode to a list
+     * under {@code maxHeaderListSize} (a field costs at least its octets plus 32 there, and at most its octets
+     * plus a few in the block), plus room for the table size updates and some slack.
+     */
+    public int maxFieldBlockSize() {
+        return maxHeaderListSize + 1024;
+    }
+
+    public Http2Config withMaxConcurrentStreams(int value) {
+        return new Http2Config(value, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
+                maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow);
+    }
+
+    public Http2Config withInitialWindowSize(int value) {
+        return new Http2Config(maxConcurrentStreams, value, maxFrameSize, maxHeaderListSize, headerTableSize,
+                maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow);
+    }
+
+    public Http2Config withStreamStallTimeout(Duration value) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, idleTimeout, settingsTimeout, value, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow);
+    }
+
+    public Http2Config withFloodLimits(int resets, int controlFrames, Duration window) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, resets,
+                controlFrames, window);
+    }
+
+    public Http2Config withSettingsTimeout(Duration value) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, idleTimeout, value, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow);
+    }
+}

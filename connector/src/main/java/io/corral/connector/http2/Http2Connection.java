@@ -1,0 +1,546 @@
+package io.corral.connector.http2;
+
+import static io.corral.connector.http2.Http2ErrorCode.COMPRESSION_ERROR;
+import static io.corral.connector.http2.Http2ErrorCode.ENHANCE_YOUR_CALM;
+import static io.corral.connector.http2.Http2ErrorCode.FLOW_CONTROL_ERROR;
+import static io.corral.connector.http2.Http2ErrorCode.PROTOCOL_ERROR;
+import static io.corral.connector.http2.Http2ErrorCode.STREAM_CLOSED;
+import static io.corral.connector.http2.Http2Exception.connectionError;
+import static io.corral.connector.http2.Http2Exception.streamError;
+
+import io.corral.connector.http1.HttpHandler;
+import io.corral.connector.http1.HttpHeaders;
+import io.corral.connector.http1.RequestHead;
+import io.corral.connector.http2.hpack.HeaderField;
+import io.corral.connector.http2.hpack.HeaderListTooLargeException;
+import io.corral.connector.http2.hpack.HpackDecoder;
+import io.corral.connector.http2.hpack.HpackException;
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP/2 connection (RFC 9113) on its own virtual thread, which reads and demultiplexes: it checks the
+ * client's preface, exchanges SETTINGS, and turns frames into stream events — a request head starts a new
+ * {@link Http2Stream} on a new virtual thread, DATA feeds its body, WINDOW_UPDATE opens send windows — while the
+ * streams' threads write their responses through the shared {@link Http2Output}. Connection errors end in GOAWAY
+ * with the last stream id; stream errors reset one stream.
+ *
+ * <p>Limits against the known attacks: concurrent streams (REFUSED_STREAM past SETTINGS_MAX_CONCURRENT_STREAMS),
+ * rapid reset (client resets and refused streams counted per window; past the limit GOAWAY ENHANCE_YOUR_CALM),
+ * SETTINGS and PING floods (counted the same way), CONTINUATION floods ({@link FieldBlockAssembler}), HPACK bombs
+ * ({@link HpackDecoder}'s list limit: a 431 on that stream), and zero-window stalls ({@link FlowControl}).
+ */
+final class Http2Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Http2Connection.class);
+
+    /** RFC 9113 §3.4: the client connection preface starts with these 24 octets. */
+    static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final TransportConnection transport;
+    private final Http2Config config;
+    private final HttpHandler handler;
+    private final long id;
+    private final Http2FrameParser parser;
+    private final FieldBlockAssembler assembler;
+    private final HpackDecoder decoder;
+    private final Http2Output output;
+    private final FlowControl flowControl = new FlowControl();
+    private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
+    private final EventRateLimit resets;
+    private final EventRateLimit controlFrames;
+
+    private volatile int lastStreamId;
+    /** A graceful shutdown began: GOAWAY went out, new streams are refused, the connection closes when idle. */
+    private volatile boolean draining;
+    /** Whether our SETTINGS went out: nothing else, GOAWAY included, may come before it (§3.4). */
+    private volatile boolean settingsSent;
+    private long receiveWindow = Http2Config.DEFAULT_WINDOW;
+    private boolean settingsAcknowledged;
+    private long settingsDeadline;
+    private boolean prefaceSettingsSeen;
+    /** The HEADERS frame whose field block CONTINUATION frames are completing. */
+    private Http2Frame.Headers openHeaders;
+
+    Http2Connection(TransportConnection transport, Http2Config config, HttpHandler handler, long id) {
+        this.transport = transport;
+        this.config = config;
+        this.handler = handler;
+        this.id = id;
+        this.parser = Http2FrameParser.forServer(config.maxFrameSize());
+        this.assembler = new FieldBlockAssembler(config.maxFieldBlockSize(), config.maxContinuations());
+        this.decoder = new HpackDecoder(config.headerTableSize(), config.maxHeaderListSize(),
+                config.maxHeaderListSize());
+        this.output = new Http2Output(transport, config.streamStallTimeout());
+        this.resets = new EventRateLimit(config.maxResetsPerWindow(), config.floodWindow());
+        this.controlFrames = new EventRateLimit(config.maxControlFramesPerWindow(), config.floodWindow());
+    }
+
+    /** Serves the connection until it ends; the caller closes the transport. */
+    void serve() throws IOException {
+        try {
+            ByteBuffer in = ByteBuffer.allocate(Http2Frame.HEADER_LENGTH + config.maxFrameSize());
+            in.flip();
+            if (!readPreface(in)) {
+                return;
+            }
+            output.write(new Http2Frame.Settings(false, List.of(
+                    new Http2Frame.Setting(Http2Frame.Settings.MAX_CONCURRENT_STREAMS, config.maxConcurrentStreams()),
+                    new Http2Frame.Setting(Http2Frame.Settings.INITIAL_WINDOW_SIZE, config.initialWindowSize()),
+                    new Http2Frame.Setting(Http2Frame.Settings.MAX_FRAME_SIZE, config.maxFrameSize()),
+                    new Http2Frame.Setting(Http2Frame.Settings.MAX_HEADER_LIST_SIZE, config.maxHeaderListSize()),
+                    new Http2Frame.Setting(Http2Frame.Settings.HEADER_TABLE_SIZE, config.headerTableSize()),
+                    new Http2Frame.Setting(Http2Frame.Settings.ENABLE_PUSH, 0))));
+            settingsSent = true;
+            settingsDeadline = System.nanoTime() + config.settingsTimeout().toNanos();
+            if (draining) {
+                drain();
+            }
+            readFrames(in);
+        } catch (Http2Exception e) {
+            LOG.debug("{}: connection error {}: {}", this, e.errorCode(), e.getMessage());
+            output.goAway(lastStreamId, e.errorCode(), e.getMessage());
+        } catch (IOException e) {
+            if (!draining) {
+                throw e;
+            }
+            // After drain() ended our side, writes (a PING's answer) fail: expected.
+        } finally {
+            shutDown();
+        }
+    }
+
+    /** §3.4: anything but the preface is a connection error of type PROTOCOL_ERROR. */
+    private boolean readPreface(ByteBuffer in) throws IOException {
+        transport.setReadTimeout(config.idleTimeout());
+        while (in.remaining() < PREFACE.length) {
+            if (!fill(in)) {
+                return false;
+            }
+            int n = Math.min(in.remaining(), PREFACE.length);
+            if (!Arrays.equals(in.array(), in.position(), in.position() + n, PREFACE, 0, n)) {
+                throw connectionError(PROTOCOL_ERROR, "invalid connection preface");
+            }
+        }
+        in.position(in.position() + PREFACE.length);
+        return true;
+    }
+
+    private void readFrames(ByteBuffer in) throws IOException {
+        while (true) {
+            Http2Frame frame;
+            try {
+                frame = parser.parse(in);
+            } catch (Http2Exception e) {
+                if (e.isConnectionError()) {
+                    throw e;
+                }
+                reset(e.streamId(), e.errorCode());
+                continue;
+            }
+            if (frame == null) {
+                if (!fillOrTimeOut(in)) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                onFrame(frame);
+            } catch (Http2Exception e) {
+                if (e.isConnectionError()) {
+                    throw e;
+                }
+                reset(e.streamId(), e.errorCode());
+            }
+        }
+    }
+
+    /** Reads more; false at the end of the stream or after an idle timeout with no stream in flight. */
+    private boolean fillOrTimeOut(ByteBuffer in) throws IOException {
+        while (true) {
+            long now = System.nanoTime();
+            if (!settingsAcknowledged && now - settingsDeadline >= 0) {
+                throw connectionError(Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged");
+            }
+            Duration timeout = config.idleTimeout();
+            if (!settingsAcknowledged) {
+                Duration untilDeadline = Duration.ofNanos(Math.max(1_000_000, settingsDeadline - now));
+                timeout = timeout.isZero() || untilDeadline.compareTo(timeout) < 0 ? untilDeadline : timeout;
+            }
+            transport.setReadTimeout(timeout);
+            try {
+                return fill(in);
+            } catch (SocketTimeoutException e) {
+                if (settingsAcknowledged && streams.isEmpty()) {
+                    output.goAway(lastStreamId, Http2ErrorCode.NO_ERROR, "idle");
+                    return false;
+                }
+            }
+        }
+    }
+
+    private boolean fill(ByteBuffer in) throws IOException {
+        in.compact();
+        try {
+            int n = transport.read(in.array(), in.position(), in.remaining());
+            if (n < 0) {
+                return false;
+            }
+            in.position(in.position() + n);
+            return true;
+        } finally {
+            in.flip();
+        }
+    }
+
+    private void onFrame(Http2Frame frame) throws IOException {
+        if (!prefaceSettingsSeen) {
+            // §3.4: the preface "MUST be followed by a SETTINGS frame".
+            if (!(frame instanceof Http2Frame.Settings settings) || settings.ack()) {
+                throw connectionError(PROTOCOL_ERROR, "preface not followed by SETTINGS");
+            }
+            prefaceSettingsSeen = true;
+        }
+        switch (frame) {
+            case Http2Frame.Settings settings -> onSettings(settings);
+            case Http2Frame.Ping ping -> {
+                if (!ping.ack()) {
+                    countControlFrame();
+                    output.write(new Http2Frame.Ping(true, ping.opaqueData()));
+                }
+            }
+            case Http2Frame.Headers headers -> {
+                byte[] block = assembler.start(headers.fragment(), headers.endHeaders());
+                if (block == null) {
+                    openHeaders = headers;
+                } else {
+                    onFieldBlock(headers, block);
+                }
+            }
+            case Http2Frame.Continuation continuation -> {
+                byte[] block = assembler.continueWith(continuation.fragment(), continuation.endHeaders());
+                if (block != null) {
+                    Http2Frame.Headers headers = openHeaders;
+                    openHeaders = null;
+                    onFieldBlock(headers, block);
+                }
+            }
+            case Http2Frame.Data data -> onData(data);
+            case Http2Frame.RstStream reset -> onReset(reset);
+            case Http2Frame.WindowUpdate update -> onWindowUpdate(update);
+            case Http2Frame.PriorityFrame ignored -> {
+                // RFC 9113 §5.3.2: priority signals may be ignored; the parser checked the frame itself.
+            }
+            case Http2Frame.GoAway goAway -> LOG.debug("{}: client GOAWAY {} last stream {}", this,
+                    Http2ErrorCode.nameOf(goAway.errorCode()), goAway.lastStreamId());
+            case Http2Frame.PushPromise ignored -> throw connectionError(PROTOCOL_ERROR, "PUSH_PROMISE");
+            case Http2Frame.Unknown ignored -> {
+                // §5.5: unknown frame types are ignored.
+            }
+        }
+    }
+
+    private void countControlFrame() throws Http2Exception {
+        if (!controlFrames.allow(System.nanoTime())) {
+            throw connectionError(ENHANCE_YOUR_CALM, "too many SETTINGS or PING frames");
+        }
+    }
+
+    private void countReset() throws Http2Exception {
+        if (!resets.allow(System.nanoTime())) {
+            throw connectionError(ENHANCE_YOUR_CALM, "too many stream resets");
+        }
+    }
+
+    private void onSettings(Http2Frame.Settings settings) throws IOException {
+        if (settings.ack()) {
+            settingsAcknowledged = true;
+            return;
+        }
+        countControlFrame();
+        for (Http2Frame.Setting setting : settings.settings()) {
+            switch (setting.id()) {
+                case Http2Frame.Settings.HEADER_TABLE_SIZE ->
+                        output.setPeerTableSize((int) Math.min(setting.value(), Integer.MAX_VALUE));
+                case Http2Frame.Settings.INITIAL_WINDOW_SIZE -> flowControl.setInitialStreamWindow(setting.value());
+                case Http2Frame.Settings.MAX_FRAME_SIZE -> output.setPeerMaxFrameSize((int) setting.value());
+                default -> {
+                    // ENABLE_PUSH: Corral never pushes. MAX_CONCURRENT_STREAMS: only limits pushes. The rest is
+                    // advisory or unknown.
+                }
+            }
+        }
+        output.write(Http2Frame.Settings.ACK);
+    }
+
+    private void onFieldBlock(Http2Frame.Headers headers, byte[] block) throws IOException {
+        int streamId = headers.streamId();
+        List<HeaderField> fields;
+        boolean tooLarge = false;
+        try {
+            fields = decoder.decode(ByteBuffer.wrap(block));
+        } catch (HpackException e) {
+            throw connectionError(COMPRESSION_ERROR, e.getMessage());
+        } catch (HeaderListTooLargeException e) {
+            fields = List.of();
+            tooLarge = true;
+        }
+        Http2Stream existing = streams.get(streamId);
+        if (existing != null) {
+            onTrailers(existing, headers, fields, tooLarge);
+            return;
+        }
+        // §5.1.1: a client opens streams with odd, increasing identifiers.
+        if ((streamId & 1) == 0) {
+            throw connectionError(PROTOCOL_ERROR, "even stream id from a client");
+        }
+        if (streamId <= lastStreamId) {
+            throw connectionError(STREAM_CLOSED, "HEADERS on a closed stream");
+        }
+        lastStreamId = streamId;
+        if (draining) {
+            // §6.8: after GOAWAY, new streams are not processed; REFUSED_STREAM tells the client it may retry
+            // them elsewhere.
+            reset(streamId, Http2ErrorCode.REFUSED_STREAM);
+            return;
+        }
+        if (headers.priority() != null && headers.priority().dependency() == streamId) {
+            throw streamError(streamId, PROTOCOL_ERROR, "stream depends on itself");
+        }
+        if (streams.size() >= config.maxConcurrentStreams()) {
+            countReset();
+            reset(streamId, Http2ErrorCode.REFUSED_STREAM);
+            return;
+        }
+        if (tooLarge) {
+            // RFC 9113 §10.5.1: "A server that receives a larger field block than it is willing to handle can
+            // send an HTTP 431 (Request Header Fields Too Large) status code".
+            output.writeFieldBlock(streamId, List.of(new HeaderField(":status", "431")), true);
+            if (!headers.endStream()) {
+                reset(streamId, Http2ErrorCode.NO_ERROR);
+            }
+            return;
+        }
+        if ("CONNECT".equals(Http2RequestHead.method(fields))) {
+            // Extended CONNECT (RFC 8441) is not offered, and Corral is no tunnel.
+            output.writeFieldBlock(streamId, List.of(new HeaderField(":status", "501")), true);
+            if (!headers.endStream()) {
+                reset(streamId, Http2ErrorCode.NO_ERROR);
+            }
+            return;
+        }
+        RequestHead head = Http2RequestHead.of(streamId, fields, headers.endStream());
+        Http2Stream stream = new Http2Stream(streamId, this, handler, head, headers.endStream(), flowControl.open(),
+                config.initialWindowSize(), config.idleTimeout());
+        streams.put(streamId, stream);
+        Thread.ofVirtual().name("corral#" + id + " h2 stream " + streamId).start(stream);
+    }
+
+    private void onTrailers(Http2Stream stream, Http2Frame.Headers headers, List<HeaderField> fields, boolean tooLarge)
+            throws Http2Exception {
+        if (stream.isRemoteEnded()) {
+            throw streamError(stream.id(), STREAM_CLOSED, "HEADERS after END_STREAM");
+        }
+        // §8.1: trailers end the stream; pseudo-header fields in trailers make the message malformed.
+        if (!headers.endStream() || tooLarge) {
+            throw streamError(stream.id(), PROTOCOL_ERROR, "trailers without END_STREAM or too large");
+        }
+        HttpHeaders trailers = new HttpHeaders();
+        for (HeaderField field : fields) {
+            if (field.name().startsWith(":")) {
+                throw streamError(stream.id(), PROTOCOL_ERROR, "pseudo-header in trailers");
+            }
+            trailers.add(field.name(), field.value());
+        }
+        checkContentLength(stream);
+        stream.requestBody().onTrailers(trailers);
+        stream.remoteEnded();
+    }
+
+    private void onData(Http2Frame.Data data) throws IOException {
+        int length = data.flowControlledLength();
+        // §6.9.1: the connection window counts every DATA frame, even one for a stream that is gone.
+        receiveWindow -= length;
+        if (receiveWindow < 0) {
+            throw connectionError(FLOW_CONTROL_ERROR, "connection receive window exceeded");
+        }
+        if (receiveWindow < Http2Config.DEFAULT_WINDOW / 2) {
+            // Each stream's window bounds what it buffers, so the connection's is reopened at once: one stream
+            // whose handler does not read must not stop the others.
+            output.write(new Http2Frame.WindowUpdate(0, (int) (Http2Config.DEFAULT_WINDOW - receiveWindow)));
+            receiveWindow = Http2Config.DEFAULT_WINDOW;
+        }
+        Http2Stream stream = streams.get(data.streamId());
+        if (stream == null) {
+            if (data.streamId() > lastStreamId) {
+                throw connectionError(PROTOCOL_ERROR, "DATA on an idle stream");
+            }
+            throw streamError(data.streamId(), STREAM_CLOSED, "DATA on a closed stream");
+        }
+        if (stream.isRemoteEnded()) {
+            throw streamError(data.streamId(), STREAM_CLOSED, "DATA after END_STREAM");
+        }
+        if (!stream.takeReceiveWindow(length)) {
+            throw streamError(data.streamId(), FLOW_CONTROL_ERROR, "stream receive window exceeded");
+        }
+        stream.received += data.data().length;
+        if (length > data.data().length) {
+            stream.consumed(length - data.data().length); // padding: nothing to read, credit it back now
+        }
+        if (data.endStream()) {
+            checkContentLength(stream);
+        }
+        stream.requestBody().onData(data.data(), data.endStream());
+        if (data.endStream()) {
+            stream.remoteEnded();
+        }
+    }
+
+    /** §8.1.1: a content-length that does not match the DATA received makes the request malformed. */
+    private static void checkContentLength(Http2Stream stream) throws Http2Exception {
+        if (stream.request().framing() instanceof io.corral.connector.http1.BodyFraming.Length declared
+                && declared.length() != stream.received) {
+            throw streamError(stream.id(), PROTOCOL_ERROR, "content-length does not match the body");
+        }
+    }
+
+    private void onReset(Http2Frame.RstStream reset) throws Http2Exception {
+        if (reset.streamId() > lastStreamId) {
+            throw connectionError(PROTOCOL_ERROR, "RST_STREAM on an idle stream");
+        }
+        countReset();
+        Http2Stream stream = streams.remove(reset.streamId());
+        if (stream != null) {
+            stream.markReset();
+            closeIfDrained();
+        }
+    }
+
+    private void onWindowUpdate(Http2Frame.WindowUpdate update) throws Http2Exception {
+        if (update.streamId() == 0) {
+            flowControl.connectionUpdate(update.increment());
+            return;
+        }
+        Http2Stream stream = streams.get(update.streamId());
+        if (stream != null) {
+            flowControl.streamUpdate(update.streamId(), stream.sendWindow(), update.increment());
+        } else if (update.streamId() > lastStreamId) {
+            throw connectionError(PROTOCOL_ERROR, "WINDOW_UPDATE on an idle stream");
+        }
+    }
+
+    /** Resets a stream (ours to reset: a stream error, a stall, a handler's abort); once per stream. */
+    void reset(Http2Stream stream, Http2ErrorCode code) {
+        if (stream.markReset()) {
+            streams.remove(stream.id(), stream);
+            try {
+                output.write(new Http2Frame.RstStream(stream.id(), code.code()));
+            } catch (IOException e) {
+                LOG.debug("{}: could not reset stream {}", this, stream.id(), e);
+            }
+            closeIfDrained();
+        }
+    }
+
+    private void reset(int streamId, Http2ErrorCode code) throws IOException {
+        Http2Stream stream = streams.get(streamId);
+        if (stream != null) {
+            reset(stream, code);
+        } else {
+            output.write(new Http2Frame.RstStream(streamId, code.code()));
+        }
+    }
+
+    /** Both sides of the stream ended. */
+    void closed(Http2Stream stream) {
+        streams.remove(stream.id(), stream);
+        flowControl.close(stream.sendWindow());
+        closeIfDrained();
+    }
+
+    /**
+     * Graceful shutdown (RFC 9113 §6.8): GOAWAY NO_ERROR naming the last stream taken, which still finish; the
+     * connection closes as soon as none is left. Safe from any thread, more than once.
+     */
+    void drain() {
+        draining = true;
+        if (!settingsSent) {
+            return; // serve() drains right after sending SETTINGS
+        }
+        output.goAway(lastStreamId, Http2ErrorCode.NO_ERROR, "shutting down");
+        closeIfDrained();
+    }
+
+    /**
+     * Ends our side once drained: a FIN rather than a close, so that what the client still sends (a WINDOW_UPDATE,
+     * its own GOAWAY) is read and dropped instead of making the kernel reset the connection under the end of the
+     * last response. The reader then runs until the client closes or the idle timeout.
+     */
+    private void closeIfDrained() {
+        if (draining && settingsSent && streams.isEmpty()) {
+            try {
+                transport.shutdownOutput();
+            } catch (IOException e) {
+                transport.close();
+            }
+        }
+    }
+
+    /** The stream's handler read {@code credit} octets: let the client send as many more. */
+    void openReceiveWindow(Http2Stream stream, int credit) {
+        try {
+            output.write(new Http2Frame.WindowUpdate(stream.id(), credit));
+        } catch (IOException e) {
+            LOG.debug("{}: WINDOW_UPDATE failed", this, e);
+        }
+        stream.receiveWindowOpened(credit);
+    }
+
+    private void shutDown() {
+        flowControl.closeAll();
+        for (Http2Stream stream : streams.values()) {
+            stream.markReset();
+        }
+        streams.clear();
+        output.close();
+    }
+
+    Http2Output output() {
+        return output;
+    }
+
+    FlowControl flowControl() {
+        return flowControl;
+    }
+
+    Http2Config config() {
+        return config;
+    }
+
+    int peerMaxFrameSize() {
+        return output.peerMaxFrameSize();
+    }
+
+    TransportConnection transport() {
+        return transport;
+    }
+
+    long id() {
+        return id;
+    }
+
+    @Override
+    public String toString() {
+        return "h2 connection #" + id;
+    }
+}

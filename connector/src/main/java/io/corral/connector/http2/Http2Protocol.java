@@ -1,0 +1,61 @@
+package io.corral.connector.http2;
+
+import io.corral.connector.http1.HttpHandler;
+import io.corral.connector.listener.Hibernation;
+import io.corral.connector.listener.Protocol;
+import io.corral.connector.transport.TransportConnection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * HTTP/2 by prior knowledge (RFC 9113 §3.3, "h2c" on a plain port, or a TLS port whose clients all speak h2):
+ * every connection starts with the client preface, and each request runs the native {@link HttpHandler} on a new
+ * virtual thread, the same handler API as {@code Http1Protocol}'s. Negotiating HTTP/2 beside HTTP/1.1 on one port
+ * (ALPN, the preface sniffed, {@code Upgrade: h2c}) is the next step, as is hibernation. A graceful shutdown
+ * ({@link #drain()}) sends each connection GOAWAY with the last stream it took, lets those streams finish, and
+ * closes the connection once they have.
+ */
+public final class Http2Protocol implements Protocol {
+
+    private final Http2Config config;
+    private final HttpHandler handler;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
+
+    public Http2Protocol(Http2Config config, HttpHandler handler) {
+        this.config = config;
+        this.handler = handler;
+    }
+
+    @Override
+    public Hibernation serve(TransportConnection connection) throws Exception {
+        Http2Connection http2 = new Http2Connection(connection, config, handler, connectionIds.incrementAndGet());
+        connections.add(http2);
+        try {
+            if (draining) {
+                http2.drain(); // accepted just before the listener stopped accepting
+            }
+            http2.serve();
+        } finally {
+            connections.remove(http2);
+        }
+        return null;
+    }
+
+    @Override
+    public void drain() {
+        draining = true;
+        for (Http2Connection connection : connections) {
+            // GOAWAY waits for the connection's writer, which a client that does not read can hold: drain()
+            // must not block.
+            Thread.ofVirtual().start(connection::drain);
+        }
+    }
+
+    @Override
+    public void start() {
+        draining = false;
+    }
+}

@@ -1,0 +1,174 @@
+package io.corral.connector.http2;
+
+import static io.corral.connector.http2.Http2ErrorCode.PROTOCOL_ERROR;
+
+import io.corral.connector.http1.BodyFraming;
+import io.corral.connector.http1.HttpHeaders;
+import io.corral.connector.http1.HttpVersion;
+import io.corral.connector.http1.RequestHead;
+import io.corral.connector.http1.RequestTargetForm;
+import io.corral.connector.http2.hpack.HeaderField;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a decoded HTTP/2 request field section into the engine's {@link RequestHead}, so that a native handler
+ * sees the same request whichever protocol carried it; and refuses a malformed one (RFC 9113 §8.1.1: a stream
+ * error of type PROTOCOL_ERROR) by the rules of §8.2 and §8.3:
+ * <ul>
+ * <li>pseudo-header fields first, only the four request ones, each once; {@code :method}, {@code :scheme} and a
+ *     non-empty {@code :path} present (CONNECT is answered by the connection before it gets here);</li>
+ * <li>field names in lowercase without controls or separators' forbidden octets, values without NUL, CR, LF or
+ *     surrounding whitespace;</li>
+ * <li>no connection-specific field ({@code connection}, {@code keep-alive}, {@code proxy-connection},
+ *     {@code transfer-encoding}, {@code upgrade}), {@code te} only as {@code trailers};</li>
+ * <li>{@code :authority} and {@code host}, when both are present, naming the same authority (§8.3.1 SHOULD);
+ *     handlers always find a {@code host} field.</li>
+ * </ul>
+ * Several {@code cookie} fields are joined with "; " as §8.2.3 asks before handing them to HTTP/1.1 semantics.
+ */
+final class Http2RequestHead {
+
+    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "upgrade");
+
+    private Http2RequestHead() {
+    }
+
+    /** The request's method, or null: read before validation, to route CONNECT. */
+    static String method(List<HeaderField> fields) {
+        for (HeaderField field : fields) {
+            if (field.name().equals(":method")) {
+                return field.value();
+            }
+        }
+        return null;
+    }
+
+    static RequestHead of(int streamId, List<HeaderField> fields, boolean endStream) throws Http2Exception {
+        String method = null, scheme = null, path = null, authority = null;
+        boolean regularSeen = false;
+        HttpHeaders headers = new HttpHeaders();
+        StringBuilder cookies = null;
+        String host = null;
+        long contentLength = -1;
+        boolean expectContinue = false;
+        for (HeaderField field : fields) {
+            String name = field.name();
+            String value = field.value();
+            checkValue(streamId, value);
+            if (name.startsWith(":")) {
+                if (regularSeen) {
+                    throw malformed(streamId, "pseudo-header after a regular field");
+                }
+                switch (name) {
+                    case ":method" -> method = once(streamId, method, value);
+                    case ":scheme" -> scheme = once(streamId, scheme, value);
+                    case ":path" -> path = once(streamId, path, value);
+                    case ":authority" -> authority = once(streamId, authority, value);
+                    default -> throw malformed(streamId, "unknown or response pseudo-header");
+                }
+                continue;
+            }
+            regularSeen = true;
+            checkName(streamId, name);
+            if (CONNECTION_SPECIFIC.contains(name)) {
+                throw malformed(streamId, "connection-specific field");
+            }
+            switch (name) {
+                case "te" -> {
+                    if (!value.equals("trailers")) {
+                        throw malformed(streamId, "te other than trailers");
+                    }
+                }
+                case "cookie" -> {
+                    cookies = cookies == null ? new StringBuilder(value) : cookies.append("; ").append(value);
+                    continue;
+                }
+                case "host" -> host = once(streamId, host, value);
+                case "content-length" -> contentLength = contentLength(streamId, contentLength, value);
+                case "expect" -> expectContinue |= value.equalsIgnoreCase("100-continue");
+                default -> {
+                }
+            }
+            headers.add(name, value);
+        }
+        if (method == null || scheme == null || path == null || path.isEmpty()) {
+            throw malformed(streamId, "missing pseudo-header");
+        }
+        if (path.equals("*") ? !method.equals("OPTIONS") : path.charAt(0) != '/') {
+            throw malformed(streamId, ":path neither origin form nor * for OPTIONS");
+        }
+        if (authority != null && host != null && !authority.equalsIgnoreCase(host)) {
+            throw malformed(streamId, "host and :authority differ");
+        }
+        if (host == null && authority != null) {
+            headers.add("host", authority);
+        }
+        if (cookies != null) {
+            headers.add("cookie", cookies.toString());
+        }
+        if (endStream && contentLength > 0) {
+            throw malformed(streamId, "content-length with no body");
+        }
+        BodyFraming framing = endStream ? BodyFraming.NONE
+                : contentLength >= 0 ? new BodyFraming.Length(contentLength) : BodyFraming.CHUNKED;
+        return new RequestHead(method, path, path.equals("*") ? RequestTargetForm.ASTERISK : RequestTargetForm.ORIGIN,
+                HttpVersion.HTTP_2, headers, framing, true, expectContinue && !endStream);
+    }
+
+    private static String once(int streamId, String previous, String value) throws Http2Exception {
+        if (previous != null) {
+            throw malformed(streamId, "repeated pseudo-header or host");
+        }
+        return value;
+    }
+
+    /** §8.2.1: no octet in 0x00-0x20, 0x41-0x5A (uppercase) or 0x7F-0xFF; RFC 9110 tchar for the rest. */
+    private static void checkName(int streamId, String name) throws Http2Exception {
+        if (name.isEmpty()) {
+            throw malformed(streamId, "empty field name");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 0x20 || (c >= 'A' && c <= 'Z') || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                throw malformed(streamId, "field name not lowercase token");
+            }
+        }
+    }
+
+    /** §8.2.1: no NUL, LF or CR; no leading or trailing space or tab. */
+    private static void checkValue(int streamId, String value) throws Http2Exception {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0 || c == '\n' || c == '\r') {
+                throw malformed(streamId, "field value with NUL, CR or LF");
+            }
+        }
+        if (!value.isEmpty() && (isWhitespace(value.charAt(0)) || isWhitespace(value.charAt(value.length() - 1)))) {
+            throw malformed(streamId, "field value with surrounding whitespace");
+        }
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static long contentLength(int streamId, long previous, String value) throws Http2Exception {
+        long length;
+        try {
+            length = value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9') ? -1
+                    : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            length = -1;
+        }
+        if (length < 0 || (previous >= 0 && previous != length)) {
+            throw malformed(streamId, "bad content-length");
+        }
+        return length;
+    }
+
+    private static Http2Exception malformed(int streamId, String why) {
+        return Http2Exception.streamError(streamId, PROTOCOL_ERROR, why);
+    }
+}

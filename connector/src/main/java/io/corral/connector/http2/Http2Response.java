@@ -1,0 +1,202 @@
+package io.corral.connector.http2;
+
+import io.corral.connector.http1.DateHeader;
+import io.corral.connector.http1.HttpHeaders;
+import io.corral.connector.http1.HttpResponse;
+import io.corral.connector.http2.hpack.HeaderField;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A stream's response as HTTP/2 frames: HEADERS (with {@code :status}), DATA under flow control, and trailers as
+ * a final HEADERS. The engine owns the framing here as on HTTP/1.1: connection-specific fields a handler sets
+ * ({@code connection}, {@code transfer-encoding}…) are dropped, since RFC 9113 §8.2.2 makes a message carrying
+ * them malformed; names go out in lowercase; a body written in one call gets its {@code content-length}; and
+ * values are sanitised (NUL, CR, LF and chars above U+00FF become a space) so a handler's text never makes the
+ * peer reject the stream.
+ */
+final class Http2Response implements HttpResponse {
+
+    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "upgrade");
+
+    private final Http2Stream stream;
+    private final HttpHeaders headers = new HttpHeaders();
+    private int status = 200;
+    private Supplier<HttpHeaders> trailers;
+    private volatile boolean committed;
+    private volatile boolean complete;
+
+    Http2Response(Http2Stream stream) {
+        this.stream = stream;
+    }
+
+    @Override
+    public HttpResponse status(int status) {
+        if (!committed) {
+            this.status = status;
+        }
+        return this;
+    }
+
+    @Override
+    public int status() {
+        return status;
+    }
+
+    /** HTTP/2 has no reason phrase (RFC 9113 §8.3.2). */
+    @Override
+    public HttpResponse reason(String reason) {
+        return this;
+    }
+
+    @Override
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    @Override
+    public void write(ByteBuffer content, boolean last) throws IOException {
+        if (complete) {
+            if (content.hasRemaining()) {
+                throw new IOException("response already complete");
+            }
+            return;
+        }
+        stream.checkWritable();
+        boolean bodyless = stream.request().isHead() || status == 204 || status == 304;
+        if (bodyless) {
+            content.position(content.limit());
+        }
+        boolean endWithHeaders = last && !content.hasRemaining() && trailers == null;
+        if (!committed) {
+            commit(last ? content.remaining() : -1, endWithHeaders || (bodyless && last && trailers == null));
+            if (endWithHeaders || (bodyless && last && trailers == null)) {
+                finish();
+                return;
+            }
+        }
+        while (content.hasRemaining()) {
+            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
+            byte[] bytes = new byte[n];
+            content.get(bytes);
+            boolean end = last && !content.hasRemaining() && trailers == null;
+            stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, end));
+            if (end) {
+                finish();
+                return;
+            }
+        }
+        if (last) {
+            if (trailers != null) {
+                stream.connection().output().writeFieldBlock(stream.id(), fields(trailers.get(), null), true);
+            } else {
+                stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
+            }
+            finish();
+        }
+    }
+
+    private void commit(long knownLength, boolean endStream) throws IOException {
+        committed = true;
+        if (knownLength >= 0 && headers.get("content-length") == null && status != 204 && status != 304
+                && !stream.request().isHead()) {
+            headers.set("content-length", Long.toString(knownLength));
+        }
+        if (headers.get("date") == null) {
+            headers.set("date", DateHeader.value());
+        }
+        stream.connection().output().writeFieldBlock(stream.id(), fields(headers, Integer.toString(status)),
+                endStream);
+    }
+
+    private void finish() {
+        complete = true;
+        stream.localEnded();
+    }
+
+    private static List<HeaderField> fields(HttpHeaders source, String status) {
+        List<HeaderField> fields = new ArrayList<>();
+        if (status != null) {
+            fields.add(new HeaderField(":status", status));
+        }
+        if (source == null) {
+            return fields;
+        }
+        for (HttpHeaders.Field field : source) {
+            String name = field.name().toLowerCase(Locale.ROOT);
+            if (!CONNECTION_SPECIFIC.contains(name) && !name.isEmpty() && !name.startsWith(":")) {
+                fields.add(new HeaderField(sanitise(name), sanitise(field.value())));
+            }
+        }
+        return fields;
+    }
+
+    private static String sanitise(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0 || c == '\r' || c == '\n' || c > 0xFF) {
+                char[] chars = text.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    char d = chars[j];
+                    if (d == 0 || d == '\r' || d == '\n' || d > 0xFF) {
+                        chars[j] = ' ';
+                    }
+                }
+                return new String(chars).strip();
+            }
+        }
+        return text;
+    }
+
+    @Override
+    public OutputStream asOutputStream() {
+        return new BufferedOutputStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Http2Response.this.write(ByteBuffer.wrap(b.clone(), off, len), false);
+            }
+
+            @Override
+            public void close() throws IOException {
+                end();
+            }
+        }, 8192);
+    }
+
+    @Override
+    public void sendInformational(int status, HttpHeaders fields) throws IOException {
+        if (status < 100 || status > 199 || committed) {
+            throw new IllegalStateException("informational status " + status);
+        }
+        stream.checkWritable();
+        stream.connection().output().writeFieldBlock(stream.id(), fields(fields, Integer.toString(status)), false);
+    }
+
+    @Override
+    public void trailers(Supplier<HttpHeaders> trailers) {
+        this.trailers = trailers;
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    @Override
+    public boolean isComplete() {
+        return complete;
+    }
+}

@@ -1,0 +1,262 @@
+package io.corral.connector.http2;
+
+import io.corral.connector.http1.ConnectionUpgrade;
+import io.corral.connector.http1.HttpExchange;
+import io.corral.connector.http1.HttpHandler;
+import io.corral.connector.http1.HttpResponse;
+import io.corral.connector.http1.RequestBody;
+import io.corral.connector.http1.RequestHead;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP/2 stream: one request and its response (Cowboy's {@code cowboy_stream}), run by a native
+ * {@link HttpHandler} on a new virtual thread of its own, which the stream never reuses. It is the same
+ * {@link HttpExchange} a handler gets on HTTP/1.1, so a handler cannot tell the protocols apart except by
+ * {@link RequestHead#version()}.
+ *
+ * <p>States (RFC 9113 §5.1) are two flags: the remote side ended (END_STREAM received) and the local side ended
+ * (END_STREAM sent), or the stream was reset; the connection forgets it once both ended or on a reset.
+ */
+final class Http2Stream implements HttpExchange, Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Http2Stream.class);
+
+    private final int id;
+    private final Http2Connection connection;
+    private final HttpHandler handler;
+    private final RequestHead head;
+    private final Http2RequestBody body;
+    private final Http2Response response;
+    private final FlowControl.StreamWindow sendWindow;
+    private volatile long idleTimeoutNanos;
+
+    /** What the client may still send on this stream; the reader takes, the handler's reads give back. */
+    private int receiveWindow;
+    /** The connection's thread only: the body octets received so far. */
+    long received;
+
+    private boolean remoteEnded;
+    private boolean localEnded;
+    private boolean reset;
+    /** Octets the handler read and the client has not been told about yet (WINDOW_UPDATE). */
+    private int unannouncedCredit;
+
+    Http2Stream(int id, Http2Connection connection, HttpHandler handler, RequestHead head, boolean endStream,
+            FlowControl.StreamWindow sendWindow, int receiveWindow, Duration idleTimeout) {
+        this.id = id;
+        this.connection = connection;
+        this.handler = handler;
+        this.head = head;
+        this.body = new Http2RequestBody(this, endStream);
+        this.response = new Http2Response(this);
+        this.sendWindow = sendWindow;
+        this.receiveWindow = receiveWindow;
+        this.remoteEnded = endStream;
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+    }
+
+    int id() {
+        return id;
+    }
+
+    Http2Connection connection() {
+        return connection;
+    }
+
+    Http2RequestBody requestBody() {
+        return body;
+    }
+
+    @Override
+    public void run() {
+        try {
+            handler.handle(this);
+            if (!response.isComplete()) {
+                response.end();
+            }
+        } catch (Throwable failure) {
+            if (!response.isCommitted() && !isReset()) {
+                try {
+                    response.headers().clear();
+                    response.status(500).end();
+                } catch (IOException | RuntimeException e) {
+                    connection.reset(this, Http2ErrorCode.INTERNAL_ERROR);
+                }
+            } else {
+                connection.reset(this, Http2ErrorCode.INTERNAL_ERROR);
+            }
+            LOG.debug("stream {} of {}: handler failed", id, connection, failure);
+        } finally {
+            // §8.1: a server that answered before the request ended may tell the client to stop sending with
+            // RST_STREAM NO_ERROR.
+            boolean stopClient;
+            synchronized (this) {
+                stopClient = !remoteEnded && !reset;
+            }
+            if (stopClient) {
+                connection.reset(this, Http2ErrorCode.NO_ERROR);
+            }
+        }
+    }
+
+    /** The response went out whole (END_STREAM sent). */
+    void localEnded() {
+        boolean closed;
+        synchronized (this) {
+            localEnded = true;
+            closed = remoteEnded;
+        }
+        if (closed) {
+            connection.closed(this);
+        }
+    }
+
+    /** From the connection's thread: END_STREAM arrived. */
+    void remoteEnded() {
+        boolean closed;
+        synchronized (this) {
+            remoteEnded = true;
+            closed = localEnded;
+        }
+        if (closed) {
+            connection.closed(this);
+        }
+    }
+
+    synchronized boolean isRemoteEnded() {
+        return remoteEnded;
+    }
+
+    /** Marks the stream reset (by either side); says whether it was not already. */
+    boolean markReset() {
+        synchronized (this) {
+            if (reset || (localEnded && remoteEnded)) {
+                return false;
+            }
+            reset = true;
+        }
+        body.fail(new IOException("stream reset"));
+        connection.flowControl().close(sendWindow);
+        return true;
+    }
+
+    synchronized boolean isReset() {
+        return reset;
+    }
+
+    void checkWritable() throws IOException {
+        if (isReset()) {
+            throw new IOException("stream " + id + " was reset");
+        }
+    }
+
+    /** Waits for send window; a stall past the timeout resets the stream with CANCEL. */
+    int acquireWindow(int wanted) throws IOException {
+        try {
+            return connection.flowControl().acquire(sendWindow, wanted, connection.config().streamStallTimeout()
+                    .toNanos());
+        } catch (FlowControl.StallException stalled) {
+            connection.reset(this, Http2ErrorCode.CANCEL);
+            throw stalled;
+        }
+    }
+
+    FlowControl.StreamWindow sendWindow() {
+        return sendWindow;
+    }
+
+    /** The handler read {@code n} octets: reopen the window by as much, in batches of half the initial window. */
+    void consumed(int n) {
+        int credit;
+        synchronized (this) {
+            unannouncedCredit += n;
+            if (unannouncedCredit < connection.config().initialWindowSize() / 2 || remoteEnded || reset) {
+                return;
+            }
+            credit = unannouncedCredit;
+            unannouncedCredit = 0;
+        }
+        connection.openReceiveWindow(this, credit);
+    }
+
+    /** The reader takes a DATA frame's length from the window; false when the client sent more than allowed. */
+    synchronized boolean takeReceiveWindow(int length) {
+        receiveWindow -= length;
+        return receiveWindow >= 0;
+    }
+
+    synchronized void receiveWindowOpened(int credit) {
+        receiveWindow += credit;
+    }
+
+    long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    @Override
+    public RequestHead request() {
+        return head;
+    }
+
+    @Override
+    public RequestBody body() {
+        return body;
+    }
+
+    @Override
+    public HttpResponse response() {
+        return response;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return connection.transport().localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return connection.transport().remoteAddress();
+    }
+
+    @Override
+    public boolean isSecure() {
+        return connection.transport().isSecure();
+    }
+
+    @Override
+    public long connectionId() {
+        return connection.id();
+    }
+
+    /** Client streams are odd, 1, 3, 5…: the first request is 1, then 2, 3… as on HTTP/1.1. */
+    @Override
+    public int requestNumber() {
+        return (id + 1) / 2;
+    }
+
+    /** HTTP/2 has no HTTP/1.1 upgrade (RFC 9113 §8.6); WebSocket comes over extended CONNECT (RFC 8441). */
+    @Override
+    public void upgrade(ConnectionUpgrade upgrade) {
+        throw new UnsupportedOperationException("no connection upgrade on HTTP/2");
+    }
+
+    /** For this stream's reads of the request body. */
+    @Override
+    public void setIdleTimeout(Duration timeout) {
+        idleTimeoutNanos = timeout.toNanos();
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        connection.reset(this, Http2ErrorCode.INTERNAL_ERROR);
+    }
+
+    @Override
+    public String toString() {
+        return "stream " + id + " of " + connection;
+    }
+}

@@ -1,0 +1,156 @@
+package io.corral.connector.http2.wire;
+
+import static io.corral.connector.http2.wire.H2Client.get;
+import static io.corral.connector.http2.wire.H2Client.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.corral.connector.http2.Http2Config;
+import io.corral.connector.http2.Http2ErrorCode;
+import io.corral.connector.http2.Http2Frame;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The known HTTP/2 attacks, each against its documented limit and on both sides of it: too many concurrent
+ * streams, rapid reset (CVE-2023-44487), SETTINGS and PING floods, the CONTINUATION flood (CVE-2024-27316
+ * family) and the HPACK bomb. The zero-window stall is in {@link Rfc9113FlowControlTest}.
+ */
+class Http2AttackLimitsTest {
+
+    /** A long window, so that a slow machine cannot split a test's burst across two windows. */
+    private static final Duration WINDOW = Duration.ofMinutes(5);
+
+    @Test
+    void streamsPastMaxConcurrentStreamsAreRefused() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(2);
+        try (H2TestServer server = new H2TestServer(Http2Config.DEFAULTS.withMaxConcurrentStreams(2), exchange -> {
+            started.countDown();
+            release.await();
+            exchange.response().end();
+        }); H2Client client = server.connect()) {
+            client.handshake();
+            client.request(1, get("/"), true);
+            client.request(3, get("/"), true);
+            started.await();
+            client.request(5, get("/"), true);
+            // §5.1.2: "An endpoint that receives a HEADERS frame that causes its advertised concurrent stream limit
+            // to be exceeded MUST treat this as a stream error of type PROTOCOL_ERROR or REFUSED_STREAM."
+            assertEquals(Http2ErrorCode.REFUSED_STREAM.code(), client.reset(5).errorCode());
+            release.countDown();
+            assertEquals(200, client.response(1).status());
+            assertEquals(200, client.response(3).status());
+            client.request(7, get("/"), true);
+            assertEquals(200, client.response(7).status(), "a slot is free again");
+        }
+    }
+
+    @Test
+    void rapidResetUpToTheLimitIsServedAndOneMoreEndsTheConnection() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Http2Config config = Http2Config.DEFAULTS.withFloodLimits(10, 1000, WINDOW);
+        try (H2TestServer server = new H2TestServer(config, exchange -> {
+            never.await();
+            exchange.response().end();
+        }); H2Client client = server.connect()) {
+            client.handshake();
+            int streamId = 1;
+            for (int i = 0; i < 10; i++, streamId += 2) {
+                client.request(streamId, get("/"), true);
+                client.send(new Http2Frame.RstStream(streamId, Http2ErrorCode.CANCEL.code()));
+            }
+            client.send(new Http2Frame.Ping(false, 10));
+            assertEquals(new Http2Frame.Ping(true, 10), client.nextMatching(f -> f instanceof Http2Frame.Ping),
+                    "ten resets are within the limit");
+            client.request(streamId, get("/"), true);
+            client.send(new Http2Frame.RstStream(streamId, Http2ErrorCode.CANCEL.code()));
+            Http2Frame.GoAway goAway = client.goAway();
+            assertEquals(Http2ErrorCode.ENHANCE_YOUR_CALM.code(), goAway.errorCode());
+            assertEquals(streamId, goAway.lastStreamId());
+            never.countDown();
+        }
+    }
+
+    @Test
+    void aPingFloodEndsTheConnection() throws Exception {
+        // The client's SETTINGS counts too: with a limit of 5, it and four PINGs pass, the fifth PING does not.
+        Http2Config config = Http2Config.DEFAULTS.withFloodLimits(100, 5, WINDOW);
+        try (H2TestServer server = new H2TestServer(config, exchange -> exchange.response().end());
+                H2Client client = server.connect()) {
+            client.handshake();
+            for (int i = 0; i < 4; i++) {
+                client.send(new Http2Frame.Ping(false, i));
+                assertEquals(new Http2Frame.Ping(true, i), client.nextMatching(f -> f instanceof Http2Frame.Ping));
+            }
+            client.send(new Http2Frame.Ping(false, 4));
+            assertEquals(Http2ErrorCode.ENHANCE_YOUR_CALM.code(), client.goAway().errorCode());
+        }
+    }
+
+    @Test
+    void aSettingsFloodEndsTheConnection() throws Exception {
+        Http2Config config = Http2Config.DEFAULTS.withFloodLimits(100, 5, WINDOW);
+        try (H2TestServer server = new H2TestServer(config, exchange -> exchange.response().end());
+                H2Client client = server.connect()) {
+            client.handshake();
+            for (int i = 0; i < 4; i++) {
+                client.send(new Http2Frame.Settings(false, List.of()));
+                assertEquals(Http2Frame.Settings.ACK, client.nextMatching(f -> f instanceof Http2Frame.Settings));
+            }
+            client.send(new Http2Frame.Settings(false, List.of()));
+            assertEquals(Http2ErrorCode.ENHANCE_YOUR_CALM.code(), client.goAway().errorCode());
+        }
+    }
+
+    @Test
+    void sixteenContinuationsAreFineAndTheSeventeenthEndsTheConnection() throws Exception {
+        try (H2TestServer server = new H2TestServer(Http2Config.DEFAULTS, exchange -> exchange.response().end());
+                H2Client client = server.connect()) {
+            client.handshake();
+            byte[] block = client.encode(get("/"));
+            client.send(new Http2Frame.Headers(1, new byte[0], true, false));
+            for (int i = 0; i < 15; i++) {
+                client.send(new Http2Frame.Continuation(1, new byte[0], false));
+            }
+            client.send(new Http2Frame.Continuation(1, block, true));
+            assertEquals(200, client.response(1).status());
+
+            client.send(new Http2Frame.Headers(3, new byte[0], true, false));
+            for (int i = 0; i < 17; i++) {
+                client.send(new Http2Frame.Continuation(3, new byte[0], false));
+            }
+            assertEquals(Http2ErrorCode.ENHANCE_YOUR_CALM.code(), client.goAway().errorCode());
+        }
+    }
+
+    @Test
+    void aFieldBlockPastItsBoundAcrossContinuationsEndsTheConnection() throws Exception {
+        // The bound is SETTINGS_MAX_HEADER_LIST_SIZE + 1024 = 9216 encoded octets.
+        try (H2TestServer server = new H2TestServer(Http2Config.DEFAULTS, exchange -> exchange.response().end());
+                H2Client client = server.connect()) {
+            client.handshake();
+            client.send(new Http2Frame.Headers(1, new byte[9000], true, false));
+            client.send(new Http2Frame.Continuation(1, new byte[217], false));
+            assertEquals(Http2ErrorCode.ENHANCE_YOUR_CALM.code(), client.goAway().errorCode());
+        }
+    }
+
+    @Test
+    void anHpackBombGetsA431AndTheConnectionServesOn() throws Exception {
+        try (H2TestServer server = new H2TestServer(Http2Config.DEFAULTS, exchange -> exchange.response().end());
+                H2Client client = server.connect()) {
+            client.handshake();
+            String big = "b".repeat(3000);
+            // The first request puts the 3,000-octet field in the table; it is within the 8,192 limit.
+            client.request(1, with(get("/"), "x-big", big), true);
+            assertEquals(200, client.response(1).status());
+            // The second names it three times: a few octets on the wire, 9,000+ decoded.
+            client.request(3, with(with(with(get("/"), "x-big", big), "x-big", big), "x-big", big), true);
+            assertEquals(431, client.response(3).status());
+            client.request(5, with(get("/"), "x-big", big), true);
+            assertEquals(200, client.response(5).status(), "the HPACK tables are still in step");
+        }
+    }
+}
