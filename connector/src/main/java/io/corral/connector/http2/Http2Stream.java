@@ -7,7 +7,7 @@ import io.corral.connector.http1.HttpResponse;
 import io.corral.connector.http1.RequestBody;
 import io.corral.connector.http1.RequestHead;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -213,12 +213,12 @@ final class Http2Stream implements HttpExchange, Runnable {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return connection.transport().localAddress();
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return connection.transport().remoteAddress();
     }
 

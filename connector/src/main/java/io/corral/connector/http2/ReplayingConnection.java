@@ -2,7 +2,7 @@ package io.corral.connector.http2;
 
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import javax.net.ssl.SSLSession;
 
@@ -56,12 +56,12 @@ final class ReplayingConnection implements TransportConnection {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return connection.localAddress();
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return connection.remoteAddress();
     }
 
