@@ -104,11 +104,15 @@ public final class Http1Protocol implements Protocol {
      */
     @Override
     public void drain() {
+        boolean begins = !draining;
         draining = true;
         for (Http1Connection connection : connections) {
             connection.closeIfIdle();
         }
-        goingAway.tellAfter(upgradedDrainGrace);
+        // Once per drain: a listener that drains, then stops, must not put the WebSockets' grace off again.
+        if (begins) {
+            goingAway.tellAfter(upgradedDrainGrace);
+        }
     }
 
     /**
