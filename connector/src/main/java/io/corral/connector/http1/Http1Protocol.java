@@ -32,7 +32,7 @@ public final class Http1Protocol implements Protocol {
      */
     public static final Duration DEFAULT_UPGRADED_DRAIN_GRACE = Duration.ofSeconds(1);
 
-    /** Replaced whole when a timeout changes live; a connection reads it at each wait, never keeps a copy. */
+    /** Replaced whole when a timeout changes live; connections read their timeouts from it at each wait. */
     private volatile Http1Config config;
     private final HttpHandler handler;
     private final ByteArrayPool pool = new ByteArrayPool(BUFFER_SIZE, MAX_POOLED_BUFFERS);
