@@ -34,9 +34,8 @@ import org.junit.jupiter.api.Test;
  * hammering keep-alive connections and Jakarta WebSocket sessions echoing messages one at a time. Every request
  * the servlet began is answered in full (zero failed in-flight requests: the servlet's count and the clients'
  * count of whole responses are equal), a request held in flight across the drain's start is answered with
- * {@code Connection: close}, every
- * WebSocket echo arrives in order until the session is closed with 1001, and the drain ends on its own, closing
- * nothing by force.
+ * {@code Connection: close}, every WebSocket echo arrives in order until the session is closed with 1001, and the
+ * drain ends on its own, closing nothing by force.
  */
 class DrainUnderLoadTest {
 
