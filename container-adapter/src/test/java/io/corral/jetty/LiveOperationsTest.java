@@ -16,11 +16,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The operator's live operations on a running {@link CorralConnector} (Ranch's {@code suspend_listener},
  * {@code resume_listener}, {@code set_max_connections}, and a drain), over raw sockets: only Corral has them.
- * ServerConnector's side of the graceful stop is compared in {@link GracefulShutdownTest}.
+ * ServerConnector's side of the graceful stop is compared in {@link GracefulShutdownTest}; an idle timeout changed
+ * on a running connector, which both have, is compared here.
  */
 class LiveOperationsTest {
 
@@ -174,6 +177,22 @@ class LiveOperationsTest {
             try (RawConnection patient = server.connect()) {
                 assertEquals("ok", patient.send(GET).read().text());
                 assertFalse(patient.isClosedByServer(1500), "the raised idle timeout did not apply");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    @DisplayName("idle timeout changed on a running connector: a new connection gets it, on both connectors")
+    void idleTimeoutChangedWhileRunningReachesNewConnections(ConnectorKind kind) throws Exception {
+        try (ServletServer server = ServletServer.on(kind).servlet("/work", new SlowServlet())
+                .connector(connector -> connector.setIdleTimeout(30_000)).start()) {
+            server.connector().setIdleTimeout(500);
+            try (RawConnection fresh = server.connect()) {
+                long started = System.nanoTime();
+                assertEquals("ok", fresh.send(GET).read().text());
+                assertTrue(fresh.isClosedByServer(10_000), "the new idle timeout did not apply");
+                assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(450), "closed before its timeout");
             }
         }
     }

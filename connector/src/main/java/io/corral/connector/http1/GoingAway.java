@@ -76,11 +76,6 @@ public final class GoingAway {
         told = false;
     }
 
-    /** Connections that would be told now. */
-    int registeredCount() {
-        return registered.size();
-    }
-
     private void tell(long drain) {
         if (generation.get() != drain) {
             return; // withdrawn by a restart meanwhile

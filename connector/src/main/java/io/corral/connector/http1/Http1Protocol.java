@@ -32,7 +32,7 @@ public final class Http1Protocol implements Protocol {
      */
     public static final Duration DEFAULT_UPGRADED_DRAIN_GRACE = Duration.ofSeconds(1);
 
-    /** Replaced whole when a timeout changes live; a connection reads it at each wait, never keeps a copy. */
+    /** Replaced whole when a timeout changes live; connections read their timeouts from it at each wait. */
     private volatile Http1Config config;
     private final HttpHandler handler;
     private final ByteArrayPool pool = new ByteArrayPool(BUFFER_SIZE, MAX_POOLED_BUFFERS);
@@ -104,11 +104,15 @@ public final class Http1Protocol implements Protocol {
      */
     @Override
     public void drain() {
+        boolean begins = !draining;
         draining = true;
         for (Http1Connection connection : connections) {
             connection.closeIfIdle();
         }
-        goingAway.tellAfter(upgradedDrainGrace);
+        // Once per drain: a listener that drains, then stops, must not put the WebSockets' grace off again.
+        if (begins) {
+            goingAway.tellAfter(upgradedDrainGrace);
+        }
     }
 
     /**
