@@ -63,6 +63,17 @@ class StockHttpSideBySideTest {
     /** A time in a directory listing of DefaultServlet. */
     private static final Pattern UNPACKED_TIME = Pattern.compile("(<td class=\"lastmodified\">)[^&<]*&nbsp;");
 
+    /**
+     * Requests whose answers differ on purpose, each as README "What differs from ServerConnector, on purpose"
+     * lists it: the engine owns the {@code Connection} header. A request-target Jetty cannot make a URI of
+     * gets Jetty's own error page on both; ServerConnector closes after it without saying so (it answers such a
+     * request as HTTP/1.0), Corral says {@code Connection: close}.
+     */
+    private static final Map<String, String> DELIBERATE = Map.of(
+            "GET /%2e%2e/etc/passwd", "connection: close\n");
+    /** What ServerConnector may add to a POST answer whose body the servlet did not read (README, deliberate). */
+    private static final String UNREAD_BODY_CLOSE = "connection: close\n";
+
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(REQUEST_TIMEOUT)
@@ -123,16 +134,6 @@ class StockHttpSideBySideTest {
                 "200 GET /war-sample/", "200 GET /war-sample/plaintext", "200 POST /war-sample/echo",
                 "405 GET /war-sample/echo", "404 GET /war-sample/ws/echo");
     }
-
-    /**
-     * Requests whose answers differ on purpose, each as README "What differs from ServerConnector, on purpose"
-     * lists it: the engine owns the {@code Connection} header. A request-target Jetty cannot make a URI of
-     * gets Jetty's own error page on both; ServerConnector closes after it without saying so (it answers such a
-     * request as HTTP/1.0), Corral says {@code Connection: close}.
-     */
-    private static final Map<String, String> DELIBERATE = Map.of(
-            "GET /%2e%2e/etc/passwd", "connection: close\n");
-    private static final String UNREAD_BODY_CLOSE = "connection: close\n";
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("requests")
