@@ -147,7 +147,8 @@ final class RequestMetaData {
         try {
             uri = HttpURI.build(method, target);
         } catch (IllegalArgumentException bad) {
-            throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Bad URI", bad);
+            // "Bad Request", as Jetty's HttpParser words any failure of its handler: the error page is the same.
+            throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Bad Request", bad);
         }
         if (StringUtil.isEmpty(uri.getPath()) && uri.getScheme() != null && uri.hasAuthority()) {
             uri.path("/");

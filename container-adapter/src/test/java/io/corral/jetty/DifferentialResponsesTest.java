@@ -111,10 +111,13 @@ class DifferentialResponsesTest {
      * always states {@code Connection: close} when it will close, also to an HTTP/1.0 client that did not
      * ask for keep-alive (Jetty leaves it implicit); and it answers HEAD without the
      * {@code Transfer-Encoding: chunked} a GET would have had (RFC 9110 §9.3.2 lets a server omit fields
-     * only known while generating content). Whether the connection really closes is still compared.
+     * only known while generating content). Whether the connection really closes is still compared. The same
+     * {@code Connection: close} goes with a request-target Jetty cannot make a URI of: Jetty answers that one as
+     * a bad message on a stream of its own making ({@code BAD /badMessage HTTP/1.0}), leaving the close implicit.
      */
     private static boolean framingOnly(String request, String name) {
         return name.equals("connection") && request.contains(" HTTP/1.0\r\n") && !request.contains("keep-alive")
+                || name.equals("connection") && request.startsWith("GET /%2e%2e/")
                 || name.equals("transfer-encoding") && request.startsWith("HEAD ");
     }
 
@@ -181,6 +184,7 @@ class DifferentialResponsesTest {
         GET of a streamed body       | GET /b/big HTTP/1.1<CR><LF>Host: h<CR><LF><CR><LF>
         small body left unread       | POST /b/ignore-body HTTP/1.1<CR><LF>Host: h<CR><LF>Content-Length: 4<CR><LF><CR><LF>data
         HTTP/1.0 body left unread    | POST /b/ignore-body HTTP/1.0<CR><LF>Connection: keep-alive<CR><LF>Content-Length: 4<CR><LF><CR><LF>data
+        a target Jetty has no URI of | GET /%2e%2e/etc/passwd HTTP/1.1<CR><LF>Host: h<CR><LF><CR><LF>
         """)
     void sameBytesSameResponse(String name, String request) throws Exception {
         String wire = request.strip().replace("<CR>", "\r").replace("<LF>", "\n");

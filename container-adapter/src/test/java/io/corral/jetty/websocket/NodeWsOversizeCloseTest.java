@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corral.jetty.ConnectorKind;
+import io.corral.jetty.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * every one must end with the server's 1009 — never 1006, which is what a client reports when a reset
  * destroys the close frame before it reads it. The clients are installed from npm by
  * {@code src/test/node/install.sh}, as a CI machine gets them; the test is skipped, saying why, only
- * when they cannot be installed.
+ * when they cannot be installed (and fails then under {@code -Dcorral.requireTools=true}, as in CI).
  */
 class NodeWsOversizeCloseTest {
 
@@ -37,7 +37,7 @@ class NodeWsOversizeCloseTest {
                 NODE_CLIENTS.toString()).redirectErrorStream(true).start();
         String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         boolean installed = install.waitFor(5, TimeUnit.MINUTES) && install.exitValue() == 0;
-        Assumptions.assumeTrue(installed, () -> "Node.js clients could not be installed: " + output);
+        RequiredTool.assumeInstalled(installed, () -> "Node.js clients could not be installed: " + output);
         server = BridgeServer.on(ConnectorKind.CORRAL).jakartaEndpoints(LingeringCloseBridgeTest.Limited.class).start();
     }
 

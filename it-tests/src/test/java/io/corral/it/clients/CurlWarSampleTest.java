@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What a user of {@code curl} sees from the built war-sample, served by the demo launcher on each
  * connector: the same command lines, the same bytes. curl is installed by {@code src/test/sh/install-curl.sh}
- * (Debian's package) when missing; the tests are skipped, saying why, only when it cannot be installed.
+ * (Debian's package) when missing; the tests are skipped, saying why, only when it cannot be installed
+ * ({@link RequiredTool}: a failure instead in CI).
  */
 class CurlWarSampleTest {
 
@@ -42,7 +42,7 @@ class CurlWarSampleTest {
     static void installCurl() throws Exception {
         ExternalProcess install = ExternalProcess.run(List.of("bash", "src/test/sh/install-curl.sh"),
                 Path.of("."), scratch, Duration.ofMinutes(5));
-        Assumptions.assumeTrue(install.exitCode() == 0, () -> "curl could not be installed: " + install.stderr());
+        RequiredTool.assumeInstalled(install.exitCode() == 0, () -> "curl could not be installed: " + install.stderr());
     }
 
     @AfterAll

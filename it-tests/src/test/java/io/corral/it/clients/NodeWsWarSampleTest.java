@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and bytes, whole or sent in three fragments, with and without permessage-deflate, and from 100 clients
  * at once. {@code ws-echo.mjs} prints one JSON report; the expected report is the same on both connectors.
  * The clients are installed from npm by {@code container-adapter/src/test/node/install.sh}, as a CI machine
- * gets them; the tests are skipped, saying why, only when they cannot be installed.
+ * gets them; the tests are skipped, saying why, only when they cannot be installed ({@link RequiredTool}: a
+ * failure instead in CI).
  */
 class NodeWsWarSampleTest {
 
@@ -44,7 +44,7 @@ class NodeWsWarSampleTest {
         Path install = Path.of(System.getProperty("node.clients.sources"), "install.sh");
         ExternalProcess installed = ExternalProcess.run(List.of("bash", install.toString(), NODE_CLIENTS.toString()),
                 Path.of("."), scratch, Duration.ofMinutes(5));
-        Assumptions.assumeTrue(installed.exitCode() == 0,
+        RequiredTool.assumeInstalled(installed.exitCode() == 0,
                 () -> "Node.js clients could not be installed: " + installed.stderr());
     }
 

@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corral.it.websocket.RecordingListener;
 import io.corral.jetty.demo.SelfSignedKeyStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,14 +22,9 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -42,19 +33,19 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Corral as a user installs it (DESIGN §3 "Distribution"): a stock jetty-home 12.1.8, a fresh jetty-base
  * with corral-jetty-module.zip unzipped into it, {@code start.jar --add-modules=corral,ee10-deploy,
  * ee10-websocket-jakarta}, the war-sample dropped in as {@code webapps/ROOT.war}, and the server started
- * as a child process of the JDK running this test. Then the WAR's contract is checked over the wire, and
- * the log must show that Corral's connector, not the stock http module's, serves the port.
+ * as a child process of the JDK running this test ({@link JettyBase}). Then the WAR's contract is checked over
+ * the wire, and the log must show that Corral's connector, not the stock http module's, serves the port; the
+ * same WAR also runs on the ee11 and ee9 environments.
  */
 class JettyHomeDistributionTest {
 
-    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
@@ -66,68 +57,50 @@ class JettyHomeDistributionTest {
     private static final String JVM_INI = "--exec\n-Djdk.trackAllThreads=false\n";
 
     /** Every status the start-up probes got before the first 200: a request during start-up must wait, not 404. */
-    private static final List<Integer> STARTUP_ANSWERS = new ArrayList<>();
+    private static List<Integer> startupAnswers = List.of();
 
-    private static Path jettyHome;
-    private static Path jettyBase;
-    private static Path war;
-    private static Path serverLog;
-    private static Process server;
+    private static JettyBase base;
     private static int port;
 
     @BeforeAll
     static void installAndStartJettyHomeWithCorral() throws Exception {
-        jettyHome = existing(System.getProperty("jetty.home.dir"), "start.jar");
-        Path overlay = existing(System.getProperty("corral.overlay.dir"), "modules/corral.mod");
-        war = existing(System.getProperty("war.sample.file"), "");
-        Path target = jettyHome.getParent();
-        jettyBase = target.resolve("jetty-base");
-        deleteRecursively(jettyBase);
-        copyRecursively(overlay, jettyBase);
-
-        Path setupLog = target.resolve("jetty-base-setup.log");
-        Process setup = startJetty(jettyBase, setupLog, "--add-modules=corral,ee10-deploy,ee10-websocket-jakarta");
-        assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
-        assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
-
-        Files.copy(war, jettyBase.resolve("webapps").resolve("ROOT.war"));
+        base = JettyBase.create("jetty-base", true, "corral,ee10-deploy,ee10-websocket-jakarta");
+        Files.copy(JettyBase.warSample(), base.dir().resolve("webapps").resolve("ROOT.war"));
         // The README's lines for a production base: a forked JVM without the JDK's virtual-thread tracking.
-        Files.writeString(jettyBase.resolve("start.d/jvm.ini"), JVM_INI, StandardCharsets.UTF_8);
-        port = freePort();
-        serverLog = target.resolve("jetty-base-server.log");
-        server = startJetty(jettyBase, serverLog, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
-        awaitServing(server, serverLog, port);
+        Files.writeString(base.dir().resolve("start.d/jvm.ini"), JVM_INI, StandardCharsets.UTF_8);
+        startupAnswers = base.start("/plaintext");
+        port = base.port();
     }
 
     @AfterAll
     static void stopJetty() throws Exception {
         CLIENT.close();
-        if (server == null) {
+        if (base == null || base.server() == null) {
             return;
         }
-        stopTree(server);
+        base.stop();
         // Checked last, over the whole run including shutdown: every exchange above was well-behaved, so
         // anything the server found worth a warning is a defect (e.g. a WebSocket bridge error).
-        List<String> warnings = Files.readAllLines(serverLog, StandardCharsets.UTF_8).stream()
+        List<String> warnings = Files.readAllLines(base.log(), StandardCharsets.UTF_8).stream()
                 .filter(line -> line.contains(":WARN :") || line.contains(":ERROR:"))
                 .toList();
-        assertEquals(List.of(), warnings, () -> "the server logged warnings:\n" + read(serverLog));
+        assertEquals(List.of(), warnings, () -> "the server logged warnings:\n" + base.logText());
     }
 
     @Test
     @DisplayName("--add-modules enabled corral, and not the stock http module it replaces")
     void theBaseEnablesCorralInsteadOfHttp() {
-        assertTrue(Files.isRegularFile(jettyBase.resolve("start.d/corral.ini")), "start.d/corral.ini");
-        assertFalse(Files.exists(jettyBase.resolve("start.d/http.ini")), "start.d/http.ini must not exist");
+        assertTrue(Files.isRegularFile(base.dir().resolve("start.d/corral.ini")), "start.d/corral.ini");
+        assertFalse(Files.exists(base.dir().resolve("start.d/http.ini")), "start.d/http.ini must not exist");
     }
 
     @Test
     @DisplayName("corral.mod [provides] http: start.jar refuses to run the stock http module beside it")
     void theStockHttpModuleCannotRunBesideCorral() throws Exception {
-        Path log = jettyHome.getParent().resolve("jetty-base-http-refused.log");
-        Process dryRun = startJetty(jettyBase, log, "--dry-run", "--module=http"); // --dry-run never changes the base
-        assertTrue(dryRun.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --dry-run hung");
-        String output = read(log);
+        Path log = base.home().getParent().resolve("jetty-base-http-refused.log");
+        Process dryRun = base.startJar(log, "--dry-run", "--module=http"); // --dry-run never changes the base
+        assertTrue(dryRun.waitFor(JettyBase.SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --dry-run hung");
+        String output = JettyBase.read(log);
         assertTrue(dryRun.exitValue() != 0, () -> "start.jar accepted http beside corral:\n" + output);
         assertTrue(output.contains("already provided by corral"), output);
     }
@@ -135,9 +108,7 @@ class JettyHomeDistributionTest {
     @Test
     @DisplayName("The port is served by CorralConnector: the stock ServerConnector never started")
     void corralsConnectorServesThePort() throws IOException {
-        List<String> started = Files.readAllLines(serverLog, StandardCharsets.UTF_8).stream()
-                .filter(line -> line.contains("Started ") && line.contains("Connector@"))
-                .toList();
+        List<String> started = base.startedConnectors();
         String bound = "{127.0.0.1:" + port + "}";
         assertEquals(1, started.size(), () -> "expected one started connector, log says: " + started);
         assertTrue(started.get(0).contains("CorralConnector@") && started.get(0).contains(bound),
@@ -148,13 +119,13 @@ class JettyHomeDistributionTest {
     @Test
     @DisplayName("Requests sent while the webapps deploy wait and get real answers: no 404 before the first 200")
     void noRequestDuringStartUpGotA404() {
-        assertFalse(STARTUP_ANSWERS.contains(404), () -> "answers during start-up: " + STARTUP_ANSWERS);
+        assertFalse(startupAnswers.contains(404), () -> "answers during start-up: " + startupAnswers);
     }
 
     @Test
     @DisplayName("start.d/jvm.ini as in the README: start.jar forks a JVM that runs with -Djdk.trackAllThreads=false")
     void theReadmesJvmIniForksAJvmWithoutThreadTracking() {
-        List<String> forked = server.descendants().map(JettyHomeDistributionTest::commandLine).toList();
+        List<String> forked = base.server().descendants().map(JettyHomeDistributionTest::commandLine).toList();
         assertTrue(forked.stream().anyMatch(arguments -> arguments.contains("-Djdk.trackAllThreads=false")),
                 () -> "no forked JVM with the flag among: " + forked);
     }
@@ -164,19 +135,20 @@ class JettyHomeDistributionTest {
     void onJava17StartFailsWithOneLineNamingTheJavaVersion() throws Exception {
         Path java17 = java17();
         Assumptions.assumeTrue(java17 != null, "no Java 17 under /usr/lib/jvm to run start.jar with");
-        Path log = jettyHome.getParent().resolve("jetty-base-java17.log");
-        Process process = new ProcessBuilder(java17.toString(), "-jar", jettyHome.resolve("start.jar").toString(),
-                "jetty.home=" + jettyHome, "jetty.base=" + jettyBase, "jetty.http.host=127.0.0.1",
-                "jetty.http.port=" + freePort())
-                .directory(jettyBase.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path log = base.home().getParent().resolve("jetty-base-java17.log");
+        Process process = new ProcessBuilder(java17.toString(), "-jar", base.home().resolve("start.jar").toString(),
+                "jetty.home=" + base.home(), "jetty.base=" + base.dir(), "jetty.http.host=127.0.0.1",
+                "jetty.http.port=" + JettyBase.freePort())
+                .directory(base.dir().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            assertTrue(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "Jetty on Java 17 did not end");
+            assertTrue(process.waitFor(JettyBase.START_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                    "Jetty on Java 17 did not end");
         } finally {
-            stopTree(process);
+            JettyBase.stopTree(process);
         }
         // With --exec (jvm.ini) the line comes from the forked JVM, which ends with 1; start.jar itself does not
         // pass that status on. What matters to the newcomer: one line saying what to do, and no server.
-        String output = read(log);
+        String output = JettyBase.read(log);
         assertFalse(output.contains("Started Server"), output);
         List<String> lines = output.lines().filter(line -> line.contains("Corral needs Java 21 or newer")).toList();
         assertEquals(1, lines.size(), output);
@@ -184,71 +156,64 @@ class JettyHomeDistributionTest {
         assertFalse(output.contains("UnsupportedClassVersionError"), output);
     }
 
-    @Test
-    @DisplayName("ee11 works too: --add-modules=corral,ee11-deploy,ee11-websocket-jakarta serves the WAR over HTTP and WebSocket")
-    void ee11ServesTheWar() throws Exception {
-        Path target = jettyHome.getParent();
-        Path ee11Base = target.resolve("jetty-base-ee11");
-        deleteRecursively(ee11Base);
-        copyRecursively(Path.of(System.getProperty("corral.overlay.dir")), ee11Base);
-        Path setupLog = target.resolve("jetty-base-ee11-setup.log");
-        Process setup = startJetty(ee11Base, setupLog, "--add-modules=corral,ee11-deploy,ee11-websocket-jakarta");
-        assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
-        assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
-        Files.copy(Path.of(System.getProperty("war.sample.file")), ee11Base.resolve("webapps").resolve("ROOT.war"));
-        int ee11Port = freePort();
-        Path log = target.resolve("jetty-base-ee11-server.log");
-        Process ee11 = startJetty(ee11Base, log, "jetty.http.host=127.0.0.1", "jetty.http.port=" + ee11Port);
+    /**
+     * One connector jar for every environment: the Jetty core connector and websocket-core are shared by
+     * ee9, ee10 and ee11, so the unchanged war-sample runs on {@code <env>-deploy} and
+     * {@code <env>-websocket-jakarta}. ee11 is Jakarta EE 11 (Servlet 6.1, WebSocket 2.2); ee9 is Jakarta EE 9
+     * (Servlet 5.0, WebSocket 2.0), which the war-sample's APIs fit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ee11", "ee9"})
+    @DisplayName("Other environments: --add-modules=corral,<env>-deploy,<env>-websocket-jakarta serves the WAR over HTTP and WebSocket")
+    void otherEnvironmentsServeTheWar(String environment) throws Exception {
+        JettyBase other = JettyBase.create("jetty-base-" + environment, true,
+                "corral," + environment + "-deploy," + environment + "-websocket-jakarta");
+        Files.copy(JettyBase.warSample(), other.dir().resolve("webapps").resolve("ROOT.war"));
         try {
-            awaitServing(ee11, log, ee11Port);
+            other.start("/plaintext");
             HttpResponse<String> plaintext = CLIENT.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + ee11Port + "/plaintext")).timeout(REQUEST_TIMEOUT).GET().build(),
+                    URI.create("http://127.0.0.1:" + other.port() + "/plaintext")).timeout(REQUEST_TIMEOUT).GET().build(),
                     BodyHandlers.ofString());
             assertEquals("Hello, World!", plaintext.body());
             RecordingListener listener = new RecordingListener();
             WebSocket socket = CLIENT.newWebSocketBuilder().connectTimeout(REQUEST_TIMEOUT)
-                    .buildAsync(URI.create("ws://127.0.0.1:" + ee11Port + "/ws/echo"), listener)
+                    .buildAsync(URI.create("ws://127.0.0.1:" + other.port() + "/ws/echo"), listener)
                     .get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             try {
-                socket.sendText("through ee11", true).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                assertEquals("through ee11", listener.nextText(REQUEST_TIMEOUT));
+                socket.sendText("through " + environment, true).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals("through " + environment, listener.nextText(REQUEST_TIMEOUT));
             } finally {
                 socket.abort();
             }
-            assertTrue(read(log).contains("CorralConnector@"), () -> read(log));
+            String log = other.logText();
+            // Jetty's log abbreviates org.eclipse.jetty.ee11.webapp to oeje11w (ee9 starts a nested oeje9n context).
+            String context = "Started oeje" + environment.substring(2);
+            assertTrue(log.contains(context), () -> "not deployed on " + environment + ":\n" + log);
+            List<String> started = other.startedConnectors();
+            assertTrue(started.size() == 1 && started.get(0).contains("CorralConnector@"), started::toString);
         } finally {
-            stopTree(ee11);
+            other.stop();
         }
     }
 
     @Test
     @DisplayName("HTTPS: --add-modules=corral,corral-https,… serves HTTP and HTTPS/WSS from a stock jetty-home, both through Corral")
     void corralHttpsServesTheWarOverTls() throws Exception {
-        Path target = jettyHome.getParent();
-        Path httpsBase = target.resolve("jetty-base-https");
-        deleteRecursively(httpsBase);
-        copyRecursively(Path.of(System.getProperty("corral.overlay.dir")), httpsBase);
-        Path setupLog = target.resolve("jetty-base-https-setup.log");
-        Process setup = startJetty(httpsBase, setupLog,
-                "--add-modules=corral,corral-https,ee10-deploy,ee10-websocket-jakarta");
-        assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
-        assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
-        assertTrue(Files.isRegularFile(httpsBase.resolve("start.d/corral-https.ini")), "start.d/corral-https.ini");
-        assertTrue(Files.isRegularFile(httpsBase.resolve("start.d/ssl-context.ini")), "ssl-context came as a dependency");
-        assertFalse(Files.exists(httpsBase.resolve("start.d/ssl.ini")), "the stock ssl module must not be enabled");
+        JettyBase httpsBase = JettyBase.create("jetty-base-https", true,
+                "corral,corral-https,ee10-deploy,ee10-websocket-jakarta");
+        Path dir = httpsBase.dir();
+        assertTrue(Files.isRegularFile(dir.resolve("start.d/corral-https.ini")), "start.d/corral-https.ini");
+        assertTrue(Files.isRegularFile(dir.resolve("start.d/ssl-context.ini")), "ssl-context came as a dependency");
+        assertFalse(Files.exists(dir.resolve("start.d/ssl.ini")), "the stock ssl module must not be enabled");
 
         // The operator's keystore where ssl-context looks by default: $JETTY_BASE/etc/keystore.p12.
         SelfSignedKeyStore certificate = SelfSignedKeyStore.create("127.0.0.1");
-        Files.copy(certificate.keyStore(), httpsBase.resolve("etc/keystore.p12"));
-        Files.copy(war, httpsBase.resolve("webapps").resolve("ROOT.war"));
-        int httpPort = freePort();
-        int httpsPort = freePort();
-        Path log = target.resolve("jetty-base-https-server.log");
-        Process https = startJetty(httpsBase, log, "jetty.http.host=127.0.0.1", "jetty.http.port=" + httpPort,
-                "jetty.ssl.host=127.0.0.1", "jetty.ssl.port=" + httpsPort,
-                "jetty.sslContext.keyStorePassword=" + certificate.password());
+        Files.copy(certificate.keyStore(), dir.resolve("etc/keystore.p12"));
+        Files.copy(JettyBase.warSample(), dir.resolve("webapps").resolve("ROOT.war"));
+        int httpsPort = JettyBase.freePort();
         try {
-            awaitServing(https, log, httpPort);
+            httpsBase.start("/plaintext", "jetty.ssl.host=127.0.0.1", "jetty.ssl.port=" + httpsPort,
+                    "jetty.sslContext.keyStorePassword=" + certificate.password());
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .sslContext(trusting(certificate.certificate())).connectTimeout(REQUEST_TIMEOUT).build();
             try (client) {
@@ -268,18 +233,17 @@ class JettyHomeDistributionTest {
                     socket.abort();
                 }
             }
-            List<String> started = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                    .filter(line -> line.contains("Started ") && line.contains("Connector@")).toList();
+            List<String> started = httpsBase.startedConnectors();
             assertEquals(2, started.size(), () -> "expected two started connectors: " + started);
             assertTrue(started.stream().allMatch(line -> line.contains("CorralConnector@")), started::toString);
             assertTrue(started.stream().anyMatch(line -> line.contains("{127.0.0.1:" + httpsPort + "}")),
                     started::toString);
         } finally {
-            stopTree(https);
+            httpsBase.stop();
         }
-        List<String> warnings = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+        List<String> warnings = Files.readAllLines(httpsBase.log(), StandardCharsets.UTF_8).stream()
                 .filter(line -> line.contains(":WARN :") || line.contains(":ERROR:")).toList();
-        assertEquals(List.of(), warnings, () -> "the HTTPS server logged warnings:\n" + read(log));
+        assertEquals(List.of(), warnings, () -> "the HTTPS server logged warnings:\n" + httpsBase.logText());
     }
 
     /** A client context trusting only the PEM certificate at {@code pem}. */
@@ -340,36 +304,6 @@ class JettyHomeDistributionTest {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(REQUEST_TIMEOUT);
     }
 
-    /** Runs start.jar in {@code base} with the JDK running this test, output to {@code log}. */
-    private static Process startJetty(Path base, Path log, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar",
-                jettyHome.resolve("start.jar").toString(),
-                "jetty.home=" + jettyHome, "jetty.base=" + base));
-        command.addAll(List.of(arguments));
-        return new ProcessBuilder(command)
-                .directory(base.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-    }
-
-    /** start.jar may have forked a JVM of its own: stops the whole tree, children first. */
-    private static void stopTree(Process root) throws Exception {
-        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
-        tree.add(root.toHandle());
-        for (ProcessHandle process : tree) {
-            process.destroy(); // SIGTERM: Jetty's shutdown hook stops the server
-        }
-        for (ProcessHandle process : tree) {
-            try {
-                process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (TimeoutException stuck) {
-                process.destroyForcibly();
-                process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        }
-    }
-
     /** A process's command line: /proc has it whole, where {@code ProcessHandle.Info} may have nothing. */
     private static String commandLine(ProcessHandle process) {
         try {
@@ -389,96 +323,6 @@ class JettyHomeDistributionTest {
         try (Stream<Path> installed = Files.list(jvms)) {
             return installed.filter(jdk -> jdk.getFileName().toString().contains("17"))
                     .map(jdk -> jdk.resolve("bin/java")).filter(Files::isExecutable).findFirst().orElse(null);
-        }
-    }
-
-    /**
-     * Polls {@code /plaintext} until it answers 200, the server dies, or the deadline passes; what the
-     * main server answered before its first 200 is kept in {@link #STARTUP_ANSWERS}.
-     */
-    private static void awaitServing(Process jetty, Path log, int jettyPort) throws Exception {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        try (probe) {
-            while (Instant.now().isBefore(deadline)) {
-                try {
-                    HttpResponse<Void> response = probe.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + jettyPort + "/plaintext")).timeout(Duration.ofSeconds(2))
-                            .GET().build(), BodyHandlers.discarding());
-                    if (response.statusCode() == 200) {
-                        return;
-                    }
-                    if (jetty == server) {
-                        STARTUP_ANSWERS.add(response.statusCode());
-                    }
-                } catch (IOException notYet) {
-                    // Not listening yet, or the WAR is still deploying.
-                }
-                // Waits on the process's exit with a short timeout: a dead server fails fast, a live one is re-probed.
-                try {
-                    jetty.onExit().get(250, TimeUnit.MILLISECONDS);
-                    throw new AssertionError("Jetty exited with " + jetty.exitValue() + ":\n" + read(log));
-                } catch (TimeoutException stillRunning) {
-                    // expected
-                } catch (ExecutionException impossible) {
-                    throw new AssertionError(impossible);
-                }
-            }
-        }
-        throw new AssertionError("Jetty did not serve /plaintext within " + START_TIMEOUT + ":\n" + read(log));
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static Path existing(String directory, String expectedFile) {
-        assertTrue(directory != null, "system property not set: run through Maven (see it-tests/pom.xml)");
-        Path path = Path.of(directory).toAbsolutePath();
-        assertTrue(Files.exists(path.resolve(expectedFile)), () -> "missing " + path.resolve(expectedFile));
-        return path;
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException failure) {
-            return "(no log: " + failure + ")";
-        }
-    }
-
-    private static void copyRecursively(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path destination = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(destination);
-                } else {
-                    Files.copy(source, destination);
-                }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> {
-                try {
-                    Files.delete(file);
-                } catch (IOException failure) {
-                    throw new UncheckedIOException(failure);
-                }
-            });
         }
     }
 }

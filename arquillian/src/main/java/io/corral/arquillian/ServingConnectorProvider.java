@@ -1,4 +1,4 @@
-package io.corral.it.arquillian;
+package io.corral.arquillian;
 
 import java.lang.annotation.Annotation;
 import org.eclipse.jetty.server.NetworkConnector;

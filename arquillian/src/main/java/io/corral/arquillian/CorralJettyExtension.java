@@ -1,4 +1,4 @@
-package io.corral.it.arquillian;
+package io.corral.arquillian;
 
 import org.jboss.arquillian.core.spi.LoadableExtension;
 import org.jboss.arquillian.test.spi.enricher.resource.ResourceProvider;

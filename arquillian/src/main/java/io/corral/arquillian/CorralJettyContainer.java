@@ -1,4 +1,4 @@
-package io.corral.it.arquillian;
+package io.corral.arquillian;
 
 import io.corral.jetty.demo.AnnotatedWar;
 import java.io.IOException;
@@ -29,7 +29,9 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
  * Jetty's), deploying each ShrinkWrap WAR as an annotation-scanned ee10 {@link WebAppContext}. It exists
  * because {@code arquillian-jetty-embedded-12-ee10} links against deploy classes Jetty 12.1 removed.
  * Tests run as clients ({@code @Deployment(testable = false)}) and get the context URL through
- * {@code @ArquillianResource URL}.
+ * {@code @ArquillianResource URL}, and the serving connector through {@code @ArquillianResource NetworkConnector}.
+ * Shipped as its own artifact, {@code io.corral:corral-arquillian}, registered by {@link CorralJettyExtension}
+ * through {@code META-INF/services}; configured by {@link CorralJettyConfiguration}.
  */
 public final class CorralJettyContainer implements DeployableContainer<CorralJettyConfiguration> {
 
