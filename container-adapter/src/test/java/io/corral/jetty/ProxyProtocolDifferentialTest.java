@@ -349,6 +349,41 @@ class ProxyProtocolDifferentialTest {
                 outcomes[1]);
     }
 
+    @Test
+    @DisplayName("JMX and dump: the mode, headers read and refusals by kind, as Jetty registers and dumps the connector")
+    void jmxAttributes() throws Exception {
+        javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
+        try (ServletServer corral = ServletServer.on(ConnectorKind.CORRAL)
+                .connector(connector -> connector.addFirstConnectionFactory(new ProxyConnectionFactory()))
+                .servlet("/who", new WhoServlet())
+                .server(server -> server.addBean(new org.eclipse.jetty.jmx.MBeanContainer(mbeans)))
+                .start()) {
+            assertTrue(exchange(corral, v1(CLIENT4, FRONT4)).startsWith("200\n"));
+            assertEquals(CLOSED, exchange(corral, "PROXY TCP4 1.2.3.4\r\n".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(CLOSED, exchange(corral, new byte[0]));
+            javax.management.ObjectName name = mbeans.queryNames(
+                    new javax.management.ObjectName("io.corral.jetty:type=corralconnector,*"), null).iterator().next();
+            Await.until("both refusals counted", Duration.ofSeconds(10),
+                    () -> Long.valueOf(2).equals(attribute(mbeans, name, "proxyHeaderFailures")));
+            assertEquals("REQUIRED", mbeans.getAttribute(name, "proxyProtocol"));
+            assertEquals(1L, mbeans.getAttribute(name, "proxyHeaders"));
+            assertEquals("missing=1 malformed=1", mbeans.getAttribute(name, "proxyHeaderFailuresByKind"));
+            assertEquals(5000L, mbeans.getAttribute(name, "proxyHeaderTimeout"));
+            assertEquals(false, mbeans.getAttribute(name, "proxyTrustSsl"));
+            String dump = corral.server().dump();
+            assertTrue(dump.contains("CorralProxyProtocol{required, headers=1, withoutHeader=0, failures=2 "
+                    + "(missing=1 malformed=1)}"), dump);
+        }
+    }
+
+    private static Object attribute(javax.management.MBeanServer mbeans, javax.management.ObjectName name, String attribute) {
+        try {
+            return mbeans.getAttribute(name, attribute);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ProxyTlv sslTlv() {
         return new ProxyTlv(ProxyTlv.PP2_TYPE_SSL, ProxyHeaderEncoder.sslValue(ProxySsl.PP2_CLIENT_SSL, 0,
                 new ProxyTlv(ProxySsl.PP2_SUBTYPE_SSL_VERSION, "TLSv1.2".getBytes(StandardCharsets.US_ASCII)),
