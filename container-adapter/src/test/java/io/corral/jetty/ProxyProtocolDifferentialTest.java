@@ -325,14 +325,40 @@ class ProxyProtocolDifferentialTest {
     @DisplayName("Before TLS, as HAProxy sends it: the header, then the handshake; the servlet sees an HTTPS request "
             + "from the client's address on both")
     void headerBeforeTls() throws Exception {
+        String[] outcomes = httpsOnBoth(v1(CLIENT4, FRONT4), connector -> { });
+        assertEquals(outcomes[ConnectorKind.JETTY.ordinal()], outcomes[ConnectorKind.CORRAL.ordinal()]);
+        assertTrue(outcomes[1].startsWith("remote=203.0.113.7 40001\nlocal=198.51.100.1 443\nscheme=https secure=true\n"),
+                outcomes[1]);
+    }
+
+    @Test
+    @DisplayName("Optional over TLS: a direct HTTPS client without header is served with its real address, as the "
+            + "detecting ProxyConnectionFactory serves it on ServerConnector (the bytes read looking for a header go "
+            + "back to the handshake)")
+    void optionalWithoutHeaderOverTls() throws Exception {
+        String[] outcomes = httpsOnBoth(new byte[0], connector -> {
+            if (connector instanceof CorralConnector corral) {
+                corral.setProxyProtocol("optional");
+            }
+        });
+        assertEquals(outcomes[ConnectorKind.JETTY.ordinal()], outcomes[ConnectorKind.CORRAL.ordinal()]);
+        assertTrue(outcomes[1].startsWith("remote=127.0.0.1 "), outcomes[1]);
+        assertTrue(outcomes[1].contains("\nscheme=https secure=true\n"), outcomes[1]);
+    }
+
+    /** {@code header}, then TLS and {@code GET /who} on a new connection to an HTTPS server of each kind; the bodies. */
+    private static String[] httpsOnBoth(byte[] header, Consumer<AbstractNetworkConnector> setup) throws Exception {
         String[] outcomes = new String[2];
         for (ConnectorKind kind : ConnectorKind.values()) {
             try (ServletServer server = ServletServer.on(kind).tls(TestTls.serverFactory())
                     .connector(connector -> connector.addFirstConnectionFactory(new ProxyConnectionFactory()))
+                    .connector(setup)
                     .servlet("/who", new WhoServlet())
                     .start();
                  RawConnection plain = server.connect()) {
-                plain.send(v1(CLIENT4, FRONT4));
+                if (header.length > 0) {
+                    plain.send(header);
+                }
                 try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TestTls.clientContext(false).getSocketFactory()
                         .createSocket(plain.socket(), "localhost", server.port(), false)) {
                     tls.getOutputStream().write(("GET /who HTTP/1.1\r\nHost: localhost:" + server.port()
@@ -340,13 +366,13 @@ class ProxyProtocolDifferentialTest {
                     tls.getOutputStream().flush();
                     String response = new String(tls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     outcomes[kind.ordinal()] = response.substring(response.indexOf("\r\n\r\n") + 4)
-                            .replace(":" + server.port() + "/", ":<server>/");
+                            .replace(":" + server.port() + "/", ":<server>/")
+                            .replace(" " + plain.socket().getLocalPort() + "\n", " <port>\n")
+                            .replace(" " + server.port() + "\n", " <server>\n");
                 }
             }
         }
-        assertEquals(outcomes[ConnectorKind.JETTY.ordinal()], outcomes[ConnectorKind.CORRAL.ordinal()]);
-        assertTrue(outcomes[1].startsWith("remote=203.0.113.7 40001\nlocal=198.51.100.1 443\nscheme=https secure=true\n"),
-                outcomes[1]);
+        return outcomes;
     }
 
     @Test
