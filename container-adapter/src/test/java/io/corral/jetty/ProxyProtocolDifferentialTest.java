@@ -153,6 +153,12 @@ class ProxyProtocolDifferentialTest {
                 new ProxyTlv(ProxyTlv.PP2_TYPE_UNIQUE_ID, new byte[16]))).startsWith("200\nremote=203.0.113.7 40001\nlocal=198.51.100.1 443\n"));
         String outcome = same(v2(CLIENT6, FRONT6));
         assertTrue(outcome.startsWith("200\nremote=[2001:db8:0:0:0:0:0:7] 40002\n"), outcome);
+        // An IPv4 client of a dual-stack proxy: the IPv4-mapped address is the IPv4 one on both.
+        byte[] mapped = ProxyHeaderEncoder.v2(new ProxyHeader(2, ProxyHeader.Command.PROXY, ProxyHeader.Family.INET6,
+                CLIENT4, FRONT6, List.of()));
+        String mappedOutcome = same(mapped);
+        assertTrue(mappedOutcome.startsWith("200\nremote=203.0.113.7 40001\nlocal=[2001:db8:0:0:0:0:0:1] 8443\n"),
+                mappedOutcome);
     }
 
     @Test
