@@ -133,7 +133,9 @@ public class CorralConnector extends AbstractNetworkConnector {
      * {@link HttpConnectionFactory}, whose {@link HttpConfiguration} the connector follows. With an
      * {@link SslConnectionFactory} in front of it (its next protocol HTTP/1.1), the connector serves HTTPS: Corral's
      * {@link TlsTransport} does the TLS, with engines made and customized by the factory's
-     * {@link SslContextFactory.Server}, which starts and stops with the connector.
+     * {@link SslContextFactory.Server}, which starts and stops with the connector. With Jetty's
+     * {@link ProxyConnectionFactory} first, each connection must begin with a PROXY protocol header (see
+     * {@link #setProxyProtocol}).
      */
     @SuppressWarnings("this-escape") // the dump bean reads the listener only when dumped, long after construction
     public CorralConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories) {

@@ -153,6 +153,12 @@ class ProxyProtocolDifferentialTest {
                 new ProxyTlv(ProxyTlv.PP2_TYPE_UNIQUE_ID, new byte[16]))).startsWith("200\nremote=203.0.113.7 40001\nlocal=198.51.100.1 443\n"));
         String outcome = same(v2(CLIENT6, FRONT6));
         assertTrue(outcome.startsWith("200\nremote=[2001:db8:0:0:0:0:0:7] 40002\n"), outcome);
+        // An IPv4 client of a dual-stack proxy: the IPv4-mapped address is the IPv4 one on both.
+        byte[] mapped = ProxyHeaderEncoder.v2(new ProxyHeader(2, ProxyHeader.Command.PROXY, ProxyHeader.Family.INET6,
+                CLIENT4, FRONT6, List.of()));
+        String mappedOutcome = same(mapped);
+        assertTrue(mappedOutcome.startsWith("200\nremote=203.0.113.7 40001\nlocal=[2001:db8:0:0:0:0:0:1] 8443\n"),
+                mappedOutcome);
     }
 
     @Test
@@ -325,14 +331,40 @@ class ProxyProtocolDifferentialTest {
     @DisplayName("Before TLS, as HAProxy sends it: the header, then the handshake; the servlet sees an HTTPS request "
             + "from the client's address on both")
     void headerBeforeTls() throws Exception {
+        String[] outcomes = httpsOnBoth(v1(CLIENT4, FRONT4), connector -> { });
+        assertEquals(outcomes[ConnectorKind.JETTY.ordinal()], outcomes[ConnectorKind.CORRAL.ordinal()]);
+        assertTrue(outcomes[1].startsWith("remote=203.0.113.7 40001\nlocal=198.51.100.1 443\nscheme=https secure=true\n"),
+                outcomes[1]);
+    }
+
+    @Test
+    @DisplayName("Optional over TLS: a direct HTTPS client without header is served with its real address, as the "
+            + "detecting ProxyConnectionFactory serves it on ServerConnector (the bytes read looking for a header go "
+            + "back to the handshake)")
+    void optionalWithoutHeaderOverTls() throws Exception {
+        String[] outcomes = httpsOnBoth(new byte[0], connector -> {
+            if (connector instanceof CorralConnector corral) {
+                corral.setProxyProtocol("optional");
+            }
+        });
+        assertEquals(outcomes[ConnectorKind.JETTY.ordinal()], outcomes[ConnectorKind.CORRAL.ordinal()]);
+        assertTrue(outcomes[1].startsWith("remote=127.0.0.1 "), outcomes[1]);
+        assertTrue(outcomes[1].contains("\nscheme=https secure=true\n"), outcomes[1]);
+    }
+
+    /** {@code header}, then TLS and {@code GET /who} on a new connection to an HTTPS server of each kind; the bodies. */
+    private static String[] httpsOnBoth(byte[] header, Consumer<AbstractNetworkConnector> setup) throws Exception {
         String[] outcomes = new String[2];
         for (ConnectorKind kind : ConnectorKind.values()) {
             try (ServletServer server = ServletServer.on(kind).tls(TestTls.serverFactory())
                     .connector(connector -> connector.addFirstConnectionFactory(new ProxyConnectionFactory()))
+                    .connector(setup)
                     .servlet("/who", new WhoServlet())
                     .start();
                  RawConnection plain = server.connect()) {
-                plain.send(v1(CLIENT4, FRONT4));
+                if (header.length > 0) {
+                    plain.send(header);
+                }
                 try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TestTls.clientContext(false).getSocketFactory()
                         .createSocket(plain.socket(), "localhost", server.port(), false)) {
                     tls.getOutputStream().write(("GET /who HTTP/1.1\r\nHost: localhost:" + server.port()
@@ -340,13 +372,48 @@ class ProxyProtocolDifferentialTest {
                     tls.getOutputStream().flush();
                     String response = new String(tls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     outcomes[kind.ordinal()] = response.substring(response.indexOf("\r\n\r\n") + 4)
-                            .replace(":" + server.port() + "/", ":<server>/");
+                            .replace(":" + server.port() + "/", ":<server>/")
+                            .replace(" " + plain.socket().getLocalPort() + "\n", " <port>\n")
+                            .replace(" " + server.port() + "\n", " <server>\n");
                 }
             }
         }
-        assertEquals(outcomes[ConnectorKind.JETTY.ordinal()], outcomes[ConnectorKind.CORRAL.ordinal()]);
-        assertTrue(outcomes[1].startsWith("remote=203.0.113.7 40001\nlocal=198.51.100.1 443\nscheme=https secure=true\n"),
-                outcomes[1]);
+        return outcomes;
+    }
+
+    @Test
+    @DisplayName("JMX and dump: the mode, headers read and refusals by kind, as Jetty registers and dumps the connector")
+    void jmxAttributes() throws Exception {
+        javax.management.MBeanServer mbeans = javax.management.MBeanServerFactory.newMBeanServer();
+        try (ServletServer corral = ServletServer.on(ConnectorKind.CORRAL)
+                .connector(connector -> connector.addFirstConnectionFactory(new ProxyConnectionFactory()))
+                .servlet("/who", new WhoServlet())
+                .server(server -> server.addBean(new org.eclipse.jetty.jmx.MBeanContainer(mbeans)))
+                .start()) {
+            assertTrue(exchange(corral, v1(CLIENT4, FRONT4)).startsWith("200\n"));
+            assertEquals(CLOSED, exchange(corral, "PROXY TCP4 1.2.3.4\r\n".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(CLOSED, exchange(corral, new byte[0]));
+            javax.management.ObjectName name = mbeans.queryNames(
+                    new javax.management.ObjectName("io.corral.jetty:type=corralconnector,*"), null).iterator().next();
+            Await.until("both refusals counted", Duration.ofSeconds(10),
+                    () -> Long.valueOf(2).equals(attribute(mbeans, name, "proxyHeaderFailures")));
+            assertEquals("REQUIRED", mbeans.getAttribute(name, "proxyProtocol"));
+            assertEquals(1L, mbeans.getAttribute(name, "proxyHeaders"));
+            assertEquals("missing=1 malformed=1", mbeans.getAttribute(name, "proxyHeaderFailuresByKind"));
+            assertEquals(5000L, mbeans.getAttribute(name, "proxyHeaderTimeout"));
+            assertEquals(false, mbeans.getAttribute(name, "proxyTrustSsl"));
+            String dump = corral.server().dump();
+            assertTrue(dump.contains("CorralProxyProtocol{required, headers=1, withoutHeader=0, failures=2 "
+                    + "(missing=1 malformed=1)}"), dump);
+        }
+    }
+
+    private static Object attribute(javax.management.MBeanServer mbeans, javax.management.ObjectName name, String attribute) {
+        try {
+            return mbeans.getAttribute(name, attribute);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ProxyTlv sslTlv() {

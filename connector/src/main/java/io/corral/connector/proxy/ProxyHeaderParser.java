@@ -3,7 +3,6 @@ package io.corral.connector.proxy;
 import io.corral.connector.proxy.ProxyHeader.Command;
 import io.corral.connector.proxy.ProxyHeader.Family;
 import io.corral.connector.proxy.ProxyHeaderException.Failure;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -293,9 +292,9 @@ public final class ProxyHeaderParser {
 
     private static InetAddress inet(byte[] bytes, int at, int size) {
         try {
-            // getByAddress, not getByName: a 16-byte IPv4-mapped address stays as sent, no lookup.
-            return size == 4 ? Inet4Address.getByAddress(Arrays.copyOfRange(bytes, at, at + 4))
-                    : java.net.Inet6Address.getByAddress(null, Arrays.copyOfRange(bytes, at, at + 16), null);
+            // Never a lookup. An IPv4-mapped IPv6 address (::ffff:192.0.2.1, an IPv4 client of a dual-stack proxy)
+            // becomes the IPv4 address, as in version 1 and on Jetty's ProxyConnectionFactory.
+            return InetAddress.getByAddress(Arrays.copyOfRange(bytes, at, at + size));
         } catch (UnknownHostException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -77,6 +77,16 @@ class ProxyProtocolV2Test {
     }
 
     @Test
+    @DisplayName("An IPv4-mapped IPv6 address (an IPv4 client of a dual-stack proxy) is the IPv4 address")
+    void ipv4MappedIsIpv4() throws Exception {
+        String mapped = "00000000000000000000ffffc0000201";
+        String destination = "20010db8000000000000000000000002";
+        ProxyHeader header = complete(hex(SIGNATURE + "2121" + "0024" + mapped + destination + "0050" + "1f90"));
+        assertEquals(new InetSocketAddress("192.0.2.1", 80), header.source());
+        assertEquals(new InetSocketAddress("2001:db8::2", 8080), header.destination());
+    }
+
+    @Test
     @DisplayName("\\x21\\x31: PROXY over a Unix stream socket, two 108-byte NUL-padded paths")
     void unix() throws Exception {
         byte[] block = new byte[216];

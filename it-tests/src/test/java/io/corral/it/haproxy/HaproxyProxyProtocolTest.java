@@ -74,13 +74,14 @@ class HaproxyProxyProtocolTest {
                     client.bind(new InetSocketAddress(CLIENT_ADDRESS, 0));
                     client.connect(new InetSocketAddress("127.0.0.1", frontPort), (int) DEADLINE.toMillis());
                     client.setSoTimeout((int) DEADLINE.toMillis());
-                    String json = whoami(client);
+                    String json = whoami(client, () -> front + " on " + kind + ": " + diagnosis(haproxy, connector));
                     assertEquals("{\"remoteAddr\":\"" + CLIENT_ADDRESS + "\",\"remotePort\":" + client.getLocalPort()
                             + ",\"localAddr\":\"127.0.0.1\",\"localPort\":" + frontPort
                             + ",\"scheme\":\"http\",\"secure\":false}", json,
                             kind + " behind " + front + "; HAProxy said: " + haproxy.log());
                 }
             }
+            assertEquals("through haproxy", echoOverWebSocket(haproxy.port("FRONT_V2")), kind + ": /ws/echo behind send-proxy-v2");
             awaitHealthCheckUp(haproxy);
             if (connector instanceof CorralConnector corral) {
                 assertTrue(corral.getProxyHeaders() >= 2, "headers read: " + corral.getProxyHeaders());
@@ -89,6 +90,31 @@ class HaproxyProxyProtocolTest {
             }
         } finally {
             server.stop();
+        }
+    }
+
+    /** One text message to the war-sample's {@code /ws/echo} through HAProxy, with the JDK's client; the echo. */
+    private static String echoOverWebSocket(int port) throws Exception {
+        java.util.concurrent.CompletableFuture<String> echo = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws/echo"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data,
+                                                                          boolean last) {
+                        echo.complete(data.toString());
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+                        echo.completeExceptionally(error);
+                    }
+                }).get(DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        socket.sendText("through haproxy", true);
+        try {
+            return echo.get(DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } finally {
+            socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
         }
     }
 
@@ -110,13 +136,19 @@ class HaproxyProxyProtocolTest {
     }
 
     /** {@code GET /whoami} with {@code Connection: close}; the body. */
-    private static String whoami(Socket client) throws IOException {
+    private static String diagnosis(Haproxy haproxy, AbstractNetworkConnector connector) {
+        String corral = connector instanceof CorralConnector c ? "headers=" + c.getProxyHeaders() + " failures="
+                + c.getProxyHeaderFailuresByKind() + " " : "";
+        return corral + "HAProxy said: " + haproxy.log();
+    }
+
+    private static String whoami(Socket client, java.util.function.Supplier<String> diagnosis) throws IOException {
         OutputStream out = client.getOutputStream();
         out.write("GET /whoami HTTP/1.1\r\nHost: corral.test\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = client.getInputStream();
         String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(response.startsWith("HTTP/1.1 200 "), response);
+        assertTrue(response.startsWith("HTTP/1.1 200 "), () -> "'" + response + "' " + diagnosis.get());
         return response.substring(response.indexOf("\r\n\r\n") + 4);
     }
 }
