@@ -64,6 +64,11 @@ etc/jetty-corral.xml
 ## Can be changed live over JMX.
 # jetty.corral.evictIdleAtLimit=true
 
+## The most connections one client address may hold at once (default 0 = no cap). The newest
+## connection over the cap is closed at once, counted (JMX connectionsOverSourceCap) and logged
+## once a minute at most. Mind clients behind one NAT or proxy when you set it.
+# jetty.corral.maxConnectionsPerSource=0
+
 ## Whether to enable the SO_REUSEADDR socket option on the listening socket.
 # jetty.http.reuseAddress=true
 

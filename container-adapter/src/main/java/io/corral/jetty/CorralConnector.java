@@ -273,6 +273,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 .withTransport(openTransport)
                 .withSocketOptions(socketOptions)
                 .withShutdownTimeout(Duration.ofMillis(shutdownTimeout))
+                .withMaxConnectionsPerSource(maxConnectionsPerSource)
                 .withName(getName() != null ? getName() : "corral-" + (host == null ? "0.0.0.0" : host) + ":" + getPort());
     }
 
@@ -769,6 +770,29 @@ public class CorralConnector extends AbstractNetworkConnector {
         return stats == null ? 0 : stats.evictedIdle();
     }
 
+    private volatile int maxConnectionsPerSource = ListenerConfig.NO_SOURCE_CAP;
+
+    @ManagedAttribute("live connections one client address may hold (0 = no cap)")
+    public int getMaxConnectionsPerSource() {
+        return maxConnectionsPerSource;
+    }
+
+    /**
+     * Caps the connections one client address may hold at once; the newest connection over the cap is closed as
+     * soon as its address is known (with the PROXY protocol, the original client's address), counted
+     * ({@link #getConnectionsOverSourceCap()}) and logged once a minute at most. Default 0: no cap, as on
+     * ServerConnector. Read at start.
+     */
+    public void setMaxConnectionsPerSource(int maxConnectionsPerSource) {
+        this.maxConnectionsPerSource = (int) atLeast(0, maxConnectionsPerSource, "maxConnectionsPerSource");
+    }
+
+    @ManagedAttribute("connections closed because their client address held maxConnectionsPerSource already")
+    public long getConnectionsOverSourceCap() {
+        ListenerStats stats = stats();
+        return stats == null ? 0 : stats.overSourceCap();
+    }
+
     /** The listener's counters as a line of {@code server.dump()}: state, connections, limit, waiting acceptors. */
     private String listenerDumpLine() {
         var current = listener;
@@ -781,7 +805,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 + ", accepted=" + stats.totalAccepted() + ", closed=" + stats.totalClosed()
                 + ", failed=" + stats.failed() + ", max=" + stats.maxConnections()
                 + ", waitingAcceptors=" + stats.waitingAcceptors() + ", acceptErrors=" + stats.acceptErrors()
-                + ", evictedIdle=" + stats.evictedIdle() + "}";
+                + ", evictedIdle=" + stats.evictedIdle() + ", overSourceCap=" + stats.overSourceCap() + "}";
     }
 
     /**

@@ -58,6 +58,7 @@ class CorralModuleConfigurationTest {
                 Map.entry("jetty.http.acceptors", "3"),
                 Map.entry("jetty.http.acceptQueueSize", "77"),
                 Map.entry("jetty.corral.maxConnections", "555"),
+                Map.entry("jetty.corral.maxConnectionsPerSource", "12"),
                 Map.entry("jetty.corral.maxBodySize", "4096"),
                 Map.entry("jetty.corral.headerTimeout", "7000"),
                 Map.entry("jetty.corral.maxHeaderCount", "42"),
@@ -80,6 +81,7 @@ class CorralModuleConfigurationTest {
             assertEquals(3, listener.acceptors());
             assertEquals(77, listener.backlog());
             assertEquals(555, listener.maxConnections());
+            assertEquals(12, listener.maxConnectionsPerSource());
             assertEquals(Duration.ofMillis(2500), listener.shutdownTimeout());
             assertEquals(64, connector.getWebSocketMaxQueuedFrames());
         } finally {

@@ -32,6 +32,8 @@ import java.util.Objects;
  *   <tr><td>{@code name}</td><td>{@code "corral"}</td><td>prefix of log lines and acceptor thread names</td></tr>
  *   <tr><td>{@code shutdownTimeout}</td><td>5 s</td><td>how long {@link Listener#stop()} waits, after closing
  *       every connection, for their threads to end before it logs the stragglers and returns</td></tr>
+ *   <tr><td>{@code maxConnectionsPerSource}</td><td>0 (no cap)</td><td>live connections one client address
+ *       may hold; the newest over the cap is closed at once, counted and logged once a minute at most</td></tr>
  * </table>
  *
  * @param address where to listen
@@ -42,6 +44,7 @@ import java.util.Objects;
  * @param socketOptions the options of the listening socket and of every accepted socket
  * @param name the listener's name in logs and thread names, not blank
  * @param shutdownTimeout how long a stop waits for connection threads to end, not negative
+ * @param maxConnectionsPerSource live connections one client address may hold at most, 0 for no cap
  */
 public record ListenerConfig(
         InetSocketAddress address,
@@ -51,7 +54,8 @@ public record ListenerConfig(
         Transport transport,
         SocketOptions socketOptions,
         String name,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        int maxConnectionsPerSource) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_ACCEPTORS = 2;
@@ -64,6 +68,8 @@ public record ListenerConfig(
     public static final int DEFAULT_MAX_CONNECTIONS = ConnectionBudget.defaultLimit();
     public static final String DEFAULT_NAME = "corral";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /** {@code maxConnectionsPerSource} when there is no per-source cap: the default. */
+    public static final int NO_SOURCE_CAP = 0;
 
     public ListenerConfig {
         Objects.requireNonNull(address, "address");
@@ -84,13 +90,24 @@ public record ListenerConfig(
         if (shutdownTimeout.isNegative()) {
             throw new IllegalArgumentException("shutdownTimeout must not be negative: " + shutdownTimeout);
         }
+        if (maxConnectionsPerSource < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerSource must not be negative: "
+                    + maxConnectionsPerSource);
+        }
+    }
+
+    /** Without a per-source cap: every option but {@code maxConnectionsPerSource}, which is 0 (off). */
+    public ListenerConfig(InetSocketAddress address, int acceptors, int backlog, int maxConnections,
+                          Transport transport, SocketOptions socketOptions, String name, Duration shutdownTimeout) {
+        this(address, acceptors, backlog, maxConnections, transport, socketOptions, name, shutdownTimeout,
+                NO_SOURCE_CAP);
     }
 
     /** All interfaces, port 8080, and every other option at the default listed above. */
     public static ListenerConfig defaults() {
         return new ListenerConfig(new InetSocketAddress(DEFAULT_PORT), DEFAULT_ACCEPTORS, DEFAULT_BACKLOG,
                 DEFAULT_MAX_CONNECTIONS, new TcpTransport(), SocketOptions.DEFAULTS, DEFAULT_NAME,
-                DEFAULT_SHUTDOWN_TIMEOUT);
+                DEFAULT_SHUTDOWN_TIMEOUT, NO_SOURCE_CAP);
     }
 
     static void requireValidMaxConnections(int maxConnections) {
@@ -101,7 +118,7 @@ public record ListenerConfig(
 
     public ListenerConfig withAddress(InetSocketAddress address) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, maxConnectionsPerSource);
     }
 
     /** Keeps the port; the host is resolved now, so a typo fails here rather than at start. */
@@ -118,36 +135,46 @@ public record ListenerConfig(
 
     public ListenerConfig withAcceptors(int acceptors) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, maxConnectionsPerSource);
     }
 
     public ListenerConfig withBacklog(int backlog) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, maxConnectionsPerSource);
     }
 
     public ListenerConfig withMaxConnections(int maxConnections) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, maxConnectionsPerSource);
     }
 
     public ListenerConfig withTransport(Transport transport) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, maxConnectionsPerSource);
     }
 
     public ListenerConfig withSocketOptions(SocketOptions socketOptions) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, maxConnectionsPerSource);
     }
 
     public ListenerConfig withName(String name) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, maxConnectionsPerSource);
     }
 
     public ListenerConfig withShutdownTimeout(Duration shutdownTimeout) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout);
+                shutdownTimeout, maxConnectionsPerSource);
+    }
+
+    /**
+     * Caps the live connections one client address may hold; a connection over the cap is closed as soon as its
+     * address is known (after the transport has wrapped it, so the PROXY protocol's original address when that
+     * is on). 0, the default, means no cap.
+     */
+    public ListenerConfig withMaxConnectionsPerSource(int maxConnectionsPerSource) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout, maxConnectionsPerSource);
     }
 }
