@@ -154,7 +154,8 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         return (transport, leftover) -> {
             if (isJettyWebSocket(upgrade)) {
                 Hibernation.Resume corralFramed = WebSocketFraming.onCorralFraming(upgrade, endPoint, transport,
-                        leftover, connector, connector.hibernateAfterDuration(), connector.getWebSocketMaxQueuedFrames());
+                        leftover, connector, connector.hibernateAfterDuration(), connector.getWebSocketMaxQueuedFrames(),
+                        connector.getWebSocketMaxControlFramesPerSecond());
                 if (corralFramed != null) {
                     return corralFramed.resume();
                 }

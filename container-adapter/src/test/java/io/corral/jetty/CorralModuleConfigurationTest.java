@@ -59,6 +59,7 @@ class CorralModuleConfigurationTest {
                 Map.entry("jetty.http.acceptQueueSize", "77"),
                 Map.entry("jetty.corral.maxConnections", "555"),
                 Map.entry("jetty.corral.maxConnectionsPerSource", "12"),
+                Map.entry("jetty.corral.minRequestDataRateNearFull", "2048"),
                 Map.entry("jetty.corral.maxBodySize", "4096"),
                 Map.entry("jetty.corral.headerTimeout", "7000"),
                 Map.entry("jetty.corral.maxHeaderCount", "42"),
@@ -66,7 +67,8 @@ class CorralModuleConfigurationTest {
                 Map.entry("jetty.corral.maxRequestsPerConnection", "9"),
                 Map.entry("jetty.corral.maxUnreadBodyToDiscard", "1234"),
                 Map.entry("jetty.corral.shutdownTimeout", "2500"),
-                Map.entry("jetty.corral.websocket.maxQueuedFrames", "64")));
+                Map.entry("jetty.corral.websocket.maxQueuedFrames", "64"),
+                Map.entry("jetty.corral.websocket.maxControlFramesPerSecond", "33")));
         try {
             CorralConnector connector = connector(server);
             Http1Config engine = connector.engineConfig();
@@ -77,6 +79,7 @@ class CorralModuleConfigurationTest {
             assertEquals(2048, engine.limits().maxRequestTargetLength());
             assertEquals(9, engine.maxRequestsPerConnection());
             assertEquals(1234, engine.maxUnreadBodyToDiscard());
+            assertEquals(2048, engine.minRequestDataRateNearFull());
             ListenerConfig listener = ((Listener) connector.getTransport()).config();
             assertEquals(3, listener.acceptors());
             assertEquals(77, listener.backlog());
@@ -84,6 +87,7 @@ class CorralModuleConfigurationTest {
             assertEquals(12, listener.maxConnectionsPerSource());
             assertEquals(Duration.ofMillis(2500), listener.shutdownTimeout());
             assertEquals(64, connector.getWebSocketMaxQueuedFrames());
+            assertEquals(33, connector.getWebSocketMaxControlFramesPerSecond());
         } finally {
             server.stop();
         }

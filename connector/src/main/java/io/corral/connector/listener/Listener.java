@@ -65,6 +65,7 @@ public final class Listener implements AutoCloseable {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.supervisor = new ConnectionSupervisor(config.name(), config.maxConnections());
         this.sourceCap = new SourceCap(config.name(), config.maxConnectionsPerSource());
+        protocol.watchAdmission(supervisor::nearFull);
     }
 
     /**
