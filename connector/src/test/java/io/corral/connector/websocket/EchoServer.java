@@ -51,9 +51,18 @@ final class EchoServer implements AutoCloseable {
 
     /** A raw frame client on {@code /echo}, its handshake done: a socket read times out after {@code timeout}. */
     TestClient connectRaw(java.time.Duration timeout) throws java.io.IOException {
+        return connectRaw(timeout, 0);
+    }
+
+    /** As {@link #connectRaw(java.time.Duration)}, with a send buffer of {@code sendBuffer} bytes when positive. */
+    TestClient connectRaw(java.time.Duration timeout, int sendBuffer) throws java.io.IOException {
         // From a channel, so that a test may also drive it without blocking (socket().getChannel()).
-        java.net.Socket socket = java.nio.channels.SocketChannel.open(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port())).socket();
+        java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open();
+        if (sendBuffer > 0) {
+            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, sendBuffer);
+        }
+        channel.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()));
+        java.net.Socket socket = channel.socket();
         try {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.getOutputStream().write(("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
