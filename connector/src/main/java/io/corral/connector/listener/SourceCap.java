@@ -2,6 +2,7 @@ package io.corral.connector.listener;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +47,13 @@ final class SourceCap {
      *
      * @return whether the connection may be served
      */
-    boolean admit(SupervisedConnection connection, InetSocketAddress remote) {
-        if (max == ListenerConfig.NO_SOURCE_CAP || remote == null || remote.getAddress() == null) {
+    boolean admit(SupervisedConnection connection, SocketAddress remote) {
+        // Only an IP address is a source: a Unix domain socket's peer has none, so it is never capped.
+        if (max == ListenerConfig.NO_SOURCE_CAP || !(remote instanceof InetSocketAddress inet)
+                || inet.getAddress() == null) {
             return true;
         }
-        InetAddress source = remote.getAddress();
+        InetAddress source = inet.getAddress();
         lock.lock();
         try {
             int count = live.getOrDefault(source, 0);
