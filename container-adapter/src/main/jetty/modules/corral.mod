@@ -64,6 +64,17 @@ etc/jetty-corral.xml
 ## Can be changed live over JMX.
 # jetty.corral.evictIdleAtLimit=true
 
+## The minimum request-body rate, in bytes per second from the body's first byte, while
+## jetty.httpConfig.minRequestDataRate is 0 (the default) and the connector holds 9/10 of
+## maxConnections or more: a body trickled to hold a slot then ends with 408 and its slot goes to
+## a new client (default 1024; 0 = never, as the stock connector).
+# jetty.corral.minRequestDataRateNearFull=1024
+
+## The most connections one client address may hold at once (default 0 = no cap). The newest
+## connection over the cap is closed at once, counted (JMX connectionsOverSourceCap) and logged
+## once a minute at most. Mind clients behind one NAT or proxy when you set it.
+# jetty.corral.maxConnectionsPerSource=0
+
 ## Whether to enable the SO_REUSEADDR socket option on the listening socket.
 # jetty.http.reuseAddress=true
 
@@ -135,6 +146,11 @@ etc/jetty-corral.xml
 ## before they are closed with 1001 "going away" (clients then reconnect elsewhere); default
 ## 1000, 0 = at once. Can be changed live over JMX (webSocketDrainGrace).
 # jetty.corral.websocket.drainGrace=1000
+
+## The most pings and pongs a WebSocket client may send in each one-second window; one more
+## closes its session with 1008 (policy violation). 0 = no limit, as the stock connector
+## (default 100).
+# jetty.corral.websocket.maxControlFramesPerSecond=100
 
 ## How long, in milliseconds, an idle connection (keep-alive between requests, a quiet WebSocket)
 ## keeps its thread before it hibernates: gives up its thread, stack, input buffer and Jetty's

@@ -7,6 +7,7 @@ import static io.corral.connector.listener.Listener.State.SUSPENDED;
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http1.Http1Limits;
 import io.corral.connector.http1.Http1Protocol;
+import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.Protocol;
@@ -20,6 +21,7 @@ import io.corral.connector.transport.TcpTransport;
 import io.corral.connector.transport.TlsTransport;
 import io.corral.connector.transport.Transport;
 import io.corral.connector.transport.TransportConnection;
+import io.corral.connector.websocket.ControlFrameRate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -217,6 +219,11 @@ public class CorralConnector extends AbstractNetworkConnector {
             public void start() {
                 http.start();
             }
+
+            @Override
+            public void watchAdmission(Admission admission) {
+                http.watchAdmission(admission);
+            }
         });
         bound.setEvictIdleAtLimit(evictIdleAtLimit);
         bound.bind();
@@ -304,6 +311,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 .withShutdownTimeout(Duration.ofMillis(shutdownTimeout))
                 .withListenSockets(socketFile != null ? 1 : listenSockets)
                 .withInheritChannel(inheritChannel)
+                .withMaxConnectionsPerSource(maxConnectionsPerSource)
                 .withName(getName() != null ? getName() : "corral-" + where);
     }
 
@@ -1013,6 +1021,22 @@ public class CorralConnector extends AbstractNetworkConnector {
         this.webSocketMaxQueuedFrames = (int) atLeast(1, webSocketMaxQueuedFrames, "webSocketMaxQueuedFrames");
     }
 
+    private volatile int webSocketMaxControlFramesPerSecond = ControlFrameRate.DEFAULT_MAX_PER_SECOND;
+
+    @ManagedAttribute("pings and pongs a WebSocket client may send a second before its session closes with 1008")
+    public int getWebSocketMaxControlFramesPerSecond() {
+        return webSocketMaxControlFramesPerSecond;
+    }
+
+    /**
+     * How many pings and pongs a WebSocket client may send in each one-second window; one more closes its session
+     * with 1008 (policy violation), so a client cannot make the server answer a flood of pings. Default 100; 0 for no
+     * limit (as on ServerConnector). Read when a session opens.
+     */
+    public void setWebSocketMaxControlFramesPerSecond(int maxPerSecond) {
+        this.webSocketMaxControlFramesPerSecond = (int) atLeast(0, maxPerSecond, "webSocketMaxControlFramesPerSecond");
+    }
+
     /** The engine configuration this connector runs with, or null before the first start. */
     Http1Config engineConfig() {
         Http1Protocol http = protocol;
@@ -1055,6 +1079,47 @@ public class CorralConnector extends AbstractNetworkConnector {
         return stats == null ? 0 : stats.evictedIdle();
     }
 
+    private volatile long minRequestDataRateNearFull = Http1Config.DEFAULT_MIN_REQUEST_DATA_RATE_NEAR_FULL;
+
+    @ManagedAttribute("B/s a request body must keep up with while the connector is near maxConnections (0 = never)")
+    public long getMinRequestDataRateNearFull() {
+        return minRequestDataRateNearFull;
+    }
+
+    /**
+     * The minimum request-body rate, in bytes per second from the body's first byte, that applies while
+     * {@code HttpConfiguration.minRequestDataRate} is 0 (Jetty's default) and the connector is near its connection
+     * limit (9/10 of {@link #setMaxConnections maxConnections}): a body trickled to hold a slot then ends with 408 at
+     * its next byte and its slot goes to a new client. Default 1024; 0 = never (ServerConnector's behaviour). Read at
+     * start.
+     */
+    public void setMinRequestDataRateNearFull(long bytesPerSecond) {
+        this.minRequestDataRateNearFull = atLeast(0, bytesPerSecond, "minRequestDataRateNearFull");
+    }
+
+    private volatile int maxConnectionsPerSource = ListenerConfig.NO_SOURCE_CAP;
+
+    @ManagedAttribute("live connections one client address may hold (0 = no cap)")
+    public int getMaxConnectionsPerSource() {
+        return maxConnectionsPerSource;
+    }
+
+    /**
+     * Caps the connections one client address may hold at once; the newest connection over the cap is closed as
+     * soon as its address is known (with the PROXY protocol, the original client's address), counted
+     * ({@link #getConnectionsOverSourceCap()}) and logged once a minute at most. Default 0: no cap, as on
+     * ServerConnector. Read at start.
+     */
+    public void setMaxConnectionsPerSource(int maxConnectionsPerSource) {
+        this.maxConnectionsPerSource = (int) atLeast(0, maxConnectionsPerSource, "maxConnectionsPerSource");
+    }
+
+    @ManagedAttribute("connections closed because their client address held maxConnectionsPerSource already")
+    public long getConnectionsOverSourceCap() {
+        ListenerStats stats = stats();
+        return stats == null ? 0 : stats.overSourceCap();
+    }
+
     /** The listener's counters as a line of {@code server.dump()}: state, connections, limit, waiting acceptors. */
     private String listenerDumpLine() {
         var current = listener;
@@ -1067,7 +1132,7 @@ public class CorralConnector extends AbstractNetworkConnector {
                 + ", accepted=" + stats.totalAccepted() + ", closed=" + stats.totalClosed()
                 + ", failed=" + stats.failed() + ", max=" + stats.maxConnections()
                 + ", waitingAcceptors=" + stats.waitingAcceptors() + ", acceptErrors=" + stats.acceptErrors()
-                + ", evictedIdle=" + stats.evictedIdle() + "}";
+                + ", evictedIdle=" + stats.evictedIdle() + ", overSourceCap=" + stats.overSourceCap() + "}";
     }
 
     /**

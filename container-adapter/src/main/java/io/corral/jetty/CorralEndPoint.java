@@ -3,6 +3,7 @@ package io.corral.jetty;
 import io.corral.connector.proxy.ProxiedConnection;
 import io.corral.connector.transport.StallGuard;
 import io.corral.connector.transport.TransportConnection;
+import io.corral.connector.websocket.FairTurn;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -299,15 +300,22 @@ public final class CorralEndPoint extends AbstractEndPoint {
      * then (in any case) closes the socket.
      */
     public void drainAfterLingeringClose() {
+        drainAfterLingeringClose(LINGER_BYTES);
+    }
+
+    /** As {@link #drainAfterLingeringClose()}, dropping at most {@code maxBytes} (a flooder gets less). */
+    public void drainAfterLingeringClose(long maxBytes) {
         Scheduler.Task deadline = lingerDeadline;
         if (deadline == null) {
             return;
         }
         try {
             byte[] sink = new byte[4096];
+            // A flooder closed for its flood goes on sending: draining it must not keep a carrier from others.
+            FairTurn turn = new FairTurn();
             long end = System.nanoTime() + LINGER_TIME.toNanos();
             long drained = 0;
-            while (drained < LINGER_BYTES) {
+            while (drained < Math.min(maxBytes, LINGER_BYTES)) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -318,6 +326,7 @@ public final class CorralEndPoint extends AbstractEndPoint {
                     break;
                 }
                 drained += read;
+                turn.afterFrame(read);
             }
         } catch (IOException e) {
             // A timeout, a reset, or the deadline closed the socket: the peer had its chance either way.

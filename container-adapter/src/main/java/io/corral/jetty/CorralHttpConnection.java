@@ -155,7 +155,8 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             connector.upgraded();
             if (CorralConnector.isJettyWebSocket(upgrade)) {
                 Hibernation.Resume corralFramed = WebSocketFraming.onCorralFraming(upgrade, endPoint, transport,
-                        leftover, connector, connector.hibernateAfterDuration(), connector.getWebSocketMaxQueuedFrames());
+                        leftover, connector, connector.hibernateAfterDuration(), connector.getWebSocketMaxQueuedFrames(),
+                        connector.getWebSocketMaxControlFramesPerSecond());
                 if (corralFramed != null) {
                     return corralFramed.resume();
                 }

@@ -46,6 +46,7 @@ final class Http1ConfigMapping {
                 .withMaxUnreadBodyToDiscard(connector.getMaxUnreadBodyToDiscard())
                 .withOutputBufferSize(Math.max(1, configuration.getOutputBufferSize()))
                 .withMinRequestDataRate(Math.max(0, configuration.getMinRequestDataRate()))
+                .withMinRequestDataRateNearFull(connector.getMinRequestDataRateNearFull())
                 .withSendDateHeader(false)
                 .withServerHeader(null);
     }

@@ -61,6 +61,8 @@ class CorralModuleConfigurationTest {
                 Map.entry("jetty.http.acceptors", "3"),
                 Map.entry("jetty.http.acceptQueueSize", "77"),
                 Map.entry("jetty.corral.maxConnections", "555"),
+                Map.entry("jetty.corral.maxConnectionsPerSource", "12"),
+                Map.entry("jetty.corral.minRequestDataRateNearFull", "2048"),
                 Map.entry("jetty.corral.maxBodySize", "4096"),
                 Map.entry("jetty.corral.headerTimeout", "7000"),
                 Map.entry("jetty.corral.maxHeaderCount", "42"),
@@ -71,7 +73,8 @@ class CorralModuleConfigurationTest {
                 Map.entry("jetty.corral.websocket.maxQueuedFrames", "64"),
                 Map.entry("jetty.corral.listenSockets", "2"),
                 // The test JVM inherited no listening socket: a WARN, then host and port are bound as usual.
-                Map.entry("jetty.corral.inheritChannel", "true")));
+                Map.entry("jetty.corral.inheritChannel", "true"),
+                Map.entry("jetty.corral.websocket.maxControlFramesPerSecond", "33")));
         try {
             CorralConnector connector = connector(server);
             Http1Config engine = connector.engineConfig();
@@ -82,15 +85,18 @@ class CorralModuleConfigurationTest {
             assertEquals(2048, engine.limits().maxRequestTargetLength());
             assertEquals(9, engine.maxRequestsPerConnection());
             assertEquals(1234, engine.maxUnreadBodyToDiscard());
+            assertEquals(2048, engine.minRequestDataRateNearFull());
             ListenerConfig listener = ((Listener) connector.getTransport()).config();
             assertEquals(3, listener.acceptors());
             assertEquals(77, listener.backlog());
             assertEquals(555, listener.maxConnections());
+            assertEquals(12, listener.maxConnectionsPerSource());
             assertEquals(Duration.ofMillis(2500), listener.shutdownTimeout());
             assertEquals(64, connector.getWebSocketMaxQueuedFrames());
             assertEquals(2, listener.listenSockets());
             assertTrue(listener.inheritChannel());
             assertTrue(connector.getLocalPort() > 0, "bound host and port, having inherited nothing");
+            assertEquals(33, connector.getWebSocketMaxControlFramesPerSecond());
         } finally {
             server.stop();
         }

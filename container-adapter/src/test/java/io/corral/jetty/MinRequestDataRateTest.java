@@ -74,4 +74,38 @@ class MinRequestDataRateTest {
             assertEquals("read 3000", client.read().text());
         }
     }
+
+    /**
+     * With no {@code minRequestDataRate} (Jetty's default) and the house near full — a connection limit of 2 with one
+     * other client connected — ServerConnector lets a body trickle in and reads it whole, while Corral's near-full
+     * floor ({@code setMinRequestDataRateNearFull}, 1 KiB/s) ends it with 408 (README, what differs). ServerConnector
+     * has no connection limit: the other client changes nothing there.
+     */
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void nearAFullHouseATrickleIsCutOnCorralOnly(ConnectorKind kind) throws Exception {
+        ReadingServlet servlet = new ReadingServlet();
+        try (ServletServer server = ServletServer.on(kind).servlet("/read", servlet)
+                .connector(connector -> {
+                    if (connector instanceof CorralConnector corral) {
+                        corral.setMaxConnections(2);
+                    }
+                }).start();
+             RawConnection other = server.connect();
+             RawConnection client = server.connect()) {
+            other.send("GET /read HTTP/1.1\r\n"); // holds the other slot, its head on the way
+            client.send("POST /read HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\n");
+            for (int i = 0; i < 5 && client.input().available() == 0; i++) {
+                client.send("x");
+                Thread.sleep(100); // the trickle itself: 10 bytes a second
+            }
+            RawResponse response = client.read();
+            if (kind == ConnectorKind.CORRAL) {
+                assertEquals(408, response.status(), response.toString());
+                assertNotNull(servlet.readFailure.get(5, TimeUnit.SECONDS), "the servlet's read failed");
+            } else {
+                assertEquals("read 5", response.text(), response.toString());
+            }
+        }
+    }
 }

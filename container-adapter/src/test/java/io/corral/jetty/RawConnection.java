@@ -28,7 +28,15 @@ final class RawConnection implements AutoCloseable {
     private final OutputStream out;
 
     RawConnection(int port) throws IOException {
+        this(null, port);
+    }
+
+    /** Connects from {@code source} (127.0.0.2, 127.0.0.3… need no set-up on Linux), or from any when null. */
+    RawConnection(java.net.InetAddress source, int port) throws IOException {
         socket = new Socket();
+        if (source != null) {
+            socket.bind(new InetSocketAddress(source, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
         socket.setSoTimeout(READ_TIMEOUT_MS);
         socket.setTcpNoDelay(true);

@@ -18,7 +18,8 @@ import org.eclipse.jetty.server.Server;
  * Corral's default cap of 10,000 live connections (ServerConnector has none).
  *
  * <p>Arguments: {@code <port> <corral|jetty> <war> [idleTimeoutMs]}; without an idle timeout both keep
- * their defaults, as a user's server would. Runs until the process is stopped.
+ * their defaults, as a user's server would. {@code -Dbench.maxConnections=N} sets Corral's connection limit
+ * (the flood scenarios of {@link FloodRun}). Runs until the process is stopped.
  */
 public final class BenchServer {
 
@@ -43,6 +44,11 @@ public final class BenchServer {
                 // scenarios hold up to 19,000, this machine's file-descriptor ceiling, on both.
                 corral.setMaxConnections(IDLE_MAX_CONNECTIONS);
             }
+        }
+        Integer floodLimit = Integer.getInteger("bench.maxConnections");
+        if (floodLimit != null && connector instanceof CorralConnector corral) {
+            // The flood scenarios (FloodRun) set the limit the issue measured with; ServerConnector has none.
+            corral.setMaxConnections(floodLimit);
         }
         server.addConnector(connector);
         WebAppContext context = AnnotatedWar.context(war, "/");

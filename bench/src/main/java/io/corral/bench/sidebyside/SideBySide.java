@@ -264,7 +264,7 @@ public final class SideBySide {
     }
 
     /** The paths {@code bench/side-by-side} passes as system properties. */
-    private static BenchEnvironment environment(Path reportDir) throws IOException {
+    static BenchEnvironment environment(Path reportDir) throws IOException {
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path logs = Files.createDirectories(reportDir.resolve("logs"));
         return new BenchEnvironment(javaHome.resolve("bin/java"), javaHome.resolve("bin/jcmd"),

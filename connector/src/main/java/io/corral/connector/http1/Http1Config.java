@@ -35,6 +35,12 @@ import java.time.Duration;
  *                               408, the handler's read fails, and the connection closes, so a client trickling
  *                               a body cannot hold its connection slot and thread for ever. 0 = no minimum
  *                               (only the idle timeout ends a body that stops). Default 0, as Jetty's.
+ * @param minRequestDataRateNearFull the minimum body rate that applies instead, while {@code minRequestDataRate}
+ *                               is 0, when the listener is near its connection limit (its high-water mark, 9/10 of
+ *                               {@code maxConnections}): then a body trickled to hold a slot (10 B/s) ends with 408 at
+ *                               its next byte, as bodies measured from their first byte, and its slot goes to a new
+ *                               client, while a server with room to spare keeps Jetty's behaviour. 0 = never. Default
+ *                               1024 B/s: far below any real upload, far above a trickle.
  */
 public record Http1Config(
         Http1Limits limits,
@@ -47,74 +53,96 @@ public record Http1Config(
         boolean sendDateHeader,
         String serverHeader,
         Duration hibernateAfter,
-        long minRequestDataRate) {
+        long minRequestDataRate,
+        long minRequestDataRateNearFull) {
+
+    /** {@code minRequestDataRateNearFull} by default: 1 KiB a second. */
+    public static final long DEFAULT_MIN_REQUEST_DATA_RATE_NEAR_FULL = 1024;
 
     public static final Http1Config DEFAULTS = new Http1Config(
             Http1Limits.DEFAULTS, Duration.ofSeconds(30), Duration.ofSeconds(30), true, 0, 32768, 65536, true, null,
-            Duration.ofSeconds(1), 0);
+            Duration.ofSeconds(1), 0, DEFAULT_MIN_REQUEST_DATA_RATE_NEAR_FULL);
 
     public Http1Config {
         if (limits == null || headerTimeout == null || idleTimeout == null || hibernateAfter == null) {
             throw new IllegalArgumentException("limits and timeouts are required");
         }
         if (headerTimeout.isNegative() || idleTimeout.isNegative() || hibernateAfter.isNegative() || maxRequestsPerConnection < 0
-                || outputBufferSize < 1 || maxUnreadBodyToDiscard < 0 || minRequestDataRate < 0) {
+                || outputBufferSize < 1 || maxUnreadBodyToDiscard < 0 || minRequestDataRate < 0
+                || minRequestDataRateNearFull < 0) {
             throw new IllegalArgumentException("negative setting in " + this);
         }
     }
 
     public Http1Config withLimits(Http1Limits value) {
         return new Http1Config(value, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withHeaderTimeout(Duration value) {
         return new Http1Config(limits, value, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withIdleTimeout(Duration value) {
         return new Http1Config(limits, headerTimeout, value, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withPersistentConnections(boolean value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, value, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withMaxRequestsPerConnection(int value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, value,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withOutputBufferSize(int value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                value, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
+                value, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withMaxUnreadBodyToDiscard(long value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, value, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate);
+                outputBufferSize, value, sendDateHeader, serverHeader, hibernateAfter, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withSendDateHeader(boolean value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, value, serverHeader, hibernateAfter, minRequestDataRate);
+                outputBufferSize, maxUnreadBodyToDiscard, value, serverHeader, hibernateAfter, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withServerHeader(String value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, value, hibernateAfter, minRequestDataRate);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, value, hibernateAfter, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withHibernateAfter(Duration value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, value, minRequestDataRate);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, value, minRequestDataRate,
+                minRequestDataRateNearFull);
     }
 
     public Http1Config withMinRequestDataRate(long value) {
         return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
-                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, value);
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter, value,
+                minRequestDataRateNearFull);
+    }
+
+    public Http1Config withMinRequestDataRateNearFull(long value) {
+        return new Http1Config(limits, headerTimeout, idleTimeout, persistentConnections, maxRequestsPerConnection,
+                outputBufferSize, maxUnreadBodyToDiscard, sendDateHeader, serverHeader, hibernateAfter,
+                minRequestDataRate, value);
     }
 }

@@ -575,6 +575,11 @@ final class Http1Connection {
         return config;
     }
 
+    /** Whether the listener is near its connection limit, as the protocol was told. */
+    io.corral.connector.listener.Admission admission() {
+        return protocol.admission();
+    }
+
     TransportConnection transport() {
         return transport;
     }

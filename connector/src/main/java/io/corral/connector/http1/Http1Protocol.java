@@ -1,6 +1,7 @@
 package io.corral.connector.http1;
 
 import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.transport.TransportConnection;
@@ -42,10 +43,22 @@ public final class Http1Protocol implements Protocol {
     private volatile boolean draining;
     private final GoingAway goingAway = new GoingAway();
     private volatile Duration upgradedDrainGrace = DEFAULT_UPGRADED_DRAIN_GRACE;
+    private volatile Admission admission = Admission.ROOMY;
 
     public Http1Protocol(Http1Config config, HttpHandler handler) {
         this.config = config;
         this.handler = handler;
+    }
+
+    /** Near its limit, a listener's bodies must keep up with {@link Http1Config#minRequestDataRateNearFull()}. */
+    @Override
+    public void watchAdmission(Admission admission) {
+        this.admission = admission;
+    }
+
+    /** Whether the listener serving this protocol is near its connection limit. */
+    Admission admission() {
+        return admission;
     }
 
     @Override

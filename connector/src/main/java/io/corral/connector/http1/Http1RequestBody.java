@@ -42,7 +42,10 @@ final class Http1RequestBody implements RequestBody {
         this.exchange = exchange;
         this.connection = connection;
         this.decoder = decoder;
-        this.rate = new BodyDataRate(decoder.isComplete() ? 0 : connection.config().minRequestDataRate());
+        Http1Config config = connection.config();
+        this.rate = decoder.isComplete() ? new BodyDataRate(0)
+                : new BodyDataRate(config.minRequestDataRate(), config.minRequestDataRateNearFull(),
+                        connection.admission());
         // Body bytes that came with the head count as the body's first.
         rate.arrived(connection.input() == null ? 0 : connection.input().remaining(), System.nanoTime());
     }

@@ -2,6 +2,7 @@ package io.corral.connector.http2;
 
 import io.corral.connector.http1.HttpHandler;
 import io.corral.connector.listener.Hibernation;
+import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
@@ -66,5 +67,11 @@ public final class CleartextProtocol implements Protocol {
     public void start() {
         http1.start();
         http2.start();
+    }
+
+    /** HTTP/1.1's near-full body floor applies on this port too. */
+    @Override
+    public void watchAdmission(Admission admission) {
+        http1.watchAdmission(admission);
     }
 }

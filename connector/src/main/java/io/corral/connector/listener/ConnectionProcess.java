@@ -22,14 +22,16 @@ final class ConnectionProcess {
     private final SocketOptions socketOptions;
     private final Protocol protocol;
     private final ConnectionSupervisor supervisor;
+    private final SourceCap sourceCap;
 
     ConnectionProcess(String listenerName, Transport transport, SocketOptions socketOptions, Protocol protocol,
-                      ConnectionSupervisor supervisor) {
+                      ConnectionSupervisor supervisor, SourceCap sourceCap) {
         this.listenerName = listenerName;
         this.transport = transport;
         this.socketOptions = socketOptions;
         this.protocol = protocol;
         this.supervisor = supervisor;
+        this.sourceCap = sourceCap;
     }
 
     void run(SupervisedConnection connection) {
@@ -38,6 +40,10 @@ final class ConnectionProcess {
             socketOptions.applyToAccepted(connection.channel());
             TransportConnection wrapped = transport.wrap(connection.channel());
             connection.attach(wrapped);
+            // The address is the wrapped connection's: behind a PROXY header, the original client's.
+            if (!sourceCap.admit(connection, wrapped.remoteAddress())) {
+                return null; // over its address's cap: the newest connection is the one to go
+            }
             return protocol.serve(wrapped);
         });
     }
@@ -70,6 +76,7 @@ final class ConnectionProcess {
             if (ended) {
                 try {
                     connection.close();
+                    sourceCap.release(connection);
                 } finally {
                     // thread() stays this thread: a stopping listener joins it, the connection's last.
                     supervisor.release(connection, failed);

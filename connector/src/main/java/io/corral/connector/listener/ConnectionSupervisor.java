@@ -65,6 +65,8 @@ final class ConnectionSupervisor {
     private long evicted;
     private long lastEvictionLogNanos;
     private boolean evictionLogged;
+    /** Live connections at the high-water mark (see {@link Admission}); written under the lock, read without. */
+    private volatile boolean nearFull;
 
     ConnectionSupervisor(String name, int maxConnections) {
         ListenerConfig.requireValidMaxConnections(maxConnections);
@@ -136,6 +138,7 @@ final class ConnectionSupervisor {
             live.add(connection);
             totalAccepted++;
             peak = Math.max(peak, live.size());
+            updateNearFull();
             return true;
         } finally {
             lock.unlock();
@@ -170,10 +173,28 @@ final class ConnectionSupervisor {
                 if (failed) {
                     this.failed++;
                 }
+                updateNearFull();
                 changed.signalAll();
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Whether the live connections have reached the high-water mark; see {@link Admission#nearFull()}. */
+    boolean nearFull() {
+        return nearFull;
+    }
+
+    /** The high-water mark for {@code maxConnections}: 9/10 of it, all of it under 10. */
+    static int highWaterMark(int maxConnections) {
+        return maxConnections - maxConnections / 10;
+    }
+
+    private void updateNearFull() {
+        boolean now = maxConnections != Integer.MAX_VALUE && live.size() >= highWaterMark(maxConnections);
+        if (now != nearFull) {
+            nearFull = now;
         }
     }
 
@@ -185,6 +206,7 @@ final class ConnectionSupervisor {
             int previous = this.maxConnections;
             this.maxConnections = maxConnections;
             limitLogged = false;
+            updateNearFull();
             changed.signalAll();
             return previous;
         } finally {
@@ -353,6 +375,7 @@ final class ConnectionSupervisor {
         live.add(connection);
         totalAccepted++;
         peak = Math.max(peak, live.size());
+        updateNearFull();
         return true;
     }
 

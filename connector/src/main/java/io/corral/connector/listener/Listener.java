@@ -72,6 +72,7 @@ public final class Listener implements AutoCloseable {
     private final ListenerConfig config;
     private final Protocol protocol;
     private final ConnectionSupervisor supervisor;
+    private final SourceCap sourceCap;
     // Unnamed virtual threads: naming every connection's thread costs about 3% of throughput (DESIGN §5).
     // No inherited thread locals: whatever the thread that started the listener carried is not the client's.
     private final ThreadFactory connectionThreads = Thread.ofVirtual().inheritInheritableThreadLocals(false).factory();
@@ -90,6 +91,8 @@ public final class Listener implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.supervisor = new ConnectionSupervisor(config.name(), config.maxConnections());
+        this.sourceCap = new SourceCap(config.name(), config.maxConnectionsPerSource());
+        protocol.watchAdmission(supervisor::nearFull);
     }
 
     /**
@@ -368,7 +371,7 @@ public final class Listener implements AutoCloseable {
         ConnectionSupervisor.Counts counts = supervisor.counts();
         return new ListenerStats(config.name(), state, counts.active(), counts.peak(), counts.totalAccepted(),
                 counts.totalClosed(), counts.failed(), counts.maxConnections(), counts.waitingAcceptors(),
-                counts.acceptErrors(), counts.evictedIdle());
+                counts.acceptErrors(), counts.evictedIdle(), sourceCap.refused());
     }
 
     /** The live connections at this instant, except any the transport is still wrapping (e.g. mid-handshake). */
@@ -471,7 +474,7 @@ public final class Listener implements AutoCloseable {
                 .name(config.name() + "-acceptor-", 0)
                 .inheritInheritableThreadLocals(false);
         ConnectionProcess process = new ConnectionProcess(config.name(), config.transport(), config.socketOptions(),
-                protocol, supervisor);
+                protocol, supervisor, sourceCap);
         handingOver = false;
         acceptorsPoll = config.socketOptions().reusePort() && boundAddress instanceof InetSocketAddress;
         if (acceptorsPoll) {

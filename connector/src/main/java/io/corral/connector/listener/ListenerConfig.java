@@ -45,6 +45,8 @@ import java.util.Objects;
  *   <tr><td>{@code name}</td><td>{@code "corral"}</td><td>prefix of log lines and acceptor thread names</td></tr>
  *   <tr><td>{@code shutdownTimeout}</td><td>5 s</td><td>how long {@link Listener#stop()} waits, after closing
  *       every connection, for their threads to end before it logs the stragglers and returns</td></tr>
+ *   <tr><td>{@code maxConnectionsPerSource}</td><td>0 (no cap)</td><td>live connections one client address
+ *       may hold; the newest over the cap is closed at once, counted and logged once a minute at most</td></tr>
  * </table>
  *
  * @param address where to listen
@@ -57,6 +59,7 @@ import java.util.Objects;
  * @param shutdownTimeout how long a stop waits for connection threads to end, not negative
  * @param listenSockets listening sockets sharing the address through SO_REUSEPORT, at least 1
  * @param inheritChannel whether to listen on the channel the process inherited rather than bind {@code address}
+ * @param maxConnectionsPerSource live connections one client address may hold at most, 0 for no cap
  */
 public record ListenerConfig(
         SocketAddress address,
@@ -68,7 +71,8 @@ public record ListenerConfig(
         String name,
         Duration shutdownTimeout,
         int listenSockets,
-        boolean inheritChannel) {
+        boolean inheritChannel,
+        int maxConnectionsPerSource) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_ACCEPTORS = 2;
@@ -81,6 +85,8 @@ public record ListenerConfig(
     public static final int DEFAULT_MAX_CONNECTIONS = ConnectionBudget.defaultLimit();
     public static final String DEFAULT_NAME = "corral";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /** {@code maxConnectionsPerSource} when there is no per-source cap: the default. */
+    public static final int NO_SOURCE_CAP = 0;
 
     public ListenerConfig {
         Objects.requireNonNull(address, "address");
@@ -111,6 +117,18 @@ public record ListenerConfig(
         if (listenSockets > 1 && address instanceof UnixDomainSocketAddress) {
             throw new IllegalArgumentException("a socket file takes one listening socket, not " + listenSockets);
         }
+        if (maxConnectionsPerSource < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerSource must not be negative: "
+                    + maxConnectionsPerSource);
+        }
+    }
+
+    /** Without a per-source cap: every option but {@code maxConnectionsPerSource}, which is 0 (off). */
+    public ListenerConfig(SocketAddress address, int acceptors, int backlog, int maxConnections,
+                          Transport transport, SocketOptions socketOptions, String name, Duration shutdownTimeout,
+                          int listenSockets, boolean inheritChannel) {
+        this(address, acceptors, backlog, maxConnections, transport, socketOptions, name, shutdownTimeout,
+                listenSockets, inheritChannel, NO_SOURCE_CAP);
     }
 
     /** The address as TCP's, for the TCP-only {@code with…} methods. */
@@ -125,7 +143,7 @@ public record ListenerConfig(
     public static ListenerConfig defaults() {
         return new ListenerConfig(new InetSocketAddress(DEFAULT_PORT), DEFAULT_ACCEPTORS, DEFAULT_BACKLOG,
                 DEFAULT_MAX_CONNECTIONS, new TcpTransport(), SocketOptions.DEFAULTS, DEFAULT_NAME,
-                DEFAULT_SHUTDOWN_TIMEOUT, 1, false);
+                DEFAULT_SHUTDOWN_TIMEOUT, 1, false, NO_SOURCE_CAP);
     }
 
     static void requireValidMaxConnections(int maxConnections) {
@@ -137,7 +155,7 @@ public record ListenerConfig(
     /** An {@link InetSocketAddress} for TCP, a {@link UnixDomainSocketAddress} for a socket file. */
     public ListenerConfig withAddress(SocketAddress address) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 
     /** Keeps the port; the host is resolved now, so a typo fails here rather than at start. */
@@ -155,46 +173,56 @@ public record ListenerConfig(
 
     public ListenerConfig withAcceptors(int acceptors) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 
     public ListenerConfig withBacklog(int backlog) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 
     public ListenerConfig withMaxConnections(int maxConnections) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 
     public ListenerConfig withTransport(Transport transport) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 
     public ListenerConfig withSocketOptions(SocketOptions socketOptions) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 
     public ListenerConfig withName(String name) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 
     public ListenerConfig withShutdownTimeout(Duration shutdownTimeout) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 
     public ListenerConfig withListenSockets(int listenSockets) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 
     public ListenerConfig withInheritChannel(boolean inheritChannel) {
         return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
-                shutdownTimeout, listenSockets, inheritChannel);
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
+    }
+
+    /**
+     * Caps the live connections one client address may hold; a connection over the cap is closed as soon as its
+     * address is known (after the transport has wrapped it, so the PROXY protocol's original address when that
+     * is on). 0, the default, means no cap.
+     */
+    public ListenerConfig withMaxConnectionsPerSource(int maxConnectionsPerSource) {
+        return new ListenerConfig(address, acceptors, backlog, maxConnections, transport, socketOptions, name,
+                shutdownTimeout, listenSockets, inheritChannel, maxConnectionsPerSource);
     }
 }

@@ -19,6 +19,8 @@ package io.corral.connector.listener;
  * @param acceptErrors failed {@code accept()} calls, such as running out of file descriptors
  * @param evictedIdle connections closed, while they waited for a request to begin, to admit a new client at
  *     the limit (included in {@code totalClosed})
+ * @param overSourceCap connections closed at once because their client address already held
+ *     {@link ListenerConfig#maxConnectionsPerSource()} (included in {@code totalClosed})
  */
 public record ListenerStats(
         String name,
@@ -31,5 +33,6 @@ public record ListenerStats(
         int maxConnections,
         int waitingAcceptors,
         long acceptErrors,
-        long evictedIdle) {
+        long evictedIdle,
+        long overSourceCap) {
 }

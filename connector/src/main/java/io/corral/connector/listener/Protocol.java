@@ -33,4 +33,13 @@ public interface Protocol {
      */
     default void start() {
     }
+
+    /**
+     * Tells the protocol how to ask whether its listener is near its connection limit (the high-water mark, 9/10 of
+     * {@code maxConnections}), so that it can be stricter with connections that hold slots doing little (see
+     * {@code Http1Config.minRequestDataRateNearFull}). Called once, when the listener is created. Ignored by
+     * default.
+     */
+    default void watchAdmission(Admission admission) {
+    }
 }

@@ -2,6 +2,7 @@ package io.corral.connector.listener;
 
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ThreadFactory;
@@ -21,6 +22,8 @@ final class SupervisedConnection {
     private volatile TransportConnection connection;
     /** Closed to admit another client (guarded by the supervisor's lock). */
     private boolean evicted;
+    /** The address this connection counts against under a per-source cap, or null (guarded by the cap's lock). */
+    private InetAddress countedAgainst;
 
     /** Creates, but does not start, the thread that will run {@code body} for this connection. */
     SupervisedConnection(SocketChannel channel, ThreadFactory threads, Consumer<SupervisedConnection> body) {
@@ -74,6 +77,14 @@ final class SupervisedConnection {
 
     void markEvicted() {
         evicted = true;
+    }
+
+    InetAddress countedAgainst() {
+        return countedAgainst;
+    }
+
+    void countedAgainst(InetAddress source) {
+        this.countedAgainst = source;
     }
 
     SocketAddress remoteAddress() {

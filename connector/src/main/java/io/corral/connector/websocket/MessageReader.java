@@ -39,6 +39,8 @@ final class MessageReader {
     private final MessageInflater inflater;
     private final MessageBuffer message;
     private final Utf8Validator utf8 = new Utf8Validator();
+    private final ControlFrameRate controlRate;
+    private final FairTurn turn = new FairTurn();
     /** Null while hibernating, which is how a connection starts when it may hibernate. */
     private byte[] readBuffer;
 
@@ -68,6 +70,7 @@ final class MessageReader {
         this.connection = connection;
         this.parser = FrameParser.forServer(config.maxFrameSize(), deflate == null ? 0 : FrameParser.RSV1);
         this.maxMessageSize = config.maxMessageSize();
+        this.controlRate = new ControlFrameRate(config.maxControlFramesPerSecond());
         this.inflater = deflate == null ? null : new MessageInflater(deflate.clientNoContextTakeover());
         this.message = new MessageBuffer(config.maxMessageSize());
         this.readBuffer = config.hibernateAfter().isZero() ? new byte[READ_BUFFER_SIZE] : null;
@@ -137,6 +140,8 @@ final class MessageReader {
                     return null;
                 }
             }
+            // One connection's stream of tiny frames must not keep a carrier from every other connection.
+            turn.afterFrame((int) Math.min(Integer.MAX_VALUE, parser.payloadLength()));
             parser.endFrame();
             InboundMessage completed = endFrame();
             if (completed != null) {
@@ -150,6 +155,10 @@ final class MessageReader {
         if (opcode.isControl()) {
             if (parser.rsvBits() != 0) {
                 throw WebSocketException.protocolError("RSV bit set on a control frame");
+            }
+            // Before its payload is read: a flood of pings or pongs ends here, with 1008.
+            if (opcode != Opcode.CLOSE && !controlRate.admit(System.nanoTime())) {
+                throw ControlFrameRate.exceeded();
             }
             control = parser.payloadLength() == 0 ? NO_BYTES : new byte[(int) parser.payloadLength()];
             controlLength = 0;

@@ -46,6 +46,9 @@ import java.util.Objects;
  *                                   and zlib state is then ended after each message. Default true.
  * @param subprotocols               the subprotocols this endpoint speaks, for the default selection:
  *                                   the first the client offers that is in this list. Default none.
+ * @param maxControlFramesPerSecond  pings and pongs a client may send in each one-second window; one more
+ *                                   closes the connection with 1008 ({@link ControlFrameRate}). 0 for no
+ *                                   limit. Default 100.
  */
 public record WebSocketConfig(
         int maxFrameSize,
@@ -57,11 +60,12 @@ public record WebSocketConfig(
         Duration closeTimeout,
         boolean permessageDeflate,
         boolean compressionContextTakeover,
-        List<String> subprotocols) {
+        List<String> subprotocols,
+        int maxControlFramesPerSecond) {
 
     public static final WebSocketConfig DEFAULTS = new WebSocketConfig(65536, 65536, Duration.ofSeconds(30),
             Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), true, true,
-            List.of());
+            List.of(), ControlFrameRate.DEFAULT_MAX_PER_SECOND);
 
     public WebSocketConfig {
         if (maxFrameSize < 125 || maxMessageSize < 0) {
@@ -76,6 +80,17 @@ public record WebSocketConfig(
             throw new IllegalArgumentException("closeTimeout must be positive");
         }
         subprotocols = List.copyOf(subprotocols);
+        if (maxControlFramesPerSecond < 0) {
+            throw new IllegalArgumentException("maxControlFramesPerSecond is negative: " + maxControlFramesPerSecond);
+        }
+    }
+
+    /** With the default control-frame rate ({@link ControlFrameRate#DEFAULT_MAX_PER_SECOND}). */
+    public WebSocketConfig(int maxFrameSize, int maxMessageSize, Duration idleTimeout, Duration pingInterval,
+                           Duration hibernateAfter, Duration sendTimeout, Duration closeTimeout,
+                           boolean permessageDeflate, boolean compressionContextTakeover, List<String> subprotocols) {
+        this(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter, sendTimeout, closeTimeout,
+                permessageDeflate, compressionContextTakeover, subprotocols, ControlFrameRate.DEFAULT_MAX_PER_SECOND);
     }
 
     private static void requireNotNegative(Duration duration, String name) {
@@ -86,51 +101,56 @@ public record WebSocketConfig(
 
     public WebSocketConfig withMaxFrameSize(int value) {
         return new WebSocketConfig(value, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
-                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols, maxControlFramesPerSecond);
     }
 
     public WebSocketConfig withMaxMessageSize(int value) {
         return new WebSocketConfig(maxFrameSize, value, idleTimeout, pingInterval, hibernateAfter,
-                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols, maxControlFramesPerSecond);
     }
 
     public WebSocketConfig withIdleTimeout(Duration value) {
         return new WebSocketConfig(maxFrameSize, maxMessageSize, value, pingInterval, hibernateAfter,
-                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols, maxControlFramesPerSecond);
     }
 
     public WebSocketConfig withPingInterval(Duration value) {
         return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, value, hibernateAfter,
-                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols, maxControlFramesPerSecond);
     }
 
     public WebSocketConfig withHibernateAfter(Duration value) {
         return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, value,
-                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols, maxControlFramesPerSecond);
     }
 
     public WebSocketConfig withSendTimeout(Duration value) {
         return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
-                value, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols);
+                value, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols, maxControlFramesPerSecond);
     }
 
     public WebSocketConfig withCloseTimeout(Duration value) {
         return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
-                sendTimeout, value, permessageDeflate, compressionContextTakeover, subprotocols);
+                sendTimeout, value, permessageDeflate, compressionContextTakeover, subprotocols, maxControlFramesPerSecond);
     }
 
     public WebSocketConfig withPermessageDeflate(boolean value) {
         return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
-                sendTimeout, closeTimeout, value, compressionContextTakeover, subprotocols);
+                sendTimeout, closeTimeout, value, compressionContextTakeover, subprotocols, maxControlFramesPerSecond);
     }
 
     public WebSocketConfig withCompressionContextTakeover(boolean value) {
         return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
-                sendTimeout, closeTimeout, permessageDeflate, value, subprotocols);
+                sendTimeout, closeTimeout, permessageDeflate, value, subprotocols, maxControlFramesPerSecond);
     }
 
     public WebSocketConfig withSubprotocols(List<String> value) {
         return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
-                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, value);
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, value, maxControlFramesPerSecond);
+    }
+
+    public WebSocketConfig withMaxControlFramesPerSecond(int value) {
+        return new WebSocketConfig(maxFrameSize, maxMessageSize, idleTimeout, pingInterval, hibernateAfter,
+                sendTimeout, closeTimeout, permessageDeflate, compressionContextTakeover, subprotocols, value);
     }
 }

@@ -37,6 +37,12 @@ public final class WebSocketConnection implements WebSocketSession {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
     private static final byte[] NO_BYTES = new byte[0];
     private static final long NONE = Long.MAX_VALUE;
+    /**
+     * What a connection closed for a flood of control frames drains at most before it closes: enough for the close
+     * frame to reach a client that reads, where closing with its flood unread would reset it (and may lose the
+     * frame), but not seconds of reading a flood.
+     */
+    private static final long FLOODER_LINGER_BYTES = 64 * 1024;
 
     private final TransportConnection connection;
     private final WebSocketHandler handler;
@@ -349,7 +355,8 @@ public final class WebSocketConnection implements WebSocketSession {
         } catch (IOException e) {
             return;                                   // the connection is gone: nothing to linger for
         }
-        lingeringClose();
+        // A flooder (too many control frames) gets time to read its close frame, not seconds of reading its flood.
+        lingeringClose(code == CloseStatus.POLICY_VIOLATION ? FLOODER_LINGER_BYTES : Long.MAX_VALUE);
     }
 
     private void ioFailure(IOException e) {
@@ -367,20 +374,25 @@ public final class WebSocketConnection implements WebSocketSession {
      * so that closing does not reset the connection while the peer's last bytes are in flight — the
      * reset could destroy our close frame before the peer reads it.
      */
-    private void lingeringClose() {
+    private void lingeringClose(long maxBytes) {
         try {
             connection.shutdownOutput();
             long deadline = sender.closeDeadline();
+            long drained = 0;
             byte[] scratch = reader.scratchBuffer();
+            // A flooder closed for its flood goes on sending: draining it must not keep a carrier from others.
+            FairTurn turn = new FairTurn();
             while (deadline != 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
                 }
                 connection.setReadTimeout(Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
-                if (connection.read(scratch, 0, scratch.length) < 0) {
+                int read = connection.read(scratch, 0, scratch.length);
+                if (read < 0 || (drained += read) >= maxBytes) {
                     return;
                 }
+                turn.afterFrame(read);
             }
         } catch (IOException e) {
             // a timeout or a reset: either way the connection is done

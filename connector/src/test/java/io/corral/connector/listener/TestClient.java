@@ -46,6 +46,20 @@ final class TestClient implements AutoCloseable {
         }
     }
 
+    /** Connects from {@code source} (127.0.0.2, 127.0.0.3… need no set-up on Linux): another client address. */
+    static TestClient connectFrom(InetAddress source, int port) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setSoTimeout(DEFAULT_TIMEOUT_MILLIS);
+            socket.bind(new InetSocketAddress(source, 0));
+            socket.connect(new InetSocketAddress(LOOPBACK, port), DEFAULT_TIMEOUT_MILLIS);
+            return new TestClient(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     static TestClient connect(Listener listener) throws IOException {
         return connect(listener.localPort());
     }

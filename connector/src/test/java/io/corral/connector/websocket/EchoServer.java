@@ -55,6 +55,44 @@ final class EchoServer implements AutoCloseable {
         return listener.localPort();
     }
 
+    /** A raw frame client on {@code /echo}, its handshake done: a socket read times out after {@code timeout}. */
+    TestClient connectRaw(java.time.Duration timeout) throws java.io.IOException {
+        return connectRaw(timeout, 0);
+    }
+
+    /** As {@link #connectRaw(java.time.Duration)}, with a send buffer of {@code sendBuffer} bytes when positive. */
+    TestClient connectRaw(java.time.Duration timeout, int sendBuffer) throws java.io.IOException {
+        // From a channel, so that a test may also drive it without blocking (socket().getChannel()).
+        java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open();
+        if (sendBuffer > 0) {
+            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, sendBuffer);
+        }
+        channel.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()));
+        java.net.Socket socket = channel.socket();
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.getOutputStream().write(("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13"
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new java.io.IOException("no handshake answer: " + head);
+                }
+                head.append((char) b);
+            }
+            if (!head.toString().startsWith("HTTP/1.1 101")) {
+                throw new java.io.IOException("handshake refused: " + head);
+            }
+            return new TestClient(socket);
+        } catch (java.io.IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     URI uri(String path) {
         return URI.create("ws://127.0.0.1:" + port() + path);
     }

@@ -3,7 +3,10 @@ package io.corral.jetty.websocket;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.StallGuard;
 import io.corral.connector.transport.TransportConnection;
+import io.corral.connector.websocket.ControlFrameRate;
+import io.corral.connector.websocket.FairTurn;
 import io.corral.connector.websocket.FrameParser;
+import io.corral.connector.websocket.Opcode;
 import io.corral.connector.websocket.FrameWriter;
 import io.corral.connector.websocket.WebSocketException;
 import java.io.IOException;
@@ -80,6 +83,10 @@ final class CorralFramedConnection extends WebSocketConnection {
     private final Callback frameDone;
 
     private volatile Thread reader;
+    private final ControlFrameRate controlRate;
+    /** Closed for sending too many control frames (see {@link #flooded()}). */
+    private volatile boolean flooded;
+    private final FairTurn turn = new FairTurn();
     private ByteBuffer initialBytes;
     private long framesIn;
     private long bytesIn;
@@ -99,9 +106,11 @@ final class CorralFramedConnection extends WebSocketConnection {
     private boolean readThisBurst = true;
 
     CorralFramedConnection(AbstractEndPoint endPoint, Executor executor, Scheduler scheduler, ByteBufferPool pool,
-            WebSocketCoreSession session, TransportConnection transport, Duration hibernateAfter) {
+            WebSocketCoreSession session, TransportConnection transport, Duration hibernateAfter,
+            int maxControlFramesPerSecond) {
         super(endPoint, executor, scheduler, pool, session);
         this.hibernateAfter = hibernateAfter;
+        this.controlRate = new ControlFrameRate(maxControlFramesPerSecond);
         this.session = session;
         this.endPoint = endPoint;
         this.transport = transport;
@@ -250,6 +259,12 @@ final class CorralFramedConnection extends WebSocketConnection {
                         end = read;
                     }
                     frameOffset = 0;
+                    // Before its payload is read: a flood of pings or pongs ends here, with 1008.
+                    Opcode opcode = parser.opcode();
+                    if ((opcode == Opcode.PING || opcode == Opcode.PONG) && !controlRate.admit(System.nanoTime())) {
+                        flooded = true;
+                        throw ControlFrameRate.exceeded();
+                    }
                 }
                 int length = (int) Math.min(parser.remaining(), pieceLimit);
                 byte[] payload = new byte[length];
@@ -274,6 +289,8 @@ final class CorralFramedConnection extends WebSocketConnection {
                 if (lastPiece) {
                     parser.endFrame();
                 }
+                // One connection's stream of tiny frames must not keep a carrier from every other connection.
+                turn.afterFrame(length);
             }
         } catch (WebSocketException bad) {
             LOG.debug("bad frame from {}: {} {}", transport.remoteAddress(), bad.closeCode(), bad.getMessage());
@@ -434,6 +451,11 @@ final class CorralFramedConnection extends WebSocketConnection {
     /** Whether our close frame has been written: from then on, closing the endpoint lingers. */
     boolean closeFrameSent() {
         return sendQueue.closeWritten();
+    }
+
+    /** Closed for a flood of control frames: its lingering close drains little, its flood is not worth reading. */
+    boolean flooded() {
+        return flooded;
     }
 
     @Override

@@ -23,6 +23,12 @@ import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
  */
 public final class WebSocketFraming {
 
+    /**
+     * What a session closed for a flood of control frames drains at most before its socket closes: enough for a
+     * client that reads to get the 1008, not seconds of reading its flood.
+     */
+    private static final long FLOODER_LINGER_BYTES = 64 * 1024;
+
     private WebSocketFraming() {}
 
     /** Whether {@code upgrade} is a Jetty WebSocket connection this class can serve. */
@@ -36,13 +42,15 @@ public final class WebSocketFraming {
      * @param hibernateAfter how long the connection waits for its next frame on its own thread before it
      *                       hibernates; zero hibernates as soon as a read would wait
      * @param maxQueuedFrames the most frames the session may queue for sending, unless it set its own bound
+     * @param maxControlFramesPerSecond pings and pongs the client may send a second before the session closes
+     *                       with 1008 ({@link io.corral.connector.websocket.ControlFrameRate}); 0 for no limit
      * @return the connection's first burst, to run on the connection's thread (it returns null when the
      *         connection is done, or its hibernation); null, having done nothing, when Corral's framing is
      *         unavailable (see {@link JettySessionSeam})
      */
     public static Hibernation.Resume onCorralFraming(Connection upgrade, AbstractEndPoint endPoint,
             TransportConnection transport, ByteBuffer leftover, Connector connector, Duration hibernateAfter,
-            int maxQueuedFrames) {
+            int maxQueuedFrames, int maxControlFramesPerSecond) {
         if (!(upgrade instanceof WebSocketConnection jettyConnection) || !JettySessionSeam.isAvailable()) {
             return null;
         }
@@ -53,7 +61,8 @@ public final class WebSocketFraming {
             session.setMaxOutgoingFrames(maxQueuedFrames);
         }
         CorralFramedConnection corral = new CorralFramedConnection(endPoint, jettyConnection.getExecutor(),
-                connector.getScheduler(), connector.getByteBufferPool(), session, transport, hibernateAfter);
+                connector.getScheduler(), connector.getByteBufferPool(), session, transport, hibernateAfter,
+                maxControlFramesPerSecond);
         session.setWebSocketConnection(corral);
         connector.getEventListeners().forEach(corral::addEventListener);
         if (leftover != null && leftover.hasRemaining()) {
@@ -70,7 +79,11 @@ public final class WebSocketFraming {
         return () -> Hibernation.ensuring(corral::serve, () -> {
             corral.awaitWritesDone();
             if (endPoint instanceof CorralEndPoint lingering) {
-                lingering.drainAfterLingeringClose();
+                if (corral.flooded()) {
+                    lingering.drainAfterLingeringClose(FLOODER_LINGER_BYTES);
+                } else {
+                    lingering.drainAfterLingeringClose();
+                }
             }
         });
     }

@@ -111,7 +111,8 @@ class CorralFramedConnectionContractTest {
         session.setAutoFragment(autoFragment);
         CorralEndPoint endPoint = new CorralEndPoint(transport, scheduler, 30_000);
         connection = new CorralFramedConnection(endPoint, Executors.newVirtualThreadPerTaskExecutor(), scheduler,
-                new ArrayByteBufferPool(), session, transport, java.time.Duration.ZERO);
+                new ArrayByteBufferPool(), session, transport, java.time.Duration.ZERO,
+                io.corral.connector.websocket.ControlFrameRate.DEFAULT_MAX_PER_SECOND);
         session.setWebSocketConnection(connection);
         if (pipelined != null) {
             connection.onUpgradeTo(ByteBuffer.wrap(pipelined));

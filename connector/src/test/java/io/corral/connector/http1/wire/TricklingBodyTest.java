@@ -97,6 +97,52 @@ class TricklingBodyTest {
     @DisplayName("150 clients trickling bodies against a limit of 100 do not lock out control clients")
     void aTrickleFloodDoesNotLockOutNewClients() throws Exception {
         start(Http1Config.DEFAULTS.withMinRequestDataRate(1000), 100);
+        floodAndControl();
+    }
+
+    @Test
+    @DisplayName("at the defaults (no minRequestDataRate, as Jetty), the near-full floor keeps a trickle flood from locking out control clients")
+    void aTrickleFloodAtTheDefaultsDoesNotLockOutNewClients() throws Exception {
+        assertEquals(0, Http1Config.DEFAULTS.minRequestDataRate());
+        assertEquals(1024, Http1Config.DEFAULTS.minRequestDataRateNearFull());
+        start(Http1Config.DEFAULTS, 100);
+        floodAndControl();
+    }
+
+    @Test
+    @DisplayName("with room to spare, the defaults let a body trickle as Jetty does (the floor applies only near the limit)")
+    void withRoomToSpareATrickleIsServed() throws Exception {
+        start(Http1Config.DEFAULTS, 100);
+        try (RawClient client = new RawClient(listener.localPort())) {
+            client.send("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n");
+            for (int i = 0; i < 5; i++) {
+                client.send("x");
+                Thread.sleep(100); // the trickle itself: 10 bytes a second
+            }
+            assertEquals("read 5", client.read().text());
+        }
+        assertTrue(handlerFailures.isEmpty(), "no read failed: " + handlerFailures);
+    }
+
+    @Test
+    @DisplayName("near the limit, a trickling body ends with 408 at the defaults; minRequestDataRateNearFull 0 turns that off")
+    void nearTheLimitATrickleEndsWith408() throws Exception {
+        start(Http1Config.DEFAULTS, 2); // two connections are the whole house: one is near full already
+        try (RawClient other = new RawClient(listener.localPort());
+             RawClient client = new RawClient(listener.localPort())) {
+            other.send("GET");  // holds the second slot with a head on its way
+            client.send(HEAD);
+            InputStream in = client.socket().getInputStream();
+            for (int i = 0; i < 50 && in.available() == 0; i++) {
+                client.send("x");
+                Thread.sleep(100);
+            }
+            RawClient.Response response = client.read();
+            assertEquals(408, response.status(), response.text());
+        }
+    }
+
+    private void floodAndControl() throws Exception {
         AtomicBoolean flooding = new AtomicBoolean(true);
         AtomicInteger cut = new AtomicInteger();
         List<Thread> attackers = new ArrayList<>();

@@ -1,0 +1,292 @@
+package io.corral.bench.sidebyside;
+
+import io.corral.bench.ClassHistogram;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Issue 18's full-scale attacks, Corral's connector and Jetty's {@code ServerConnector} side by side on the
+ * war-sample (the same JVM flags; Corral at a connection limit of 10,000 as in the issue unless
+ * {@code -Dbench.flood.maxConnections} says otherwise): 15,000 connections opened and left idle, and 10,500 POSTs
+ * trickling their bodies at 10 B/s, each from {@link FloodClients} JVMs on source addresses of their own, while three
+ * control clients run — a keep-alive {@code GET /plaintext} every 100 ms, a new connection every 250 ms, a new
+ * WebSocket (handshake, one echo, close) every 100 ms. Printed for each: the controls' requests, errors, p99 and worst
+ * latency, what the attackers saw, and the server's heap after a full GC before and after the flood.
+ * Bounded: every phase has a deadline, every process it starts is stopped when it ends.
+ *
+ * <p>System properties (set by {@code bench/run-floods}): those of {@link SideBySide}, plus
+ * {@code bench.flood.seconds} (how long the controls run under the flood, default 45),
+ * {@code bench.flood.scenarios} ({@code idle,trickle}), {@code bench.flood.maxConnections} (10000) and
+ * {@code bench.flood.scale} (divides the connection counts, for a smoke test; default 1).
+ */
+public final class FloodRun {
+
+    private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
+
+    private record Scenario(String name, String mode, int connections) {}
+
+    private record Outcome(String scenario, ServerKind kind, long requests, List<String> errors, long p99Nanos,
+                           long worstNanos, String attackers, long heapBefore, long heapAfter) {}
+
+    private FloodRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path reportDir = Files.createDirectories(Path.of("bench", "results",
+                "floods-" + Instant.now().toString().replace(':', '-').substring(0, 19)));
+        BenchEnvironment env = SideBySide.environment(reportDir);
+        long seconds = Long.getLong("bench.flood.seconds", 45);
+        int maxConnections = Integer.getInteger("bench.flood.maxConnections", 10_000);
+        int scale = Integer.getInteger("bench.flood.scale", 1);
+        List<String> selected = Arrays.asList(System.getProperty("bench.flood.scenarios", "idle,trickle").split(","));
+        List<Scenario> scenarios = new ArrayList<>();
+        if (selected.contains("idle")) {
+            int n = 15_000 / scale;
+            scenarios.add(new Scenario(String.format(Locale.ROOT, "%,d idle connections", n), "idle", n));
+        }
+        if (selected.contains("trickle")) {
+            int n = 10_500 / scale;
+            scenarios.add(new Scenario(String.format(Locale.ROOT, "%,d POSTs trickling at 10 B/s", n), "trickle", n));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            for (ServerKind kind : List.of(ServerKind.CORRAL, ServerKind.JETTY)) {
+                System.out.printf(Locale.ROOT, "%s on %s…%n", scenario.name(), kind.label());
+                outcomes.add(run(scenario, kind, env, seconds, maxConnections));
+                System.out.println(line(outcomes.getLast()));
+            }
+        }
+        StringBuilder report = new StringBuilder("# Floods (issue 18)\n\n")
+                .append("Corral at maxConnections=").append(maxConnections).append(", controls for ").append(seconds)
+                .append(" s under each flood.\n\n")
+                .append("| attack | server | control requests | control errors | p99 | worst | attackers | heap after GC before → after |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        for (Outcome outcome : outcomes) {
+            report.append(String.format(Locale.ROOT, "| %s | %s | %d | %d%s | %.0f ms | %.0f ms | %s | %.1f → %.1f MiB |%n",
+                    outcome.scenario(), outcome.kind().label(), outcome.requests(), outcome.errors().size(),
+                    outcome.errors().isEmpty() ? "" : " (first: " + outcome.errors().getFirst().replace('|', '/') + ")",
+                    outcome.p99Nanos() / 1e6, outcome.worstNanos() / 1e6, outcome.attackers(),
+                    outcome.heapBefore() / 1048576.0, outcome.heapAfter() / 1048576.0));
+        }
+        Files.writeString(reportDir.resolve("floods.md"), report);
+        System.out.println();
+        System.out.println(report);
+        System.out.println("written to " + reportDir.resolve("floods.md"));
+    }
+
+    private static String line(Outcome outcome) {
+        return String.format(Locale.ROOT, "  %d control requests, %d errors%s, p99 %.0f ms, worst %.0f ms; attackers: %s; "
+                        + "heap after GC %.1f → %.1f MiB", outcome.requests(), outcome.errors().size(),
+                outcome.errors().isEmpty() ? "" : " (first: " + outcome.errors().getFirst() + ")",
+                outcome.p99Nanos() / 1e6, outcome.worstNanos() / 1e6, outcome.attackers(),
+                outcome.heapBefore() / 1048576.0, outcome.heapAfter() / 1048576.0);
+    }
+
+    private static Outcome run(Scenario scenario, ServerKind kind, BenchEnvironment env, long seconds,
+                               int maxConnections) throws IOException, InterruptedException {
+        List<String> flags = new ArrayList<>(env.idleJvmFlags());
+        flags.add("-Dbench.maxConnections=" + maxConnections);
+        String label = "flood-" + scenario.mode() + "-" + kind.label();
+        try (ServerProcess server = ServerProcess.start(kind, env, label, 0, flags)) {
+            Path histograms = Files.createDirectories(env.logs().resolve("histograms"));
+            long heapBefore = server.histogram(env, histograms.resolve(label + "-before.txt")).totalBytes();
+            int processes = 3;
+            List<Process> attackers = new ArrayList<>();
+            List<BufferedReader> outputs = new ArrayList<>();
+            // The attackers run past the controls: ramp-up (at most 3 minutes) plus the controls' time.
+            long attackSeconds = seconds + 200;
+            try {
+                for (int p = 0; p < processes; p++) {
+                    Process attacker = new ProcessBuilder(env.java().toString(), "-Xmx512m", "-Xss256k",
+                            "-XX:+UseSerialGC", "-cp", env.benchClasspath(), FloodClients.class.getName(),
+                            "127.0.0.1", Integer.toString(server.port()), "bind=127.0.0." + (20 + p),
+                            "mode=" + scenario.mode(), "count=" + scenario.connections() / processes,
+                            "seconds=" + attackSeconds)
+                            .redirectError(ProcessBuilder.Redirect.appendTo(env.logs().resolve(label + "-attackers.log").toFile()))
+                            .start();
+                    attackers.add(attacker);
+                    outputs.add(new BufferedReader(new InputStreamReader(attacker.getInputStream(), StandardCharsets.US_ASCII)));
+                }
+                long held = 0;
+                for (BufferedReader output : outputs) {
+                    String ready = output.readLine(); // "ready <open>", within the clients' own 3-minute bound
+                    held += ready != null && ready.startsWith("ready ") ? Long.parseLong(ready.substring(6).trim()) : 0;
+                }
+                Controls controls = new Controls(new InetSocketAddress("127.0.0.1", server.port()));
+                controls.runFor(Duration.ofSeconds(seconds));
+                for (Process attacker : attackers) {
+                    attacker.destroy();
+                }
+                String attackerSummary = held + " of " + scenario.connections() + " connected (client side) once all had tried";
+                for (Process attacker : attackers) {
+                    attacker.waitFor(30, TimeUnit.SECONDS);
+                }
+                Thread.sleep(5_000); // the server notices the closed sockets
+                long heapAfter = server.histogram(env, histograms.resolve(label + "-after.txt")).totalBytes();
+                return new Outcome(scenario.name(), kind, controls.requests(), controls.errors(), controls.p99(),
+                        controls.worst(), attackerSummary, heapBefore, heapAfter);
+            } finally {
+                for (Process attacker : attackers) {
+                    attacker.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    /** The three control clients of the issue, on platform threads, every request bounded by a timeout. */
+    private static final class Controls {
+
+        private final InetSocketAddress server;
+        private final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+
+        Controls(InetSocketAddress server) {
+            this.server = server;
+        }
+
+        void runFor(Duration duration) throws InterruptedException {
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Thread> threads = List.of(
+                    Thread.ofPlatform().name("control-keep-alive").start(() -> keepAlive(running)),
+                    Thread.ofPlatform().name("control-new-connection").start(
+                            () -> every(running, 250, "new connection", this::newConnectionGet)),
+                    Thread.ofPlatform().name("control-websocket").start(
+                            () -> every(running, 100, "new WebSocket", this::newWebSocket)));
+            Thread.sleep(duration.toMillis());
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.join(CONTROL_TIMEOUT.toMillis() * 2);
+            }
+        }
+
+        long requests() {
+            return latencies.size() + errors.size();
+        }
+
+        List<String> errors() {
+            return List.copyOf(errors);
+        }
+
+        long p99() {
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            return sorted.length == 0 ? 0 : sorted[(int) Math.ceil(sorted.length * 0.99) - 1];
+        }
+
+        long worst() {
+            return latencies.stream().mapToLong(Long::longValue).max().orElse(0);
+        }
+
+        private interface Exchange {
+            void run() throws IOException;
+        }
+
+        private void every(AtomicBoolean running, long periodMillis, String what, Exchange exchange) {
+            while (running.get()) {
+                long start = System.nanoTime();
+                try {
+                    exchange.run();
+                    latencies.add(System.nanoTime() - start);
+                } catch (IOException | RuntimeException e) {
+                    errors.add(what + ": " + e);
+                }
+                sleepRest(start, periodMillis);
+            }
+        }
+
+        private void keepAlive(AtomicBoolean running) {
+            while (running.get()) {
+                try (Socket socket = connect()) {
+                    InputStream in = new BufferedInputStream(socket.getInputStream());
+                    OutputStream out = socket.getOutputStream();
+                    while (running.get()) {
+                        long start = System.nanoTime();
+                        get(in, out);
+                        latencies.add(System.nanoTime() - start);
+                        sleepRest(start, 100);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    errors.add("keep-alive: " + e);
+                }
+            }
+        }
+
+        private void newConnectionGet() throws IOException {
+            try (Socket socket = connect()) {
+                get(new BufferedInputStream(socket.getInputStream()), socket.getOutputStream());
+            }
+        }
+
+        private void newWebSocket() throws IOException {
+            try (Socket socket = connect()) {
+                InputStream in = new BufferedInputStream(socket.getInputStream());
+                OutputStream out = socket.getOutputStream();
+                WebSocketWire.handshake(out, in, server, "/ws/echo", null);
+                WebSocketWire wire = new WebSocketWire();
+                byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+                wire.writeFrame(out, WebSocketWire.OP_TEXT, hello, 0, hello.length);
+                byte[] payload = new byte[256];
+                WebSocketWire.FrameHeader frame = WebSocketWire.readFrame(in, payload, 0);
+                if (frame.opcode() != WebSocketWire.OP_TEXT || frame.length() != hello.length) {
+                    throw new IOException("unexpected echo frame, opcode " + frame.opcode());
+                }
+                wire.close(out, in, payload);
+            }
+        }
+
+        private Socket connect() throws IOException {
+            Socket socket = new Socket();
+            try {
+                socket.connect(server, (int) CONTROL_TIMEOUT.toMillis());
+                socket.setSoTimeout((int) CONTROL_TIMEOUT.toMillis());
+                socket.setTcpNoDelay(true);
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+        }
+
+        private void get(InputStream in, OutputStream out) throws IOException {
+            out.write(("GET /plaintext HTTP/1.1\r\nHost: " + server.getHostString() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = WebSocketWire.readHead(in);
+            if (!head.startsWith("HTTP/1.1 200")) {
+                throw new IOException("unexpected response: " + head.lines().findFirst().orElse(""));
+            }
+            String length = WebSocketWire.headerValue(head, "content-length");
+            if (length == null || in.readNBytes(Integer.parseInt(length.trim())).length != Integer.parseInt(length.trim())) {
+                throw new IOException("short body");
+            }
+        }
+
+        private static void sleepRest(long startNanos, long periodMillis) {
+            long left = periodMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            if (left > 0) {
+                try {
+                    Thread.sleep(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
