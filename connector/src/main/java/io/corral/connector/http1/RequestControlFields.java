@@ -3,9 +3,10 @@ package io.corral.connector.http1;
 /**
  * Reads, while the header section is parsed, the few fields that decide how the request is framed and
  * what happens to the connection — Host (count and syntax), Content-Length, Transfer-Encoding, Connection
- * and Expect — and applies RFC 9112's rules to them. The rules that close request-smuggling doors are strict on purpose:
- * Content-Length together with Transfer-Encoding, differing Content-Lengths, or a Transfer-Encoding whose
- * last coding is not chunked are all refused rather than guessed at (RFC 9112 §6.1, §6.3).
+ * and Expect — and applies RFC 9112's rules to them. The rules that close request-smuggling doors are
+ * strict on purpose: Content-Length together with Transfer-Encoding, differing Content-Lengths, or a
+ * Transfer-Encoding whose last coding is not chunked are all refused rather than guessed at (RFC 9112 §6.1,
+ * §6.3).
  */
 final class RequestControlFields {
 
