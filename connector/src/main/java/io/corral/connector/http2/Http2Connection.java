@@ -58,6 +58,7 @@ final class Http2Connection {
     private final FlowControl flowControl = new FlowControl();
     private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
     private final EventRateLimit resets;
+    private final RecentResets recentResets;
     private final EventRateLimit controlFrames;
 
     private volatile int lastStreamId;
@@ -83,6 +84,7 @@ final class Http2Connection {
                 config.maxHeaderListSize());
         this.output = new Http2Output(transport, config.streamStallTimeout());
         this.resets = new EventRateLimit(config.maxResetsPerWindow(), config.floodWindow());
+        this.recentResets = new RecentResets(2 * config.maxConcurrentStreams() + 16);
         this.controlFrames = new EventRateLimit(config.maxControlFramesPerWindow(), config.floodWindow());
     }
 
@@ -305,6 +307,9 @@ final class Http2Connection {
             throw connectionError(PROTOCOL_ERROR, "even stream id from a client");
         }
         if (streamId <= lastStreamId) {
+            if (recentResets.contains(streamId)) {
+                return; // trailers the client sent before it saw our reset
+            }
             throw connectionError(STREAM_CLOSED, "HEADERS on a closed stream");
         }
         lastStreamId = streamId;
@@ -385,6 +390,9 @@ final class Http2Connection {
             if (data.streamId() > lastStreamId) {
                 throw connectionError(PROTOCOL_ERROR, "DATA on an idle stream");
             }
+            if (recentResets.contains(data.streamId())) {
+                return; // sent before the client saw our reset; the connection window was reopened above
+            }
             throw streamError(data.streamId(), STREAM_CLOSED, "DATA on a closed stream");
         }
         if (stream.isRemoteEnded()) {
@@ -442,6 +450,7 @@ final class Http2Connection {
     /** Resets a stream (ours to reset: a stream error, a stall, a handler's abort); once per stream. */
     void reset(Http2Stream stream, Http2ErrorCode code) {
         if (stream.markReset()) {
+            recentResets.add(stream.id());
             streams.remove(stream.id(), stream);
             try {
                 output.write(new Http2Frame.RstStream(stream.id(), code.code()));
@@ -457,6 +466,7 @@ final class Http2Connection {
         if (stream != null) {
             reset(stream, code);
         } else {
+            recentResets.add(streamId);
             output.write(new Http2Frame.RstStream(streamId, code.code()));
         }
     }
