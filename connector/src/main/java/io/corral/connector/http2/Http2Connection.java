@@ -58,6 +58,7 @@ final class Http2Connection {
     private final FlowControl flowControl = new FlowControl();
     private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
     private final EventRateLimit resets;
+    private final RecentResets recentResets;
     private final EventRateLimit controlFrames;
 
     private volatile int lastStreamId;
@@ -83,15 +84,31 @@ final class Http2Connection {
                 config.maxHeaderListSize());
         this.output = new Http2Output(transport, config.streamStallTimeout());
         this.resets = new EventRateLimit(config.maxResetsPerWindow(), config.floodWindow());
+        this.recentResets = new RecentResets(2 * config.maxConcurrentStreams() + 16);
         this.controlFrames = new EventRateLimit(config.maxControlFramesPerWindow(), config.floodWindow());
     }
 
     /** Serves the connection until it ends; the caller closes the transport. */
     void serve() throws IOException {
+        serve(null, List.of(), ByteBuffer.allocate(0));
+    }
+
+    /**
+     * Serves a connection upgraded from HTTP/1.1 with {@code Upgrade: h2c} (RFC 7540 §3.2) once the 101 went out:
+     * the request that asked becomes stream 1, half-closed, and the client's {@code HTTP2-Settings} apply as a
+     * SETTINGS frame the 101 acknowledged; then the client's preface is read as usual.
+     */
+    void serveUpgraded(RequestHead request, List<Http2Frame.Setting> settings, ByteBuffer leftover) throws IOException {
+        serve(request, settings, leftover);
+    }
+
+    private void serve(RequestHead upgraded, List<Http2Frame.Setting> upgradeSettings, ByteBuffer leftover)
+            throws IOException {
         try {
-            ByteBuffer in = ByteBuffer.allocate(Http2Frame.HEADER_LENGTH + config.maxFrameSize());
-            in.flip();
-            if (!readPreface(in)) {
+            ByteBuffer in = ByteBuffer.allocate(Http2Frame.HEADER_LENGTH + config.maxFrameSize()
+                    + leftover.remaining());
+            in.put(leftover).flip();
+            if (upgraded == null && !readPreface(in)) {
                 return;
             }
             output.write(new Http2Frame.Settings(false, List.of(
@@ -105,6 +122,14 @@ final class Http2Connection {
             settingsDeadline = System.nanoTime() + config.settingsTimeout().toNanos();
             if (draining) {
                 drain();
+            }
+            if (upgraded != null) {
+                applySettings(upgradeSettings);
+                lastStreamId = 1;
+                startStream(1, upgraded, true);
+                if (!readPreface(in)) {
+                    return;
+                }
             }
             readFrames(in);
         } catch (Http2Exception e) {
@@ -123,13 +148,16 @@ final class Http2Connection {
     /** §3.4: anything but the preface is a connection error of type PROTOCOL_ERROR. */
     private boolean readPreface(ByteBuffer in) throws IOException {
         transport.setReadTimeout(config.idleTimeout());
-        while (in.remaining() < PREFACE.length) {
-            if (!fill(in)) {
-                return false;
-            }
+        while (true) {
             int n = Math.min(in.remaining(), PREFACE.length);
             if (!Arrays.equals(in.array(), in.position(), in.position() + n, PREFACE, 0, n)) {
                 throw connectionError(PROTOCOL_ERROR, "invalid connection preface");
+            }
+            if (n == PREFACE.length) {
+                break;
+            }
+            if (!fill(in)) {
+                return false;
             }
         }
         in.position(in.position() + PREFACE.length);
@@ -268,7 +296,12 @@ final class Http2Connection {
             return;
         }
         countControlFrame();
-        for (Http2Frame.Setting setting : settings.settings()) {
+        applySettings(settings.settings());
+        output.write(Http2Frame.Settings.ACK);
+    }
+
+    private void applySettings(List<Http2Frame.Setting> settings) throws Http2Exception {
+        for (Http2Frame.Setting setting : settings) {
             switch (setting.id()) {
                 case Http2Frame.Settings.HEADER_TABLE_SIZE ->
                         output.setPeerTableSize((int) Math.min(setting.value(), Integer.MAX_VALUE));
@@ -280,7 +313,6 @@ final class Http2Connection {
                 }
             }
         }
-        output.write(Http2Frame.Settings.ACK);
     }
 
     private void onFieldBlock(Http2Frame.Headers headers, byte[] block) throws IOException {
@@ -305,6 +337,9 @@ final class Http2Connection {
             throw connectionError(PROTOCOL_ERROR, "even stream id from a client");
         }
         if (streamId <= lastStreamId) {
+            if (recentResets.contains(streamId)) {
+                return; // trailers the client sent before it saw our reset
+            }
             throw connectionError(STREAM_CLOSED, "HEADERS on a closed stream");
         }
         lastStreamId = streamId;
@@ -339,8 +374,11 @@ final class Http2Connection {
             }
             return;
         }
-        RequestHead head = Http2RequestHead.of(streamId, fields, headers.endStream());
-        Http2Stream stream = new Http2Stream(streamId, this, handler, head, headers.endStream(), flowControl.open(),
+        startStream(streamId, Http2RequestHead.of(streamId, fields, headers.endStream()), headers.endStream());
+    }
+
+    private void startStream(int streamId, RequestHead head, boolean endStream) {
+        Http2Stream stream = new Http2Stream(streamId, this, handler, head, endStream, flowControl.open(),
                 config.initialWindowSize(), config.idleTimeout());
         streams.put(streamId, stream);
         Thread.ofVirtual().name("corral#" + id + " h2 stream " + streamId).start(stream);
@@ -384,6 +422,9 @@ final class Http2Connection {
         if (stream == null) {
             if (data.streamId() > lastStreamId) {
                 throw connectionError(PROTOCOL_ERROR, "DATA on an idle stream");
+            }
+            if (recentResets.contains(data.streamId())) {
+                return; // sent before the client saw our reset; the connection window was reopened above
             }
             throw streamError(data.streamId(), STREAM_CLOSED, "DATA on a closed stream");
         }
@@ -442,6 +483,7 @@ final class Http2Connection {
     /** Resets a stream (ours to reset: a stream error, a stall, a handler's abort); once per stream. */
     void reset(Http2Stream stream, Http2ErrorCode code) {
         if (stream.markReset()) {
+            recentResets.add(stream.id());
             streams.remove(stream.id(), stream);
             try {
                 output.write(new Http2Frame.RstStream(stream.id(), code.code()));
@@ -457,6 +499,7 @@ final class Http2Connection {
         if (stream != null) {
             reset(stream, code);
         } else {
+            recentResets.add(streamId);
             output.write(new Http2Frame.RstStream(streamId, code.code()));
         }
     }

@@ -52,7 +52,12 @@ final class H2Client implements AutoCloseable {
     private final List<Http2Frame> pending = new ArrayList<>();
 
     H2Client(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    /** Over a socket that already carried something else, e.g. an HTTP/1.1 upgrade to h2c. */
+    H2Client(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();

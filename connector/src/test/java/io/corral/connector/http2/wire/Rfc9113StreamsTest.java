@@ -187,6 +187,26 @@ class Rfc9113StreamsTest {
     }
 
     @Test
+    void framesTheClientSentBeforeSeeingOurResetAreIgnored() throws Exception {
+        // §8.1: a server that answers before the request ends may send RST_STREAM NO_ERROR; §5.1: "An endpoint MUST
+        // ignore frames that it receives on closed streams after it has sent a RST_STREAM frame".
+        try (H2TestServer server = new H2TestServer(CONFIG, exchange -> exchange.response().end()); H2Client client =
+                server.connect()) {
+            client.handshake();
+            client.request(1, post("/"), false);
+            assertEquals(200, client.response(1).status());
+            assertEquals(Http2ErrorCode.NO_ERROR.code(), client.reset(1).errorCode());
+            client.send(new Http2Frame.Data(1, "late".getBytes(StandardCharsets.US_ASCII), false));
+            client.send(new Http2Frame.Headers(1, client.encode(List.of(new HeaderField("x-late", "1"))), true, true));
+            client.send(new Http2Frame.Ping(false, 3));
+            assertEquals(new Http2Frame.Ping(true, 3), client.nextMatching(f -> f instanceof Http2Frame.Ping
+                    || f instanceof Http2Frame.RstStream || f instanceof Http2Frame.GoAway), "no reset, no GOAWAY");
+            client.request(3, get("/"), true);
+            assertEquals(200, client.response(3).status());
+        }
+    }
+
+    @Test
     void aHandlerFailureBeforeCommittingIsA500() throws Exception {
         try (H2TestServer server = new H2TestServer(CONFIG, exchange -> {
             throw new IllegalStateException("boom");
