@@ -48,7 +48,9 @@ import org.junit.jupiter.api.Test;
  * with corral-jetty-module.zip unzipped into it, {@code start.jar --add-modules=corral,ee10-deploy,
  * ee10-websocket-jakarta}, the war-sample dropped in as {@code webapps/ROOT.war}, and the server started
  * as a child process of the JDK running this test. Then the WAR's contract is checked over the wire, and
- * the log must show that Corral's connector, not the stock http module's, serves the port.
+ * the log must show that Corral's connector, not the stock http module's, serves the port. A base of its own adds
+ * {@code corral-https} (with the stock {@code ssl-context} it depends on, and a keystore in
+ * {@code etc/keystore.p12}) and serves the WAR over HTTPS and WSS too.
  */
 class JettyHomeDistributionTest {
 
