@@ -23,7 +23,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -50,7 +53,8 @@ import org.junit.jupiter.api.Test;
  * as a child process of the JDK running this test. Then the WAR's contract is checked over the wire, and
  * the log must show that Corral's connector, not the stock http module's, serves the port. A base of its own adds
  * {@code corral-https} (with the stock {@code ssl-context} it depends on, and a keystore in
- * {@code etc/keystore.p12}) and serves the WAR over HTTPS and WSS too.
+ * {@code etc/keystore.p12}) and the stock {@code ssl-reload}: it serves the WAR over HTTPS and WSS too, and a renewed
+ * keystore without a restart.
  */
 class JettyHomeDistributionTest {
 
@@ -224,7 +228,7 @@ class JettyHomeDistributionTest {
     }
 
     @Test
-    @DisplayName("HTTPS: --add-modules=corral,corral-https,… serves HTTP and HTTPS/WSS from a stock jetty-home, both through Corral")
+    @DisplayName("HTTPS: --add-modules=corral,corral-https,ssl-reload,… serves HTTP and HTTPS/WSS through Corral, and reloads a renewed keystore")
     void corralHttpsServesTheWarOverTls() throws Exception {
         Path target = jettyHome.getParent();
         Path httpsBase = target.resolve("jetty-base-https");
@@ -232,7 +236,7 @@ class JettyHomeDistributionTest {
         copyRecursively(Path.of(System.getProperty("corral.overlay.dir")), httpsBase);
         Path setupLog = target.resolve("jetty-base-https-setup.log");
         Process setup = startJetty(httpsBase, setupLog,
-                "--add-modules=corral,corral-https,ee10-deploy,ee10-websocket-jakarta");
+                "--add-modules=corral,corral-https,ssl-reload,ee10-deploy,ee10-websocket-jakarta");
         assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
         assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
         assertTrue(Files.isRegularFile(httpsBase.resolve("start.d/corral-https.ini")), "start.d/corral-https.ini");
@@ -252,7 +256,7 @@ class JettyHomeDistributionTest {
         try {
             awaitServing(https, log, httpPort);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(trusting(certificate.certificate())).connectTimeout(REQUEST_TIMEOUT).build();
+                    .sslContext(trusting(readPem(certificate.certificate()))).connectTimeout(REQUEST_TIMEOUT).build();
             try (client) {
                 HttpResponse<String> plaintext = client.send(HttpRequest.newBuilder(
                         URI.create("https://127.0.0.1:" + httpsPort + "/plaintext")).timeout(REQUEST_TIMEOUT).build(),
@@ -270,6 +274,29 @@ class JettyHomeDistributionTest {
                     socket.abort();
                 }
             }
+
+            // Renewal: a new key under the same password, the file replaced whole; ssl-reload's scanner picks it up
+            // and new connections get it, with no restart.
+            String password = certificate.password();
+            Path next = httpsBase.resolve("etc/keystore.p12.new");
+            keytool("-genkeypair", "-alias", "renewed", "-keyalg", "EC", "-groupname", "secp256r1",
+                    "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                    "-storetype", "PKCS12", "-keystore", next.toString(), "-storepass", password, "-keypass", password);
+            KeyStore renewedStore = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(next)) {
+                renewedStore.load(in, password.toCharArray());
+            }
+            Certificate renewed = renewedStore.getCertificate("renewed");
+            Files.move(next, httpsBase.resolve("etc/keystore.p12"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            SSLContext trustingBoth = trusting(readPem(certificate.certificate()), renewed);
+            Instant deadline = Instant.now().plus(START_TIMEOUT);
+            while (!renewed.equals(presentedCertificate(trustingBoth, httpsPort))) {
+                assertTrue(Instant.now().isBefore(deadline), "the renewed keystore was never served");
+                assertTrue(https.isAlive(), () -> "Jetty died:\n" + read(log));
+                // Waits on the process with a short timeout: the scanner looks once a second.
+                https.onExit().completeOnTimeout(null, 250, TimeUnit.MILLISECONDS).get();
+            }
             List<String> started = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
                     .filter(line -> line.contains("Started ") && line.contains("Connector@")).toList();
             assertEquals(2, started.size(), () -> "expected two started connectors: " + started);
@@ -284,18 +311,43 @@ class JettyHomeDistributionTest {
         assertEquals(List.of(), warnings, () -> "the HTTPS server logged warnings:\n" + read(log));
     }
 
-    /** A client context trusting only the PEM certificate at {@code pem}. */
-    private static SSLContext trusting(Path pem) throws Exception {
+    private static Certificate readPem(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    /** A client context trusting only these certificates. */
+    private static SSLContext trusting(Certificate... certificates) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            trusted.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        for (int i = 0; i < certificates.length; i++) {
+            trusted.setCertificateEntry("server-" + i, certificates[i]);
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
         return context;
+    }
+
+    /** The certificate a new TLS connection to 127.0.0.1:{@code port} is shown. */
+    private static Certificate presentedCertificate(SSLContext context, int port) throws IOException {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+            socket.startHandshake();
+            return socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    private static void keytool(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS) && process.exitValue() == 0,
+                () -> "keytool failed: " + output);
     }
 
     @Test
