@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -85,7 +84,9 @@ class SniDifferentialTest {
         SslContextFactory.Server ssl = twoHosts();
         ssl.setSniRequired(true);
         try (ServletServer server = start(kind, ssl)) {
-            assertThrows(SSLException.class, () -> tlsSocket(trustingBoth(), server.port(), null).close());
+            // Refused: the client reads the server's alert, or, when the close overtakes it on a loaded machine,
+            // a reset (seen once on Corral under load; what matters is that no handshake completes).
+            assertThrows(IOException.class, () -> tlsSocket(trustingBoth(), server.port(), null).close());
             try (SSLSocket named = tlsSocket(trustingBoth(), server.port(), "beta.test")) {
                 assertEquals("HTTP/1.1 200 OK", exchange(named, "beta.test"));
             }
