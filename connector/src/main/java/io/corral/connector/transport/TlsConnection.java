@@ -343,9 +343,19 @@ public final class TlsConnection implements TransportConnection {
         }
     }
 
+    /**
+     * Plaintext a read would return without waiting. A whole record already read but not unwrapped yet (a pipelining
+     * client's next request) is unwrapped here, so that the protocol reads on instead of hibernating and waking at once.
+     */
     @Override
-    public int available() {
-        return appIn == null ? 0 : appIn.position();
+    public int available() throws IOException {
+        if (appIn == null) {
+            return 0;
+        }
+        if (appIn.position() == 0 && netIn.position() > 0 && !inputEnded) {
+            unwrapSome();
+        }
+        return appIn.position();
     }
 
     @Override

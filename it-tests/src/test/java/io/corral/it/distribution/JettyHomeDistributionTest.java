@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corral.it.websocket.RecordingListener;
 import io.corral.jetty.demo.SelfSignedKeyStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,14 +20,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -42,7 +48,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ee10-websocket-jakarta}, the war-sample dropped in as {@code webapps/ROOT.war}, and the server started
  * as a child process of the JDK running this test ({@link JettyBase}). Then the WAR's contract is checked over
  * the wire, and the log must show that Corral's connector, not the stock http module's, serves the port; the
- * same WAR also runs on the ee11 and ee9 environments.
+ * same WAR also runs on the ee11 and ee9 environments. A base of its own adds {@code corral-https} (with the stock
+ * {@code ssl-context} it depends on, and a keystore in {@code etc/keystore.p12}) and the stock {@code ssl-reload}:
+ * it serves the WAR over HTTPS and WSS too, and a renewed keystore without a restart.
  */
 class JettyHomeDistributionTest {
 
@@ -197,10 +205,10 @@ class JettyHomeDistributionTest {
     }
 
     @Test
-    @DisplayName("HTTPS: --add-modules=corral,corral-https,… serves HTTP and HTTPS/WSS from a stock jetty-home, both through Corral")
+    @DisplayName("HTTPS: --add-modules=corral,corral-https,ssl-reload,… serves HTTP and HTTPS/WSS through Corral, and reloads a renewed keystore")
     void corralHttpsServesTheWarOverTls() throws Exception {
         JettyBase httpsBase = JettyBase.create("jetty-base-https", true,
-                "corral,corral-https,ee10-deploy,ee10-websocket-jakarta");
+                "corral,corral-https,ssl-reload,ee10-deploy,ee10-websocket-jakarta");
         Path dir = httpsBase.dir();
         assertTrue(Files.isRegularFile(dir.resolve("start.d/corral-https.ini")), "start.d/corral-https.ini");
         assertTrue(Files.isRegularFile(dir.resolve("start.d/ssl-context.ini")), "ssl-context came as a dependency");
@@ -215,7 +223,7 @@ class JettyHomeDistributionTest {
             httpsBase.start("/plaintext", "jetty.ssl.host=127.0.0.1", "jetty.ssl.port=" + httpsPort,
                     "jetty.sslContext.keyStorePassword=" + certificate.password());
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(trusting(certificate.certificate())).connectTimeout(REQUEST_TIMEOUT).build();
+                    .sslContext(trusting(readPem(certificate.certificate()))).connectTimeout(REQUEST_TIMEOUT).build();
             try (client) {
                 HttpResponse<String> plaintext = client.send(HttpRequest.newBuilder(
                         URI.create("https://127.0.0.1:" + httpsPort + "/plaintext")).timeout(REQUEST_TIMEOUT).build(),
@@ -233,6 +241,29 @@ class JettyHomeDistributionTest {
                     socket.abort();
                 }
             }
+
+            // Renewal: a new key under the same password, the file replaced whole; ssl-reload's scanner picks it up
+            // and new connections get it, with no restart.
+            String password = certificate.password();
+            Path next = dir.resolve("etc/keystore.p12.new");
+            keytool("-genkeypair", "-alias", "renewed", "-keyalg", "EC", "-groupname", "secp256r1",
+                    "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                    "-storetype", "PKCS12", "-keystore", next.toString(), "-storepass", password, "-keypass", password);
+            KeyStore renewedStore = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(next)) {
+                renewedStore.load(in, password.toCharArray());
+            }
+            Certificate renewed = renewedStore.getCertificate("renewed");
+            Files.move(next, dir.resolve("etc/keystore.p12"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            SSLContext trustingBoth = trusting(readPem(certificate.certificate()), renewed);
+            Instant deadline = Instant.now().plus(JettyBase.START_TIMEOUT);
+            while (!renewed.equals(presentedCertificate(trustingBoth, httpsPort))) {
+                assertTrue(Instant.now().isBefore(deadline), "the renewed keystore was never served");
+                assertTrue(httpsBase.server().isAlive(), () -> "Jetty died:\n" + httpsBase.logText());
+                // Waits on the process with a short timeout: the scanner looks once a second.
+                httpsBase.server().onExit().completeOnTimeout(null, 250, TimeUnit.MILLISECONDS).get();
+            }
             List<String> started = httpsBase.startedConnectors();
             assertEquals(2, started.size(), () -> "expected two started connectors: " + started);
             assertTrue(started.stream().allMatch(line -> line.contains("CorralConnector@")), started::toString);
@@ -246,18 +277,43 @@ class JettyHomeDistributionTest {
         assertEquals(List.of(), warnings, () -> "the HTTPS server logged warnings:\n" + httpsBase.logText());
     }
 
-    /** A client context trusting only the PEM certificate at {@code pem}. */
-    private static SSLContext trusting(Path pem) throws Exception {
+    private static Certificate readPem(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    /** A client context trusting only these certificates. */
+    private static SSLContext trusting(Certificate... certificates) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            trusted.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        for (int i = 0; i < certificates.length; i++) {
+            trusted.setCertificateEntry("server-" + i, certificates[i]);
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
         return context;
+    }
+
+    /** The certificate a new TLS connection to 127.0.0.1:{@code port} is shown. */
+    private static Certificate presentedCertificate(SSLContext context, int port) throws IOException {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
+            socket.startHandshake();
+            return socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    private static void keytool(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(JettyBase.SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS) && process.exitValue() == 0,
+                () -> "keytool failed: " + output);
     }
 
     @Test
