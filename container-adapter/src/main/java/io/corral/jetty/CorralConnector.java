@@ -376,6 +376,14 @@ public class CorralConnector extends AbstractNetworkConnector {
         super.doStop();
     }
 
+    /** Jetty's form, {@code CorralConnector@…{HTTP/1.1, (http/1.1)}{host:port}}, with {@code {unix:path}} on a socket file. */
+    @Override
+    public String toString() {
+        String network = super.toString();
+        Path socketFile = unixDomainPath;
+        return socketFile == null ? network : network.substring(0, network.lastIndexOf('{')) + "{unix:" + socketFile + "}";
+    }
+
     @Override
     protected void accept(int acceptorID) {
         throw new UnsupportedOperationException("Corral's listener accepts connections");
