@@ -274,7 +274,8 @@ public class CorralConnector extends AbstractNetworkConnector {
         Path socketFile = unixDomainPath;
         SocketAddress address = socketFile != null ? UnixDomainSocketAddress.of(socketFile)
                 : host == null ? new InetSocketAddress(getPort()) : new InetSocketAddress(host, getPort());
-        String where = socketFile != null ? "unix:" + socketFile : (host == null ? "0.0.0.0" : host) + ":" + getPort();
+        String where = socketFile != null ? "unix:" + socketFile
+                : inheritChannel ? "inherited" : (host == null ? "0.0.0.0" : host) + ":" + getPort();
         return ListenerConfig.defaults()
                 .withAddress(address)
                 .withAcceptors(acceptors)
