@@ -300,7 +300,8 @@ public class CorralConnector extends AbstractNetworkConnector {
         Path socketFile = unixDomainPath;
         SocketAddress address = socketFile != null ? UnixDomainSocketAddress.of(socketFile)
                 : host == null ? new InetSocketAddress(getPort()) : new InetSocketAddress(host, getPort());
-        String where = socketFile != null ? "unix:" + socketFile : (host == null ? "0.0.0.0" : host) + ":" + getPort();
+        String where = socketFile != null ? "unix:" + socketFile
+                : inheritChannel ? "inherited" : (host == null ? "0.0.0.0" : host) + ":" + getPort();
         return ListenerConfig.defaults()
                 .withAddress(address)
                 .withAcceptors(acceptors)
@@ -502,6 +503,14 @@ public class CorralConnector extends AbstractNetworkConnector {
             }
         }
         return endPoints.size();
+    }
+
+    /** Jetty's form, {@code CorralConnector@…{HTTP/1.1, (http/1.1)}{host:port}}, with {@code {unix:path}} on a socket file. */
+    @Override
+    public String toString() {
+        String network = super.toString();
+        Path socketFile = unixDomainPath;
+        return socketFile == null ? network : network.substring(0, network.lastIndexOf('{')) + "{unix:" + socketFile + "}";
     }
 
     @Override

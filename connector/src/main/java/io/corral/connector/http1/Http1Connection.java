@@ -81,7 +81,12 @@ final class Http1Connection {
     private volatile Runnable demanded;
     private volatile boolean exchangeRunning;
     private volatile boolean unusable;
-    /** Waiting for the first byte of a request head: the one state a drain may close without loss. */
+    /**
+     * Waiting for the first byte of a request head after at least one request: the one state a drain may close
+     * without loss. Not before the first request: a client accepted just before the drain (a restart hands the
+     * last queued clients to the old instance) has its request on the way, and is served, with
+     * {@code Connection: close}; one that never sends ends at its idle timeout or the end of the grace period.
+     */
     private volatile boolean idle;
 
     Http1Connection(Http1Protocol protocol, TransportConnection transport, HttpHandler handler, long id,
@@ -230,8 +235,8 @@ final class Http1Connection {
             if (waitingForRequest) {
                 // Set before reading the drain flag; drain() sets its flag before reading ours: one of the
                 // two always sees the other, so no idle connection outlives a drain.
-                idle = true;
-                if (protocol.isDraining()) {
+                idle = requests > 0;
+                if (idle && protocol.isDraining()) {
                     return null;
                 }
                 long now = System.nanoTime();

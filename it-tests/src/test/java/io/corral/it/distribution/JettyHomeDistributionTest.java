@@ -356,6 +356,79 @@ class JettyHomeDistributionTest {
         }
     }
 
+    @Test
+    @DisplayName("--add-modules=corral-unixdomain: the WAR served on jetty.unixdomain.path, in place of unixdomain-http")
+    void theUnixDomainModuleServesTheWarOnASocketFile() throws Exception {
+        Path target = jettyHome.getParent();
+        Path base = target.resolve("jetty-base-unixdomain");
+        deleteRecursively(base);
+        copyRecursively(Path.of(System.getProperty("corral.overlay.dir")), base);
+        Path setupLog = target.resolve("jetty-base-unixdomain-setup.log");
+        Process setup = startJetty(base, setupLog, "--add-modules=corral-unixdomain,ee10-deploy,ee10-annotations");
+        assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
+        assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
+        assertTrue(Files.isRegularFile(base.resolve("start.d/corral-unixdomain.ini")), "start.d/corral-unixdomain.ini");
+
+        Path refusedLog = target.resolve("jetty-base-unixdomain-refused.log");
+        Process dryRun = startJetty(base, refusedLog, "--dry-run", "--module=unixdomain-http");
+        assertTrue(dryRun.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --dry-run hung");
+        assertTrue(dryRun.exitValue() != 0 && read(refusedLog).contains("already provided by corral-unixdomain"),
+                () -> "start.jar accepted unixdomain-http beside corral-unixdomain:\n" + read(refusedLog));
+
+        Files.copy(Path.of(System.getProperty("war.sample.file")), base.resolve("webapps").resolve("ROOT.war"));
+        Path socket = base.resolve("corral.sock");
+        Path log = target.resolve("jetty-base-unixdomain-server.log");
+        Process jetty = startJetty(base, log, "jetty.unixdomain.path=" + socket);
+        try {
+            Instant deadline = Instant.now().plus(START_TIMEOUT);
+            String answer = "";
+            while (!answer.endsWith("Hello, World!") && Instant.now().isBefore(deadline) && jetty.isAlive()) {
+                answer = getOverSocketFile(socket, "/plaintext");
+                if (!answer.endsWith("Hello, World!")) {
+                    jetty.waitFor(250, TimeUnit.MILLISECONDS);
+                }
+            }
+            String served = answer;
+            assertTrue(served.startsWith("HTTP/1.1 200 ") && served.endsWith("Hello, World!"),
+                    () -> "no answer on " + socket + ": " + served + "\n" + read(log));
+            String output = read(log);
+            assertTrue(output.contains("Started icj.CorralConnector@") && output.contains("{unix:" + socket + "}")
+                    && !output.contains("UnixDomainServerConnector@"), output);
+        } finally {
+            stopTree(jetty);
+        }
+        assertFalse(Files.exists(socket), "the socket file is removed when Jetty stops");
+    }
+
+    /** One HTTP/1.1 GET over a socket file, the whole answer as text; "" while nobody serves the file yet. */
+    private static String getOverSocketFile(Path socket, String path) {
+        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            return new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException notYet) {
+            return ""; // no file yet, or nobody listening on it yet
+        }
+    }
+
+    @Test
+    @DisplayName("start.jar --jpms: Jetty runs on the module path, Corral's jars load as named modules and serve the WAR")
+    void jpmsModeServesTheWar() throws Exception {
+        int jpmsPort = freePort();
+        Path log = jettyHome.getParent().resolve("jetty-base-jpms-server.log");
+        Process jpms = startJetty(jettyBase, log, "--jpms", "jetty.http.host=127.0.0.1", "jetty.http.port=" + jpmsPort);
+        try {
+            awaitServing(jpms, log, jpmsPort);
+            List<String> forked = jpms.descendants().map(JettyHomeDistributionTest::commandLine).toList();
+            assertTrue(forked.stream().anyMatch(arguments -> arguments.contains("--module-path")
+                            && arguments.contains("corral-connector") && arguments.contains("corral-container-adapter")),
+                    () -> "no forked JVM with Corral on its module path: " + forked);
+        } finally {
+            stopTree(jpms);
+        }
+    }
+
     private static HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(REQUEST_TIMEOUT);
     }
