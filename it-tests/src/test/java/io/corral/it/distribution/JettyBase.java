@@ -131,7 +131,7 @@ final class JettyBase {
         List<String> all = new ArrayList<>(List.of("jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
         all.addAll(List.of(arguments));
         server = startJar(log, all.toArray(String[]::new));
-        return awaitServing(probePath);
+        return awaitServing(server, log, port, probePath);
     }
 
     /** Stops the server, if it runs: start.jar may have forked a JVM of its own, so the whole tree, children first. */
@@ -160,7 +160,11 @@ final class JettyBase {
                 .toList();
     }
 
-    private List<Integer> awaitServing(String probePath) throws Exception {
+    /**
+     * Waits until {@code server} answers 200 on {@code probePath} at 127.0.0.1:{@code port}; returns every other
+     * status a probe got before that. Fails at once when the server exits, showing its {@code log}.
+     */
+    static List<Integer> awaitServing(Process server, Path log, int port, String probePath) throws Exception {
         List<Integer> answers = new ArrayList<>();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -359,28 +359,23 @@ class JettyHomeDistributionTest {
     @Test
     @DisplayName("--add-modules=corral-unixdomain: the WAR served on jetty.unixdomain.path, in place of unixdomain-http")
     void theUnixDomainModuleServesTheWarOnASocketFile() throws Exception {
-        Path target = jettyHome.getParent();
-        Path base = target.resolve("jetty-base-unixdomain");
-        deleteRecursively(base);
-        copyRecursively(Path.of(System.getProperty("corral.overlay.dir")), base);
-        Path setupLog = target.resolve("jetty-base-unixdomain-setup.log");
-        Process setup = startJetty(base, setupLog, "--add-modules=corral-unixdomain,ee10-deploy,ee10-annotations");
-        assertTrue(setup.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --add-modules hung");
-        assertEquals(0, setup.exitValue(), () -> "start.jar --add-modules failed:\n" + read(setupLog));
+        JettyBase unixBase = JettyBase.create("jetty-base-unixdomain", true,
+                "corral-unixdomain,ee10-deploy,ee10-annotations");
+        Path base = unixBase.dir();
         assertTrue(Files.isRegularFile(base.resolve("start.d/corral-unixdomain.ini")), "start.d/corral-unixdomain.ini");
 
-        Path refusedLog = target.resolve("jetty-base-unixdomain-refused.log");
-        Process dryRun = startJetty(base, refusedLog, "--dry-run", "--module=unixdomain-http");
-        assertTrue(dryRun.waitFor(SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --dry-run hung");
-        assertTrue(dryRun.exitValue() != 0 && read(refusedLog).contains("already provided by corral-unixdomain"),
-                () -> "start.jar accepted unixdomain-http beside corral-unixdomain:\n" + read(refusedLog));
+        Path refusedLog = base.resolveSibling("jetty-base-unixdomain-refused.log");
+        Process dryRun = unixBase.startJar(refusedLog, "--dry-run", "--module=unixdomain-http");
+        assertTrue(dryRun.waitFor(JettyBase.SETUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "start.jar --dry-run hung");
+        assertTrue(dryRun.exitValue() != 0 && JettyBase.read(refusedLog).contains("already provided by corral-unixdomain"),
+                () -> "start.jar accepted unixdomain-http beside corral-unixdomain:\n" + JettyBase.read(refusedLog));
 
-        Files.copy(Path.of(System.getProperty("war.sample.file")), base.resolve("webapps").resolve("ROOT.war"));
+        Files.copy(JettyBase.warSample(), base.resolve("webapps").resolve("ROOT.war"));
         Path socket = base.resolve("corral.sock");
-        Path log = target.resolve("jetty-base-unixdomain-server.log");
-        Process jetty = startJetty(base, log, "jetty.unixdomain.path=" + socket);
+        Path log = base.resolveSibling("jetty-base-unixdomain-server.log");
+        Process jetty = unixBase.startJar(log, "jetty.unixdomain.path=" + socket);
         try {
-            Instant deadline = Instant.now().plus(START_TIMEOUT);
+            Instant deadline = Instant.now().plus(JettyBase.START_TIMEOUT);
             String answer = "";
             while (!answer.endsWith("Hello, World!") && Instant.now().isBefore(deadline) && jetty.isAlive()) {
                 answer = getOverSocketFile(socket, "/plaintext");
@@ -390,12 +385,12 @@ class JettyHomeDistributionTest {
             }
             String served = answer;
             assertTrue(served.startsWith("HTTP/1.1 200 ") && served.endsWith("Hello, World!"),
-                    () -> "no answer on " + socket + ": " + served + "\n" + read(log));
-            String output = read(log);
+                    () -> "no answer on " + socket + ": " + served + "\n" + JettyBase.read(log));
+            String output = JettyBase.read(log);
             assertTrue(output.contains("Started icj.CorralConnector@") && output.contains("{unix:" + socket + "}")
                     && !output.contains("UnixDomainServerConnector@"), output);
         } finally {
-            stopTree(jetty);
+            JettyBase.stopTree(jetty);
         }
         assertFalse(Files.exists(socket), "the socket file is removed when Jetty stops");
     }
@@ -415,17 +410,17 @@ class JettyHomeDistributionTest {
     @Test
     @DisplayName("start.jar --jpms: Jetty runs on the module path, Corral's jars load as named modules and serve the WAR")
     void jpmsModeServesTheWar() throws Exception {
-        int jpmsPort = freePort();
-        Path log = jettyHome.getParent().resolve("jetty-base-jpms-server.log");
-        Process jpms = startJetty(jettyBase, log, "--jpms", "jetty.http.host=127.0.0.1", "jetty.http.port=" + jpmsPort);
+        int jpmsPort = JettyBase.freePort();
+        Path log = base.dir().resolveSibling("jetty-base-jpms-server.log");
+        Process jpms = base.startJar(log, "--jpms", "jetty.http.host=127.0.0.1", "jetty.http.port=" + jpmsPort);
         try {
-            awaitServing(jpms, log, jpmsPort);
+            JettyBase.awaitServing(jpms, log, jpmsPort, "/plaintext");
             List<String> forked = jpms.descendants().map(JettyHomeDistributionTest::commandLine).toList();
             assertTrue(forked.stream().anyMatch(arguments -> arguments.contains("--module-path")
                             && arguments.contains("corral-connector") && arguments.contains("corral-container-adapter")),
                     () -> "no forked JVM with Corral on its module path: " + forked);
         } finally {
-            stopTree(jpms);
+            JettyBase.stopTree(jpms);
         }
     }
 
