@@ -38,12 +38,23 @@ class MessageInflaterFuzzTest {
         int split = input[2] & 0x7F;
         byte[] payload = Arrays.copyOfRange(input, 3, input.length);
 
-        String whole = inflate(limit, pooled, payload, payload.length);
-        assertEquals(whole, inflate(limit, pooled, payload, Math.min(split, payload.length)),
+        String whole = acceptedOrNot(inflate(limit, pooled, payload, payload.length));
+        assertEquals(whole, acceptedOrNot(inflate(limit, pooled, payload, Math.min(split, payload.length))),
                 "split into two frames at " + split);
-        assertEquals(whole, inflate(limit, pooled, payload, Math.min(1, payload.length)), "first frame of one byte");
+        assertEquals(whole, acceptedOrNot(inflate(limit, pooled, payload, Math.min(1, payload.length))),
+                "first frame of one byte");
 
         roundTrip(limit, pooled, payload);
+    }
+
+    /**
+     * An outcome as the split must not change it: the message itself, or that it was refused. Which close code a
+     * refusal gets may depend on the split when the payload is both too big and not DEFLATE: the inflater stops at
+     * the first problem the bytes so far show, so a first frame that already inflates past the limit gets 1009
+     * before the broken bytes after it arrive (a finding kept in the inputs, {@code split-too-big-then-broken}).
+     */
+    private static String acceptedOrNot(String outcome) {
+        return outcome.startsWith("fail ") ? "refused" : outcome;
     }
 
     /** Inflates the payload as one message of two frames split at {@code split}, and describes the outcome. */
