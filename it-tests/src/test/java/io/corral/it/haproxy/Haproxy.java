@@ -163,6 +163,50 @@ public final class Haproxy implements AutoCloseable {
         }
     }
 
+    /**
+     * One column of HAProxy's statistics ({@code show stat}) for a server of a backend, or for the backend itself
+     * ({@code server} = {@code "BACKEND"}): {@code status} (UP, DOWN, MAINT, "no check"…), {@code wretr} (requests
+     * retried), {@code wredis} (redispatched to another server), {@code hrsp_5xx}…
+     *
+     * @throws IllegalStateException when HAProxy lists no such column or server (its statistics in the message)
+     */
+    public String stat(String backend, String server, String column) throws IOException {
+        String stats = admin("show stat");
+        List<String> header = List.of(stats.lines().findFirst().orElse("").replaceFirst("^# ", "").split(","));
+        int index = header.indexOf(column);
+        for (String line : stats.lines().toList()) {
+            String[] columns = line.split(",", -1);
+            if (index >= 0 && columns.length > index && columns[0].equals(backend) && columns[1].equals(server)) {
+                return columns[index];
+            }
+        }
+        throw new IllegalStateException("HAProxy lists no " + column + " of " + backend + "/" + server + ": " + stats);
+    }
+
+    /**
+     * Waits until HAProxy's health checks say {@code status} (e.g. "UP", "DOWN") of a server, polling its
+     * statistics (HAProxy has no event to wait on) until {@code timeout}.
+     *
+     * @throws AssertionError when it still says something else at the deadline (with HAProxy's log)
+     */
+    public void awaitStatus(String backend, String server, String status, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = stat(backend, server, "status");
+        while (!last.startsWith(status)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("HAProxy still says " + last + " of " + backend + "/" + server + " after "
+                        + timeout + ", not " + status + "; its log:\n" + log());
+            }
+            // A few polls per check interval; returns at once should HAProxy exit.
+            process.waitFor(50, TimeUnit.MILLISECONDS);
+            if (!process.isAlive()) {
+                throw new AssertionError("HAProxy exited while waiting for " + server + " " + status + ": " + log());
+            }
+            last = stat(backend, server, "status");
+        }
+    }
+
     /** Stops HAProxy (SIGTERM: a hard stop, connections closed) and waits for its process to end. */
     @Override
     public void close() throws InterruptedException {

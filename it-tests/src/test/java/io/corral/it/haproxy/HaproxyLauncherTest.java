@@ -1,11 +1,13 @@
 package io.corral.it.haproxy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -56,6 +58,22 @@ class HaproxyLauncherTest {
         }
         assertFalse(first.isAlive(), "stopped with its process");
         assertFalse(second.isAlive());
+    }
+
+    @Test
+    @DisplayName("reads a server's statistics and waits for its status, failing with HAProxy's log at the deadline")
+    void statisticsAndStatus() throws Exception {
+        try (Haproxy haproxy = Haproxy.fromTemplate(TEMPLATE).set("BACKEND", "127.0.0.1:9").port("FRONT").start(scratch)) {
+            assertEquals("no check", haproxy.stat("back", "app", "status"), "a server without health checks");
+            assertEquals("OPEN", haproxy.stat("front", "FRONTEND", "status"), "a frontend's own line");
+            haproxy.awaitStatus("back", "app", "no check", Duration.ofSeconds(5));
+            AssertionError late = assertThrows(AssertionError.class,
+                    () -> haproxy.awaitStatus("back", "app", "UP", Duration.ofMillis(200)));
+            assertTrue(late.getMessage().contains("still says no check of back/app"), late.getMessage());
+            IllegalStateException unknown = assertThrows(IllegalStateException.class,
+                    () -> haproxy.stat("back", "nosuch", "status"));
+            assertTrue(unknown.getMessage().contains("back/nosuch"), unknown.getMessage());
+        }
     }
 
     @Test

@@ -79,6 +79,20 @@ final class Instance implements AutoCloseable {
         return Long.parseLong(await("REQUESTS").substring("REQUESTS ".length()));
     }
 
+    /**
+     * What the instance's PROXY protocol transport counted: headers read, connections refused for a header HAProxy
+     * should never send (missing, malformed, too large), and every refusal by kind.
+     */
+    record ProxyHeaders(long read, long refused, String byKind) {
+    }
+
+    /** The instance's PROXY protocol counts now. */
+    ProxyHeaders proxyHeaders() throws Exception {
+        commands.println("proxy");
+        String[] words = await("PROXY").split(" ");
+        return new ProxyHeaders(Long.parseLong(words[1]), Long.parseLong(words[2]), words[3]);
+    }
+
     /** Stops the server and waits for the JVM to exit. */
     void stop() throws Exception {
         commands.println("stop");
