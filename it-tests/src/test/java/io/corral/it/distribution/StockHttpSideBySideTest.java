@@ -49,15 +49,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code org.eclipse.jetty.ee10.demos:jetty-ee10-demo-{simple,jsp,async-rest}-webapp:12.0.5}, copied by the
  * build: jetty-home 12.1's {@code ee10-demo-*.mod} name 12.1 artifacts the registry does not serve, and 12.0.5
  * is the newest whose parent pom it serves), their JSPs compiled by Jetty's JSP module, which both bases add
- * ({@code ee10-jsp}, {@code ee10-jstl}) as a stock user would. Every request has the status both must answer.
- * Published demos left out: {@code jetty-webapp} fails its start on both alike without the realm, rewrite and
- * context XML its 12.1 module brings; {@code proxy-webapp} and the async-rest servlets only reach the network.
+ * ({@code ee10-jsp}, {@code ee10-jstl}) as a stock user would; and the {@code jetty-webapp} demo (Jetty's test
+ * webapp: dump, session, cookie and dispatch servlets, form authentication, rewrite rules, a GzipHandler) through
+ * jetty-home's own {@code ee10-demo-jetty} module, its WAR put in {@code webapps/} first so that start.jar need
+ * not download it (the module brings the realm, rewrite rules and context XML the WAR cannot start without).
+ * Every request has the status both must answer. Left out: {@code proxy-webapp} and the async-rest servlets
+ * only forward to remote sites.
  */
 class StockHttpSideBySideTest {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
-    private static final String MODULES =
-            "ee10-deploy,ee10-websocket-jakarta,ee10-jsp,ee10-jstl,demo-root,demo-moved-context,demo-handler";
+    private static final String MODULES = "ee10-deploy,ee10-websocket-jakarta,ee10-jsp,ee10-jstl,"
+            + "ee10-websocket-jetty,ee10-demo-jetty,demo-root,demo-moved-context,demo-handler";
     /** Every file of both bases' webapps gets this time, so Last-Modified and ETag can be compared. */
     private static final Instant FILE_TIME = Instant.parse("2026-01-02T03:04:05Z");
     private static final String DEMO_WAR = "jetty-demos.war";
@@ -68,8 +71,11 @@ class StockHttpSideBySideTest {
             List.of("ee10-demo-simple.war", "ee10-demo-jsp.war", "ee10-demo-async-rest.war");
     /** Context paths of WARs Jetty unpacks at deployment (their files get the time of that). */
     private static final List<String> UNPACKED_WARS = List.of("/war-sample/", "/jetty-demos/", "/ee10-demo-simple/",
-            "/ee10-demo-jsp/", "/ee10-demo-async-rest/");
-    private static final Pattern SESSION_ID = Pattern.compile("JSESSIONID=[^;]*");
+            "/ee10-demo-jsp/", "/ee10-demo-async-rest/", "/ee10-test/");
+    /** The WAR ee10-demo-jetty.mod would download; placed where it looks first. */
+    private static final String DEMO_JETTY_WAR = "ee10-demo-jetty.war";
+    /** A session id in a cookie or, after a redirect to a login form, in the URL. */
+    private static final Pattern SESSION_ID = Pattern.compile("(?i)(jsessionid=)[^;?&\"'\\s]*");
     /**
      * In the stack trace an error page shows (Jetty's ErrorHandler shows stacks by default), the frames below
      * Jetty's handler invocation: each connector's own and its thread's (README, deliberate), and so the count
@@ -104,8 +110,8 @@ class StockHttpSideBySideTest {
     @BeforeAll
     static void startBothBases() throws Exception {
         Path demoWar = demoWar();
-        corral = JettyBase.create("side-by-side-corral", true, "corral," + MODULES, StockHttpSideBySideTest::demoHandlerJar);
-        stock = JettyBase.create("side-by-side-http", false, "http," + MODULES, StockHttpSideBySideTest::demoHandlerJar);
+        corral = JettyBase.create("side-by-side-corral", true, "corral," + MODULES, StockHttpSideBySideTest::demoFiles);
+        stock = JettyBase.create("side-by-side-http", false, "http," + MODULES, StockHttpSideBySideTest::demoFiles);
         for (JettyBase base : List.of(corral, stock)) {
             Path webapps = base.dir().resolve("webapps");
             Files.copy(JettyBase.warSample(), webapps.resolve("war-sample.war"));
@@ -166,7 +172,14 @@ class StockHttpSideBySideTest {
                 "200 GET /ee10-demo-jsp/bean1.jsp", "200 HEAD /ee10-demo-jsp/jstl.jsp", "200 GET /ee10-demo-jsp/demo.css",
                 "404 GET /ee10-demo-jsp/no-such.jsp", "404 GET /ee10-demo-jsp/WEB-INF/web.xml",
                 // demo-async-rest: its page and stylesheet (its servlets call eBay)
-                "200 GET /ee10-demo-async-rest/", "200 GET /ee10-demo-async-rest/demo.css Accept-Encoding: gzip");
+                "200 GET /ee10-demo-async-rest/", "200 GET /ee10-demo-async-rest/demo.css Accept-Encoding: gzip",
+                // demo-jetty (/ee10-test): servlets (chunked), dispatch, rewrite rules, gzip, form auth, an error page
+                "200 GET /ee10-test/", "200 GET /ee10-test/ Accept-Encoding: gzip", "200 GET /ee10-test/hello",
+                "200 GET /ee10-test/dispatch/forward/hello", "200 GET /ee10-test/dispatch/includeS/hello",
+                "200 GET /ee10-test/session/", "200 GET /ee10-test/cookie/", "200 GET /ee10-test/login/",
+                "200 GET /ee10-test/testservlet/", "200 GET /ee10-test/rewrite/", "200 GET /ee10-test/some/old/context",
+                "302 GET /ee10-test/dump/auth/info", "403 GET /ee10-test/auth/info", "200 GET /ee10-test/auth/relax.txt",
+                "404 GET /ee10-test/no-such-file");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -208,7 +221,8 @@ class StockHttpSideBySideTest {
             String log = base.logText();
             for (String context : List.of("{ROOT,/,", "{/jetty-demos,/jetty-demos,", "{/war-sample,/war-sample,",
                     "{/oldContextPath,", "{/demo-handler,", "{EE10 Demo Simple WebApp,/ee10-demo-simple,",
-                    "{EE10 Demo JSP WebApp,/ee10-demo-jsp,", "{EE10 Demo Async REST WebApp,/ee10-demo-async-rest,")) {
+                    "{EE10 Demo JSP WebApp,/ee10-demo-jsp,", "{EE10 Demo Async REST WebApp,/ee10-demo-async-rest,",
+                    "{EE10 Demo Jetty WebApp,/ee10-test,")) {
                 assertTrue(log.lines().anyMatch(line -> line.contains("Started ") && line.contains(context)),
                         () -> context + " not started in " + base.dir() + ":\n" + log);
             }
@@ -223,11 +237,13 @@ class StockHttpSideBySideTest {
             HttpResponse<String> first = CLIENT.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + base.port() + "/ee10-demo-jsp/bean1.jsp"))
                     .timeout(REQUEST_TIMEOUT).build(), BodyHandlers.ofString());
-            String cookie = first.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+            // ee10-demo-jetty's rewrite rules add a cookie of their own (visited=yes) to every answer.
+            String cookie = first.headers().allValues("set-cookie").stream()
+                    .filter(value -> value.startsWith("JSESSIONID=")).findFirst().orElseThrow().split(";", 2)[0];
             String second = exchange(base, "GET /ee10-demo-jsp/bean2.jsp Cookie: " + cookie);
             // The session-scoped bean counted both requests, and no new session was made.
             assertTrue(second.startsWith("200\n") && second.contains("Counter accessed 2 times")
-                    && !second.contains("set-cookie"), second);
+                    && !second.contains("JSESSIONID="), second);
             answers.add(second);
         }
         assertEquals(answers.get(0), answers.get(1), "stock http (expected) vs corral (actual)");
@@ -278,14 +294,19 @@ class StockHttpSideBySideTest {
 
     /** Session ids and the port differ between the bases by nature. */
     private static String normalize(JettyBase base, String text) {
-        return SESSION_ID.matcher(text.replace(":" + base.port(), ":PORT")).replaceAll("JSESSIONID=ID");
+        return SESSION_ID.matcher(text.replace(":" + base.port(), ":PORT")).replaceAll("$1ID");
     }
 
-    /** jetty-home ships the demo-handler jar; put where demo-handler.mod wants it, start.jar need not download it. */
-    private static void demoHandlerJar(Path base) throws IOException {
+    /**
+     * What the demo modules would download, put where they want it so that start.jar need not: the demo-handler
+     * jar jetty-home ships, and the published jetty-webapp demo WAR.
+     */
+    private static void demoFiles(Path base) throws IOException {
         Path lib = Files.createDirectories(base.resolve("lib"));
         Files.copy(JettyBase.stockHome().resolve("lib/jetty-core-demo-handler-12.1.8.jar"),
                 lib.resolve("jetty-core-demo-handler.jar"));
+        Path webapps = Files.createDirectories(base.resolve("webapps"));
+        Files.copy(JettyBase.jettyDemoWars().resolve(DEMO_JETTY_WAR), webapps.resolve(DEMO_JETTY_WAR));
     }
 
     /** A WAR with no code of ours: only jetty-home's demo jars, unchanged, in WEB-INF/lib. */
