@@ -162,23 +162,26 @@ class StockHttpSideBySideTest {
                 "200 GET /war-sample/", "200 GET /war-sample/plaintext", "200 POST /war-sample/echo",
                 "405 GET /war-sample/echo", "404 GET /war-sample/ws/echo",
                 // Jetty's published demo-simple WAR: a servlet, static files, an error page
-                "200 GET /ee10-demo-simple/", "301 GET /ee10-demo-simple", "200 GET /ee10-demo-simple/hello/there?x=1",
-                "200 HEAD /ee10-demo-simple/hello", "405 POST /ee10-demo-simple/hello", "200 GET /ee10-demo-simple/jetty.png",
+                "200 GET /ee10-demo-simple/", "301 GET /ee10-demo-simple",
+                "200 GET /ee10-demo-simple/hello/there?x=1", "200 HEAD /ee10-demo-simple/hello",
+                "405 POST /ee10-demo-simple/hello", "200 GET /ee10-demo-simple/jetty.png",
                 "206 GET /ee10-demo-simple/jetty.webp Range: bytes=0-99", "404 GET /ee10-demo-simple/no-such-file",
                 // demo-jsp: JSPs compiled by Jetty's JSP module, JSTL, tags, a session-scoped bean, EL error page
                 "200 GET /ee10-demo-jsp/", "200 GET /ee10-demo-jsp/jstl.jsp", "200 GET /ee10-demo-jsp/expr.jsp?A=21",
                 "200 POST /ee10-demo-jsp/expr.jsp?A=2", "500 GET /ee10-demo-jsp/expr.jsp?A=x",
                 "200 GET /ee10-demo-jsp/tag2.jsp", "200 GET /ee10-demo-jsp/tagfile.jsp", "200 GET /ee10-demo-jsp/foo/",
-                "200 GET /ee10-demo-jsp/bean1.jsp", "200 HEAD /ee10-demo-jsp/jstl.jsp", "200 GET /ee10-demo-jsp/demo.css",
-                "404 GET /ee10-demo-jsp/no-such.jsp", "404 GET /ee10-demo-jsp/WEB-INF/web.xml",
+                "200 GET /ee10-demo-jsp/bean1.jsp", "200 HEAD /ee10-demo-jsp/jstl.jsp",
+                "200 GET /ee10-demo-jsp/demo.css", "404 GET /ee10-demo-jsp/no-such.jsp",
+                "404 GET /ee10-demo-jsp/WEB-INF/web.xml",
                 // demo-async-rest: its page and stylesheet (its servlets call eBay)
                 "200 GET /ee10-demo-async-rest/", "200 GET /ee10-demo-async-rest/demo.css Accept-Encoding: gzip",
-                // demo-jetty (/ee10-test): servlets (chunked), dispatch, rewrite rules, gzip, form auth, an error page
+                // demo-jetty (/ee10-test): chunked servlets, dispatch, rewrite rules, gzip, form auth, error pages
                 "200 GET /ee10-test/", "200 GET /ee10-test/ Accept-Encoding: gzip", "200 GET /ee10-test/hello",
                 "200 GET /ee10-test/dispatch/forward/hello", "200 GET /ee10-test/dispatch/includeS/hello",
                 "200 GET /ee10-test/session/", "200 GET /ee10-test/cookie/", "200 GET /ee10-test/login/",
-                "200 GET /ee10-test/testservlet/", "200 GET /ee10-test/rewrite/", "200 GET /ee10-test/some/old/context",
-                "302 GET /ee10-test/dump/auth/info", "403 GET /ee10-test/auth/info", "200 GET /ee10-test/auth/relax.txt",
+                "200 GET /ee10-test/testservlet/", "200 GET /ee10-test/rewrite/",
+                "200 GET /ee10-test/some/old/context", "302 GET /ee10-test/dump/auth/info",
+                "403 GET /ee10-test/auth/info", "200 GET /ee10-test/auth/relax.txt",
                 "404 GET /ee10-test/no-such-file");
     }
 
