@@ -64,6 +64,11 @@ final class JettyBase {
         return existing(System.getProperty("war.sample.file"), "");
     }
 
+    /** Jetty's published ee10 demo WARs the build copied, as they are ({@code -Ddemo.wars.dir}). */
+    static Path jettyDemoWars() {
+        return existing(System.getProperty("demo.wars.dir"), "ee10-demo-simple.war");
+    }
+
     /**
      * A fresh base {@code target/<name>}: the Corral overlay copied in when {@code withCorral}, then
      * {@code start.jar --add-modules=<modules>}, which must succeed.

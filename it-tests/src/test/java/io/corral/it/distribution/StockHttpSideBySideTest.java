@@ -45,21 +45,46 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the demo jars jetty-home ships: the async-rest web-fragment (its static page and images from
  * {@code META-INF/resources}; its servlets call eBay over the network, so they are not requested; the other
  * demo jars jetty-home ships need classes of the spec demo WAR, so a WAR of them does not start); plus the
- * war-sample. Every request has the status both must answer. Jetty's published demo WARs
- * ({@code org.eclipse.jetty.demos:jetty-servlet5-demo-*-webapp}, named so by jetty-home 12.1's
- * {@code ee10-demo-*.mod}; and the 12.0 names {@code org.eclipse.jetty.ee10.demos:jetty-ee10-demo-*-webapp})
- * are not served by the registry this project builds from, so they cannot be dropped in as they are.
+ * war-sample; and Jetty's own published ee10 demo WARs, as they are
+ * ({@code org.eclipse.jetty.ee10.demos:jetty-ee10-demo-{simple,jsp,async-rest}-webapp:12.0.5}, copied by the
+ * build: jetty-home 12.1's {@code ee10-demo-*.mod} name 12.1 artifacts the registry does not serve, and 12.0.5
+ * is the newest whose parent pom it serves), their JSPs compiled by Jetty's JSP module, which both bases add
+ * ({@code ee10-jsp}, {@code ee10-jstl}) as a stock user would; and the {@code jetty-webapp} demo (Jetty's test
+ * webapp: dump, session, cookie and dispatch servlets, form authentication, rewrite rules, a GzipHandler) through
+ * jetty-home's own {@code ee10-demo-jetty} module, its WAR put in {@code webapps/} first so that start.jar need
+ * not download it (the module brings the realm, rewrite rules and context XML the WAR cannot start without).
+ * Every request has the status both must answer. Left out: {@code proxy-webapp} and the async-rest servlets
+ * only forward to remote sites.
  */
 class StockHttpSideBySideTest {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
-    private static final String MODULES = "ee10-deploy,ee10-websocket-jakarta,demo-root,demo-moved-context,demo-handler";
+    private static final String MODULES = "ee10-deploy,ee10-websocket-jakarta,ee10-jsp,ee10-jstl,"
+            + "ee10-websocket-jetty,ee10-demo-jetty,demo-root,demo-moved-context,demo-handler";
     /** Every file of both bases' webapps gets this time, so Last-Modified and ETag can be compared. */
     private static final Instant FILE_TIME = Instant.parse("2026-01-02T03:04:05Z");
     private static final String DEMO_WAR = "jetty-demos.war";
     /** The jars jetty-home ships in lib/ that the demo WAR holds in WEB-INF/lib, unchanged. */
     private static final List<String> DEMO_JARS = List.of("jetty-servlet5-demo-async-rest-jar-12.1.8.jar");
-    private static final Pattern SESSION_ID = Pattern.compile("JSESSIONID=[^;]*");
+    /** Jetty's published ee10 demo WARs, deployed as they are; each file name is its context path. */
+    private static final List<String> PUBLISHED_DEMO_WARS =
+            List.of("ee10-demo-simple.war", "ee10-demo-jsp.war", "ee10-demo-async-rest.war");
+    /** Context paths of WARs Jetty unpacks at deployment (their files get the time of that). */
+    private static final List<String> UNPACKED_WARS = List.of("/war-sample/", "/jetty-demos/", "/ee10-demo-simple/",
+            "/ee10-demo-jsp/", "/ee10-demo-async-rest/", "/ee10-test/");
+    /** The WAR ee10-demo-jetty.mod would download; placed where it looks first. */
+    private static final String DEMO_JETTY_WAR = "ee10-demo-jetty.war";
+    /** A session id in a cookie or, after a redirect to a login form, in the URL. */
+    private static final Pattern SESSION_ID = Pattern.compile("(?i)(jsessionid=)[^;?&\"'\\s]*");
+    /**
+     * In the stack trace an error page shows (Jetty's ErrorHandler shows stacks by default), the frames below
+     * Jetty's handler invocation: each connector's own and its thread's (README, deliberate), and so the count
+     * of frames a "Caused by" trace shares with them.
+     */
+    private static final Pattern CONNECTOR_FRAMES = Pattern.compile(
+            "(\tat org\\.eclipse\\.jetty\\.server\\.internal\\.HttpChannelState\\$HandlerInvoker\\.run\\([^)]*\\)\n)"
+                    + "(?:\tat [^\n]*\n)+");
+    private static final Pattern SHARED_FRAMES = Pattern.compile("\t\\.\\.\\. \\d+ more\n");
     /** A time in a directory listing of DefaultServlet. */
     private static final Pattern UNPACKED_TIME = Pattern.compile("(<td class=\"lastmodified\">)[^&<]*&nbsp;");
 
@@ -85,12 +110,15 @@ class StockHttpSideBySideTest {
     @BeforeAll
     static void startBothBases() throws Exception {
         Path demoWar = demoWar();
-        corral = JettyBase.create("side-by-side-corral", true, "corral," + MODULES, StockHttpSideBySideTest::demoHandlerJar);
-        stock = JettyBase.create("side-by-side-http", false, "http," + MODULES, StockHttpSideBySideTest::demoHandlerJar);
+        corral = JettyBase.create("side-by-side-corral", true, "corral," + MODULES, StockHttpSideBySideTest::demoFiles);
+        stock = JettyBase.create("side-by-side-http", false, "http," + MODULES, StockHttpSideBySideTest::demoFiles);
         for (JettyBase base : List.of(corral, stock)) {
             Path webapps = base.dir().resolve("webapps");
             Files.copy(JettyBase.warSample(), webapps.resolve("war-sample.war"));
             Files.copy(demoWar, webapps.resolve(DEMO_WAR));
+            for (String war : PUBLISHED_DEMO_WARS) {
+                Files.copy(JettyBase.jettyDemoWars().resolve(war), webapps.resolve(war));
+            }
             try (Stream<Path> files = Files.walk(webapps)) {
                 for (Path file : files.toList()) {
                     Files.setLastModifiedTime(file, FileTime.from(FILE_TIME));
@@ -132,7 +160,29 @@ class StockHttpSideBySideTest {
                 "200 OPTIONS /jetty-demos/asyncrest.html", "403 TRACE /jetty-demos/", "404 GET /jetty-demos/no/such?a=b",
                 // the war-sample
                 "200 GET /war-sample/", "200 GET /war-sample/plaintext", "200 POST /war-sample/echo",
-                "405 GET /war-sample/echo", "404 GET /war-sample/ws/echo");
+                "405 GET /war-sample/echo", "404 GET /war-sample/ws/echo",
+                // Jetty's published demo-simple WAR: a servlet, static files, an error page
+                "200 GET /ee10-demo-simple/", "301 GET /ee10-demo-simple",
+                "200 GET /ee10-demo-simple/hello/there?x=1", "200 HEAD /ee10-demo-simple/hello",
+                "405 POST /ee10-demo-simple/hello", "200 GET /ee10-demo-simple/jetty.png",
+                "206 GET /ee10-demo-simple/jetty.webp Range: bytes=0-99", "404 GET /ee10-demo-simple/no-such-file",
+                // demo-jsp: JSPs compiled by Jetty's JSP module, JSTL, tags, a session-scoped bean, EL error page
+                "200 GET /ee10-demo-jsp/", "200 GET /ee10-demo-jsp/jstl.jsp", "200 GET /ee10-demo-jsp/expr.jsp?A=21",
+                "200 POST /ee10-demo-jsp/expr.jsp?A=2", "500 GET /ee10-demo-jsp/expr.jsp?A=x",
+                "200 GET /ee10-demo-jsp/tag2.jsp", "200 GET /ee10-demo-jsp/tagfile.jsp", "200 GET /ee10-demo-jsp/foo/",
+                "200 GET /ee10-demo-jsp/bean1.jsp", "200 HEAD /ee10-demo-jsp/jstl.jsp",
+                "200 GET /ee10-demo-jsp/demo.css", "404 GET /ee10-demo-jsp/no-such.jsp",
+                "404 GET /ee10-demo-jsp/WEB-INF/web.xml",
+                // demo-async-rest: its page and stylesheet (its servlets call eBay)
+                "200 GET /ee10-demo-async-rest/", "200 GET /ee10-demo-async-rest/demo.css Accept-Encoding: gzip",
+                // demo-jetty (/ee10-test): chunked servlets, dispatch, rewrite rules, gzip, form auth, error pages
+                "200 GET /ee10-test/", "200 GET /ee10-test/ Accept-Encoding: gzip", "200 GET /ee10-test/hello",
+                "200 GET /ee10-test/dispatch/forward/hello", "200 GET /ee10-test/dispatch/includeS/hello",
+                "200 GET /ee10-test/session/", "200 GET /ee10-test/cookie/", "200 GET /ee10-test/login/",
+                "200 GET /ee10-test/testservlet/", "200 GET /ee10-test/rewrite/",
+                "200 GET /ee10-test/some/old/context", "302 GET /ee10-test/dump/auth/info",
+                "403 GET /ee10-test/auth/info", "200 GET /ee10-test/auth/relax.txt",
+                "404 GET /ee10-test/no-such-file");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -168,16 +218,38 @@ class StockHttpSideBySideTest {
     }
 
     @Test
-    @DisplayName("every webapp was deployed on both: Jetty's demos and the war-sample")
+    @DisplayName("every webapp was deployed on both: Jetty's demos, its published demo WARs and the war-sample")
     void everyWebappWasDeployed() {
         for (JettyBase base : List.of(corral, stock)) {
             String log = base.logText();
             for (String context : List.of("{ROOT,/,", "{/jetty-demos,/jetty-demos,", "{/war-sample,/war-sample,",
-                    "{/oldContextPath,", "{/demo-handler,")) {
+                    "{/oldContextPath,", "{/demo-handler,", "{EE10 Demo Simple WebApp,/ee10-demo-simple,",
+                    "{EE10 Demo JSP WebApp,/ee10-demo-jsp,", "{EE10 Demo Async REST WebApp,/ee10-demo-async-rest,",
+                    "{EE10 Demo Jetty WebApp,/ee10-test,")) {
                 assertTrue(log.lines().anyMatch(line -> line.contains("Started ") && line.contains(context)),
                         () -> context + " not started in " + base.dir() + ":\n" + log);
             }
         }
+    }
+
+    @Test
+    @DisplayName("a session of Jetty's JSP demo lives on across requests alike (its id aside)")
+    void aSessionOfTheJspDemoLivesOnAlike() throws Exception {
+        List<String> answers = new ArrayList<>();
+        for (JettyBase base : List.of(stock, corral)) {
+            HttpResponse<String> first = CLIENT.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + base.port() + "/ee10-demo-jsp/bean1.jsp"))
+                    .timeout(REQUEST_TIMEOUT).build(), BodyHandlers.ofString());
+            // ee10-demo-jetty's rewrite rules add a cookie of their own (visited=yes) to every answer.
+            String cookie = first.headers().allValues("set-cookie").stream()
+                    .filter(value -> value.startsWith("JSESSIONID=")).findFirst().orElseThrow().split(";", 2)[0];
+            String second = exchange(base, "GET /ee10-demo-jsp/bean2.jsp Cookie: " + cookie);
+            // The session-scoped bean counted both requests, and no new session was made.
+            assertTrue(second.startsWith("200\n") && second.contains("Counter accessed 2 times")
+                    && !second.contains("JSESSIONID="), second);
+            answers.add(second);
+        }
+        assertEquals(answers.get(0), answers.get(1), "stock http (expected) vs corral (actual)");
     }
 
     /** One request, and what a client sees of the answer: status, headers (sorted, normalized) and body. */
@@ -202,10 +274,15 @@ class StockHttpSideBySideTest {
             }
         });
         String body = normalize(base, new String(response.body(), StandardCharsets.ISO_8859_1));
-        if (words[1].startsWith("/war-sample/") || words[1].startsWith("/jetty-demos/")) {
+        if (UNPACKED_WARS.stream().anyMatch(words[1]::startsWith)) {
             // Files Jetty unpacked from a WAR at deployment carry the time of that, in each base its own.
             headers.computeIfPresent("last-modified", (name, time) -> "(when the WAR was unpacked)");
             body = UNPACKED_TIME.matcher(body).replaceAll("$1(when the WAR was unpacked)&nbsp;");
+        }
+        if (CONNECTOR_FRAMES.matcher(body).find()) {
+            body = SHARED_FRAMES.matcher(CONNECTOR_FRAMES.matcher(body).replaceAll("$1\t(the connector's frames)\n"))
+                    .replaceAll("\t... (frames in common) more\n");
+            headers.computeIfPresent("content-length", (name, length) -> "(of a page with the connector's frames)");
         }
         String boundary = headers.getOrDefault("content-type", "").replaceFirst(".*boundary=", "");
         if (!boundary.isEmpty() && !boundary.equals(headers.get("content-type"))) {
@@ -220,14 +297,19 @@ class StockHttpSideBySideTest {
 
     /** Session ids and the port differ between the bases by nature. */
     private static String normalize(JettyBase base, String text) {
-        return SESSION_ID.matcher(text.replace(":" + base.port(), ":PORT")).replaceAll("JSESSIONID=ID");
+        return SESSION_ID.matcher(text.replace(":" + base.port(), ":PORT")).replaceAll("$1ID");
     }
 
-    /** jetty-home ships the demo-handler jar; put where demo-handler.mod wants it, start.jar need not download it. */
-    private static void demoHandlerJar(Path base) throws IOException {
+    /**
+     * What the demo modules would download, put where they want it so that start.jar need not: the demo-handler
+     * jar jetty-home ships, and the published jetty-webapp demo WAR.
+     */
+    private static void demoFiles(Path base) throws IOException {
         Path lib = Files.createDirectories(base.resolve("lib"));
         Files.copy(JettyBase.stockHome().resolve("lib/jetty-core-demo-handler-12.1.8.jar"),
                 lib.resolve("jetty-core-demo-handler.jar"));
+        Path webapps = Files.createDirectories(base.resolve("webapps"));
+        Files.copy(JettyBase.jettyDemoWars().resolve(DEMO_JETTY_WAR), webapps.resolve(DEMO_JETTY_WAR));
     }
 
     /** A WAR with no code of ours: only jetty-home's demo jars, unchanged, in WEB-INF/lib. */
