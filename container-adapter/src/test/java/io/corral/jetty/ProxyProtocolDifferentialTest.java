@@ -394,7 +394,7 @@ class ProxyProtocolDifferentialTest {
             assertEquals(CLOSED, exchange(corral, "PROXY TCP4 1.2.3.4\r\n".getBytes(StandardCharsets.US_ASCII)));
             assertEquals(CLOSED, exchange(corral, new byte[0]));
             javax.management.ObjectName name = mbeans.queryNames(
-                    new javax.management.ObjectName("io.corral.jetty:type=corralconnector,*"), null).iterator().next();
+                    new javax.management.ObjectName("org.eclipse.jetty.server:type=serverconnector,engine=corral,*"), null).iterator().next();
             Await.until("both refusals counted", Duration.ofSeconds(10),
                     () -> Long.valueOf(2).equals(attribute(mbeans, name, "proxyHeaderFailures")));
             assertEquals("REQUIRED", mbeans.getAttribute(name, "proxyProtocol"));
