@@ -539,14 +539,18 @@ final class Http2Connection {
         }
     }
 
-    /** The stream's handler read {@code credit} octets: let the client send as many more. */
+    /**
+     * The stream's handler read {@code credit} octets: let the client send as many more. The window opens before
+     * the WINDOW_UPDATE goes out: the client may answer it with DATA at once, which this connection's thread checks
+     * against the window while the stream's thread may not have run another instruction yet.
+     */
     void openReceiveWindow(Http2Stream stream, int credit) {
+        stream.receiveWindowOpened(credit);
         try {
             output.write(new Http2Frame.WindowUpdate(stream.id(), credit));
         } catch (IOException e) {
             LOG.debug("{}: WINDOW_UPDATE failed", this, e);
         }
-        stream.receiveWindowOpened(credit);
     }
 
     private void shutDown() {

@@ -3,9 +3,13 @@ package io.corral.connector.http2.wire;
 import io.corral.connector.http1.HttpHandler;
 import io.corral.connector.http2.Http2Config;
 import io.corral.connector.http2.Http2Protocol;
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
+import io.corral.connector.listener.Protocol;
+import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
+import java.util.function.UnaryOperator;
 
 /** A listener on 127.0.0.1, ephemeral port, serving HTTP/2 by prior knowledge with one native handler. */
 final class H2TestServer implements AutoCloseable {
@@ -13,8 +17,28 @@ final class H2TestServer implements AutoCloseable {
     private final Listener listener;
 
     H2TestServer(Http2Config config, HttpHandler handler) throws IOException {
-        listener = new Listener(ListenerConfig.defaults().withHost("127.0.0.1").withPort(0),
-                new Http2Protocol(config, handler));
+        this(config, handler, UnaryOperator.identity());
+    }
+
+    /** Serves each connection through {@code wrap}'s connection, e.g. one that stops a thread at a chosen point. */
+    H2TestServer(Http2Config config, HttpHandler handler, UnaryOperator<TransportConnection> wrap) throws IOException {
+        Http2Protocol protocol = new Http2Protocol(config, handler);
+        listener = new Listener(ListenerConfig.defaults().withHost("127.0.0.1").withPort(0), new Protocol() {
+            @Override
+            public Hibernation serve(TransportConnection connection) throws Exception {
+                return protocol.serve(wrap.apply(connection));
+            }
+
+            @Override
+            public void drain() {
+                protocol.drain();
+            }
+
+            @Override
+            public void start() {
+                protocol.start();
+            }
+        });
         listener.start();
     }
 
