@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -357,9 +358,18 @@ class FaultIsolationTest {
         }
     }
 
+    /**
+     * A client that shuts its output after half a head has sent all it ever will: Corral closes without an answer,
+     * every time. ServerConnector answers 400 or nothing depending on whether its parser sees the end of input
+     * while parsing or when it next fills (seen both ways under load), so the test pins Corral's answer and only
+     * bounds Jetty's; both go on serving (README, "What differs").
+     */
     @Test
-    void aHalfCloseMidHeadGetsTheSameAnswerOnBoth() throws Exception {
-        assertEquals(answerToHalfAHead(ConnectorKind.JETTY), answerToHalfAHead(ConnectorKind.CORRAL));
+    void aHalfCloseMidHeadIsClosedWithoutAnAnswer() throws Exception {
+        assertEquals("no answer", answerToHalfAHead(ConnectorKind.CORRAL));
+        assertTrue(Set.of("no answer", "HTTP/1.1 400 Bad Request").contains(answerToHalfAHead(ConnectorKind.JETTY)));
+        assertServes(servers.on(ConnectorKind.CORRAL));
+        assertServes(servers.on(ConnectorKind.JETTY));
     }
 
     /** The status line a client that shuts its output after half a head gets, if any, before the close. */
