@@ -4,8 +4,10 @@ import io.corral.connector.http1.HttpHandler;
 import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
+import io.corral.connector.transport.ReadAheadConnection;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -50,11 +52,11 @@ public final class CleartextProtocol implements Protocol {
             }
             n += read;
             if (!Arrays.equals(first, 0, n, Http2Connection.PREFACE, 0, n)) {
-                return http1.serve(new ReplayingConnection(connection, first, n));
+                return http1.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
             }
         }
         connection.evictableSince(TransportConnection.NOT_EVICTABLE);
-        return http2.serve(new ReplayingConnection(connection, first, n));
+        return http2.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
     }
 
     @Override

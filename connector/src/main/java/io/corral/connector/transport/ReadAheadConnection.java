@@ -7,19 +7,20 @@ import java.time.Duration;
 import javax.net.ssl.SSLSession;
 
 /**
- * A plain connection whose first bytes were read before it existed — by a PROXY protocol reader, past its header or
- * while finding there was none — and are handed out again before anything else is read from the socket: Ranch's
- * {@code gen_tcp:unrecv}. Everything else goes straight to the wrapped connection. It does not hibernate while
+ * A connection whose first bytes were read before it existed — by a PROXY protocol reader, past its header or
+ * while finding there was none, or by the cleartext sniffer telling HTTP/2's preface from an HTTP/1.1 request — and
+ * are handed out again before anything else is read from the socket: Ranch's {@code gen_tcp:unrecv}. Everything else goes straight to the wrapped connection. It does not hibernate while
  * bytes are left (they are ready to read, a wait would never end); once they are read it is the connection under it.
  * Reads belong to one thread at a time, as on any {@link TransportConnection}, so the left bytes need no lock.
  */
-final class ReadAheadConnection implements TransportConnection {
+public final class ReadAheadConnection implements TransportConnection {
 
     private final TransportConnection connection;
     /** What is left to hand out; null once it is all read. Only the reading thread touches it. */
     private ByteBuffer readAhead;
 
-    ReadAheadConnection(TransportConnection connection, ByteBuffer readAhead) {
+    /** {@code readAhead}'s remaining bytes are copied: the caller may reuse its buffer. */
+    public ReadAheadConnection(TransportConnection connection, ByteBuffer readAhead) {
         this.connection = connection;
         ByteBuffer copy = ByteBuffer.allocate(readAhead.remaining());
         copy.put(readAhead).flip();
