@@ -1,11 +1,9 @@
 package io.corral.connector.proxy;
 
+import io.corral.connector.transport.ForwardingConnection;
 import io.corral.connector.transport.TransportConnection;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Duration;
-import javax.net.ssl.SSLSession;
 
 /**
  * A connection that arrived through a proxy, as its protocol sees it: the addresses are the ones the PROXY header
@@ -14,9 +12,8 @@ import javax.net.ssl.SSLSession;
  * ({@code PP2_CLIENT_SSL}) makes the connection {@linkplain #isSecure() secure} only when the operator trusts the
  * proxy to say so.
  */
-public final class ProxiedConnection implements TransportConnection {
+public final class ProxiedConnection extends ForwardingConnection {
 
-    private final TransportConnection connection;
     private final ProxyHeader header;
     private final SocketAddress remote;
     private final SocketAddress local;
@@ -28,7 +25,7 @@ public final class ProxiedConnection implements TransportConnection {
      * @param trustSsl   whether the header's {@code PP2_CLIENT_SSL} makes the connection secure
      */
     public ProxiedConnection(TransportConnection connection, ProxyHeader header, boolean trustSsl) {
-        this.connection = connection;
+        super(connection);
         this.header = header;
         this.remote = header.source() instanceof InetSocketAddress source ? source : connection.remoteAddress();
         this.local = header.destination() instanceof InetSocketAddress destination ? destination
@@ -72,71 +69,6 @@ public final class ProxiedConnection implements TransportConnection {
     @Override
     public boolean isSecure() {
         return secure;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-        return connection.read(buffer, offset, length);
-    }
-
-    @Override
-    public void write(byte[] buffer, int offset, int length) throws IOException {
-        connection.write(buffer, offset, length);
-    }
-
-    @Override
-    public void setReadTimeout(Duration timeout) throws IOException {
-        connection.setReadTimeout(timeout);
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        connection.shutdownOutput();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return connection.isOpen();
-    }
-
-    @Override
-    public SSLSession sslSession() {
-        return connection.sslSession();
-    }
-
-    @Override
-    public String applicationProtocol() {
-        return connection.applicationProtocol();
-    }
-
-    @Override
-    public void close() {
-        connection.close();
-    }
-
-    @Override
-    public int available() throws IOException {
-        return connection.available();
-    }
-
-    @Override
-    public boolean canHibernate() {
-        return connection.canHibernate();
-    }
-
-    @Override
-    public void hibernate(long wakeAtNanos, Runnable onWake) {
-        connection.hibernate(wakeAtNanos, onWake);
-    }
-
-    @Override
-    public void evictableSince(long sinceNanos) {
-        connection.evictableSince(sinceNanos);
-    }
-
-    @Override
-    public long evictableSince() {
-        return connection.evictableSince();
     }
 
     @Override

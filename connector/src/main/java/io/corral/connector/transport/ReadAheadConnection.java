@@ -1,10 +1,7 @@
 package io.corral.connector.transport;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import javax.net.ssl.SSLSession;
 
 /**
  * A connection whose first bytes were read before it existed — by a PROXY protocol reader, past its header or
@@ -13,15 +10,14 @@ import javax.net.ssl.SSLSession;
  * bytes are left (they are ready to read, a wait would never end); once they are read it is the connection under it.
  * Reads belong to one thread at a time, as on any {@link TransportConnection}, so the left bytes need no lock.
  */
-public final class ReadAheadConnection implements TransportConnection {
+public final class ReadAheadConnection extends ForwardingConnection {
 
-    private final TransportConnection connection;
     /** What is left to hand out; null once it is all read. Only the reading thread touches it. */
     private ByteBuffer readAhead;
 
     /** {@code readAhead}'s remaining bytes are copied: the caller may reuse its buffer. */
     public ReadAheadConnection(TransportConnection connection, ByteBuffer readAhead) {
-        this.connection = connection;
+        super(connection);
         ByteBuffer copy = ByteBuffer.allocate(readAhead.remaining());
         copy.put(readAhead).flip();
         this.readAhead = copy;
@@ -58,70 +54,5 @@ public final class ReadAheadConnection implements TransportConnection {
             throw new IllegalStateException("bytes are waiting to be read: " + this);
         }
         connection.hibernate(wakeAtNanos, onWake);
-    }
-
-    @Override
-    public void write(byte[] buffer, int offset, int length) throws IOException {
-        connection.write(buffer, offset, length);
-    }
-
-    @Override
-    public void setReadTimeout(Duration timeout) throws IOException {
-        connection.setReadTimeout(timeout);
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        connection.shutdownOutput();
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return connection.localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return connection.remoteAddress();
-    }
-
-    @Override
-    public boolean isSecure() {
-        return connection.isSecure();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return connection.isOpen();
-    }
-
-    @Override
-    public SSLSession sslSession() {
-        return connection.sslSession();
-    }
-
-    @Override
-    public String applicationProtocol() {
-        return connection.applicationProtocol();
-    }
-
-    @Override
-    public void close() {
-        connection.close();
-    }
-
-    @Override
-    public void evictableSince(long sinceNanos) {
-        connection.evictableSince(sinceNanos);
-    }
-
-    @Override
-    public long evictableSince() {
-        return connection.evictableSince();
-    }
-
-    @Override
-    public String toString() {
-        return connection.toString();
     }
 }
