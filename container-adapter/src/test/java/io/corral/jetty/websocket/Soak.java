@@ -42,6 +42,7 @@ class Soak {
     private static final int HTTP_CLIENTS = 8;
     private static final int WEBSOCKET_CLIENTS = 8;
     private static final long HEAP_SLACK = 4L * 1024 * 1024;
+    private static final Duration WARM_UP = Duration.ofSeconds(20);
 
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
@@ -57,23 +58,24 @@ class Soak {
                 .server(jetty -> ((QueuedThreadPool) jetty.getThreadPool()).setIdleTimeout(500))
                 .start()) {
             CorralConnector connector = (CorralConnector) server.connector();
+            // A warm-up of the same mix first, as the leak check has: the JIT, lazily loaded classes, the JDK's
+            // pollers and Jetty's scheduler are there for good after it, so the census counts what the load keeps.
+            try (ExecutorService clients = Executors.newFixedThreadPool(HTTP_CLIENTS + WEBSOCKET_CLIENTS)) {
+                for (Future<?> client : startClients(clients, server, System.nanoTime() + WARM_UP.toNanos(), 1_000)) {
+                    client.get(2, TimeUnit.MINUTES);
+                }
+            }
+            settle(server, connector);
+            requests.set(0);
+            messages.set(0);
+            connections.set(0);
             ProcessCensus before = ProcessCensus.take();
             long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
             List<String> minutes = new ArrayList<>();
             List<Long> heaps = new ArrayList<>();
             List<Long> control = new ArrayList<>();
             try (ExecutorService clients = Executors.newFixedThreadPool(HTTP_CLIENTS + WEBSOCKET_CLIENTS)) {
-                List<Future<?>> running = new ArrayList<>();
-                for (int i = 0; i < HTTP_CLIENTS; i++) {
-                    long seed = i;
-                    running.add(clients.submit(() -> guarded(() -> http(server, end, new SplittableRandom(seed)))));
-                }
-                for (int i = 0; i < WEBSOCKET_CLIENTS; i++) {
-                    long seed = 100 + i;
-                    boolean deflate = i % 2 == 1;
-                    running.add(clients.submit(() -> guarded(() -> webSocket(server, end, deflate,
-                            new SplittableRandom(seed)))));
-                }
+                List<Future<?>> running = startClients(clients, server, end, 0);
                 try (RawWebSocket timing = RawWebSocket.connect(server.port())) {
                     long nextMinute = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
                     while (System.nanoTime() < end) {
@@ -99,11 +101,7 @@ class Soak {
                     client.get(2, TimeUnit.MINUTES);
                 }
             }
-            Deadline.await("every connection closed", Duration.ofSeconds(30),
-                    () -> connector.getActiveConnections() == 0 && connector.getBorrowedBuffers() == 0);
-            QueuedThreadPool jettyThreads = (QueuedThreadPool) server.connector().getServer().getThreadPool();
-            Deadline.await("Jetty's pool back to its minimum", Duration.ofSeconds(30),
-                    () -> jettyThreads.getThreads() <= jettyThreads.getMinThreads());
+            settle(server, connector);
             ProcessCensus after = ProcessCensus.take();
 
             System.out.printf("%ncorral soak, %d minutes: %,d HTTP requests, %,d WebSocket messages, %,d connections,"
@@ -126,6 +124,31 @@ class Soak {
                     () -> "platform threads: " + ProcessCensus.livePlatformThreads());
             assertTrue(after.virtualThreads() <= before.virtualThreads(), "virtual threads left");
         }
+    }
+
+    /** Starts the HTTP and WebSocket clients, each running until {@code end}; seeds start at {@code seedBase}. */
+    private List<Future<?>> startClients(ExecutorService clients, BridgeServer server, long end, long seedBase) {
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < HTTP_CLIENTS; i++) {
+            long seed = seedBase + i;
+            running.add(clients.submit(() -> guarded(() -> http(server, end, new SplittableRandom(seed)))));
+        }
+        for (int i = 0; i < WEBSOCKET_CLIENTS; i++) {
+            long seed = seedBase + 100 + i;
+            boolean deflate = i % 2 == 1;
+            running.add(clients.submit(() -> guarded(() -> webSocket(server, end, deflate,
+                    new SplittableRandom(seed)))));
+        }
+        return running;
+    }
+
+    /** Once every connection has ended and Jetty's pool is back to its minimum. */
+    private static void settle(BridgeServer server, CorralConnector connector) {
+        Deadline.await("every connection closed", Duration.ofSeconds(30),
+                () -> connector.getActiveConnections() == 0 && connector.getBorrowedBuffers() == 0);
+        QueuedThreadPool jettyThreads = (QueuedThreadPool) server.connector().getServer().getThreadPool();
+        Deadline.await("Jetty's pool back to its minimum", Duration.ofSeconds(30),
+                () -> jettyThreads.getThreads() <= jettyThreads.getMinThreads());
     }
 
     private interface Load {
