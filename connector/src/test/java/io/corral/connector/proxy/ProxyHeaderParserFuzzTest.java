@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.corral.connector.proxy.ProxyHeaderParser.Result;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -54,8 +57,12 @@ class ProxyHeaderParserFuzzTest {
     private static void roundTrip(ProxyHeaderParser parser, ProxyHeader header) {
         boolean hasCrc = header.tlv(ProxyTlv.PP2_TYPE_CRC32C) != null;
         byte[] written = header.version() == 1 ? ProxyHeaderEncoder.v1(header) : ProxyHeaderEncoder.v2(header);
-        if (hasCrc || written.length > ProxyHeaderParser.V2_FIXED_LENGTH + parser.maxV2Length()) {
-            return; // a checksum over other bytes, or longer once its padding is gone the other way round
+        if (hasCrc || written.length > ProxyHeaderParser.V2_FIXED_LENGTH + parser.maxV2Length()
+                || longerWhenWritten(header.source()) || longerWhenWritten(header.destination())) {
+            // A checksum over other bytes; longer once its padding is gone the other way round; or a Unix path
+            // read from bytes that are not UTF-8, whose replacement characters take three bytes each written back,
+            // so the writer must cut it (a CI run's finding, kept as the input ci-finding).
+            return;
         }
         Result.Complete complete = completeOrNull(parser, written);
         if (complete == null) {
@@ -79,6 +86,12 @@ class ProxyHeaderParserFuzzTest {
         } catch (ProxyHeaderException refused) {
             return refused.failure();
         }
+    }
+
+    /** A Unix socket path whose UTF-8 form does not fit the 108 bytes a version 2 header holds for it. */
+    private static boolean longerWhenWritten(SocketAddress address) {
+        return address instanceof UnixDomainSocketAddress unix
+                && unix.getPath().toString().getBytes(StandardCharsets.UTF_8).length > 108;
     }
 
     private static Result.Complete completeOrNull(ProxyHeaderParser parser, byte[] input) {
