@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.corral.connector.fuzz.FuzzCuts;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -23,8 +24,8 @@ class Http2FrameParserFuzzTest {
     @FuzzTest(maxDuration = "5s")
     void parsesAnyBytesSafely(byte[] input) {
         String whole = read(input, new int[] {input.length});
-        assertEquals(whole, read(input, everyByte(input.length)));
-        assertEquals(whole, read(input, cuts(input)));
+        assertEquals(whole, read(input, FuzzCuts.everyByte(input.length)));
+        assertEquals(whole, read(input, FuzzCuts.varying(input)));
     }
 
     /** Reads the input in pieces ending at {@code ends}, as a connection would, and describes what happened. */
@@ -90,30 +91,5 @@ class Http2FrameParserFuzzTest {
 
     private static String blockLength(byte[] block) {
         return block == null ? "open" : "block " + block.length;
-    }
-
-    private static int[] everyByte(int length) {
-        int[] ends = new int[length];
-        for (int i = 0; i < length; i++) {
-            ends[i] = i + 1;
-        }
-        return ends;
-    }
-
-    /** Reads of varying sizes, derived from the input so that a finding replays the same way. */
-    private static int[] cuts(byte[] input) {
-        int[] ends = new int[input.length + 1];
-        int count = 0;
-        int position = 0;
-        int seed = 17;
-        for (byte b : input) {
-            seed = seed * 31 + b;
-        }
-        while (position < input.length) {
-            seed = seed * 1103515245 + 12345;
-            position = Math.min(input.length, position + 1 + ((seed >>> 16) & 63));
-            ends[count++] = position;
-        }
-        return Arrays.copyOf(ends, count);
     }
 }
