@@ -388,10 +388,20 @@ final class CorralFramedConnection extends WebSocketConnection {
         }
     }
 
+    /**
+     * The peer sent all it ever will. After its close frame that is an orderly end: the session is answering
+     * (perhaps on another thread, its endpoint's onClose first) and closes the endpoint once that answer is
+     * written, so closing here would race the answer off the wire; Jetty's idle timer bounds a session that
+     * never answers. Otherwise the session learns of the abrupt end, and frames already queued get out first.
+     */
     private void onEndOfInput() {
+        if (!session.isInputOpen() && session.isOutputOpen()) {
+            return;
+        }
         if (!session.isClosed()) {
             session.onEof();
         }
+        awaitWritesDone();
         getEndPoint().close();
     }
 
