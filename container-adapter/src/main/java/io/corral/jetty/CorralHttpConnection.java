@@ -1,11 +1,11 @@
 package io.corral.jetty;
 
-import io.corral.connector.http1.ConnectionUpgrade;
-import io.corral.connector.http1.HttpExchange;
-import io.corral.connector.http1.HttpHandler;
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.HttpResponse;
 import io.corral.connector.listener.Hibernation;
+import io.corral.connector.stream.ConnectionUpgrade;
+import io.corral.connector.stream.HttpExchange;
+import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpResponse;
 import io.corral.jetty.websocket.UpgradeRequestGuard;
 import io.corral.jetty.websocket.WebSocketFraming;
 import java.io.IOException;

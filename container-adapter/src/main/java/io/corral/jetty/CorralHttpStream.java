@@ -1,11 +1,11 @@
 package io.corral.jetty;
 
-import io.corral.connector.http1.BodyFraming;
-import io.corral.connector.http1.HttpExchange;
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.HttpResponse;
-import io.corral.connector.http1.RequestBody;
-import io.corral.connector.http1.RequestBodyException;
+import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.HttpExchange;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpResponse;
+import io.corral.connector.stream.RequestBody;
+import io.corral.connector.stream.RequestBodyException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;

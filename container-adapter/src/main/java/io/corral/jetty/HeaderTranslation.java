@@ -1,6 +1,6 @@
 package io.corral.jetty;
 
-import io.corral.connector.http1.HttpHeaders;
+import io.corral.connector.stream.HttpHeaders;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;

@@ -1,8 +1,8 @@
 package io.corral.jetty;
 
-import io.corral.connector.http1.BodyFraming;
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.RequestHead;
+import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.RequestHead;
 import org.eclipse.jetty.http.HostPortHttpField;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpException;

@@ -2,9 +2,9 @@ package io.corral.bench.sidebyside;
 
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http1.Http1Protocol;
-import io.corral.connector.http1.HttpExchange;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
+import io.corral.connector.stream.HttpExchange;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

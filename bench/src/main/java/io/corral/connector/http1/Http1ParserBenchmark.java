@@ -1,5 +1,7 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.RequestHead;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,7 @@
 package io.corral.connector.http1;
 
 import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.stream.HttpHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

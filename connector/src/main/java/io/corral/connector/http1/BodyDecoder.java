@@ -1,5 +1,7 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.HttpHeaders;
 import java.nio.ByteBuffer;
 
 /**

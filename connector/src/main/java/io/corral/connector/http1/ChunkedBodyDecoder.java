@@ -1,11 +1,12 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.HttpHeaders;
+import java.nio.ByteBuffer;
+
 import static io.corral.connector.http1.CharClass.CR;
 import static io.corral.connector.http1.CharClass.HTAB;
 import static io.corral.connector.http1.CharClass.LF;
 import static io.corral.connector.http1.CharClass.SP;
-
-import java.nio.ByteBuffer;
 
 /**
  * Decoder of the chunked transfer coding (RFC 9112 §7.1): chunk-size lines with optional extensions,

@@ -1,5 +1,7 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.HttpHeaders;
+
 import static io.corral.connector.http1.CharClass.CR;
 import static io.corral.connector.http1.CharClass.HTAB;
 import static io.corral.connector.http1.CharClass.LF;

@@ -2,6 +2,10 @@ package io.corral.connector.http1;
 
 import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.listener.Hibernation;
+import io.corral.connector.stream.ConnectionUpgrade;
+import io.corral.connector.stream.GoingAway;
+import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.stream.RequestHead;
 import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;

@@ -1,5 +1,14 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.ConnectionUpgrade;
+import io.corral.connector.stream.GoingAway;
+import io.corral.connector.stream.HttpExchange;
+import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpResponse;
+import io.corral.connector.stream.RequestBody;
+import io.corral.connector.stream.RequestBodyException;
+import io.corral.connector.stream.RequestHead;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,9 +1,11 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.RequestHead;
+import java.nio.ByteBuffer;
+
 import static io.corral.connector.http1.CharClass.CR;
 import static io.corral.connector.http1.CharClass.LF;
-
-import java.nio.ByteBuffer;
 
 /**
  * Corral's incremental HTTP/1.1 request-head parser (RFC 9112 §2–§6, with the field rules of RFC 9110 §5):

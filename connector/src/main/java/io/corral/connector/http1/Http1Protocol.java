@@ -4,6 +4,8 @@ import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
+import io.corral.connector.stream.GoingAway;
+import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.transport.TransportConnection;
 import java.time.Duration;
 import java.util.Set;

@@ -1,5 +1,8 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.RequestBody;
+import io.corral.connector.stream.RequestBodyException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,9 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpResponse;
+import io.corral.connector.stream.HttpVersion;
+import io.corral.connector.stream.RequestHead;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,11 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpVersion;
+import io.corral.connector.stream.RequestHead;
+import io.corral.connector.stream.RequestTargetForm;
+
 /**
  * Reads, while the header section is parsed, the few fields that decide how the request is framed and
  * what happens to the connection — Host (count and syntax), Content-Length, Transfer-Encoding, Connection

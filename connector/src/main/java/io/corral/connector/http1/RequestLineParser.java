@@ -1,5 +1,8 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.HttpVersion;
+import io.corral.connector.stream.RequestTargetForm;
+
 import static io.corral.connector.http1.CharClass.CR;
 import static io.corral.connector.http1.CharClass.LF;
 import static io.corral.connector.http1.CharClass.SP;

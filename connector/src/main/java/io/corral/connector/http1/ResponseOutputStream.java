@@ -1,5 +1,6 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.HttpResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

@@ -1,6 +1,7 @@
 package io.corral.connector.http1;
 
 import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.StallGuard;
 import io.corral.connector.transport.TransportConnection;

@@ -1,5 +1,7 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.RequestTargetForm;
+
 /**
  * Tells which of the four request-target forms (RFC 9112 §3.2) a target is, and refuses a form that
  * does not go with the method: authority-form is for CONNECT only (§3.2.3), asterisk-form for OPTIONS

@@ -1,10 +1,10 @@
 package io.corral.connector.http2;
 
-import io.corral.connector.http1.BodyFraming;
-import io.corral.connector.http1.HttpHandler;
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.HttpVersion;
-import io.corral.connector.http1.RequestHead;
+import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpVersion;
+import io.corral.connector.stream.RequestHead;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;

@@ -8,13 +8,13 @@ import static io.corral.connector.http2.Http2ErrorCode.STREAM_CLOSED;
 import static io.corral.connector.http2.Http2Exception.connectionError;
 import static io.corral.connector.http2.Http2Exception.streamError;
 
-import io.corral.connector.http1.HttpHandler;
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.RequestHead;
 import io.corral.connector.http2.hpack.HeaderField;
 import io.corral.connector.http2.hpack.HeaderListTooLargeException;
 import io.corral.connector.http2.hpack.HpackDecoder;
 import io.corral.connector.http2.hpack.HpackException;
+import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.RequestHead;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -449,7 +449,7 @@ final class Http2Connection {
 
     /** §8.1.1: a content-length that does not match the DATA received makes the request malformed. */
     private static void checkContentLength(Http2Stream stream) throws Http2Exception {
-        if (stream.request().framing() instanceof io.corral.connector.http1.BodyFraming.Length declared
+        if (stream.request().framing() instanceof io.corral.connector.stream.BodyFraming.Length declared
                 && declared.length() != stream.received) {
             throw streamError(stream.id(), PROTOCOL_ERROR, "content-length does not match the body");
         }

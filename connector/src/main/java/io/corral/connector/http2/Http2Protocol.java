@@ -1,8 +1,8 @@
 package io.corral.connector.http2;
 
-import io.corral.connector.http1.HttpHandler;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
+import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.transport.TransportConnection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

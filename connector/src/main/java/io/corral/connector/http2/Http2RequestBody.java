@@ -1,7 +1,7 @@
 package io.corral.connector.http2;
 
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.RequestBody;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.RequestBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

@@ -2,12 +2,12 @@ package io.corral.connector.http2;
 
 import static io.corral.connector.http2.Http2ErrorCode.PROTOCOL_ERROR;
 
-import io.corral.connector.http1.BodyFraming;
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.HttpVersion;
-import io.corral.connector.http1.RequestHead;
-import io.corral.connector.http1.RequestTargetForm;
 import io.corral.connector.http2.hpack.HeaderField;
+import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpVersion;
+import io.corral.connector.stream.RequestHead;
+import io.corral.connector.stream.RequestTargetForm;
 import java.util.List;
 import java.util.Set;
 

@@ -1,9 +1,9 @@
 package io.corral.connector.http2;
 
 import io.corral.connector.http1.DateHeader;
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.HttpResponse;
 import io.corral.connector.http2.hpack.HeaderField;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpResponse;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

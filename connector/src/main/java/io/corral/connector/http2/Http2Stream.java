@@ -1,11 +1,11 @@
 package io.corral.connector.http2;
 
-import io.corral.connector.http1.ConnectionUpgrade;
-import io.corral.connector.http1.HttpExchange;
-import io.corral.connector.http1.HttpHandler;
-import io.corral.connector.http1.HttpResponse;
-import io.corral.connector.http1.RequestBody;
-import io.corral.connector.http1.RequestHead;
+import io.corral.connector.stream.ConnectionUpgrade;
+import io.corral.connector.stream.HttpExchange;
+import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.stream.HttpResponse;
+import io.corral.connector.stream.RequestBody;
+import io.corral.connector.stream.RequestHead;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.corral.connector.websocket;
 
-import io.corral.connector.http1.GoingAway;
 import io.corral.connector.listener.Hibernation;
+import io.corral.connector.stream.GoingAway;
 import io.corral.connector.transport.DeadlineWatchdog;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.corral.connector.websocket;
 
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.HttpVersion;
-import io.corral.connector.http1.RequestHead;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpVersion;
+import io.corral.connector.stream.RequestHead;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,15 +1,15 @@
 package io.corral.connector.websocket;
 
-import io.corral.connector.http1.GoingAway;
-import io.corral.connector.http1.HttpExchange;
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.HttpResponse;
+import io.corral.connector.stream.GoingAway;
+import io.corral.connector.stream.HttpExchange;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns a native HTTP exchange into a WebSocket connection: what an {@link io.corral.connector.http1.HttpHandler}
+ * Turns a native HTTP exchange into a WebSocket connection: what an {@link io.corral.connector.stream.HttpHandler}
  * calls when a request asks for an upgrade. Invalid handshakes are answered here (400, or 426 naming
  * version 13); a valid one gets its 101 with {@code Upgrade}, {@code Connection}, {@code Sec-WebSocket-Accept}
  * and the agreed subprotocol and extension, and once the HTTP engine has written it, the connection's own

@@ -2,7 +2,7 @@
  * Corral's own WebSocket engine: RFC 6455 framing and RFC 7692 permessage-deflate, the handshake, and a
  * native API in the spirit of Cowboy's {@code cowboy_websocket}. No Jetty here.
  *
- * <p>An {@link io.corral.connector.http1.HttpHandler} upgrades a request with
+ * <p>An {@link io.corral.connector.stream.HttpHandler} upgrades a request with
  * {@link io.corral.connector.websocket.WebSocketUpgrade#upgrade}: invalid handshakes are answered 400 or 426
  * there, a valid one gets its 101, and the connection's own virtual thread then runs a
  * {@link io.corral.connector.websocket.WebSocketConnection} that hands whole messages to a

@@ -1,12 +1,14 @@
 package io.corral.connector.http1;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.corral.connector.fuzz.FuzzCuts;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.RequestHead;
+import java.util.Set;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.corral.connector.fuzz.FuzzCuts;
-import java.util.Set;
 
 /**
  * Coverage-guided fuzzing of {@link Http1Parser} and the {@link BodyDecoder}s with Jazzer: whatever the

@@ -1,15 +1,17 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.RequestHead;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Drives {@link Http1Parser} and {@link BodyDecoder} the way a connection does — read some bytes, parse,

@@ -1,13 +1,6 @@
 package io.corral.connector.http1;
 
-import static io.corral.connector.http1.Http1ParserHarness.bytes;
-import static io.corral.connector.http1.Http1ParserHarness.request;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.corral.connector.stream.RequestHead;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
@@ -16,6 +9,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static io.corral.connector.http1.Http1ParserHarness.bytes;
+import static io.corral.connector.http1.Http1ParserHarness.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The parser is fed whatever a read returned: the same bytes cut anywhere must give the same requests.

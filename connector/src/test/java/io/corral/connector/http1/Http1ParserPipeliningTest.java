@@ -1,16 +1,17 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.RequestHead;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
 import static io.corral.connector.http1.Http1ParserHarness.bytes;
 import static io.corral.connector.http1.Http1ParserHarness.request;
 import static io.corral.connector.http1.Http1ParserHarness.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.ByteBuffer;
-import java.util.List;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 
 /**
  * RFC 9112 §9.3.2: "A server MAY process a sequence of pipelined requests in parallel if they all have

@@ -1,16 +1,17 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.RequestHead;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import static io.corral.connector.http1.Http1ParserHarness.head;
 import static io.corral.connector.http1.Http1ParserHarness.request;
 import static io.corral.connector.http1.Http1ParserHarness.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * RFC 9110 §10.1.1 (Expect): "The Expect field value is case-insensitive." "The only expectation defined

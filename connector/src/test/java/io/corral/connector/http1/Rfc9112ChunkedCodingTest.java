@@ -1,5 +1,13 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.BodyFraming;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import static io.corral.connector.http1.Http1ParserHarness.bytes;
 import static io.corral.connector.http1.Http1ParserHarness.request;
 import static io.corral.connector.http1.Http1ParserHarness.run;
@@ -9,13 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.ByteBuffer;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * RFC 9112 §7.1: {@code chunked-body = *chunk last-chunk trailer-section CRLF}, with

@@ -1,5 +1,13 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.RequestHead;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import static io.corral.connector.http1.Http1ParserHarness.error;
 import static io.corral.connector.http1.Http1ParserHarness.head;
 import static io.corral.connector.http1.Http1ParserHarness.request;
@@ -7,13 +15,6 @@ import static io.corral.connector.http1.Http1ParserHarness.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.List;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * RFC 9112 §5 (field syntax, §5.1 no whitespace before the colon, §5.2 obsolete line folding) and RFC

@@ -1,14 +1,15 @@
 package io.corral.connector.http1;
 
-import static io.corral.connector.http1.Http1ParserHarness.head;
-import static io.corral.connector.http1.Http1ParserHarness.request;
-import static io.corral.connector.http1.Http1ParserHarness.status;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import io.corral.connector.stream.HttpVersion;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.corral.connector.http1.Http1ParserHarness.head;
+import static io.corral.connector.http1.Http1ParserHarness.request;
+import static io.corral.connector.http1.Http1ParserHarness.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request

@@ -1,5 +1,14 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.RequestHead;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import static io.corral.connector.http1.Http1ParserHarness.head;
 import static io.corral.connector.http1.Http1ParserHarness.request;
 import static io.corral.connector.http1.Http1ParserHarness.run;
@@ -7,13 +16,6 @@ import static io.corral.connector.http1.Http1ParserHarness.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-
-import java.nio.ByteBuffer;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * RFC 9112 §6.1–§6.3: how the length of a request body is determined, and the combinations that are

@@ -1,5 +1,13 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.HttpVersion;
+import io.corral.connector.stream.RequestHead;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import static io.corral.connector.http1.Http1ParserHarness.error;
 import static io.corral.connector.http1.Http1ParserHarness.head;
 import static io.corral.connector.http1.Http1ParserHarness.request;
@@ -8,12 +16,6 @@ import static io.corral.connector.http1.Http1ParserHarness.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** RFC 9112 §3 (request line), §2.3 (HTTP version) and §2.2 (empty lines before the request line). */
 class Rfc9112RequestLineTest {

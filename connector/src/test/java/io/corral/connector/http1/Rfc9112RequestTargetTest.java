@@ -1,13 +1,15 @@
 package io.corral.connector.http1;
 
+import io.corral.connector.stream.RequestHead;
+import io.corral.connector.stream.RequestTargetForm;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 import static io.corral.connector.http1.Http1ParserHarness.head;
 import static io.corral.connector.http1.Http1ParserHarness.request;
 import static io.corral.connector.http1.Http1ParserHarness.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** RFC 9112 §3.2: the four request-target forms and which methods may use them. */
 class Rfc9112RequestTargetTest {

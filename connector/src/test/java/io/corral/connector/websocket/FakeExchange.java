@@ -1,14 +1,14 @@
 package io.corral.connector.websocket;
 
-import io.corral.connector.http1.BodyFraming;
-import io.corral.connector.http1.ConnectionUpgrade;
-import io.corral.connector.http1.HttpExchange;
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.HttpResponse;
-import io.corral.connector.http1.HttpVersion;
-import io.corral.connector.http1.RequestBody;
-import io.corral.connector.http1.RequestHead;
-import io.corral.connector.http1.RequestTargetForm;
+import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.ConnectionUpgrade;
+import io.corral.connector.stream.HttpExchange;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.HttpResponse;
+import io.corral.connector.stream.HttpVersion;
+import io.corral.connector.stream.RequestBody;
+import io.corral.connector.stream.RequestHead;
+import io.corral.connector.stream.RequestTargetForm;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.corral.jetty.websocket;
 
-import io.corral.connector.http1.HttpHeaders;
-import io.corral.connector.http1.RequestHead;
+import io.corral.connector.stream.HttpHeaders;
+import io.corral.connector.stream.RequestHead;
 import io.corral.connector.websocket.DeflateNegotiation;
 import io.corral.connector.websocket.DeflateParameters;
 import io.corral.connector.websocket.ExtensionOffer;

@@ -6,7 +6,7 @@ import io.corral.connector.http1.BodyDecoder;
 import io.corral.connector.http1.Http1Limits;
 import io.corral.connector.http1.Http1Parser;
 import io.corral.connector.http1.HttpParseException;
-import io.corral.connector.http1.RequestHead;
+import io.corral.connector.stream.RequestHead;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

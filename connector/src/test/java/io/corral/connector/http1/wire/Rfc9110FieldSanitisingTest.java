@@ -3,8 +3,8 @@ package io.corral.connector.http1.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.corral.connector.http1.HttpHandler;
-import io.corral.connector.http1.HttpHeaders;
+import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.stream.HttpHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.DisplayName;

@@ -2,9 +2,9 @@ package io.corral.connector.http1.wire;
 
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http1.Http1Protocol;
-import io.corral.connector.http1.HttpHandler;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
+import io.corral.connector.stream.HttpHandler;
 import java.io.IOException;
 
 /** A listener on 127.0.0.1, ephemeral port, running the HTTP/1.1 engine with one handler. */

@@ -1,12 +1,12 @@
 package io.corral.connector.http2.wire;
 
-import io.corral.connector.http1.HttpHandler;
 import io.corral.connector.http2.Http2Config;
 import io.corral.connector.http2.Http2Protocol;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.Protocol;
+import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.util.function.UnaryOperator;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http1.Http1Protocol;
-import io.corral.connector.http1.HttpHandler;
 import io.corral.connector.http2.H2cUpgrade;
 import io.corral.connector.http2.Http2Config;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
+import io.corral.connector.stream.HttpHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

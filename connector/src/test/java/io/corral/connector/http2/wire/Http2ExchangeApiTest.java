@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.corral.connector.http1.HttpHeaders;
 import io.corral.connector.http2.Http2Config;
 import io.corral.connector.http2.Http2Frame;
 import io.corral.connector.http2.hpack.HeaderField;
+import io.corral.connector.stream.HttpHeaders;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

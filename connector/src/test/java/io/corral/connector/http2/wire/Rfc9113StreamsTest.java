@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.corral.connector.http1.HttpVersion;
 import io.corral.connector.http2.Http2Config;
 import io.corral.connector.http2.Http2ErrorCode;
 import io.corral.connector.http2.Http2Frame;
 import io.corral.connector.http2.hpack.HeaderField;
+import io.corral.connector.stream.HttpVersion;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -64,7 +64,7 @@ class Rfc9113StreamsTest {
     void aBodyInSeveralDataFramesIsEchoedWithTrailers() throws Exception {
         try (H2TestServer server = new H2TestServer(CONFIG, exchange -> {
             byte[] body = exchange.body().asInputStream().readAllBytes();
-            exchange.response().trailers(() -> new io.corral.connector.http1.HttpHeaders().add("x-length",
+            exchange.response().trailers(() -> new io.corral.connector.stream.HttpHeaders().add("x-length",
                     Integer.toString(body.length)));
             exchange.response().write(ByteBuffer.wrap(body), false);
             exchange.response().end();

@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 /** The HTTP versions this engine speaks (RFC 9112 §2.3); anything else is answered 505. */
 public enum HttpVersion {

@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 /** The four forms of request-target (RFC 9112 §3.2). */
 public enum RequestTargetForm {

@@ -1,5 +1,6 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
+import io.corral.connector.http1.HttpParseException;
 import java.io.IOException;
 
 /**
@@ -10,13 +11,13 @@ public final class RequestBodyException extends IOException {
 
     private final int status;
 
-    RequestBodyException(HttpParseException cause) {
+    public RequestBodyException(HttpParseException cause) {
         super(cause.getMessage(), cause);
         this.status = cause.status();
     }
 
     /** A body the engine itself gave up on (408 for one that arrives too slowly). */
-    RequestBodyException(int status, String message) {
+    public RequestBodyException(int status, String message) {
         super(message);
         this.status = status;
     }

@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 /** How a request's body is delimited on the wire (RFC 9112 §6.3). */
 public sealed interface BodyFraming {

@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 /**
  * A parsed request line and header section, before any body byte.

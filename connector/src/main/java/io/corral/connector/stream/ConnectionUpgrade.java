@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.transport.TransportConnection;

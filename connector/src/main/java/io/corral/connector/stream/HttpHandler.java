@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 /**
  * The native request handler: Cowboy's stream handler in one method. Called once per request, on that

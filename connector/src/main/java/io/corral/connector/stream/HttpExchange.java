@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -35,7 +35,7 @@ public interface HttpExchange {
 
     /**
      * Where a connection upgraded from this exchange registers to hear that a drain wants it gone (a WebSocket
-     * then closes with 1001): the engine's {@link Http1Protocol#goingAway()}. {@link GoingAway#NEVER} for an
+     * then closes with 1001): the protocol's ({@code Http1Protocol.goingAway()}, {@code Http2Protocol}'s). {@link GoingAway#NEVER} for an
      * exchange outside an engine that drains.
      */
     default GoingAway goingAway() {

@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -77,7 +77,7 @@ public final class HttpHeaders implements Iterable<HttpHeaders.Field> {
         return false;
     }
 
-    static boolean listContains(String list, String token) {
+    public static boolean listContains(String list, String token) {
         int start = 0, length = list.length();
         while (start < length) {
             int comma = list.indexOf(',', start);

@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 import java.time.Duration;
 import java.util.Set;
@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * next response to say {@code Connection: close} on, so once the drain's grace is over each one is told to go
  * away (a WebSocket sends close 1001, RFC 6455 §7.4.1) and ends its own close handshake. A connection registers
  * when it takes over and unregisters when it ends; one that registers after the notice went out is told at
- * once. A {@link Http1Protocol#start() restart} withdraws a notice still waiting for its grace.
+ * once. A restart of the protocol ({@code Http1Protocol.start()}) withdraws a notice still waiting for its grace.
  */
 public final class GoingAway {
 
@@ -53,7 +53,7 @@ public final class GoingAway {
     }
 
     /** Tells every registered connection to go away once {@code grace} has passed (zero: now), without waiting. */
-    void tellAfter(Duration grace) {
+    public void tellAfter(Duration grace) {
         long drain = generation.incrementAndGet();
         if (grace.isZero()) {
             tell(drain);
@@ -71,7 +71,7 @@ public final class GoingAway {
     }
 
     /** Withdraws the notice: connections that register from now on carry on, a pending notice is dropped. */
-    void withdraw() {
+    public void withdraw() {
         generation.incrementAndGet();
         told = false;
     }
