@@ -23,7 +23,8 @@ import java.util.Set;
  * <li>no connection-specific field ({@code connection}, {@code keep-alive}, {@code proxy-connection},
  *     {@code transfer-encoding}, {@code upgrade}), {@code te} only as {@code trailers};</li>
  * <li>{@code :authority} and {@code host}, when both are present, naming the same authority (§8.3.1 SHOULD);
- *     handlers always find a {@code host} field.</li>
+ *     handlers always find a {@code host} field (one made from {@code :authority} is spelled
+ *     {@link Http2Protocol#HOST_FROM_AUTHORITY}).</li>
  * </ul>
  * Several {@code cookie} fields are joined with "; " as §8.2.3 asks before handing them to HTTP/1.1 semantics.
  */
@@ -103,7 +104,7 @@ final class Http2RequestHead {
             throw malformed(streamId, "host and :authority differ");
         }
         if (host == null && authority != null) {
-            headers.add("host", authority);
+            headers.add(Http2Protocol.HOST_FROM_AUTHORITY, authority);
         }
         if (cookies != null) {
             headers.add("cookie", cookies.toString());
