@@ -398,13 +398,7 @@ final class Http2Connection {
         if (!headers.endStream() || tooLarge) {
             throw streamError(stream.id(), PROTOCOL_ERROR, "trailers without END_STREAM or too large");
         }
-        HttpHeaders trailers = new HttpHeaders();
-        for (HeaderField field : fields) {
-            if (field.name().startsWith(":")) {
-                throw streamError(stream.id(), PROTOCOL_ERROR, "pseudo-header in trailers");
-            }
-            trailers.add(field.name(), field.value());
-        }
+        HttpHeaders trailers = Http2RequestHead.trailers(stream.id(), fields);
         checkContentLength(stream);
         stream.requestBody().onTrailers(trailers);
         stream.remoteEnded();
