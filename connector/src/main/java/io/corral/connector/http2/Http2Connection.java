@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,8 @@ final class Http2Connection {
     private volatile int lastStreamId;
     /** A graceful shutdown began: GOAWAY went out, new streams are refused, the connection closes when idle. */
     private volatile boolean draining;
+    /** The connection's thread while it waits for the last streams after the client's FIN; null otherwise. */
+    private volatile Thread awaitingStreams;
     /** Whether our SETTINGS went out: nothing else, GOAWAY included, may come before it (§3.4). */
     private volatile boolean settingsSent;
     private long receiveWindow = Http2Config.DEFAULT_WINDOW;
@@ -132,6 +135,7 @@ final class Http2Connection {
                 }
             }
             readFrames(in);
+            answerStreamsAfterClientEnd();
         } catch (Http2Exception e) {
             LOG.debug("{}: connection error {}: {}", this, e.errorCode(), e.getMessage());
             output.goAway(lastStreamId, e.errorCode(), e.getMessage());
@@ -190,6 +194,36 @@ final class Http2Connection {
                 }
                 reset(e.streamId(), e.errorCode());
             }
+        }
+    }
+
+    /**
+     * The client ended its side with a FIN — a half-close, as an HTTP/1.1 client may make after its last request —
+     * or went away: the streams whose request arrived whole still get their response, as they would over HTTP/1.1,
+     * and those whose request was cut are reset (their handler's read fails). No WINDOW_UPDATE can come any more,
+     * so a response that needs more window than it has fails at once instead of stalling. Returns once no stream
+     * is left, or after the idle timeout (the stall timeout if there is none): a hung handler does not keep the
+     * socket open for ever.
+     */
+    private void answerStreamsAfterClientEnd() {
+        if (streams.isEmpty()) {
+            return;
+        }
+        flowControl.peerEnded();
+        for (Http2Stream stream : streams.values()) {
+            if (!stream.isRemoteEnded()) {
+                reset(stream, Http2ErrorCode.CANCEL);
+            }
+        }
+        Duration limit = config.idleTimeout().isZero() ? config.streamStallTimeout() : config.idleTimeout();
+        long deadline = System.nanoTime() + limit.toNanos();
+        awaitingStreams = Thread.currentThread();
+        try {
+            while (!streams.isEmpty() && deadline - System.nanoTime() > 0) {
+                LockSupport.parkNanos(this, deadline - System.nanoTime());
+            }
+        } finally {
+            awaitingStreams = null;
         }
     }
 
@@ -529,6 +563,10 @@ final class Http2Connection {
      * last response. The reader then runs until the client closes or the idle timeout.
      */
     private void closeIfDrained() {
+        Thread waiting = awaitingStreams;
+        if (waiting != null && streams.isEmpty()) {
+            LockSupport.unpark(waiting);
+        }
         if (draining && settingsSent && streams.isEmpty()) {
             try {
                 transport.shutdownOutput();
