@@ -1,5 +1,6 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.stream.BodyFraming;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.stream.HttpHeaders;
@@ -25,6 +26,7 @@ public final class H2cUpgrade {
 
     /** The handler, with h2c upgrades taken over by HTTP/2 under {@code config}. */
     public static HttpHandler wrap(HttpHandler handler, Http2Config config) {
+        ByteArrayPool inputBuffers = Http2Protocol.inputBuffers(config);
         return exchange -> {
             List<Http2Frame.Setting> settings = upgradeSettings(exchange.request());
             if (settings == null) {
@@ -34,11 +36,8 @@ public final class H2cUpgrade {
             RequestHead request = asHttp2(exchange.request());
             exchange.response().status(101).headers().set("Connection", "Upgrade").set("Upgrade", "h2c");
             long connectionId = exchange.connectionId();
-            exchange.upgrade((connection, leftover) -> {
-                new Http2Connection(connection, config, handler, connectionId).serveUpgraded(request, settings,
-                        leftover == null ? ByteBuffer.allocate(0) : leftover);
-                return null;
-            });
+            exchange.upgrade((connection, leftover) -> new Http2Connection(connection, config, handler, connectionId,
+                    inputBuffers).serveUpgraded(request, settings, leftover == null ? ByteBuffer.allocate(0) : leftover));
             exchange.response().end();
         };
     }
