@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,13 @@ final class Http2Connection {
     private final Http2Output output;
     private final FlowControl flowControl = new FlowControl();
     private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
+    /**
+     * Streams still in {@link #streams} whose last frame is being written after their request ended: closed as far
+     * as the client can tell, so not counted against SETTINGS_MAX_CONCURRENT_STREAMS. Decremented once such a
+     * stream is forgotten (after its removal: for an instant the count may let one more stream in, never refuse one
+     * that the client was right to open).
+     */
+    private final AtomicInteger endingStreams = new AtomicInteger();
     private final EventRateLimit resets;
     private final RecentResets recentResets;
     private final EventRateLimit controlFrames;
@@ -468,7 +476,10 @@ final class Http2Connection {
         if (headers.priority() != null && headers.priority().dependency() == streamId) {
             throw streamError(streamId, PROTOCOL_ERROR, "stream depends on itself");
         }
-        if (streams.size() >= config.maxConcurrentStreams()) {
+        // Ending streams do not count, up to as many again: a client that stops reading cannot pile up streams whose
+        // last frame waits for the socket, each holding a thread.
+        int open = streams.size();
+        if (open - endingStreams.get() >= config.maxConcurrentStreams() || open >= 2 * config.maxConcurrentStreams()) {
             countReset();
             reset(streamId, Http2ErrorCode.REFUSED_STREAM);
             return;
@@ -576,8 +587,8 @@ final class Http2Connection {
             throw connectionError(PROTOCOL_ERROR, "RST_STREAM on an idle stream");
         }
         countReset();
-        Http2Stream stream = streams.remove(reset.streamId());
-        if (stream != null) {
+        Http2Stream stream = streams.get(reset.streamId());
+        if (stream != null && forget(stream)) {
             stream.markReset();
             closeIfDrained();
         }
@@ -600,7 +611,7 @@ final class Http2Connection {
     void reset(Http2Stream stream, Http2ErrorCode code) {
         if (stream.markReset()) {
             recentResets.add(stream.id());
-            streams.remove(stream.id(), stream);
+            forget(stream);
             try {
                 output.write(new Http2Frame.RstStream(stream.id(), code.code()));
             } catch (IOException e) {
@@ -623,9 +634,27 @@ final class Http2Connection {
     /** Both sides of the stream ended. */
     void closed(Http2Stream stream) {
         quietSince = System.nanoTime(); // before the removal: an idle reader must not see an older silence
-        streams.remove(stream.id(), stream);
+        forget(stream);
         flowControl.close(stream.sendWindow());
         closeIfDrained();
+    }
+
+    /** The stream's last frame is about to be written (see {@link Http2Stream#endingLocally()}). */
+    void streamEnding(Http2Stream stream) {
+        if (stream.endingLocally()) {
+            endingStreams.incrementAndGet();
+        }
+    }
+
+    /** Removes the stream from the open ones; true for the one call that did. */
+    private boolean forget(Http2Stream stream) {
+        if (!streams.remove(stream.id(), stream)) {
+            return false;
+        }
+        if (stream.isEnding()) {
+            endingStreams.decrementAndGet();
+        }
+        return true;
     }
 
     /**
