@@ -1,5 +1,6 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
@@ -40,10 +41,37 @@ public final class CleartextProtocol implements Protocol {
 
     @Override
     public Hibernation serve(TransportConnection connection) throws Exception {
+        return sniffAndServe(connection, http1::serve, sniffed -> http2.serve(sniffed));
+    }
+
+    /**
+     * Serves one connection with handlers of its own (an embedder's per-connection state, as
+     * {@code Http1Protocol.serve(connection, handler)} takes): {@code http1Handler} when the client speaks HTTP/1.1
+     * (wrap it in {@link H2cUpgrade} to honour {@code Upgrade: h2c}), {@code http2Handler} for every stream when it
+     * opens with the preface. Needs the HTTP/1.1 protocol to be an {@code Http1Protocol}.
+     */
+    public Hibernation serve(TransportConnection connection, HttpHandler http1Handler, HttpHandler http2Handler)
+            throws Exception {
+        if (!(http1 instanceof Http1Protocol http1Protocol)) {
+            throw new IllegalStateException("a handler per connection needs an Http1Protocol, not " + http1);
+        }
+        return sniffAndServe(connection, sniffed -> http1Protocol.serve(sniffed, http1Handler),
+                sniffed -> http2.serve(sniffed, http2Handler));
+    }
+
+    /** What serves the connection once the first octets said which protocol it speaks. */
+    @FunctionalInterface
+    private interface Continuation {
+        Hibernation serve(TransportConnection sniffed) throws Exception;
+    }
+
+    private Hibernation sniffAndServe(TransportConnection connection, Continuation asHttp1, Continuation asHttp2)
+            throws Exception {
         long now = System.nanoTime();
         connection.evictableSince(TransportConnection.evictableMark(now));
         Duration idleTimeout = config.idleTimeout();
-        return sniff(connection, idleTimeout.isZero() ? Hibernation.NEVER : now + idleTimeout.toNanos(), false);
+        return sniff(connection, idleTimeout.isZero() ? Hibernation.NEVER : now + idleTimeout.toNanos(), false,
+                asHttp1, asHttp2);
     }
 
     /**
@@ -54,7 +82,8 @@ public final class CleartextProtocol implements Protocol {
      * @param woken whether this runs after a hibernation: it reads before it may hibernate again, since the end of
      *              stream that may have woken it looks like "nothing to read" until a read meets it
      */
-    private Hibernation sniff(TransportConnection connection, long idleDeadline, boolean woken) throws Exception {
+    private Hibernation sniff(TransportConnection connection, long idleDeadline, boolean woken, Continuation asHttp1,
+            Continuation asHttp2) throws Exception {
         byte[] first = new byte[Http2Connection.PREFACE.length];
         int n = 0;
         boolean mayHibernate = !woken;
@@ -67,7 +96,7 @@ public final class CleartextProtocol implements Protocol {
                 return null; // nothing came in time: nothing to answer
             }
             if (n == 0 && hibernates && mayHibernate && (after == 0 ? connection.available() == 0 : timedOut)) {
-                return new Hibernation(idleDeadline, () -> sniff(connection, idleDeadline, true));
+                return new Hibernation(idleDeadline, () -> sniff(connection, idleDeadline, true, asHttp1, asHttp2));
             }
             long wait = n == 0 && hibernates && after > 0 ? Math.min(left, after) : left;
             connection.setReadTimeout(wait == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(wait, 1_000_000)));
@@ -88,12 +117,12 @@ public final class CleartextProtocol implements Protocol {
             n += read;
             if (!Arrays.equals(first, 0, n, Http2Connection.PREFACE, 0, n)) {
                 connection.setReadTimeout(config.idleTimeout());
-                return http1.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
+                return asHttp1.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
             }
         }
         connection.evictableSince(TransportConnection.NOT_EVICTABLE);
         connection.setReadTimeout(config.idleTimeout());
-        return http2.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
+        return asHttp2.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
     }
 
     @Override
