@@ -11,7 +11,6 @@ import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The server every side-by-side scenario measures: the demo's server ({@code CorralDemo}) built the same
@@ -23,8 +22,8 @@ import org.eclipse.jetty.server.ServerConnector;
  *
  * <p>Arguments: {@code <port> <corral|jetty> <war> [idleTimeoutMs]}; without an idle timeout both keep
  * their defaults, as a user's server would. {@code -Dbench.maxConnections=N} sets Corral's connection limit
- * (the flood scenarios of {@link FloodRun}); {@code -Dbench.h2c.maxConcurrentStreams=N} adds h2c to a
- * {@code jetty} server (the HTTP/2 scenarios). Runs until the process is stopped.
+ * (the flood scenarios of {@link FloodRun}); {@code -Dbench.h2c.maxConcurrentStreams=N} adds h2c to either
+ * connector (the HTTP/2 scenarios). Runs until the process is stopped.
  */
 public final class BenchServer {
 
@@ -63,8 +62,9 @@ public final class BenchServer {
             corral.setMaxConnections(floodLimit);
         }
         Integer h2cStreams = Integer.getInteger(H2C_STREAMS_PROPERTY);
-        if (h2cStreams != null && connector instanceof ServerConnector) {
-            // The embedded form of Jetty's http2c module: the same HttpConfiguration serves both protocols.
+        if (h2cStreams != null) {
+            // The embedded form of Jetty's http2c module, the same on both connectors: one HttpConfiguration serves
+            // both protocols.
             HttpConfiguration config = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
             HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(config);
             h2c.setMaxConcurrentStreams(h2cStreams);

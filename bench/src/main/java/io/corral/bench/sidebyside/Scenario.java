@@ -97,23 +97,28 @@ sealed interface Scenario {
     }
 
     /**
-     * h2load over h2c by prior knowledge (issue 10): Corral's native engine ({@code CleartextProtocol}) against the
-     * war-sample on Jetty's {@code ServerConnector} with {@code HTTP2CServerConnectionFactory}, both allowing 256
-     * concurrent streams. The product path (the war-sample on {@code CorralConnector} with h2c) joins once the
-     * connector serves h2c.
+     * h2load over h2c by prior knowledge (issue 10), against the war-sample on Jetty's {@code ServerConnector} with
+     * {@code HTTP2CServerConnectionFactory}: the path users run ({@code h2-…}: the same WAR on {@code CorralConnector}
+     * with the same factory) and the native engine ({@code h2-raw-…}: {@code CleartextProtocol} with a native handler).
+     * Every server allows 256 concurrent streams.
      */
     private static List<Throughput> http2() {
         List<Throughput> http2 = new ArrayList<>();
-        for (int connections : new int[] {1, 4}) {
-            for (int streams : new int[] {16, 256}) {
-                http2.add(new Throughput("h2-plaintext-" + connections + "x" + streams, "h2c plaintext, " + connections
-                        + (connections == 1 ? " connection" : " connections") + " × " + streams
-                        + " streams (raw engine vs Jetty HTTP/2)", Load.H2_PLAINTEXT, connections, ServerKind.RAW_H2C,
-                        ServerKind.JETTY_H2C, 1.25, false, "requests", streams));
+        for (ServerKind measured : List.of(ServerKind.CORRAL_H2C, ServerKind.RAW_H2C)) {
+            String prefix = measured == ServerKind.RAW_H2C ? "h2-raw-" : "h2-";
+            String who = measured == ServerKind.RAW_H2C ? "raw engine" : "CorralConnector";
+            for (int connections : new int[] {1, 4}) {
+                for (int streams : new int[] {16, 256}) {
+                    http2.add(new Throughput(prefix + "plaintext-" + connections + "x" + streams, "h2c plaintext, "
+                            + connections + (connections == 1 ? " connection" : " connections") + " × " + streams
+                            + " streams (" + who + " vs ServerConnector)", Load.H2_PLAINTEXT, connections, measured,
+                            ServerKind.JETTY_H2C, 1.25, false, "requests", streams));
+                }
             }
+            http2.add(new Throughput(prefix + "echo-4x16", "h2c POST echo 4 KiB, 4 connections × 16 streams (" + who
+                    + " vs ServerConnector)", Load.H2_ECHO_4K, 4, measured, ServerKind.JETTY_H2C, 1.25, false,
+                    "requests", 16));
         }
-        http2.add(new Throughput("h2-echo-4x16", "h2c POST echo 4 KiB, 4 connections × 16 streams (raw engine vs Jetty "
-                + "HTTP/2)", Load.H2_ECHO_4K, 4, ServerKind.RAW_H2C, ServerKind.JETTY_H2C, 1.25, false, "requests", 16));
         return http2;
     }
 
