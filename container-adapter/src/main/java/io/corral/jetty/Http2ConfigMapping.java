@@ -64,7 +64,9 @@ final class Http2ConfigMapping {
                 stall,
                 defaults.maxResetsPerWindow(),
                 defaults.maxControlFramesPerWindow(),
-                defaults.floodWindow());
+                defaults.floodWindow())
+                // An idle h2c connection hibernates after the same delay as an HTTP/1.1 one or a WebSocket.
+                .withHibernateAfter(connector.hibernateAfterDuration());
         int eventsPerSecond = eventsPerSecond(h2.getRateControlFactory());
         if (eventsPerSecond > 0 && eventsPerSecond != JETTY_DEFAULT_EVENTS_PER_SECOND) {
             // A rate the user chose: Jetty counts resets, PINGs, SETTINGS and other costly frames as one kind of

@@ -1,5 +1,6 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.stream.BodyFraming;
 import io.corral.connector.stream.HttpExchange;
 import io.corral.connector.stream.HttpHandler;
@@ -10,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * HTTP/2 by {@code Upgrade: h2c} from HTTP/1.1 (RFC 7540 §3.2, deprecated by RFC 9113 §3.1 but still sent by some
@@ -26,6 +29,7 @@ public final class H2cUpgrade {
 
     /** The handler, with h2c upgrades taken over by HTTP/2 under {@code config}. */
     public static HttpHandler wrap(HttpHandler handler, Http2Config config) {
+        ByteArrayPool inputBuffers = upgradedInputBuffers(config);
         return new HttpHandler() {
             @Override
             public void handle(HttpExchange exchange) throws Exception {
@@ -37,11 +41,9 @@ public final class H2cUpgrade {
                 RequestHead request = asHttp2(exchange.request());
                 exchange.response().status(101).headers().set("Connection", "Upgrade").set("Upgrade", "h2c");
                 long connectionId = exchange.connectionId();
-                exchange.upgrade((connection, leftover) -> {
-                    new Http2Connection(connection, config, handler, connectionId).serveUpgraded(request, settings,
-                            leftover == null ? ByteBuffer.allocate(0) : leftover);
-                    return null;
-                });
+                exchange.upgrade((connection, leftover) -> new Http2Connection(connection, config, handler,
+                        connectionId, inputBuffers).serveUpgraded(request, settings,
+                        leftover == null ? ByteBuffer.allocate(0) : leftover));
                 exchange.response().end();
             }
 
@@ -52,6 +54,18 @@ public final class H2cUpgrade {
             }
         };
     }
+
+    /**
+     * Input buffers for upgraded connections, one pool per buffer size for the whole process: an embedder may wrap a
+     * handler per connection (the Jetty adapter does), and a pool of its own would keep each one's buffer while it
+     * hibernates.
+     */
+    private static ByteArrayPool upgradedInputBuffers(Http2Config config) {
+        return UPGRADED_INPUT_BUFFERS.computeIfAbsent(Http2Frame.HEADER_LENGTH + config.maxFrameSize(),
+                size -> Http2Protocol.inputBuffers(config));
+    }
+
+    private static final Map<Integer, ByteArrayPool> UPGRADED_INPUT_BUFFERS = new ConcurrentHashMap<>();
 
     /** The client's settings when this request may be upgraded, else null. */
     static List<Http2Frame.Setting> upgradeSettings(RequestHead request) {

@@ -23,6 +23,14 @@ import java.time.Duration;
  * @param maxControlFramesPerWindow SETTINGS and PING frames allowed per {@code floodWindow} before GOAWAY
  *                               ENHANCE_YOUR_CALM: each costs an answer
  * @param floodWindow            the window both flood counts use
+ * @param hibernateAfter         how long a connection with no open stream, nothing half-read and no SETTINGS
+ *                               acknowledgement outstanding waits on its own thread before it hibernates: gives up
+ *                               the thread and its input buffer and waits on the transport's {@code Hibernator}
+ *                               until bytes arrive, keeping its HPACK tables, flow-control windows and settings
+ *                               (Cowboy's {@code hibernate}); zero hibernates as soon as a read would wait; at
+ *                               {@code idleTimeout} or more, never. Also how long a {@link CleartextProtocol}
+ *                               connection that has sent nothing yet waits before it hibernates. Default 1 s, as
+ *                               for HTTP/1.1 and WebSocket connections
  */
 public record Http2Config(
         int maxConcurrentStreams,
@@ -36,14 +44,24 @@ public record Http2Config(
         Duration streamStallTimeout,
         int maxResetsPerWindow,
         int maxControlFramesPerWindow,
-        Duration floodWindow) {
+        Duration floodWindow,
+        Duration hibernateAfter) {
 
     /** HTTP/2's own initial window size (RFC 9113 §6.9.2), which the connection window always starts at. */
     public static final int DEFAULT_WINDOW = 65_535;
 
     public static final Http2Config DEFAULTS = new Http2Config(100, DEFAULT_WINDOW, Http2Frame.DEFAULT_MAX_FRAME_SIZE,
             8192, 4096, 16, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 1000,
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10), Duration.ofSeconds(1));
+
+    /** Without {@code hibernateAfter}, which takes its default (1 s): the constructor before hibernation came. */
+    public Http2Config(int maxConcurrentStreams, int initialWindowSize, int maxFrameSize, int maxHeaderListSize,
+            int headerTableSize, int maxContinuations, Duration idleTimeout, Duration settingsTimeout,
+            Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow) {
+        this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
+                maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, Duration.ofSeconds(1));
+    }
 
     public Http2Config {
         if (maxConcurrentStreams < 1 || initialWindowSize < 0 || maxHeaderListSize < 1 || headerTableSize < 0
@@ -52,6 +70,9 @@ public record Http2Config(
         }
         if (maxFrameSize < Http2Frame.DEFAULT_MAX_FRAME_SIZE || maxFrameSize > Http2Frame.LARGEST_MAX_FRAME_SIZE) {
             throw new IllegalArgumentException("maxFrameSize " + maxFrameSize);
+        }
+        if (hibernateAfter == null || hibernateAfter.isNegative()) {
+            throw new IllegalArgumentException("hibernateAfter " + hibernateAfter);
         }
     }
 
@@ -64,33 +85,50 @@ public record Http2Config(
         return maxHeaderListSize + 1024;
     }
 
+    /** Whether an idle connection gets to hibernate: {@code hibernateAfter} comes before the idle timeout. */
+    public boolean hibernatesBeforeIdleTimeout() {
+        return idleTimeout.isZero() || hibernateAfter.compareTo(idleTimeout) < 0;
+    }
+
     public Http2Config withMaxConcurrentStreams(int value) {
         return new Http2Config(value, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter);
     }
 
     public Http2Config withInitialWindowSize(int value) {
         return new Http2Config(maxConcurrentStreams, value, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter);
     }
 
     public Http2Config withStreamStallTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, value, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter);
     }
 
     public Http2Config withFloodLimits(int resets, int controlFrames, Duration window) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, resets,
-                controlFrames, window);
+                controlFrames, window, hibernateAfter);
     }
 
     public Http2Config withSettingsTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, value, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter);
+    }
+
+    public Http2Config withIdleTimeout(Duration value) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, value, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, hibernateAfter);
+    }
+
+    public Http2Config withHibernateAfter(Duration value) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, value);
     }
 }

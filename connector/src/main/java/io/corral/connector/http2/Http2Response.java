@@ -88,7 +88,11 @@ final class Http2Response implements HttpResponse {
         checkDeclaredLength(content.remaining(), last, bodyless);
         boolean endWithHeaders = last && !content.hasRemaining() && trailers == null;
         if (!committed) {
-            commit(last ? content.remaining() : -1, endWithHeaders || (bodyless && last && trailers == null));
+            boolean endStream = endWithHeaders || (bodyless && last && trailers == null);
+            if (endStream) {
+                ending();
+            }
+            commit(last ? content.remaining() : -1, endStream);
             if (endWithHeaders || (bodyless && last && trailers == null)) {
                 bodyEnded();
                 return;
@@ -99,6 +103,9 @@ final class Http2Response implements HttpResponse {
             byte[] bytes = new byte[n];
             content.get(bytes);
             boolean end = last && !content.hasRemaining() && trailers == null;
+            if (end) {
+                ending();
+            }
             stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, end));
             if (end) {
                 bodyEnded();
@@ -106,6 +113,7 @@ final class Http2Response implements HttpResponse {
             }
         }
         if (last) {
+            ending();
             if (trailers != null) {
                 stream.connection().output().writeFieldBlock(stream.id(), fields(trailers.get(), null), true);
             } else {
@@ -169,6 +177,11 @@ final class Http2Response implements HttpResponse {
         }
         stream.connection().output().writeFieldBlock(stream.id(), fields(headers, Integer.toString(status)),
                 endStream);
+    }
+
+    /** Just before the frame that ends the stream is written (see {@link Http2Stream#endingLocally()}). */
+    private void ending() {
+        stream.connection().streamEnding(stream);
     }
 
     private void bodyEnded() {

@@ -7,6 +7,7 @@ import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.transport.TcpConnection;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.util.function.UnaryOperator;
@@ -15,6 +16,7 @@ import java.util.function.UnaryOperator;
 final class H2TestServer implements AutoCloseable {
 
     private final Listener listener;
+    private final Http2Protocol protocol;
 
     H2TestServer(Http2Config config, HttpHandler handler) throws IOException {
         this(config, handler, UnaryOperator.identity());
@@ -22,7 +24,7 @@ final class H2TestServer implements AutoCloseable {
 
     /** Serves each connection through {@code wrap}'s connection, e.g. one that stops a thread at a chosen point. */
     H2TestServer(Http2Config config, HttpHandler handler, UnaryOperator<TransportConnection> wrap) throws IOException {
-        Http2Protocol protocol = new Http2Protocol(config, handler);
+        protocol = new Http2Protocol(config, handler);
         listener = new Listener(ListenerConfig.defaults().withHost("127.0.0.1").withPort(0), new Protocol() {
             @Override
             public Hibernation serve(TransportConnection connection) throws Exception {
@@ -44,6 +46,21 @@ final class H2TestServer implements AutoCloseable {
 
     Listener listener() {
         return listener;
+    }
+
+    Http2Protocol protocol() {
+        return protocol;
+    }
+
+    /** Connections parked on the hibernator now: no thread of their own (plain TCP connections only). */
+    int hibernating() {
+        int count = 0;
+        for (TransportConnection connection : listener.connections()) {
+            if (connection instanceof TcpConnection tcp && tcp.isHibernating()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     int port() {

@@ -131,7 +131,7 @@ class Rfc9113FlowControlTest {
         try (H2TestServer server = new H2TestServer(Http2Config.DEFAULTS.withInitialWindowSize(window), exchange -> {
             byte[] body = exchange.body().asInputStream().readAllBytes();
             exchange.response().write(ByteBuffer.wrap(Integer.toString(body.length).getBytes()), true);
-        }, connection -> new WindowUpdateGate(connection, Http2Frame.HEADER_LENGTH + window));
+        }, connection -> FrameWriteGate.afterStreamWindowUpdate(connection, Http2Frame.HEADER_LENGTH + window));
                 H2Client client = server.connect()) {
             client.handshake();
             client.request(1, Rfc9113StreamsTest.post("/"), false);
