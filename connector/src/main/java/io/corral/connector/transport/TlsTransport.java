@@ -23,10 +23,13 @@ import org.slf4j.LoggerFactory;
  * {@link TcpTransport} does; {@link #wrap} runs the handshake on the connection's own virtual thread, bounded by
  * the handshake timeout, so a slow or hostile client delays only itself. ALPN picks, in the server's order of
  * preference, the first of the {@linkplain #applicationProtocols() application protocols} the client offers (by default
- * only {@code http/1.1}; {@link #HTTP2_AND_HTTP11} for a server that also speaks HTTP/2); a client offering none of
- * them, or no ALPN at all, goes on without it, as with a server that has no ALPN. {@code h2} is only ever chosen for a
- * session that meets RFC 9113 §9.2 ({@link Http2TlsRequirements}: TLS 1.2 or later, no blocklisted cipher suite);
- * otherwise the client's next acceptable choice is. What was agreed is the connection's
+ * only {@code http/1.1}; {@link #HTTP2_AND_HTTP11} for a server that also speaks HTTP/2). A client offering no ALPN
+ * goes on without it (HTTP/1.1 for the protocols on top). One offering none of them: with a single application
+ * protocol, nothing is being negotiated and the connection goes on without ALPN, as with a server that has none (and
+ * as a {@code ServerConnector} without Jetty's {@code alpn} module); with several, the handshake fails with a
+ * {@code no_application_protocol} alert, as RFC 7301 §3.2 requires ("SHALL") and Jetty's ALPN does. {@code h2} is only
+ * ever chosen for a session that meets RFC 9113 §9.2 ({@link Http2TlsRequirements}: TLS 1.2 or later, no blocklisted
+ * cipher suite); otherwise the client's next acceptable choice is. What was agreed is the connection's
  * {@link TransportConnection#applicationProtocol()}, by which the protocol on top picks HTTP/2 or HTTP/1.1.
  *
  * <p>A failed handshake — a plain HTTP client on the TLS port, an untrusted certificate, a timeout — ends that
@@ -148,7 +151,9 @@ public final class TlsTransport implements Transport {
     }
 
     /**
-     * The server's first choice among what the client offers; "" (no ALPN) when none fits. The engine calls this while
+     * The server's first choice among what the client offers; when none fits, "" (no ALPN) for a server with a single
+     * application protocol, else null, on which the engine fails the handshake with {@code no_application_protocol}
+     * (RFC 7301 §3.2). The engine calls this only when the client offered ALPN, while
      * it writes its ServerHello (or, in TLS 1.3, its EncryptedExtensions), when the handshake session already knows
      * the version and cipher suite it agreed on, which decide whether {@code h2} may be chosen.
      */
@@ -167,7 +172,7 @@ public final class TlsTransport implements Transport {
             }
             return protocol;
         }
-        return "";
+        return applicationProtocols.size() == 1 ? "" : null;
     }
 
     public Duration handshakeTimeout() {

@@ -2,6 +2,7 @@ package io.corral.connector.http2.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corral.connector.http1.Http1Config;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -30,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * RFC 9113 §3.2 ("Starting HTTP/2 for "https" URIs") and §9.2 (TLS) on one TLS port serving {@code h2} and
  * {@code http/1.1} by ALPN ({@code AlpnProtocol}), with the JDK's {@link SSLSocket} as a raw client: a client offering
  * {@code h2} gets HTTP/2 and must open with the preface; one offering only {@code http/1.1}, or no ALPN at all, gets
- * HTTP/1.1, whose idle connections still hibernate; a TLS 1.2 session on a cipher suite of the §9.2.2 blocklist is
- * never given {@code h2}.
+ * HTTP/1.1, whose idle connections still hibernate; one offering only protocols the server lacks is refused (RFC 7301
+ * §3.2); a TLS 1.2 session on a cipher suite of the §9.2.2 blocklist is never given {@code h2}.
  */
 class Rfc9113AlpnTest {
 
@@ -116,11 +118,12 @@ class Rfc9113AlpnTest {
     }
 
     @Test
-    void aClientOfferingOnlyProtocolsTheServerLacksGoesOnWithoutAlpnAndGetsHttp11() throws Exception {
-        try (SSLSocket socket = connect(List.of("spdy/3", "h3"), null)) {
-            assertEquals("", socket.getApplicationProtocol());
-            assertEquals("HTTP/1.1 secure=true", http11(socket));
-        }
+    void aClientOfferingOnlyProtocolsTheServerLacksIsRefusedWithNoApplicationProtocol() {
+        // RFC 7301 §3.2: "In the event that the server supports no protocols that the client advertises, then the
+        // server SHALL respond with a fatal "no_application_protocol" alert." (As Jetty's ALPN does.)
+        SSLHandshakeException refused = assertThrows(SSLHandshakeException.class,
+                () -> connect(List.of("spdy/3", "h3"), null).close());
+        assertTrue(String.valueOf(refused.getMessage()).contains("no_application_protocol"), refused.toString());
     }
 
     @Test
@@ -134,10 +137,8 @@ class Rfc9113AlpnTest {
             assertEquals("http/1.1", socket.getApplicationProtocol());
             assertEquals("HTTP/1.1 secure=true", http11(socket));
         }
-        try (SSLSocket socket = connect(List.of("h2"), cbc)) {
-            assertEquals("", socket.getApplicationProtocol(), "h2 alone: no ALPN at all, and HTTP/1.1");
-            assertEquals("HTTP/1.1 secure=true", http11(socket));
-        }
+        // h2 alone on that suite: nothing the server may agree on, so no_application_protocol (RFC 7301 §3.2).
+        assertThrows(SSLHandshakeException.class, () -> connect(List.of("h2"), cbc).close());
     }
 
     @Test
