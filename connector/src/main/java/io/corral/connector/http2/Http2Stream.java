@@ -1,5 +1,6 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.stream.AbstractExchange;
 import io.corral.connector.stream.ConnectionUpgrade;
 import io.corral.connector.stream.HttpExchange;
 import io.corral.connector.stream.HttpHandler;
@@ -7,7 +8,6 @@ import io.corral.connector.stream.HttpResponse;
 import io.corral.connector.stream.RequestBody;
 import io.corral.connector.stream.RequestHead;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,20 +15,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One HTTP/2 stream: one request and its response (Cowboy's {@code cowboy_stream}), run by a native
  * {@link HttpHandler} on a new virtual thread of its own, which the stream never reuses. It is the same
- * {@link HttpExchange} a handler gets on HTTP/1.1, so a handler cannot tell the protocols apart except by
- * {@link RequestHead#version()}.
+ * {@link HttpExchange} a handler gets on HTTP/1.1, and its request thread lives by the same rules
+ * ({@link AbstractExchange}), so a handler cannot tell the protocols apart except by {@link RequestHead#version()}.
  *
  * <p>States (RFC 9113 §5.1) are two flags: the remote side ended (END_STREAM received) and the local side ended
  * (END_STREAM sent), or the stream was reset; the connection forgets it once both ended or on a reset.
  */
-final class Http2Stream implements HttpExchange, Runnable {
+final class Http2Stream extends AbstractExchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(Http2Stream.class);
 
     private final int id;
     private final Http2Connection connection;
-    private final HttpHandler handler;
-    private final RequestHead head;
     private final Http2RequestBody body;
     private final Http2Response response;
     private final FlowControl.StreamWindow sendWindow;
@@ -47,10 +45,9 @@ final class Http2Stream implements HttpExchange, Runnable {
 
     Http2Stream(int id, Http2Connection connection, HttpHandler handler, RequestHead head, boolean endStream,
             FlowControl.StreamWindow sendWindow, int receiveWindow, Duration idleTimeout) {
+        super(connection.transport(), connection.id(), handler, head);
         this.id = id;
         this.connection = connection;
-        this.handler = handler;
-        this.head = head;
         this.body = new Http2RequestBody(this, endStream);
         this.response = new Http2Response(this);
         this.sendWindow = sendWindow;
@@ -72,34 +69,45 @@ final class Http2Stream implements HttpExchange, Runnable {
     }
 
     @Override
-    public void run() {
+    protected Logger log() {
+        return LOG;
+    }
+
+    @Override
+    protected void finishResponse() throws IOException {
+        response.finish();
+    }
+
+    @Override
+    protected boolean isAborted() {
+        return isReset();
+    }
+
+    /** A reset stream, or one whose connection ended (every stream is reset then). */
+    @Override
+    protected boolean isConnectionLost() {
+        return isReset();
+    }
+
+    @Override
+    protected void respondWithError(int status, String message) {
         try {
-            handler.handle(this);
-            if (!response.isComplete()) {
-                response.end();
-            }
-        } catch (Throwable failure) {
-            if (!response.isCommitted() && !isReset()) {
-                try {
-                    response.headers().clear();
-                    response.status(500).end();
-                } catch (IOException | RuntimeException e) {
-                    connection.reset(this, Http2ErrorCode.INTERNAL_ERROR);
-                }
-            } else {
-                connection.reset(this, Http2ErrorCode.INTERNAL_ERROR);
-            }
-            LOG.debug("stream {} of {}: handler failed", id, connection, failure);
-        } finally {
-            // §8.1: a server that answered before the request ended may tell the client to stop sending with
-            // RST_STREAM NO_ERROR.
-            boolean stopClient;
-            synchronized (this) {
-                stopClient = !remoteEnded && !reset;
-            }
-            if (stopClient) {
-                connection.reset(this, Http2ErrorCode.NO_ERROR);
-            }
+            response.errorResponse(status, message);
+        } catch (IOException | RuntimeException e) {
+            abort(e);
+        }
+    }
+
+    @Override
+    protected void ended() {
+        // §8.1: a server that answered before the request ended may tell the client to stop sending with
+        // RST_STREAM NO_ERROR.
+        boolean stopClient;
+        synchronized (this) {
+            stopClient = !remoteEnded && !reset;
+        }
+        if (stopClient) {
+            connection.reset(this, Http2ErrorCode.NO_ERROR);
         }
     }
 
@@ -198,11 +206,6 @@ final class Http2Stream implements HttpExchange, Runnable {
     }
 
     @Override
-    public RequestHead request() {
-        return head;
-    }
-
-    @Override
     public RequestBody body() {
         return body;
     }
@@ -210,26 +213,6 @@ final class Http2Stream implements HttpExchange, Runnable {
     @Override
     public HttpResponse response() {
         return response;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return connection.transport().localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return connection.transport().remoteAddress();
-    }
-
-    @Override
-    public boolean isSecure() {
-        return connection.transport().isSecure();
-    }
-
-    @Override
-    public long connectionId() {
-        return connection.id();
     }
 
     /** Client streams are odd, 1, 3, 5…: the first request is 1, then 2, 3… as on HTTP/1.1. */
@@ -246,7 +229,7 @@ final class Http2Stream implements HttpExchange, Runnable {
 
     /** For this stream's reads of the request body. */
     @Override
-    public void setIdleTimeout(Duration timeout) {
+    protected void changeIdleTimeout(Duration timeout) {
         idleTimeoutNanos = timeout.toNanos();
     }
 
