@@ -1,5 +1,6 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
@@ -33,12 +34,37 @@ public final class AlpnProtocol implements Protocol {
 
     @Override
     public Hibernation serve(TransportConnection connection) throws Exception {
-        if (TlsTransport.HTTP2.equals(connection.applicationProtocol())) {
-            // As after h2c's preface: a connection carrying streams is never closed to admit another.
-            connection.evictableSince(TransportConnection.NOT_EVICTABLE);
+        if (isHttp2(connection)) {
             return http2.serve(connection);
         }
         return http1.serve(connection);
+    }
+
+    /**
+     * Serves one connection with handlers of its own (an embedder's per-connection state, as
+     * {@code Http1Protocol.serve(connection, handler)} takes): {@code http1Handler} when HTTP/1.1 was agreed or
+     * nothing was, {@code http2Handler} for every stream when {@code h2} was. Needs the HTTP/1.1 protocol to be an
+     * {@code Http1Protocol}.
+     */
+    public Hibernation serve(TransportConnection connection, HttpHandler http1Handler, HttpHandler http2Handler)
+            throws Exception {
+        if (!(http1 instanceof Http1Protocol http1Protocol)) {
+            throw new IllegalStateException("a handler per connection needs an Http1Protocol, not " + http1);
+        }
+        if (isHttp2(connection)) {
+            return http2.serve(connection, http2Handler);
+        }
+        return http1Protocol.serve(connection, http1Handler);
+    }
+
+    /** Whether the handshake agreed on {@code h2}; then the connection is no longer offered for eviction. */
+    private static boolean isHttp2(TransportConnection connection) {
+        if (!TlsTransport.HTTP2.equals(connection.applicationProtocol())) {
+            return false;
+        }
+        // As after h2c's preface: a connection carrying streams is never closed to admit another.
+        connection.evictableSince(TransportConnection.NOT_EVICTABLE);
+        return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.corral.connector.transport;
 
+import java.util.Locale;
 import java.util.Set;
 import javax.net.ssl.SSLSession;
 
@@ -45,7 +46,9 @@ public final class Http2TlsRequirements {
     }
 
     /** Whether RFC 9113 Appendix A lists this cipher suite (or it is unknown: null, empty, the "no suite yet" name). */
-    public static boolean isBlocklisted(String cipherSuite) {
+    public static boolean isBlocklisted(String name) {
+        // IANA's names are upper case but for "anon"; Jetty's list holds them all in upper case: read them either way.
+        String cipherSuite = name == null ? null : name.toUpperCase(Locale.ROOT);
         if (cipherSuite == null || !cipherSuite.startsWith("TLS_") || cipherSuite.contains("_NULL_")) {
             return true; // also the JDK's "SSL_…" names (all RC4, DES, 3DES or export) and SSL_NULL_WITH_NULL_NULL
         }
@@ -56,7 +59,7 @@ public final class Http2TlsRequirements {
         }
         String keyExchange = cipherSuite.substring("TLS_".length(), with + 1);
         String cipher = cipherSuite.substring(with + "_WITH".length());
-        boolean ephemeral = startsWithAny(keyExchange, EPHEMERAL_KEY_EXCHANGES) && !keyExchange.contains("anon");
+        boolean ephemeral = startsWithAny(keyExchange, EPHEMERAL_KEY_EXCHANGES) && !keyExchange.contains("ANON");
         return !(ephemeral && containsAny(cipher, AEAD_CIPHERS));
     }
 
