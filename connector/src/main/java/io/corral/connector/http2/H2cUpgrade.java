@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * valid {@code HTTP2-Settings} and no body, gets a 101 and continues as HTTP/2, its own response coming on stream 1;
  * every other request, including one whose upgrade cannot be honoured, is served as HTTP/1.1 by the same handler, as
  * RFC 9110 §7.8 lets a server ignore {@code Upgrade}. A request with a body is not upgraded (it would have to be
- * read whole first).
+ * read whole first). Nor is one on a TLS connection: there {@code h2} is agreed by ALPN ({@link AlpnProtocol}).
  */
 public final class H2cUpgrade {
 
@@ -33,7 +33,8 @@ public final class H2cUpgrade {
         return new HttpHandler() {
             @Override
             public void handle(HttpExchange exchange) throws Exception {
-                List<Http2Frame.Setting> settings = upgradeSettings(exchange.request());
+                // h2c is HTTP/2 over cleartext TCP (RFC 7540 §3.2); over TLS, HTTP/2 is agreed by ALPN or not at all.
+                List<Http2Frame.Setting> settings = exchange.isSecure() ? null : upgradeSettings(exchange.request());
                 if (settings == null) {
                     handler.handle(exchange);
                     return;

@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * HTTP/2 by prior knowledge (RFC 9113 §3.3, "h2c" on a plain port, or a TLS port whose clients all speak h2):
  * every connection starts with the client preface, and each request runs the native {@link HttpHandler} on a new
- * virtual thread, the same handler API as {@code Http1Protocol}'s. Negotiating HTTP/2 beside HTTP/1.1 on one port
- * (ALPN, the preface sniffed, {@code Upgrade: h2c}) is the next step. A connection with nothing to do hibernates
- * after {@link Http2Config#hibernateAfter()}, without a thread or an input buffer. A graceful shutdown
+ * virtual thread, the same handler API as {@code Http1Protocol}'s. Beside HTTP/1.1 on one port it is chosen by
+ * {@link AlpnProtocol} (TLS, {@code h2} by ALPN), {@link CleartextProtocol} (the preface sniffed) or
+ * {@link H2cUpgrade} ({@code Upgrade: h2c}). A connection with nothing to do hibernates after
+ * {@link Http2Config#hibernateAfter()}, without a thread or an input buffer. A graceful shutdown
  * ({@link #drain()}) sends each connection GOAWAY with the last stream it took, lets those streams finish, and
  * closes the connection once they have.
  */
