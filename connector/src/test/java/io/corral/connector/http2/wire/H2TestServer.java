@@ -75,6 +75,7 @@ final class H2TestServer implements AutoCloseable {
         return listener;
     }
 
+    /** The HTTP/2 protocol served by prior knowledge; null for a server made by {@link #overTls}. */
     Http2Protocol protocol() {
         return protocol;
     }
