@@ -1,6 +1,7 @@
 package io.corral.connector.http2;
 
 import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.stream.HttpVersion;
@@ -34,8 +35,9 @@ public final class H2cUpgrade {
             RequestHead request = asHttp2(exchange.request());
             exchange.response().status(101).headers().set("Connection", "Upgrade").set("Upgrade", "h2c");
             long connectionId = exchange.connectionId();
+            GoingAway goingAway = exchange.goingAway();
             exchange.upgrade((connection, leftover) -> {
-                new Http2Connection(connection, config, handler, connectionId).serveUpgraded(request, settings,
+                new Http2Connection(connection, config, handler, connectionId, goingAway).serveUpgraded(request, settings,
                         leftover == null ? ByteBuffer.allocate(0) : leftover);
                 return null;
             });

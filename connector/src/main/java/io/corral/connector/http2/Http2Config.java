@@ -23,6 +23,11 @@ import java.time.Duration;
  * @param maxControlFramesPerWindow SETTINGS and PING frames allowed per {@code floodWindow} before GOAWAY
  *                               ENHANCE_YOUR_CALM: each costs an answer
  * @param floodWindow            the window both flood counts use
+ * @param connectProtocol        SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3): whether clients may open extended
+ *                               CONNECT streams (WebSocket over HTTP/2); on by default, since the native
+ *                               WebSocket upgrade ({@code WebSocketUpgrade}) serves them and any other handler just
+ *                               answers the request as it would a GET it does not upgrade. A plain CONNECT is
+ *                               refused with 501 either way: Corral is no proxy.
  */
 public record Http2Config(
         int maxConcurrentStreams,
@@ -36,14 +41,15 @@ public record Http2Config(
         Duration streamStallTimeout,
         int maxResetsPerWindow,
         int maxControlFramesPerWindow,
-        Duration floodWindow) {
+        Duration floodWindow,
+        boolean connectProtocol) {
 
     /** HTTP/2's own initial window size (RFC 9113 §6.9.2), which the connection window always starts at. */
     public static final int DEFAULT_WINDOW = 65_535;
 
     public static final Http2Config DEFAULTS = new Http2Config(100, DEFAULT_WINDOW, Http2Frame.DEFAULT_MAX_FRAME_SIZE,
             8192, 4096, 16, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 1000,
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10), true);
 
     public Http2Config {
         if (maxConcurrentStreams < 1 || initialWindowSize < 0 || maxHeaderListSize < 1 || headerTableSize < 0
@@ -67,30 +73,37 @@ public record Http2Config(
     public Http2Config withMaxConcurrentStreams(int value) {
         return new Http2Config(value, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow);
+                maxControlFramesPerWindow, floodWindow, connectProtocol);
     }
 
     public Http2Config withInitialWindowSize(int value) {
         return new Http2Config(maxConcurrentStreams, value, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow);
+                maxControlFramesPerWindow, floodWindow, connectProtocol);
     }
 
     public Http2Config withStreamStallTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, value, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow);
+                maxControlFramesPerWindow, floodWindow, connectProtocol);
     }
 
     public Http2Config withFloodLimits(int resets, int controlFrames, Duration window) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, resets,
-                controlFrames, window);
+                controlFrames, window, connectProtocol);
     }
 
     public Http2Config withSettingsTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, value, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow);
+                maxControlFramesPerWindow, floodWindow, connectProtocol);
+    }
+
+    /** With extended CONNECT (RFC 8441) offered or not. */
+    public Http2Config withConnectProtocol(boolean value) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, value);
     }
 }

@@ -1,7 +1,9 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
+import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.transport.TransportConnection;
 import java.util.Set;
@@ -23,6 +25,8 @@ public final class Http2Protocol implements Protocol {
     private final AtomicLong connectionIds = new AtomicLong();
     private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    /** Streams turned tunnels (WebSocket over extended CONNECT) hear of a drain here, as HTTP/1.1's upgrades do. */
+    private final GoingAway goingAway = new GoingAway();
 
     public Http2Protocol(Http2Config config, HttpHandler handler) {
         this.config = config;
@@ -31,7 +35,8 @@ public final class Http2Protocol implements Protocol {
 
     @Override
     public Hibernation serve(TransportConnection connection) throws Exception {
-        Http2Connection http2 = new Http2Connection(connection, config, handler, connectionIds.incrementAndGet());
+        Http2Connection http2 = new Http2Connection(connection, config, handler, connectionIds.incrementAndGet(),
+                goingAway);
         connections.add(http2);
         try {
             if (draining) {
@@ -46,7 +51,13 @@ public final class Http2Protocol implements Protocol {
 
     @Override
     public void drain() {
+        boolean begins = !draining;
         draining = true;
+        if (begins) {
+            // GOAWAY lets streams in flight finish, and a WebSocket never does by itself: after the same grace as
+            // HTTP/1.1's upgraded connections it is told to close (1001), which ends its stream.
+            goingAway.tellAfter(Http1Protocol.DEFAULT_UPGRADED_DRAIN_GRACE);
+        }
         for (Http2Connection connection : connections) {
             // GOAWAY waits for the connection's writer, which a client that does not read can hold: drain()
             // must not block.
@@ -57,5 +68,6 @@ public final class Http2Protocol implements Protocol {
     @Override
     public void start() {
         draining = false;
+        goingAway.withdraw();
     }
 }

@@ -21,6 +21,10 @@ import java.util.function.Supplier;
  * them malformed; names go out in lowercase; a body written in one call gets its {@code content-length}; and
  * values are sanitised (NUL, CR, LF and chars above U+00FF become a space) so a handler's text never makes the
  * peer reject the stream.
+ *
+ * <p>A 2xx answer to an extended CONNECT whose stream becomes a tunnel (RFC 8441; see {@link Http2Tunnel}) is a head
+ * alone: ending it sends HEADERS without END_STREAM and without {@code content-length} (RFC 9110 §9.3.6), and the
+ * tunnel's bytes follow as DATA through {@link #tunnelData}.
  */
 final class Http2Response implements HttpResponse {
 
@@ -71,6 +75,10 @@ final class Http2Response implements HttpResponse {
             return;
         }
         stream.checkWritable();
+        if (stream.opensTunnel() && status / 100 == 2) {
+            writeTunnelHead(content);
+            return;
+        }
         boolean bodyless = stream.request().isHead() || status == 204 || status == 304;
         if (bodyless) {
             content.position(content.limit());
@@ -100,6 +108,42 @@ final class Http2Response implements HttpResponse {
             } else {
                 stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
             }
+            finish();
+        }
+    }
+
+    private void writeTunnelHead(ByteBuffer content) throws IOException {
+        if (content.hasRemaining()) {
+            throw new IOException("a 2xx answer to CONNECT has no content: the tunnel carries the bytes");
+        }
+        if (!committed) {
+            headers.remove("content-length");
+            commit(-1, false);
+        }
+    }
+
+    /**
+     * The tunnel's bytes once its head went out: DATA frames under flow control, blocking while the window is shut;
+     * {@code end} ends our side with END_STREAM, a tunnel's FIN (RFC 8441 §4).
+     */
+    void tunnelData(ByteBuffer content, boolean end) throws IOException {
+        stream.checkWritable();
+        if (complete) {
+            throw new IOException("tunnel output already ended");
+        }
+        while (content.hasRemaining()) {
+            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
+            byte[] bytes = new byte[n];
+            content.get(bytes);
+            boolean last = end && !content.hasRemaining();
+            stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, last));
+            if (last) {
+                finish();
+                return;
+            }
+        }
+        if (end) {
+            stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
             finish();
         }
     }

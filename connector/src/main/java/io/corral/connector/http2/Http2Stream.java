@@ -1,6 +1,7 @@
 package io.corral.connector.http2;
 
 import io.corral.connector.stream.ConnectionUpgrade;
+import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpExchange;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.stream.HttpResponse;
@@ -8,7 +9,9 @@ import io.corral.connector.stream.RequestBody;
 import io.corral.connector.stream.RequestHead;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>States (RFC 9113 §5.1) are two flags: the remote side ended (END_STREAM received) and the local side ended
  * (END_STREAM sent), or the stream was reset; the connection forgets it once both ended or on a reset.
+ *
+ * <p>An extended CONNECT (RFC 8441) whose handler {@linkplain #upgrade upgrades} it and answers 2xx becomes a
+ * tunnel once the handler returns: this same thread then runs the {@link ConnectionUpgrade} (a WebSocket) on an
+ * {@link Http2Tunnel}, the stream seen as a byte connection, exactly as HTTP/1.1's connection thread runs it on the
+ * socket after a 101.
  */
 final class Http2Stream implements HttpExchange, Runnable {
 
@@ -33,6 +41,8 @@ final class Http2Stream implements HttpExchange, Runnable {
     private final Http2Response response;
     private final FlowControl.StreamWindow sendWindow;
     private volatile long idleTimeoutNanos;
+    /** What runs on this stream once its 2xx answer to an extended CONNECT went out; null on any other stream. */
+    private volatile ConnectionUpgrade tunnel;
 
     /** What the client may still send on this stream; the reader takes, the handler's reads give back. */
     private int receiveWindow;
@@ -71,11 +81,19 @@ final class Http2Stream implements HttpExchange, Runnable {
         return body;
     }
 
+    Http2Response http2Response() {
+        return response;
+    }
+
     @Override
     public void run() {
         try {
             handler.handle(this);
-            if (!response.isComplete()) {
+            ConnectionUpgrade upgrade = tunnel;
+            if (upgrade != null && response.status() / 100 == 2) {
+                response.end(); // the head alone, if the handler did not end it: no END_STREAM
+                runTunnel(upgrade);
+            } else if (!response.isComplete()) {
                 response.end();
             }
         } catch (Throwable failure) {
@@ -103,6 +121,33 @@ final class Http2Stream implements HttpExchange, Runnable {
         }
     }
 
+    /**
+     * Runs the upgraded protocol on the stream until it closes its side, then gives the client
+     * {@link Http2Tunnel#CLOSE_LINGER} to end its own (as a WebSocket client does once it has the close frame)
+     * before {@link #run} resets what is left, so that a closed tunnel never holds a concurrent-stream slot for long.
+     */
+    private void runTunnel(ConnectionUpgrade upgrade) throws Exception {
+        Http2Tunnel connection = new Http2Tunnel(this);
+        try {
+            upgrade.takeOver(connection, ByteBuffer.allocate(0)); // never hibernates: the tunnel cannot
+        } finally {
+            connection.close();
+            awaitRemoteEnd(Http2Tunnel.CLOSE_LINGER.toNanos());
+        }
+    }
+
+    private synchronized void awaitRemoteEnd(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        long left;
+        while (!remoteEnded && !reset && (left = deadline - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    boolean opensTunnel() {
+        return tunnel != null;
+    }
+
     /** The response went out whole (END_STREAM sent). */
     void localEnded() {
         boolean closed;
@@ -121,6 +166,7 @@ final class Http2Stream implements HttpExchange, Runnable {
         synchronized (this) {
             remoteEnded = true;
             closed = localEnded;
+            notifyAll();
         }
         if (closed) {
             connection.closed(this);
@@ -138,6 +184,7 @@ final class Http2Stream implements HttpExchange, Runnable {
                 return false;
             }
             reset = true;
+            notifyAll();
         }
         body.fail(new IOException("stream reset"));
         connection.flowControl().close(sendWindow);
@@ -238,10 +285,22 @@ final class Http2Stream implements HttpExchange, Runnable {
         return (id + 1) / 2;
     }
 
-    /** HTTP/2 has no HTTP/1.1 upgrade (RFC 9113 §8.6); WebSocket comes over extended CONNECT (RFC 8441). */
+    /**
+     * HTTP/2 has no HTTP/1.1 upgrade (RFC 9113 §8.6): only an extended CONNECT (RFC 8441) may turn its stream into a
+     * tunnel, which happens if the response is a 2xx; the upgrade then runs on this stream's thread once the handler
+     * returns.
+     */
     @Override
     public void upgrade(ConnectionUpgrade upgrade) {
-        throw new UnsupportedOperationException("no connection upgrade on HTTP/2");
+        if (!head.isExtendedConnect()) {
+            throw new UnsupportedOperationException("no connection upgrade on HTTP/2 but an extended CONNECT");
+        }
+        tunnel = upgrade;
+    }
+
+    @Override
+    public GoingAway goingAway() {
+        return connection.goingAway();
     }
 
     /** For this stream's reads of the request body. */
