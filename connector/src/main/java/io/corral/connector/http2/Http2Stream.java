@@ -91,7 +91,11 @@ final class Http2Stream implements HttpExchange, Runnable {
             handler.handle(this);
             ConnectionUpgrade upgrade = tunnel;
             if (upgrade != null && response.status() / 100 == 2) {
-                response.end(); // the head alone, if the handler did not end it: no END_STREAM
+                if (!response.isCommitted()) {
+                    response.end(); // the head alone: no END_STREAM
+                }
+                // Run even if the client reset the stream meanwhile: the upgrade then sees a connection that fails
+                // at once, as HTTP/1.1's sees a socket reset right after its 101.
                 runTunnel(upgrade);
             } else if (!response.isComplete()) {
                 response.end();

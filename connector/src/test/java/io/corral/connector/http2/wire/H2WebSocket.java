@@ -43,6 +43,9 @@ final class H2WebSocket {
     private final FrameParser parser = FrameParser.forClient(Integer.MAX_VALUE - 16, FrameParser.ANY_RSV);
     private final ByteBuffer in = ByteBuffer.allocate(1 << 20).flip();
     private End end;
+    /** What the server lets us send, RFC 9113's initial 65,535 octets until it says more. */
+    private long streamWindow = 65_535;
+    private long connectionWindow = 65_535;
 
     private H2WebSocket(H2Client client, int streamId) {
         this.client = client;
@@ -110,9 +113,32 @@ final class H2WebSocket {
         return payload.array();
     }
 
-    /** Sends bytes (one or more frames, or part of one) in one DATA frame. */
+    /**
+     * Sends bytes (one or more frames, or part of one) in DATA frames of at most the default frame size, waiting for
+     * WINDOW_UPDATE when the server's windows are spent (RFC 9113 §6.9). The connection window is counted as if this
+     * stream were its only sender, which holds for the tests that send enough to spend it.
+     */
     void sendRaw(byte[] bytes, boolean endStream) throws IOException {
-        client.send(new Http2Frame.Data(streamId, bytes, endStream));
+        int offset = 0;
+        do {
+            while (Math.min(streamWindow, connectionWindow) <= 0) {
+                Http2Frame.WindowUpdate update = (Http2Frame.WindowUpdate) client.nextMatching(f ->
+                        f instanceof Http2Frame.WindowUpdate w && (w.streamId() == 0 || w.streamId() == streamId));
+                if (update.streamId() == 0) {
+                    connectionWindow += update.increment();
+                } else {
+                    streamWindow += update.increment();
+                }
+            }
+            int n = Math.min(bytes.length - offset, Math.min(Http2Frame.DEFAULT_MAX_FRAME_SIZE,
+                    (int) Math.min(streamWindow, connectionWindow)));
+            boolean last = offset + n == bytes.length;
+            client.send(new Http2Frame.Data(streamId, java.util.Arrays.copyOfRange(bytes, offset, offset + n),
+                    endStream && last));
+            streamWindow -= n;
+            connectionWindow -= n;
+            offset += n;
+        } while (offset < bytes.length);
     }
 
     void sendFrame(boolean fin, int rsvBits, Opcode opcode, byte[] payload) throws IOException {
