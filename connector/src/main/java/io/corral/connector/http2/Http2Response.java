@@ -128,6 +128,9 @@ final class Http2Response implements HttpResponse {
      */
     void tunnelData(ByteBuffer content, boolean end) throws IOException {
         stream.checkWritable();
+        if (!committed) {
+            throw new IOException("tunnel bytes before the answer's head");
+        }
         if (complete) {
             throw new IOException("tunnel output already ended");
         }

@@ -43,6 +43,8 @@ final class Http2Stream implements HttpExchange, Runnable {
     private volatile long idleTimeoutNanos;
     /** What runs on this stream once its 2xx answer to an extended CONNECT went out; null on any other stream. */
     private volatile ConnectionUpgrade tunnel;
+    /** The stream as a byte connection, made when first asked for; only on an extended CONNECT. */
+    private Http2Tunnel tunnelConnection;
 
     /** What the client may still send on this stream; the reader takes, the handler's reads give back. */
     private int receiveWindow;
@@ -131,7 +133,7 @@ final class Http2Stream implements HttpExchange, Runnable {
      * before {@link #run} resets what is left, so that a closed tunnel never holds a concurrent-stream slot for long.
      */
     private void runTunnel(ConnectionUpgrade upgrade) throws Exception {
-        Http2Tunnel connection = new Http2Tunnel(this);
+        Http2Tunnel connection = tunnel();
         try {
             upgrade.takeOver(connection, ByteBuffer.allocate(0)); // never hibernates: the tunnel cannot
         } finally {
@@ -300,6 +302,14 @@ final class Http2Stream implements HttpExchange, Runnable {
             throw new UnsupportedOperationException("no connection upgrade on HTTP/2 but an extended CONNECT");
         }
         tunnel = upgrade;
+    }
+
+    @Override
+    public synchronized Http2Tunnel tunnel() {
+        if (tunnelConnection == null && head.isExtendedConnect()) {
+            tunnelConnection = new Http2Tunnel(this);
+        }
+        return tunnelConnection;
     }
 
     @Override

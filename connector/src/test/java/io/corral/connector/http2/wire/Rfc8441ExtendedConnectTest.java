@@ -152,6 +152,35 @@ class Rfc8441ExtendedConnectTest {
     }
 
     @Test
+    void theTunnelHeldBeforeTheAnswerIsTheOneTheUpgradeGets() throws Exception {
+        // The Jetty bridge builds its endpoint during the request, before the 200: it must be the tunnel itself.
+        BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
+        HttpHandler handler = exchange -> {
+            TransportConnection early = exchange.tunnel();
+            if (early == null) {
+                seen.add("no tunnel on " + exchange.request().method());
+                exchange.response().end();
+                return;
+            }
+            exchange.upgrade((connection, leftover) -> {
+                seen.add(connection == early);
+                connection.shutdownOutput();
+                return null;
+            });
+            exchange.response().end();
+        };
+        try (H2TestServer server = new H2TestServer(CONFIG, handler); H2Client client = server.connect()) {
+            client.handshake();
+            client.request(1, get("/plain"), true);
+            assertEquals(200, client.response(1).status());
+            assertEquals("no tunnel on GET", seen.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertEquals(200, H2WebSocket.open(client, 3, extendedConnect("bytes")).status());
+            assertEquals(true, seen.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertEquals("", readTunnel(client, 3, 0, true));
+        }
+    }
+
+    @Test
     void aHandlerThatDoesNotUpgradeAnswersAsForAnyRequest() throws Exception {
         try (H2TestServer server = new H2TestServer(CONFIG, exchange -> exchange.response().status(404).end());
                 H2Client client = server.connect()) {
