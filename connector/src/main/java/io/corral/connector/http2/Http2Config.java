@@ -61,6 +61,15 @@ public record Http2Config(
         }
     }
 
+    /** With extended CONNECT offered, as by default. */
+    public Http2Config(int maxConcurrentStreams, int initialWindowSize, int maxFrameSize, int maxHeaderListSize,
+            int headerTableSize, int maxContinuations, Duration idleTimeout, Duration settingsTimeout,
+            Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow) {
+        this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
+                maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, true);
+    }
+
     /**
      * The largest encoded field block held across CONTINUATION frames: a block past this cannot decode to a list
      * under {@code maxHeaderListSize} (a field costs at least its octets plus 32 there, and at most its octets
