@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * values are sanitised (NUL, CR, LF and chars above U+00FF become a space) so a handler's text never makes the
  * peer reject the stream.
  *
- * <p>A 2xx answer to an extended CONNECT whose stream becomes a tunnel (RFC 8441; see {@link Http2Tunnel}) is a head
- * alone: ending it sends HEADERS without END_STREAM and without {@code content-length} (RFC 9110 §9.3.6), and the
+ * <p>A 2xx answer to an extended CONNECT makes its stream a tunnel (RFC 8441 §4, RFC 9110 §9.3.6; see
+ * {@link Http2Tunnel}), whether or not the handler has registered the upgrade yet (Jetty's handshaker writes its 200
+ * first): that answer is a head alone, and content for it is refused; ending it sends HEADERS without END_STREAM and without {@code content-length} (RFC 9110 §9.3.6), and the
  * tunnel's bytes follow as DATA through {@link #tunnelData}.
  */
 final class Http2Response implements HttpResponse {
@@ -75,7 +76,7 @@ final class Http2Response implements HttpResponse {
             return;
         }
         stream.checkWritable();
-        if (stream.opensTunnel() && status / 100 == 2) {
+        if (stream.request().isExtendedConnect() && status / 100 == 2) {
             writeTunnelHead(content);
             return;
         }

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>States (RFC 9113 §5.1) are two flags: the remote side ended (END_STREAM received) and the local side ended
  * (END_STREAM sent), or the stream was reset; the connection forgets it once both ended or on a reset.
  *
- * <p>An extended CONNECT (RFC 8441) whose handler {@linkplain #upgrade upgrades} it and answers 2xx becomes a
- * tunnel once the handler returns: this same thread then runs the {@link ConnectionUpgrade} (a WebSocket) on an
+ * <p>An extended CONNECT (RFC 8441) answered 2xx becomes a tunnel once the handler returns: if the handler
+ * {@linkplain #upgrade upgraded} it, this same thread then runs the {@link ConnectionUpgrade} (a WebSocket) on an
  * {@link Http2Tunnel}, the stream seen as a byte connection, exactly as HTTP/1.1's connection thread runs it on the
  * socket after a 101.
  */
@@ -91,14 +91,13 @@ final class Http2Stream implements HttpExchange, Runnable {
     public void run() {
         try {
             handler.handle(this);
-            ConnectionUpgrade upgrade = tunnel;
-            if (upgrade != null && response.status() / 100 == 2) {
+            if (head.isExtendedConnect() && response.status() / 100 == 2) {
                 if (!response.isCommitted()) {
                     response.end(); // the head alone: no END_STREAM
                 }
                 // Run even if the client reset the stream meanwhile: the upgrade then sees a connection that fails
-                // at once, as HTTP/1.1's sees a socket reset right after its 101.
-                runTunnel(upgrade);
+                // at once, as HTTP/1.1's sees a socket reset right after its 101. No upgrade: the tunnel just ends.
+                runTunnel(tunnel);
             } else if (!response.isComplete()) {
                 response.end();
             }
@@ -135,7 +134,9 @@ final class Http2Stream implements HttpExchange, Runnable {
     private void runTunnel(ConnectionUpgrade upgrade) throws Exception {
         Http2Tunnel connection = tunnel();
         try {
-            upgrade.takeOver(connection, ByteBuffer.allocate(0)); // never hibernates: the tunnel cannot
+            if (upgrade != null) {
+                upgrade.takeOver(connection, ByteBuffer.allocate(0)); // never hibernates: the tunnel cannot
+            }
         } finally {
             connection.close();
             awaitRemoteEnd(Http2Tunnel.CLOSE_LINGER.toNanos());
@@ -148,10 +149,6 @@ final class Http2Stream implements HttpExchange, Runnable {
         while (!remoteEnded && !reset && (left = deadline - System.nanoTime()) > 0) {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-    }
-
-    boolean opensTunnel() {
-        return tunnel != null;
     }
 
     /** The response went out whole (END_STREAM sent). */

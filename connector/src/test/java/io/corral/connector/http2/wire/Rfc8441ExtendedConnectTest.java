@@ -191,6 +191,23 @@ class Rfc8441ExtendedConnectTest {
     }
 
     @Test
+    void a2xxWithoutAnUpgradeOpensATunnelThatEndsAtOnce() throws Exception {
+        // RFC 9110 §9.3.6: a 2xx to CONNECT has no content and makes the tunnel; with nothing to run on it, the
+        // server's side ends (END_STREAM) as soon as the handler returns.
+        try (H2TestServer server = new H2TestServer(CONFIG, exchange -> exchange.response().end());
+                H2Client client = server.connect()) {
+            client.handshake();
+            H2WebSocket.Opened opened = H2WebSocket.open(client, 1, extendedConnect("bytes"));
+            assertEquals(200, opened.status());
+            assertNull(opened.header("content-length"));
+            assertEquals("", readTunnel(client, 1, 0, true));
+            client.send(new Http2Frame.Data(1, new byte[0], true));
+            client.request(3, get("/after"), true);
+            assertEquals(200, client.response(3).status());
+        }
+    }
+
+    @Test
     void aTunnelSendsNoMoreThanTheClientsWindowAllows() throws Exception {
         // RFC 9113 §6.9 applies to the tunnel's DATA as to any: 16 octets of window, 16 octets sent.
         byte[] payload = new byte[100];
