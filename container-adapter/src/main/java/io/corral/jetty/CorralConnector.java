@@ -7,12 +7,15 @@ import static io.corral.connector.listener.Listener.State.SUSPENDED;
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http1.Http1Limits;
 import io.corral.connector.http1.Http1Protocol;
+import io.corral.connector.http2.CleartextProtocol;
+import io.corral.connector.http2.H2cUpgrade;
 import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.listener.ListenerStats;
 import io.corral.connector.proxy.ProxyHeaderException;
+import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.proxy.ProxyProtocolConfig;
 import io.corral.connector.proxy.ProxyProtocolMode;
 import io.corral.connector.proxy.ProxyProtocolTransport;
@@ -195,29 +198,35 @@ public class CorralConnector extends AbstractNetworkConnector {
         warnAboutSettingsWithoutEffect();
         HttpConfiguration httpConfiguration = getHttpConfiguration();
         Http1Config config = Http1ConfigMapping.from(httpConfiguration, this).withHibernateAfter(hibernateAfter);
-        Http1Protocol http = new Http1Protocol(config, exchange -> {
+        HttpHandler noSharedHandler = exchange -> {
             throw new IllegalStateException("connections are served with a handler of their own");
-        });
+        };
+        Http1Protocol http = new Http1Protocol(config, noSharedHandler);
         http.setUpgradedDrainGrace(Duration.ofMillis(webSocketDrainGrace));
         // Sessions of Jetty's WebSocket layer run on endpoints of this connector, not on the engine's own
         // WebSocket: one registration for all of them, told when a drain's grace is over.
         http.goingAway().register(this::webSocketsGoAway);
         openTransport = chooseTransport(); // before listenerConfig(), which reads it
         proxyTransport = proxyTransportOver(openTransport);
+        Http2ConfigMapping.Mapped h2c = h2cMapping();
+        // HTTP/1.1 and h2c share the port: the preface picks HTTP/2, anything else is HTTP/1.1 (which may ask for
+        // h2c with Upgrade). Without an h2c factory the connection goes straight to HTTP/1.1, as before.
+        CleartextProtocol cleartext = h2c == null ? null : new CleartextProtocol(http, h2c.config(), noSharedHandler);
+        Protocol served = cleartext != null ? cleartext : http;
         var bound = new io.corral.connector.listener.Listener(listenerConfig(), new Protocol() {
             @Override
             public Hibernation serve(TransportConnection connection) throws Exception {
-                return CorralConnector.this.serve(http, httpConfiguration, connection);
+                return CorralConnector.this.serve(http, cleartext, h2c, httpConfiguration, connection);
             }
 
             @Override
             public void drain() {
-                http.drain();
+                served.drain();
             }
 
             @Override
             public void start() {
-                http.start();
+                served.start();
             }
 
             @Override
@@ -231,6 +240,22 @@ public class CorralConnector extends AbstractNetworkConnector {
         listener = bound;
         localPort = bound.localPort();
         super.open();
+    }
+
+    /**
+     * The mapped settings of the connector's {@code h2c} factory (Jetty's {@code HTTP2CServerConnectionFactory}, as
+     * ServerConnector takes it), or null when it has none. h2c is cleartext: on a TLS connector it is not served.
+     */
+    private Http2ConfigMapping.Mapped h2cMapping() {
+        ConnectionFactory factory = getConnectionFactory("h2c");
+        if (factory == null) {
+            return null;
+        }
+        if (openTransport instanceof TlsTransport) {
+            LOG.warn("{}: h2c is HTTP/2 without TLS; on this TLS connector it is not served", this);
+            return null;
+        }
+        return Http2ConfigMapping.from(factory, this);
     }
 
     /**
@@ -321,8 +346,8 @@ public class CorralConnector extends AbstractNetworkConnector {
      * hibernates between requests or as an idle WebSocket — further bursts on new ones. The endpoint closes
      * and Jetty hears of it once, when the connection really ends.
      */
-    private Hibernation serve(Http1Protocol protocol, HttpConfiguration httpConfiguration, TransportConnection transport)
-            throws Exception {
+    private Hibernation serve(Http1Protocol protocol, CleartextProtocol cleartext, Http2ConfigMapping.Mapped h2c,
+            HttpConfiguration httpConfiguration, TransportConnection transport) throws Exception {
         CorralEndPoint endPoint = new CorralEndPoint(transport, getScheduler(), this::getIdleTimeout);
         CorralHttpConnection connection = new CorralHttpConnection(this, httpConfiguration, endPoint,
                 channelFactory, protocol.config().maxUnreadBodyToDiscard());
@@ -335,7 +360,11 @@ public class CorralConnector extends AbstractNetworkConnector {
         return Hibernation.ensuring(() -> {
             endPoint.onOpen();
             connection.onOpen();
-            return protocol.serve(transport, connection);
+            if (cleartext == null) {
+                return protocol.serve(transport, connection);
+            }
+            connection.streamIdleTimeout(h2c.streamIdleTimeoutMs());
+            return cleartext.serve(transport, H2cUpgrade.wrap(connection, h2c.config()), connection);
         }, () -> {
             endPoint.close();
             endPoint.getConnection().onClose(null);

@@ -13,7 +13,10 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * virtual thread: the handler wraps the exchange in a {@link CorralHttpStream}, hands it to the
  * connection's {@link HttpChannel} (one, recycled from request to request), runs Jetty's handlers and then
  * waits until Jetty completes the stream, so the engine never moves on while a servlet is still async.
+ *
+ * <p>Over HTTP/2 (h2c) the engine calls the same handler once per stream, concurrently, each on the stream's own
+ * virtual thread: one connection, one endpoint, many exchanges in progress. Each stream then gets a channel of its
+ * own (Jetty's channel holds one request's state), the connection tracks every stream in progress, and what one
+ * stream does (its idle timeout, its failure) stays that stream's, as on Jetty's own HTTP/2 connection.
  */
 final class CorralHttpConnection extends AbstractMetaDataConnection implements HttpHandler {
 
@@ -52,8 +60,15 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     private final AtomicLong responses = new AtomicLong();
     private final long id = IDS.incrementAndGet();
     private volatile HttpChannel channel;
+    /** HTTP/1.1: the exchange in progress, at most one. */
     private volatile CorralHttpStream current;
+    /**
+     * HTTP/2: every stream in progress; null until the first one, so that an HTTP/1.1 connection (and an idle one)
+     * pays nothing for it.
+     */
+    private volatile Set<CorralHttpStream> streams;
     private volatile boolean closing;
+    private volatile long streamIdleTimeoutMs;
 
     CorralHttpConnection(CorralConnector connector, HttpConfiguration configuration, CorralEndPoint endPoint,
             HttpChannel.Factory channelFactory, long maxUnreadBodyToDiscard) {
@@ -62,6 +77,14 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         this.endPoint = endPoint;
         this.channelFactory = channelFactory;
         this.maxUnreadBodyToDiscard = maxUnreadBodyToDiscard;
+    }
+
+    /**
+     * The idle timeout, in ms, each HTTP/2 stream starts with, as {@code streamIdleTimeout} on Jetty's HTTP/2
+     * factory: 0 for the connection's, -1 for none.
+     */
+    void streamIdleTimeout(long ms) {
+        streamIdleTimeoutMs = ms;
     }
 
     /** One exchange, top to bottom: guard, hand to Jetty, wait until Jetty is done, then end or upgrade. */
@@ -74,9 +97,20 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             return;
         }
         HttpChannel httpChannel = acquireChannel();
-        boolean persistent = exchange.request().keepAlive() && getHttpConfiguration().isPersistentConnectionsEnabled();
+        boolean multiplexed = exchange.request().version() == io.corral.connector.stream.HttpVersion.HTTP_2;
+        // HTTP/2 has no Connection: close; a stream ends alone, the connection carries on (Jetty's HTTP/2
+        // connection reports itself persistent whatever the configuration says).
+        boolean persistent = multiplexed
+                || exchange.request().keepAlive() && getHttpConfiguration().isPersistentConnectionsEnabled();
         CorralHttpStream stream = new CorralHttpStream(this, httpChannel, exchange, persistent);
-        current = stream;
+        if (multiplexed) {
+            streams().add(stream);
+            if (streamIdleTimeoutMs != 0) {
+                stream.setIdleTimeout(Math.max(0, streamIdleTimeoutMs));
+            }
+        } else {
+            current = stream;
+        }
         httpChannel.setHttpStream(stream);
         requests.incrementAndGet();
 
@@ -170,7 +204,38 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         };
     }
 
-    /** The connection's channel, or a fresh one if the engine ever overlaps two exchanges. */
+    /** The streams of an HTTP/2 connection, made on its first stream. */
+    private Set<CorralHttpStream> streams() {
+        Set<CorralHttpStream> all = streams;
+        if (all == null) {
+            synchronized (this) {
+                all = streams;
+                if (all == null) {
+                    streams = all = ConcurrentHashMap.newKeySet();
+                }
+            }
+        }
+        return all;
+    }
+
+    /** Every exchange in progress: the HTTP/1.1 one, or HTTP/2's streams. */
+    private List<CorralHttpStream> inProgress() {
+        CorralHttpStream one = current;
+        Set<CorralHttpStream> all = streams;
+        if (all == null) {
+            return one == null ? List.of() : List.of(one);
+        }
+        List<CorralHttpStream> list = new ArrayList<>(all);
+        if (one != null) {
+            list.add(one);
+        }
+        return list;
+    }
+
+    /**
+     * The connection's channel, or a fresh one while it is taken: by another stream of an HTTP/2 connection, which
+     * runs many at once, each with a channel of its own.
+     */
     private HttpChannel acquireChannel() {
         if (channelInUse.compareAndSet(false, true)) {
             if (channel == null) {
@@ -187,6 +252,10 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         connector.requestCompleted();
         if (current == stream) {
             current = null;
+        }
+        Set<CorralHttpStream> all = streams;
+        if (all != null) {
+            all.remove(stream);
         }
         if (httpChannel != channel) {
             return;
@@ -213,17 +282,17 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         }
     }
 
-    /** Interrupts the thread of the exchange in progress, if any (the connector is stopping). */
+    /** Interrupts the threads of the exchanges in progress, if any (the connector is stopping). */
     void interruptExchange() {
-        CorralHttpStream stream = current;
-        if (stream != null) {
+        for (CorralHttpStream stream : inProgress()) {
             stream.interruptHandler();
         }
     }
 
     /**
-     * The endpoint's idle timeout changed while HTTP is spoken: the engine times the exchange in progress
-     * (and the connection after it) with the new value. Jetty reads zero or less as "no timeout", as here.
+     * The endpoint's idle timeout changed while HTTP/1.1 is spoken: the engine times the exchange in progress
+     * (and the connection after it) with the new value. Jetty reads zero or less as "no timeout", as here. An
+     * HTTP/2 stream's timeout is its own ({@link CorralHttpStream#setIdleTimeout}), not the endpoint's.
      */
     void idleTimeoutChanged(long idleTimeoutMs) {
         CorralHttpStream stream = current;
@@ -237,7 +306,8 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     }
 
     boolean isHandling() {
-        return current != null;
+        Set<CorralHttpStream> all = streams;
+        return current != null || all != null && !all.isEmpty();
     }
 
     @Override
@@ -257,6 +327,9 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
 
     @Override
     public HttpVersion getHttpVersion() {
+        if (streams != null) {
+            return HttpVersion.HTTP_2; // once HTTP/2, always: the preface or the upgrade decided for good
+        }
         CorralHttpStream stream = current;
         return stream == null ? HttpVersion.HTTP_1_1 : stream.version();
     }
@@ -268,6 +341,9 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
 
     @Override
     public boolean isPersistent() {
+        if (streams != null) {
+            return !closing;
+        }
         CorralHttpStream stream = current;
         return stream != null && stream.isPersistent() && !closing;
     }
@@ -286,23 +362,24 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     public boolean onIdleExpired(TimeoutException timeout) {
         // Only an idle connection may be closed by Jetty's timer (graceful shutdown shortens it):
         // an exchange in progress finishes, and its response then carries Connection: close.
-        return current == null;
+        return !isHandling();
     }
 
-    /** Closes the connection, failing an exchange in progress first so that Jetty completes it. */
+    /** Closes the connection, failing the exchanges in progress first so that Jetty completes them. */
     @Override
     public void close() {
         closing = true;
         try {
-            HttpChannel httpChannel = channel;
-            if (current != null && httpChannel != null) {
-                Runnable task = httpChannel.onClose();
-                if (task != null) {
-                    task.run();
+            for (CorralHttpStream stream : inProgress()) {
+                try {
+                    Runnable task = stream.channel().onClose();
+                    if (task != null) {
+                        task.run();
+                    }
+                } catch (Throwable x) {
+                    LOG.debug("failing {} on close of {}", stream, this, x);
                 }
             }
-        } catch (Throwable x) {
-            LOG.debug("failing the exchange in progress on close of {}", this, x);
         } finally {
             super.close();
         }
@@ -345,7 +422,8 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
 
     @Override
     public String toConnectionString() {
+        Set<CorralHttpStream> all = streams;
         return "CorralHttpConnection@" + Integer.toHexString(hashCode()) + "#" + id + "{requests=" + requests.get()
-                + ", current=" + current + "}";
+                + (all == null ? ", current=" + current : ", streams=" + all.size()) + "}";
     }
 }

@@ -69,7 +69,11 @@ final class CorralHttpStream implements HttpStream {
     private final Runnable onBodyAvailable = this::onBodyAvailable;
     private final long declaredLength;
 
+    private static final long UNSET = Long.MIN_VALUE;
+
     private volatile int state = RUNNING;
+    /** HTTP/2 only: this stream's idle timeout in ms once set, else {@link #UNSET} (the endpoint's). */
+    private volatile long streamIdleTimeout = UNSET;
     @SuppressWarnings("unused") // through COMPLETED
     private volatile boolean completed;
     private volatile boolean committed;
@@ -96,6 +100,16 @@ final class CorralHttpStream implements HttpStream {
 
     HttpVersion version() {
         return version;
+    }
+
+    /** The channel running Jetty's handlers for this exchange. */
+    HttpChannel channel() {
+        return channel;
+    }
+
+    /** One of many streams on an HTTP/2 connection, rather than the one exchange of an HTTP/1.1 connection. */
+    private boolean isMultiplexed() {
+        return version == HttpVersion.HTTP_2;
     }
 
     boolean isPersistent() {
@@ -306,7 +320,7 @@ final class CorralHttpStream implements HttpStream {
         if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
             headers.add(HttpHeader.CONTENT_LENGTH.asString(), Long.toString(contentLength));
         }
-        if (!persistent) {
+        if (!persistent && !isMultiplexed()) {
             headers.set(HttpHeader.CONNECTION.asString(), "close");
         }
         Supplier<HttpFields> trailers = response.getTrailersSupplier();
@@ -336,14 +350,24 @@ final class CorralHttpStream implements HttpStream {
         };
     }
 
+    /**
+     * HTTP/1.1: the endpoint's, since the exchange has the connection to itself. HTTP/2: the stream's own, as on
+     * Jetty's HTTP/2 connection, so that one servlet's timeout does not become its neighbours'.
+     */
     @Override
     public long getIdleTimeout() {
-        return connection.getEndPoint().getIdleTimeout();
+        long own = streamIdleTimeout;
+        return isMultiplexed() && own != UNSET ? own : connection.getEndPoint().getIdleTimeout();
     }
 
     @Override
     public void setIdleTimeout(long idleTimeoutMs) {
-        connection.getEndPoint().setIdleTimeout(idleTimeoutMs);
+        if (isMultiplexed()) {
+            streamIdleTimeout = idleTimeoutMs;
+            applyIdleTimeout(idleTimeoutMs > 0 ? Duration.ofMillis(idleTimeoutMs) : Duration.ZERO);
+        } else {
+            connection.getEndPoint().setIdleTimeout(idleTimeoutMs);
+        }
     }
 
     /** The engine's reads and writes of this exchange, and of the connection after it, time out after this. */

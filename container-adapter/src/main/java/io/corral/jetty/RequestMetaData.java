@@ -1,5 +1,6 @@
 package io.corral.jetty;
 
+import io.corral.connector.http2.Http2Protocol;
 import io.corral.connector.stream.BodyFraming;
 import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.stream.RequestHead;
@@ -24,7 +25,9 @@ import org.eclipse.jetty.util.URIUtil;
  * Builds the {@link MetaData.Request} Jetty's handlers see from a request head Corral parsed. The target
  * stays raw and undecoded (Jetty applies its own URI compliance and decoding later); scheme and authority
  * are filled in the way Jetty's own HTTP/1.1 connection does, including its checks on the {@code Host}
- * field, so that {@code getServerName()}, {@code getScheme()} and redirects come out the same.
+ * field, so that {@code getServerName()}, {@code getScheme()} and redirects come out the same. Over HTTP/2 the
+ * authority comes from {@code :authority}, which becomes the URI's authority and, as on Jetty's HTTP/2 connection,
+ * no {@code Host} header of its own.
  */
 final class RequestMetaData {
 
@@ -64,7 +67,9 @@ final class RequestMetaData {
                     throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Duplicate Host Header");
                 }
                 host = new HostPortHttpField(field.value());
-                fields.add(host);
+                if (!(version == HttpVersion.HTTP_2 && field.name().equals(Http2Protocol.HOST_FROM_AUTHORITY))) {
+                    fields.add(host);
+                }
             } else {
                 fields.add(new HttpField(known, field.name(), field.value()));
             }

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -106,6 +107,24 @@ public final class ServletServer implements AutoCloseable {
 
         public Builder http(Consumer<HttpConfiguration> setup) {
             setup.accept(configuration);
+            return this;
+        }
+
+        /**
+         * Serves h2c beside HTTP/1.1 as Jetty's documentation configures it on either connector: an
+         * {@link HTTP2CServerConnectionFactory} with the same {@link HttpConfiguration}, added to the connector.
+         */
+        public Builder h2c() {
+            return h2c(factory -> { });
+        }
+
+        /** As {@link #h2c()}, with the factory's HTTP/2 settings changed first. */
+        public Builder h2c(Consumer<HTTP2CServerConnectionFactory> setup) {
+            connectorSetup.add(connector -> {
+                HTTP2CServerConnectionFactory factory = new HTTP2CServerConnectionFactory(configuration);
+                setup.accept(factory);
+                connector.addConnectionFactory(factory);
+            });
             return this;
         }
 

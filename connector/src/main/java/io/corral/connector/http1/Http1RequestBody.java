@@ -133,7 +133,7 @@ final class Http1RequestBody implements RequestBody {
             }
         } catch (HttpParseException e) {
             connection.countBadRequest(e.status());
-            throw fail(new RequestBodyException(e));
+            throw fail(new RequestBodyException(e.status(), e.getMessage(), e));
         }
         if (!pending.hasRemaining() && decoder.isComplete()) {
             return null;

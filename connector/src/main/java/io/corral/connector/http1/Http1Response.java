@@ -4,6 +4,7 @@ import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.stream.HttpResponse;
 import io.corral.connector.stream.HttpVersion;
 import io.corral.connector.stream.RequestHead;
+import io.corral.connector.stream.ResponseOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

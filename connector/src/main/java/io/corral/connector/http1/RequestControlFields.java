@@ -1,6 +1,7 @@
 package io.corral.connector.http1;
 
 import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.HostField;
 import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.stream.HttpVersion;
 import io.corral.connector.stream.RequestHead;

@@ -1,5 +1,6 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
@@ -36,6 +37,32 @@ public final class CleartextProtocol implements Protocol {
 
     @Override
     public Hibernation serve(TransportConnection connection) throws Exception {
+        return sniffAndServe(connection, http1::serve, sniffed -> http2.serve(sniffed));
+    }
+
+    /**
+     * Serves one connection with handlers of its own (an embedder's per-connection state, as
+     * {@code Http1Protocol.serve(connection, handler)} takes): {@code http1Handler} when the client speaks HTTP/1.1
+     * (wrap it in {@link H2cUpgrade} to honour {@code Upgrade: h2c}), {@code http2Handler} for every stream when it
+     * opens with the preface. Needs the HTTP/1.1 protocol to be an {@code Http1Protocol}.
+     */
+    public Hibernation serve(TransportConnection connection, HttpHandler http1Handler, HttpHandler http2Handler)
+            throws Exception {
+        if (!(http1 instanceof Http1Protocol http1Protocol)) {
+            throw new IllegalStateException("a handler per connection needs an Http1Protocol, not " + http1);
+        }
+        return sniffAndServe(connection, sniffed -> http1Protocol.serve(sniffed, http1Handler),
+                sniffed -> http2.serve(sniffed, http2Handler));
+    }
+
+    /** What serves the connection once the first octets said which protocol it speaks. */
+    @FunctionalInterface
+    private interface Continuation {
+        Hibernation serve(TransportConnection sniffed) throws Exception;
+    }
+
+    private Hibernation sniffAndServe(TransportConnection connection, Continuation asHttp1, Continuation asHttp2)
+            throws Exception {
         byte[] first = new byte[Http2Connection.PREFACE.length];
         int n = 0;
         connection.evictableSince(TransportConnection.evictableMark(System.nanoTime()));
@@ -52,11 +79,11 @@ public final class CleartextProtocol implements Protocol {
             }
             n += read;
             if (!Arrays.equals(first, 0, n, Http2Connection.PREFACE, 0, n)) {
-                return http1.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
+                return asHttp1.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
             }
         }
         connection.evictableSince(TransportConnection.NOT_EVICTABLE);
-        return http2.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
+        return asHttp2.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.corral.connector.http2;
 
 import io.corral.connector.stream.BodyFraming;
 import io.corral.connector.stream.GoingAway;
+import io.corral.connector.stream.HttpExchange;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.stream.HttpVersion;
@@ -26,22 +27,31 @@ public final class H2cUpgrade {
 
     /** The handler, with h2c upgrades taken over by HTTP/2 under {@code config}. */
     public static HttpHandler wrap(HttpHandler handler, Http2Config config) {
-        return exchange -> {
-            List<Http2Frame.Setting> settings = upgradeSettings(exchange.request());
-            if (settings == null) {
-                handler.handle(exchange);
-                return;
+        return new HttpHandler() {
+            @Override
+            public void handle(HttpExchange exchange) throws Exception {
+                List<Http2Frame.Setting> settings = upgradeSettings(exchange.request());
+                if (settings == null) {
+                    handler.handle(exchange);
+                    return;
+                }
+                RequestHead request = asHttp2(exchange.request());
+                exchange.response().status(101).headers().set("Connection", "Upgrade").set("Upgrade", "h2c");
+                long connectionId = exchange.connectionId();
+                GoingAway goingAway = exchange.goingAway();
+                exchange.upgrade((connection, leftover) -> {
+                    new Http2Connection(connection, config, handler, connectionId, goingAway).serveUpgraded(request, settings,
+                            leftover == null ? ByteBuffer.allocate(0) : leftover);
+                    return null;
+                });
+                exchange.response().end();
             }
-            RequestHead request = asHttp2(exchange.request());
-            exchange.response().status(101).headers().set("Connection", "Upgrade").set("Upgrade", "h2c");
-            long connectionId = exchange.connectionId();
-            GoingAway goingAway = exchange.goingAway();
-            exchange.upgrade((connection, leftover) -> {
-                new Http2Connection(connection, config, handler, connectionId, goingAway).serveUpgraded(request, settings,
-                        leftover == null ? ByteBuffer.allocate(0) : leftover);
-                return null;
-            });
-            exchange.response().end();
+
+            /** The wrapped handler may keep per-connection state it drops while the connection is idle. */
+            @Override
+            public void connectionHibernating() {
+                handler.connectionHibernating();
+            }
         };
     }
 
@@ -77,14 +87,19 @@ public final class H2cUpgrade {
         }
     }
 
-    /** The upgrading request as stream 1 sees it: HTTP/2, without the fields that only served the upgrade. */
+    /**
+     * The upgrading request as stream 1 sees it: HTTP/2, without the fields that only served the upgrade, names in
+     * lowercase.
+     */
     private static RequestHead asHttp2(RequestHead request) {
         HttpHeaders headers = new HttpHeaders();
         for (HttpHeaders.Field field : request.headers()) {
             String name = field.name().toLowerCase(Locale.ROOT);
             if (!name.equals("connection") && !name.equals("upgrade") && !name.equals("http2-settings")
                     && !name.equals("keep-alive")) {
-                headers.add(field.name(), field.value());
+                // In lowercase, as HTTP/2 carries every name (RFC 9113 §8.2.1): the host the client sent is then
+                // never taken for one made from :authority (Http2Protocol.HOST_FROM_AUTHORITY).
+                headers.add(name, field.value());
             }
         }
         return new RequestHead(request.method(), request.target(), request.targetForm(), HttpVersion.HTTP_2, headers,

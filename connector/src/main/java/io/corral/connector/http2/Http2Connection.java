@@ -285,8 +285,13 @@ final class Http2Connection {
             case Http2Frame.PriorityFrame ignored -> {
                 // RFC 9113 §5.3.2: priority signals may be ignored; the parser checked the frame itself.
             }
-            case Http2Frame.GoAway goAway -> LOG.debug("{}: client GOAWAY {} last stream {}", this,
-                    Http2ErrorCode.nameOf(goAway.errorCode()), goAway.lastStreamId());
+            case Http2Frame.GoAway goAway -> {
+                LOG.debug("{}: client GOAWAY {} last stream {}", this, Http2ErrorCode.nameOf(goAway.errorCode()),
+                        goAway.lastStreamId());
+                // §6.8: the client opens no more streams, so the connection has nothing left once the streams it
+                // has finish: drain answers with our GOAWAY and ends our side then, not at the idle timeout.
+                drain();
+            }
             case Http2Frame.PushPromise ignored -> throw connectionError(PROTOCOL_ERROR, "PUSH_PROMISE");
             case Http2Frame.Unknown ignored -> {
                 // §5.5: unknown frame types are ignored.

@@ -20,6 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Http2Protocol implements Protocol {
 
+    /**
+     * The name of the {@code host} field a request head gets from {@code :authority} when the client sent no
+     * {@code host} (handlers always find one). Capitalised, which no HTTP/2 field name can be (RFC 9113 §8.2.1), so
+     * that a consumer that must tell the two apart can: Jetty's servlets see no {@code Host} header on HTTP/2 unless
+     * the client sent one.
+     */
+    public static final String HOST_FROM_AUTHORITY = "Host";
+
     private final Http2Config config;
     private final HttpHandler handler;
     private final AtomicLong connectionIds = new AtomicLong();
@@ -35,8 +43,17 @@ public final class Http2Protocol implements Protocol {
 
     @Override
     public Hibernation serve(TransportConnection connection) throws Exception {
-        Http2Connection http2 = new Http2Connection(connection, config, handler, connectionIds.incrementAndGet(),
-                goingAway);
+        return serve(connection, handler);
+    }
+
+    /**
+     * Serves one connection with a handler of its own, as {@code Http1Protocol.serve(connection, handler)} does:
+     * lets an embedder keep per-connection state (the Jetty adapter's {@code Connection}/{@code EndPoint}) in the
+     * handler it passes. Every stream of the connection runs that handler, each on its own virtual thread.
+     */
+    public Hibernation serve(TransportConnection connection, HttpHandler connectionHandler) throws Exception {
+        Http2Connection http2 = new Http2Connection(connection, config, connectionHandler,
+                connectionIds.incrementAndGet(), goingAway);
         connections.add(http2);
         try {
             if (draining) {

@@ -28,7 +28,6 @@ final class Http2RequestBody implements RequestBody {
     private IOException failure;
     private HttpHeaders trailers = new HttpHeaders();
     private Runnable demand;
-    private boolean continueSent;
 
     Http2RequestBody(Http2Stream stream, boolean ended) {
         this.stream = stream;
@@ -88,7 +87,7 @@ final class Http2RequestBody implements RequestBody {
         if (length == 0) {
             return 0;
         }
-        sendContinueOnce();
+        stream.sendContinueIfExpected();
         int taken;
         lock.lock();
         try {
@@ -127,7 +126,7 @@ final class Http2RequestBody implements RequestBody {
 
     @Override
     public ByteBuffer readAvailable() throws IOException {
-        sendContinueOnce();
+        stream.sendContinueIfExpected();
         byte[] chunk;
         int from;
         lock.lock();
@@ -153,7 +152,7 @@ final class Http2RequestBody implements RequestBody {
 
     @Override
     public void demand(Runnable onAvailable) {
-        sendContinueQuietly();
+        stream.sendContinueIfExpected();
         lock.lock();
         try {
             if (!chunks.isEmpty() || ended || failure != null) {
@@ -200,23 +199,5 @@ final class Http2RequestBody implements RequestBody {
                 return Http2RequestBody.this.read(b, off, len);
             }
         };
-    }
-
-    /** RFC 9110 §10.1.1: the 100 goes out when the handler first wants the body, unless it already answered. */
-    private void sendContinueOnce() throws IOException {
-        if (!continueSent) {
-            continueSent = true;
-            if (stream.request().expectContinue() && !stream.response().isCommitted()) {
-                stream.response().sendInformational(100, new HttpHeaders());
-            }
-        }
-    }
-
-    private void sendContinueQuietly() {
-        try {
-            sendContinueOnce();
-        } catch (IOException e) {
-            fail(e);
-        }
     }
 }

@@ -4,6 +4,7 @@ import static io.corral.connector.http2.Http2ErrorCode.PROTOCOL_ERROR;
 
 import io.corral.connector.http2.hpack.HeaderField;
 import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.HostField;
 import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.stream.HttpVersion;
 import io.corral.connector.stream.RequestHead;
@@ -24,8 +25,10 @@ import java.util.Set;
  *     surrounding whitespace;</li>
  * <li>no connection-specific field ({@code connection}, {@code keep-alive}, {@code proxy-connection},
  *     {@code transfer-encoding}, {@code upgrade}), {@code te} only as {@code trailers};</li>
- * <li>{@code :authority} and {@code host}, when both are present, naming the same authority (§8.3.1 SHOULD);
- *     handlers always find a {@code host} field.</li>
+ * <li>{@code :authority} and {@code host} valid authorities by the rule HTTP/1.1 holds {@code Host} to
+ *     ({@link HostField}: no userinfo, §8.3.1), and, when both are present, naming the same authority (§8.3.1
+ *     SHOULD); handlers find a {@code host} field whenever the client sent either (one made from
+ *     {@code :authority} is spelled {@link Http2Protocol#HOST_FROM_AUTHORITY}).</li>
  * </ul>
  * Several {@code cookie} fields are joined with "; " as §8.2.3 asks before handing them to HTTP/1.1 semantics.
  */
@@ -127,11 +130,14 @@ final class Http2RequestHead {
         if (path.equals("*") ? !method.equals("OPTIONS") : path.charAt(0) != '/') {
             throw malformed(streamId, ":path neither origin form nor * for OPTIONS");
         }
+        if ((authority != null && !HostField.isValid(authority)) || (host != null && !HostField.isValid(host))) {
+            throw malformed(streamId, ":authority or host not a valid authority");
+        }
         if (authority != null && host != null && !authority.equalsIgnoreCase(host)) {
             throw malformed(streamId, "host and :authority differ");
         }
         if (host == null && authority != null) {
-            headers.add("host", authority);
+            headers.add(Http2Protocol.HOST_FROM_AUTHORITY, authority);
         }
         if (cookies != null) {
             headers.add("cookie", cookies.toString());

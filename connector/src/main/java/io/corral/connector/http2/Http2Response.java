@@ -4,10 +4,11 @@ import io.corral.connector.http1.DateHeader;
 import io.corral.connector.http2.hpack.HeaderField;
 import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.stream.HttpResponse;
-import java.io.BufferedOutputStream;
+import io.corral.connector.stream.ResponseOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,9 @@ import java.util.function.Supplier;
  */
 final class Http2Response implements HttpResponse {
 
+    /** What {@link #asOutputStream()} gathers before it commits and streams: a smaller body gets a content-length. */
+    private static final int OUTPUT_BUFFER_SIZE = 8192;
+
     private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade");
 
@@ -38,6 +42,7 @@ final class Http2Response implements HttpResponse {
     private Supplier<HttpHeaders> trailers;
     private volatile boolean committed;
     private volatile boolean complete;
+    private OutputStream out;
 
     Http2Response(Http2Stream stream) {
         this.stream = stream;
@@ -88,7 +93,7 @@ final class Http2Response implements HttpResponse {
         if (!committed) {
             commit(last ? content.remaining() : -1, endWithHeaders || (bodyless && last && trailers == null));
             if (endWithHeaders || (bodyless && last && trailers == null)) {
-                finish();
+                bodyEnded();
                 return;
             }
         }
@@ -99,7 +104,7 @@ final class Http2Response implements HttpResponse {
             boolean end = last && !content.hasRemaining() && trailers == null;
             stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, end));
             if (end) {
-                finish();
+                bodyEnded();
                 return;
             }
         }
@@ -109,7 +114,7 @@ final class Http2Response implements HttpResponse {
             } else {
                 stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
             }
-            finish();
+            bodyEnded();
         }
     }
 
@@ -142,13 +147,13 @@ final class Http2Response implements HttpResponse {
             boolean last = end && !content.hasRemaining();
             stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, last));
             if (last) {
-                finish();
+                bodyEnded();
                 return;
             }
         }
         if (end) {
             stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
-            finish();
+            bodyEnded();
         }
     }
 
@@ -165,7 +170,7 @@ final class Http2Response implements HttpResponse {
                 endStream);
     }
 
-    private void finish() {
+    private void bodyEnded() {
         complete = true;
         stream.localEnded();
     }
@@ -206,28 +211,39 @@ final class Http2Response implements HttpResponse {
 
     @Override
     public OutputStream asOutputStream() {
-        return new BufferedOutputStream(new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                Http2Response.this.write(ByteBuffer.wrap(b.clone(), off, len), false);
-            }
-
-            @Override
-            public void close() throws IOException {
-                end();
-            }
-        }, 8192);
+        if (out == null) {
+            out = new ResponseOutputStream(this, OUTPUT_BUFFER_SIZE);
+        }
+        return out;
     }
 
+    /** Ends the response if the handler did not: what its output stream holds goes out, then END_STREAM. */
+    void finish() throws IOException {
+        if (out != null) {
+            out.close();
+        }
+        if (!complete) {
+            end();
+        }
+    }
+
+    /** The engine's own answer in place of an uncommitted response: plain text, as on HTTP/1.1. */
+    void errorResponse(int status, String message) throws IOException {
+        headers.clear();
+        headers.add("content-type", "text/plain; charset=utf-8");
+        status(status);
+        trailers(null);
+        write(ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)), true);
+    }
+
+    /** As on HTTP/1.1: a status outside 1xx (or 101, which HTTP/2 has not) is refused; after the final one, none. */
     @Override
     public void sendInformational(int status, HttpHeaders fields) throws IOException {
-        if (status < 100 || status > 199 || committed) {
-            throw new IllegalStateException("informational status " + status);
+        if (status < 100 || status > 199 || status == 101) {
+            throw new IllegalArgumentException("not an interim status: " + status);
+        }
+        if (committed) {
+            return;
         }
         stream.checkWritable();
         stream.connection().output().writeFieldBlock(stream.id(), fields(fields, Integer.toString(status)), false);

@@ -1,5 +1,6 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.stream.AbstractExchange;
 import io.corral.connector.stream.ConnectionUpgrade;
 import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpExchange;
@@ -8,7 +9,6 @@ import io.corral.connector.stream.HttpResponse;
 import io.corral.connector.stream.RequestBody;
 import io.corral.connector.stream.RequestHead;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One HTTP/2 stream: one request and its response (Cowboy's {@code cowboy_stream}), run by a native
  * {@link HttpHandler} on a new virtual thread of its own, which the stream never reuses. It is the same
- * {@link HttpExchange} a handler gets on HTTP/1.1, so a handler cannot tell the protocols apart except by
- * {@link RequestHead#version()}.
+ * {@link HttpExchange} a handler gets on HTTP/1.1, and its request thread lives by the same rules
+ * ({@link AbstractExchange}), so a handler cannot tell the protocols apart except by {@link RequestHead#version()}.
  *
  * <p>States (RFC 9113 §5.1) are two flags: the remote side ended (END_STREAM received) and the local side ended
  * (END_STREAM sent), or the stream was reset; the connection forgets it once both ended or on a reset.
@@ -29,14 +29,12 @@ import org.slf4j.LoggerFactory;
  * {@link Http2Tunnel}, the stream seen as a byte connection, exactly as HTTP/1.1's connection thread runs it on the
  * socket after a 101.
  */
-final class Http2Stream implements HttpExchange, Runnable {
+final class Http2Stream extends AbstractExchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(Http2Stream.class);
 
     private final int id;
     private final Http2Connection connection;
-    private final HttpHandler handler;
-    private final RequestHead head;
     private final Http2RequestBody body;
     private final Http2Response response;
     private final FlowControl.StreamWindow sendWindow;
@@ -59,10 +57,9 @@ final class Http2Stream implements HttpExchange, Runnable {
 
     Http2Stream(int id, Http2Connection connection, HttpHandler handler, RequestHead head, boolean endStream,
             FlowControl.StreamWindow sendWindow, int receiveWindow, Duration idleTimeout) {
+        super(connection.transport(), connection.id(), handler, head);
         this.id = id;
         this.connection = connection;
-        this.handler = handler;
-        this.head = head;
         this.body = new Http2RequestBody(this, endStream);
         this.response = new Http2Response(this);
         this.sendWindow = sendWindow;
@@ -88,66 +85,91 @@ final class Http2Stream implements HttpExchange, Runnable {
     }
 
     @Override
-    public void run() {
-        try {
-            handler.handle(this);
-            if (head.isExtendedConnect() && response.status() / 100 == 2) {
-                if (!response.isCommitted()) {
-                    response.end(); // the head alone: no END_STREAM
-                }
-                // Run even if the client reset the stream meanwhile: the upgrade then sees a connection that fails
-                // at once, as HTTP/1.1's sees a socket reset right after its 101. No upgrade: the tunnel just ends.
-                runTunnel(tunnel);
-            } else if (!response.isComplete()) {
-                response.end();
+    protected Logger log() {
+        return LOG;
+    }
+
+    /**
+     * Finishes the response the handler left open; a 2xx to an extended CONNECT is a head alone, and its stream then
+     * becomes the tunnel (run here, on the request's thread).
+     */
+    @Override
+    protected void finishResponse() throws IOException {
+        if (request().isExtendedConnect() && response.status() / 100 == 2) {
+            if (!response.isCommitted()) {
+                response.end(); // the head alone: no END_STREAM
             }
-        } catch (Throwable failure) {
-            if (!response.isCommitted() && !isReset()) {
-                try {
-                    response.headers().clear();
-                    response.status(500).end();
-                } catch (IOException | RuntimeException e) {
-                    connection.reset(this, Http2ErrorCode.INTERNAL_ERROR);
-                }
-            } else {
-                connection.reset(this, Http2ErrorCode.INTERNAL_ERROR);
-            }
-            LOG.debug("stream {} of {}: handler failed", id, connection, failure);
-        } finally {
-            // §8.1: a server that answered before the request ended may tell the client to stop sending with
-            // RST_STREAM NO_ERROR.
-            boolean stopClient;
-            synchronized (this) {
-                stopClient = !remoteEnded && !reset;
-            }
-            if (stopClient) {
-                connection.reset(this, Http2ErrorCode.NO_ERROR);
-            }
+            // Run even if the client reset the stream meanwhile: the upgrade then sees a connection that fails at
+            // once, as HTTP/1.1's sees a socket reset right after its 101. No upgrade: the tunnel just ends.
+            runTunnel(tunnel);
+            return;
         }
+        response.finish();
     }
 
     /**
      * Runs the upgraded protocol on the stream until it closes its side, then gives the client
      * {@link Http2Tunnel#CLOSE_LINGER} to end its own (as a WebSocket client does once it has the close frame)
-     * before {@link #run} resets what is left, so that a closed tunnel never holds a concurrent-stream slot for long.
+     * before {@link #ended()} resets what is left, so that a closed tunnel never holds a concurrent-stream slot long.
      */
-    private void runTunnel(ConnectionUpgrade upgrade) throws Exception {
+    private void runTunnel(ConnectionUpgrade upgrade) throws IOException {
         Http2Tunnel connection = tunnel();
         try {
             if (upgrade != null) {
                 upgrade.takeOver(connection, ByteBuffer.allocate(0)); // never hibernates: the tunnel cannot
             }
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("the upgrade on " + this + " failed", e);
         } finally {
             connection.close();
             awaitRemoteEnd(Http2Tunnel.CLOSE_LINGER.toNanos());
         }
     }
 
-    private synchronized void awaitRemoteEnd(long nanos) throws InterruptedException {
+    private synchronized void awaitRemoteEnd(long nanos) {
         long deadline = System.nanoTime() + nanos;
         long left;
-        while (!remoteEnded && !reset && (left = deadline - System.nanoTime()) > 0) {
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+        try {
+            while (!remoteEnded && !reset && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the engine is stopping: ended() resets the stream
+        }
+    }
+
+    @Override
+    protected boolean isAborted() {
+        return isReset();
+    }
+
+    /** A reset stream, or one whose connection ended (every stream is reset then). */
+    @Override
+    protected boolean isConnectionLost() {
+        return isReset();
+    }
+
+    @Override
+    protected void respondWithError(int status, String message) {
+        try {
+            response.errorResponse(status, message);
+        } catch (IOException | RuntimeException e) {
+            abort(e);
+        }
+    }
+
+    @Override
+    protected void ended() {
+        // §8.1: a server that answered before the request ended may tell the client to stop sending with
+        // RST_STREAM NO_ERROR.
+        boolean stopClient;
+        synchronized (this) {
+            stopClient = !remoteEnded && !reset;
+        }
+        if (stopClient) {
+            connection.reset(this, Http2ErrorCode.NO_ERROR);
         }
     }
 
@@ -248,11 +270,6 @@ final class Http2Stream implements HttpExchange, Runnable {
     }
 
     @Override
-    public RequestHead request() {
-        return head;
-    }
-
-    @Override
     public RequestBody body() {
         return body;
     }
@@ -260,26 +277,6 @@ final class Http2Stream implements HttpExchange, Runnable {
     @Override
     public HttpResponse response() {
         return response;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return connection.transport().localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return connection.transport().remoteAddress();
-    }
-
-    @Override
-    public boolean isSecure() {
-        return connection.transport().isSecure();
-    }
-
-    @Override
-    public long connectionId() {
-        return connection.id();
     }
 
     /** Client streams are odd, 1, 3, 5…: the first request is 1, then 2, 3… as on HTTP/1.1. */
@@ -295,7 +292,7 @@ final class Http2Stream implements HttpExchange, Runnable {
      */
     @Override
     public void upgrade(ConnectionUpgrade upgrade) {
-        if (!head.isExtendedConnect()) {
+        if (!request().isExtendedConnect()) {
             throw new UnsupportedOperationException("no connection upgrade on HTTP/2 but an extended CONNECT");
         }
         tunnel = upgrade;
@@ -303,7 +300,7 @@ final class Http2Stream implements HttpExchange, Runnable {
 
     @Override
     public synchronized Http2Tunnel tunnel() {
-        if (tunnelConnection == null && head.isExtendedConnect()) {
+        if (tunnelConnection == null && request().isExtendedConnect()) {
             tunnelConnection = new Http2Tunnel(this);
         }
         return tunnelConnection;
@@ -316,7 +313,7 @@ final class Http2Stream implements HttpExchange, Runnable {
 
     /** For this stream's reads of the request body. */
     @Override
-    public void setIdleTimeout(Duration timeout) {
+    protected void changeIdleTimeout(Duration timeout) {
         idleTimeoutNanos = timeout.toNanos();
     }
 

@@ -1,6 +1,5 @@
 package io.corral.connector.stream;
 
-import io.corral.connector.http1.HttpParseException;
 import java.io.IOException;
 
 /**
@@ -11,14 +10,18 @@ public final class RequestBodyException extends IOException {
 
     private final int status;
 
-    public RequestBodyException(HttpParseException cause) {
-        super(cause.getMessage(), cause);
-        this.status = cause.status();
-    }
-
     /** A body the engine itself gave up on (408 for one that arrives too slowly). */
     public RequestBodyException(int status, String message) {
         super(message);
+        this.status = status;
+    }
+
+    /**
+     * A body the protocol's decoder refused: {@code cause} is the protocol's own parse error (the stream layer
+     * knows no protocol's exception types), its message and status the client's answer.
+     */
+    public RequestBodyException(int status, String message, Throwable cause) {
+        super(message, cause);
         this.status = status;
     }
 

@@ -170,6 +170,22 @@ final class H2Client implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a PING and returns every frame the server sent before answering it, the frames read earlier and kept
+     * included: since the server handles frames in order, this is all it had to say about what was sent before.
+     */
+    List<Http2Frame> framesBeforePingAck(long opaqueData) throws IOException {
+        send(new Http2Frame.Ping(false, opaqueData));
+        List<Http2Frame> before = new ArrayList<>();
+        while (true) {
+            Http2Frame frame = next();
+            if (frame instanceof Http2Frame.Ping ping && ping.ack() && ping.opaqueData() == opaqueData) {
+                return before;
+            }
+            before.add(frame);
+        }
+    }
+
     Http2Frame.RstStream reset(int streamId) throws IOException {
         return (Http2Frame.RstStream) nextMatching(f -> f instanceof Http2Frame.RstStream r && r.streamId() == streamId);
     }

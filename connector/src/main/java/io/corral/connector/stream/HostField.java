@@ -1,4 +1,4 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
 /**
  * The syntax of a {@code Host} field value (RFC 9110 §7.2: {@code uri-host [ ":" port ]}, with RFC 3986
@@ -10,8 +10,12 @@ package io.corral.connector.http1;
  * Host that Jetty refuses: the port, when there is a colon, is 1 to 65535 (not empty, not 0), and the brackets
  * hold an IPv6 address only (hex digits, colons and dots; no IPvFuture). An empty value is valid (§7.2: what a
  * client sends when the target has no authority).
+ *
+ * <p>One rule for every protocol: HTTP/1.1 checks {@code Host} with it, HTTP/2 checks {@code :authority} and
+ * {@code host} (RFC 9113 §8.3.1: the same authority, without the userinfo an {@code @} would bring), so a
+ * request HTTP/1.1 refuses for its authority is not served because it came over HTTP/2.
  */
-final class HostField {
+public final class HostField {
 
     private static final int MAX_PORT = 65_535;
     /** RFC 3986 sub-delims, and the unreserved characters that are not letters or digits. */
@@ -19,7 +23,7 @@ final class HostField {
 
     private HostField() {}
 
-    static boolean isValid(String value) {
+    public static boolean isValid(String value) {
         int length = value.length();
         if (length == 0) {
             return true;
@@ -41,7 +45,7 @@ final class HostField {
             }
             if (c == ':') {
                 colon = true;
-            } else if (c != '.' && CharClass.hexValue(c) < 0) {
+            } else if (c != '.' && hexValue(c) < 0) {
                 return -1;
             }
         }
@@ -54,12 +58,12 @@ final class HostField {
         while (i < value.length()) {
             char c = value.charAt(i);
             if (c == '%') {
-                if (i + 2 >= value.length() || CharClass.hexValue(value.charAt(i + 1)) < 0
-                        || CharClass.hexValue(value.charAt(i + 2)) < 0) {
+                if (i + 2 >= value.length() || hexValue(value.charAt(i + 1)) < 0
+                        || hexValue(value.charAt(i + 2)) < 0) {
                     return -1;
                 }
                 i += 3;
-            } else if (c < 0x80 && (CharClass.isAlpha(c) || CharClass.isDigit(c)
+            } else if (c < 0x80 && (isAlpha(c) || isDigit(c)
                     || REG_NAME_PUNCTUATION.indexOf(c) >= 0)) {
                 i++;
             } else {
@@ -77,11 +81,23 @@ final class HostField {
         int port = 0;
         for (int i = from; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (!CharClass.isDigit(c)) {
+            if (!isDigit(c)) {
                 return false;
             }
             port = port * 10 + (c - '0');
         }
         return port >= 1 && port <= MAX_PORT;
+    }
+
+    private static boolean isAlpha(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static int hexValue(char c) {
+        return isDigit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 }

@@ -1,6 +1,5 @@
-package io.corral.connector.http1;
+package io.corral.connector.stream;
 
-import io.corral.connector.stream.HttpResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -8,9 +7,10 @@ import java.nio.ByteBuffer;
 /**
  * A buffered {@link OutputStream} over a response: bytes gather up to the configured output buffer size,
  * so a small body written in pieces still leaves with a Content-Length; past that the response commits
- * and streams. Closing it ends the body.
+ * and streams. Closing it ends the body. The one {@link HttpResponse#asOutputStream()} of every protocol, so a
+ * handler's pieces leave the same way over HTTP/1.1 and HTTP/2.
  */
-final class ResponseOutputStream extends OutputStream {
+public final class ResponseOutputStream extends OutputStream {
 
     private final HttpResponse response;
     private final int bufferSize;
@@ -18,7 +18,7 @@ final class ResponseOutputStream extends OutputStream {
     private int count;
     private boolean closed;
 
-    ResponseOutputStream(HttpResponse response, int bufferSize) {
+    public ResponseOutputStream(HttpResponse response, int bufferSize) {
         this.response = response;
         this.bufferSize = bufferSize;
     }
