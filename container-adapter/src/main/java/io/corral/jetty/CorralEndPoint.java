@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.StringUtil;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -156,6 +157,20 @@ public final class CorralEndPoint extends AbstractEndPoint {
         } catch (SSLPeerUnverifiedException none) {
             return null;
         }
+    }
+
+    /**
+     * Puts {@code newConnection} on this endpoint. An endpoint on an HTTP/2 stream's tunnel (RFC 8441) had no
+     * connection before: there is nothing to upgrade from, and Jetty's own {@code upgrade} would fail on that.
+     */
+    @Override
+    public void upgrade(Connection newConnection) {
+        if (getConnection() != null) {
+            super.upgrade(newConnection);
+            return;
+        }
+        setConnection(newConnection);
+        newConnection.onOpen();
     }
 
     /**

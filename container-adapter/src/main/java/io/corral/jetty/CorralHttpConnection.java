@@ -6,6 +6,7 @@ import io.corral.connector.stream.HttpExchange;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.stream.HttpResponse;
+import io.corral.connector.transport.TransportConnection;
 import io.corral.jetty.websocket.UpgradeRequestGuard;
 import io.corral.jetty.websocket.WebSocketFraming;
 import java.io.IOException;
@@ -158,7 +159,9 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             // The HTTP side is done for good: drop the channel and its request state, which an idle
             // upgraded connection (a WebSocket) would otherwise keep alive for its whole life.
             channel = null;
-            exchange.upgrade(takeOver(upgrade, endPoint, connector));
+            // Over HTTP/2 (RFC 8441) the upgraded connection runs on its stream's endpoint, not the socket's.
+            CorralEndPoint tunnel = stream.tunnelEndPoint();
+            exchange.upgrade(takeOver(upgrade, tunnel != null ? tunnel : endPoint, connector));
         }
     }
 
@@ -230,6 +233,17 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             list.add(one);
         }
         return list;
+    }
+
+    /**
+     * An endpoint on an extended CONNECT's stream (RFC 8441), for Jetty's handshaker: the stream's tunnel is its
+     * transport, so what runs on it (Corral's framing under Jetty's session, or Jetty's own connection) reads and
+     * writes the stream's DATA; the connector's idle timeout is what it reports until a session sets its own.
+     */
+    CorralEndPoint tunnelEndPoint(TransportConnection tunnel) {
+        CorralEndPoint tunnelEndPoint = new CorralEndPoint(tunnel, connector.getScheduler(), connector::getIdleTimeout);
+        tunnelEndPoint.onOpen();
+        return tunnelEndPoint;
     }
 
     /**

@@ -26,12 +26,14 @@ import org.eclipse.jetty.http.Trailers;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.TunnelSupport;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
@@ -86,6 +88,8 @@ final class CorralHttpStream implements HttpStream {
     private boolean bodyWanted;
     private Throwable failure;
     private Connection upgradeTo;
+    /** An extended CONNECT's tunnel as Jetty sees it (RFC 8441), made when Jetty first asks; else null. */
+    private volatile TunnelSupport tunnelSupport;
 
     CorralHttpStream(CorralHttpConnection connection, HttpChannel channel, HttpExchange exchange, boolean persistent) {
         this.connection = connection;
@@ -96,6 +100,11 @@ final class CorralHttpStream implements HttpStream {
         this.handlerThread = Thread.currentThread();
         this.persistent = persistent;
         this.declaredLength = exchange.request().framing() instanceof BodyFraming.Length length ? length.length() : -1;
+        if (exchange.request().isExtendedConnect()) {
+            // The stream's DATA is the tunnel's (a WebSocket's frames), not a request body: Jetty must neither read
+            // nor consume it, as on its own HTTP/2 connection.
+            terminal = Content.Chunk.EOF;
+        }
     }
 
     HttpVersion version() {
@@ -226,6 +235,43 @@ final class CorralHttpStream implements HttpStream {
     }
 
     // ---- response -----------------------------------------------------------------------------
+
+    /**
+     * An extended CONNECT's tunnel (RFC 8441): its protocol, and an endpoint on the stream itself (the engine's
+     * {@link HttpExchange#tunnel()}), which Jetty's RFC 8441 handshaker builds its WebSocket connection on; null for
+     * any other request, as on Jetty's own HTTP/2 connection.
+     */
+    @Override
+    public TunnelSupport getTunnelSupport() {
+        TunnelSupport support = tunnelSupport;
+        if (support == null && exchange.request().isExtendedConnect()) {
+            synchronized (this) {
+                support = tunnelSupport;
+                if (support == null) {
+                    String protocol = exchange.request().protocol();
+                    CorralEndPoint endPoint = connection.tunnelEndPoint(exchange.tunnel());
+                    tunnelSupport = support = new TunnelSupport() {
+                        @Override
+                        public String getProtocol() {
+                            return protocol;
+                        }
+
+                        @Override
+                        public EndPoint getEndPoint() {
+                            return endPoint;
+                        }
+                    };
+                }
+            }
+        }
+        return support;
+    }
+
+    /** The tunnel's endpoint once Jetty asked for it, else null. */
+    CorralEndPoint tunnelEndPoint() {
+        TunnelSupport support = tunnelSupport;
+        return support == null ? null : (CorralEndPoint) support.getEndPoint();
+    }
 
     @Override
     public void prepareResponse(HttpFields.Mutable headers) {

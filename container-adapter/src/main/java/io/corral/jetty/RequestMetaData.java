@@ -75,6 +75,9 @@ final class RequestMetaData {
             }
         }
 
+        if (head.isExtendedConnect()) {
+            return extendedConnect(head, beginNanoTime, secure, fields, host);
+        }
         HttpURI.Mutable uri = parseTarget(method, head.target());
         if (host != null) {
             if (uri.isAbsolute()) {
@@ -109,6 +112,20 @@ final class RequestMetaData {
 
         long contentLength = head.framing() instanceof BodyFraming.Length length ? length.length() : -1;
         return new MetaData.Request(beginNanoTime, method, uri.asImmutable(), version, fields, contentLength);
+    }
+
+    /**
+     * An extended CONNECT (RFC 8441 §4) as Jetty's HTTP/2 connection builds it, a {@link MetaData.ConnectRequest}
+     * carrying the protocol, whose {@code :path} is an origin-form target (not the authority a plain CONNECT names)
+     * and whose {@code :authority} is the request's authority; Jetty's RFC 8441 handshaker looks for exactly this.
+     */
+    private static MetaData.Request extendedConnect(RequestHead head, long beginNanoTime, boolean secure,
+            HttpFields.Mutable fields, HostPortHttpField authority) {
+        if (authority == null || StringUtil.isBlank(authority.getHostPort().getHost())) {
+            throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "No :authority");
+        }
+        return new MetaData.ConnectRequest(beginNanoTime, secure ? HttpScheme.HTTPS : HttpScheme.HTTP, authority,
+                head.target(), fields, head.protocol());
     }
 
     /**

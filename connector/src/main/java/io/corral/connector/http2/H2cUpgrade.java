@@ -2,6 +2,7 @@ package io.corral.connector.http2;
 
 import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.stream.BodyFraming;
+import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpExchange;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.stream.HttpHeaders;
@@ -42,8 +43,9 @@ public final class H2cUpgrade {
                 RequestHead request = asHttp2(exchange.request());
                 exchange.response().status(101).headers().set("Connection", "Upgrade").set("Upgrade", "h2c");
                 long connectionId = exchange.connectionId();
+                GoingAway goingAway = exchange.goingAway();
                 exchange.upgrade((connection, leftover) -> new Http2Connection(connection, config, handler,
-                        connectionId, inputBuffers).serveUpgraded(request, settings,
+                        connectionId, inputBuffers, goingAway).serveUpgraded(request, settings,
                         leftover == null ? ByteBuffer.allocate(0) : leftover));
                 exchange.response().end();
             }

@@ -31,6 +31,11 @@ import java.time.Duration;
  *                               {@code idleTimeout} or more, never. Also how long a {@link CleartextProtocol}
  *                               connection that has sent nothing yet waits before it hibernates. Default 1 s, as
  *                               for HTTP/1.1 and WebSocket connections
+ * @param connectProtocol        SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3): whether clients may open extended
+ *                               CONNECT streams (WebSocket over HTTP/2); on by default, since the native
+ *                               WebSocket upgrade ({@code WebSocketUpgrade}) serves them and any other handler just
+ *                               answers the request as it would a GET it does not upgrade. A plain CONNECT is
+ *                               refused with 501 either way: Corral is no proxy.
  */
 public record Http2Config(
         int maxConcurrentStreams,
@@ -45,22 +50,23 @@ public record Http2Config(
         int maxResetsPerWindow,
         int maxControlFramesPerWindow,
         Duration floodWindow,
-        Duration hibernateAfter) {
+        Duration hibernateAfter,
+        boolean connectProtocol) {
 
     /** HTTP/2's own initial window size (RFC 9113 §6.9.2), which the connection window always starts at. */
     public static final int DEFAULT_WINDOW = 65_535;
 
     public static final Http2Config DEFAULTS = new Http2Config(100, DEFAULT_WINDOW, Http2Frame.DEFAULT_MAX_FRAME_SIZE,
             8192, 4096, 16, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 1000,
-            Duration.ofSeconds(10), Duration.ofSeconds(1));
+            Duration.ofSeconds(10), Duration.ofSeconds(1), true);
 
-    /** Without {@code hibernateAfter}, which takes its default (1 s): the constructor before hibernation came. */
+    /** With the defaults of what came later: {@code hibernateAfter} 1 s, extended CONNECT offered. */
     public Http2Config(int maxConcurrentStreams, int initialWindowSize, int maxFrameSize, int maxHeaderListSize,
             int headerTableSize, int maxContinuations, Duration idleTimeout, Duration settingsTimeout,
             Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow) {
         this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, Duration.ofSeconds(1));
+                maxControlFramesPerWindow, floodWindow, Duration.ofSeconds(1), true);
     }
 
     public Http2Config {
@@ -93,42 +99,49 @@ public record Http2Config(
     public Http2Config withMaxConcurrentStreams(int value) {
         return new Http2Config(value, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withInitialWindowSize(int value) {
         return new Http2Config(maxConcurrentStreams, value, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withStreamStallTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, value, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withFloodLimits(int resets, int controlFrames, Duration window) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, resets,
-                controlFrames, window, hibernateAfter);
+                controlFrames, window, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withSettingsTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, value, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withIdleTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, value, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withHibernateAfter(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, value);
+                maxControlFramesPerWindow, floodWindow, value, connectProtocol);
+    }
+
+    /** With extended CONNECT (RFC 8441) offered or not. */
+    public Http2Config withConnectProtocol(boolean value) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, value);
     }
 }

@@ -14,6 +14,7 @@ import io.corral.connector.http2.hpack.HeaderListTooLargeException;
 import io.corral.connector.http2.hpack.HpackDecoder;
 import io.corral.connector.http2.hpack.HpackException;
 import io.corral.connector.listener.Hibernation;
+import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.stream.HttpHeaders;
 import io.corral.connector.stream.RequestHead;
@@ -23,6 +24,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,8 @@ final class Http2Connection {
     private final Http2Config config;
     private final HttpHandler handler;
     private final long id;
+    /** Where tunnels (WebSocket over extended CONNECT) hear that the engine drains. */
+    private final GoingAway goingAway;
     private final Http2FrameParser parser;
     private final FieldBlockAssembler assembler;
     private final HpackDecoder decoder;
@@ -101,9 +105,10 @@ final class Http2Connection {
     private Http2Frame.Headers openHeaders;
 
     Http2Connection(TransportConnection transport, Http2Config config, HttpHandler handler, long id,
-            ByteArrayPool inputBuffers) {
+            ByteArrayPool inputBuffers, GoingAway goingAway) {
         this.transport = transport;
         this.inputBuffers = inputBuffers;
+        this.goingAway = goingAway;
         this.config = config;
         this.handler = handler;
         this.id = id;
@@ -142,13 +147,7 @@ final class Http2Connection {
             if (upgraded == null && !readPreface(in)) {
                 return false;
             }
-            output.write(new Http2Frame.Settings(false, List.of(
-                    new Http2Frame.Setting(Http2Frame.Settings.MAX_CONCURRENT_STREAMS, config.maxConcurrentStreams()),
-                    new Http2Frame.Setting(Http2Frame.Settings.INITIAL_WINDOW_SIZE, config.initialWindowSize()),
-                    new Http2Frame.Setting(Http2Frame.Settings.MAX_FRAME_SIZE, config.maxFrameSize()),
-                    new Http2Frame.Setting(Http2Frame.Settings.MAX_HEADER_LIST_SIZE, config.maxHeaderListSize()),
-                    new Http2Frame.Setting(Http2Frame.Settings.HEADER_TABLE_SIZE, config.headerTableSize()),
-                    new Http2Frame.Setting(Http2Frame.Settings.ENABLE_PUSH, 0))));
+            output.write(new Http2Frame.Settings(false, ourSettings()));
             settingsSent = true;
             settingsDeadline = System.nanoTime() + config.settingsTimeout().toNanos();
             if (draining) {
@@ -211,6 +210,22 @@ final class Http2Connection {
         Duration idleTimeout = config.idleTimeout();
         long wakeAt = idleTimeout.isZero() ? Hibernation.NEVER : quietSince + idleTimeout.toNanos();
         return new Hibernation(wakeAt, () -> burst(EMPTY, this::readFrames));
+    }
+
+    private List<Http2Frame.Setting> ourSettings() {
+        List<Http2Frame.Setting> settings = new ArrayList<>(List.of(
+                new Http2Frame.Setting(Http2Frame.Settings.MAX_CONCURRENT_STREAMS, config.maxConcurrentStreams()),
+                new Http2Frame.Setting(Http2Frame.Settings.INITIAL_WINDOW_SIZE, config.initialWindowSize()),
+                new Http2Frame.Setting(Http2Frame.Settings.MAX_FRAME_SIZE, config.maxFrameSize()),
+                new Http2Frame.Setting(Http2Frame.Settings.MAX_HEADER_LIST_SIZE, config.maxHeaderListSize()),
+                new Http2Frame.Setting(Http2Frame.Settings.HEADER_TABLE_SIZE, config.headerTableSize()),
+                new Http2Frame.Setting(Http2Frame.Settings.ENABLE_PUSH, 0)));
+        if (config.connectProtocol()) {
+            // RFC 8441 §3: only a server that sent this may receive extended CONNECT; never sent as 0, so that
+            // turning it off leaves the setting out.
+            settings.add(new Http2Frame.Setting(Http2Frame.Settings.ENABLE_CONNECT_PROTOCOL, 1));
+        }
+        return settings;
     }
 
     /** §3.4: anything but the preface is a connection error of type PROTOCOL_ERROR. */
@@ -535,15 +550,17 @@ final class Http2Connection {
             }
             return;
         }
-        if ("CONNECT".equals(Http2RequestHead.method(fields))) {
-            // Extended CONNECT (RFC 8441) is not offered, and Corral is no tunnel.
+        if ("CONNECT".equals(Http2RequestHead.method(fields)) && !Http2RequestHead.hasProtocol(fields)) {
+            // Corral is no proxy: a plain CONNECT (RFC 9113 §8.5) is not implemented. An extended CONNECT
+            // (RFC 8441, with :protocol) is a request like any other, checked below.
             output.writeFieldBlock(streamId, List.of(new HeaderField(":status", "501")), true);
             if (!headers.endStream()) {
                 reset(streamId, Http2ErrorCode.NO_ERROR);
             }
             return;
         }
-        startStream(streamId, Http2RequestHead.of(streamId, fields, headers.endStream()), headers.endStream());
+        startStream(streamId, Http2RequestHead.of(streamId, fields, headers.endStream(), config.connectProtocol()),
+                headers.endStream());
     }
 
     private void startStream(int streamId, RequestHead head, boolean endStream) {
@@ -770,6 +787,10 @@ final class Http2Connection {
 
     long id() {
         return id;
+    }
+
+    GoingAway goingAway() {
+        return goingAway;
     }
 
     @Override

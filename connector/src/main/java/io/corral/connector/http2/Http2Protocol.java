@@ -1,8 +1,10 @@
 package io.corral.connector.http2;
 
 import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
+import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.transport.TransportConnection;
 import java.util.Set;
@@ -35,6 +37,8 @@ public final class Http2Protocol implements Protocol {
     private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
     private final ByteArrayPool inputBuffers;
     private volatile boolean draining;
+    /** Streams turned tunnels (WebSocket over extended CONNECT) hear of a drain here, as HTTP/1.1's upgrades do. */
+    private final GoingAway goingAway = new GoingAway();
 
     public Http2Protocol(Http2Config config, HttpHandler handler) {
         this.config = config;
@@ -62,7 +66,7 @@ public final class Http2Protocol implements Protocol {
      */
     public Hibernation serve(TransportConnection connection, HttpHandler connectionHandler) throws Exception {
         Http2Connection http2 = new Http2Connection(connection, config, connectionHandler,
-                connectionIds.incrementAndGet(), inputBuffers);
+                connectionIds.incrementAndGet(), inputBuffers, goingAway);
         connections.add(http2);
         if (draining) {
             http2.drain(); // accepted just before the listener stopped accepting
@@ -83,7 +87,13 @@ public final class Http2Protocol implements Protocol {
 
     @Override
     public void drain() {
+        boolean begins = !draining;
         draining = true;
+        if (begins) {
+            // GOAWAY lets streams in flight finish, and a WebSocket never does by itself: after the same grace as
+            // HTTP/1.1's upgraded connections it is told to close (1001), which ends its stream.
+            goingAway.tellAfter(Http1Protocol.DEFAULT_UPGRADED_DRAIN_GRACE);
+        }
         for (Http2Connection connection : connections) {
             // GOAWAY waits for the connection's writer, which a client that does not read can hold: drain()
             // must not block.
@@ -94,5 +104,6 @@ public final class Http2Protocol implements Protocol {
     @Override
     public void start() {
         draining = false;
+        goingAway.withdraw();
     }
 }

@@ -18,7 +18,9 @@ import java.util.Set;
  * error of type PROTOCOL_ERROR) by the rules of §8.2 and §8.3:
  * <ul>
  * <li>pseudo-header fields first, only the four request ones, each once; {@code :method}, {@code :scheme} and a
- *     non-empty {@code :path} present (CONNECT is answered by the connection before it gets here);</li>
+ *     non-empty {@code :path} present (a plain CONNECT is answered by the connection before it gets here);</li>
+ * <li>{@code :protocol} (RFC 8441 §4) only when extended CONNECT is offered, and only on a CONNECT, which then
+ *     needs {@code :scheme}, {@code :path} and {@code :authority} too;</li>
  * <li>field names in lowercase without controls or separators' forbidden octets, values without NUL, CR, LF or
  *     surrounding whitespace;</li>
  * <li>no connection-specific field ({@code connection}, {@code keep-alive}, {@code proxy-connection},
@@ -48,8 +50,23 @@ final class Http2RequestHead {
         return null;
     }
 
-    static RequestHead of(int streamId, List<HeaderField> fields, boolean endStream) throws Http2Exception {
-        String method = null, scheme = null, path = null, authority = null;
+    /** Whether the request carries {@code :protocol}: an extended CONNECT (RFC 8441 §4) rather than a plain one. */
+    static boolean hasProtocol(List<HeaderField> fields) {
+        for (HeaderField field : fields) {
+            if (field.name().equals(":protocol")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param connectProtocol whether we sent SETTINGS_ENABLE_CONNECT_PROTOCOL: RFC 8441 §3 lets a client send
+     *                        {@code :protocol} only then
+     */
+    static RequestHead of(int streamId, List<HeaderField> fields, boolean endStream, boolean connectProtocol)
+            throws Http2Exception {
+        String method = null, scheme = null, path = null, authority = null, protocol = null;
         boolean regularSeen = false;
         HttpHeaders headers = new HttpHeaders();
         StringBuilder cookies = null;
@@ -69,6 +86,12 @@ final class Http2RequestHead {
                     case ":scheme" -> scheme = once(streamId, scheme, value);
                     case ":path" -> path = once(streamId, path, value);
                     case ":authority" -> authority = once(streamId, authority, value);
+                    case ":protocol" -> {
+                        if (!connectProtocol) {
+                            throw malformed(streamId, ":protocol without extended CONNECT offered");
+                        }
+                        protocol = once(streamId, protocol, value);
+                    }
                     default -> throw malformed(streamId, "unknown or response pseudo-header");
                 }
                 continue;
@@ -96,6 +119,11 @@ final class Http2RequestHead {
             }
             headers.add(name, value);
         }
+        if (protocol != null && (!"CONNECT".equals(method) || authority == null || protocol.isEmpty())) {
+            // RFC 8441 §4: ":protocol ... MUST NOT be included on a non-CONNECT request"; with it, :scheme and
+            // :path are required (checked next) and :authority names the origin as for any request.
+            throw malformed(streamId, ":protocol on other than CONNECT, or without :authority");
+        }
         if (method == null || scheme == null || path == null || path.isEmpty()) {
             throw malformed(streamId, "missing pseudo-header");
         }
@@ -120,7 +148,7 @@ final class Http2RequestHead {
         BodyFraming framing = endStream ? BodyFraming.NONE
                 : contentLength >= 0 ? new BodyFraming.Length(contentLength) : BodyFraming.CHUNKED;
         return new RequestHead(method, path, path.equals("*") ? RequestTargetForm.ASTERISK : RequestTargetForm.ORIGIN,
-                HttpVersion.HTTP_2, headers, framing, true, expectContinue && !endStream);
+                HttpVersion.HTTP_2, headers, framing, true, expectContinue && !endStream, protocol);
     }
 
     /**

@@ -22,6 +22,11 @@ import java.util.function.Supplier;
  * them malformed; names go out in lowercase; a body written in one call gets its {@code content-length}; and
  * values are sanitised (NUL, CR, LF and chars above U+00FF become a space) so a handler's text never makes the
  * peer reject the stream.
+ *
+ * <p>A 2xx answer to an extended CONNECT makes its stream a tunnel (RFC 8441 §4, RFC 9110 §9.3.6; see
+ * {@link Http2Tunnel}), whether or not the handler has registered the upgrade yet (Jetty's handshaker writes its 200
+ * first): that answer is a head alone, and content for it is refused; ending it sends HEADERS without END_STREAM and without {@code content-length} (RFC 9110 §9.3.6), and the
+ * tunnel's bytes follow as DATA through {@link #tunnelData}.
  */
 final class Http2Response implements HttpResponse {
 
@@ -81,6 +86,10 @@ final class Http2Response implements HttpResponse {
             return;
         }
         stream.checkWritable();
+        if (stream.request().isExtendedConnect() && status / 100 == 2) {
+            writeTunnelHead(content);
+            return;
+        }
         boolean bodyless = stream.request().isHead() || status == 204 || status == 304;
         if (bodyless) {
             content.position(content.limit());
@@ -161,6 +170,45 @@ final class Http2Response implements HttpResponse {
             // falls through to the error below
         }
         throw new IOException("handler set an invalid content-length: " + value);
+    }
+
+    private void writeTunnelHead(ByteBuffer content) throws IOException {
+        if (content.hasRemaining()) {
+            throw new IOException("a 2xx answer to CONNECT has no content: the tunnel carries the bytes");
+        }
+        if (!committed) {
+            headers.remove("content-length");
+            commit(-1, false);
+        }
+    }
+
+    /**
+     * The tunnel's bytes once its head went out: DATA frames under flow control, blocking while the window is shut;
+     * {@code end} ends our side with END_STREAM, a tunnel's FIN (RFC 8441 §4).
+     */
+    void tunnelData(ByteBuffer content, boolean end) throws IOException {
+        stream.checkWritable();
+        if (!committed) {
+            throw new IOException("tunnel bytes before the answer's head");
+        }
+        if (complete) {
+            throw new IOException("tunnel output already ended");
+        }
+        while (content.hasRemaining()) {
+            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
+            byte[] bytes = new byte[n];
+            content.get(bytes);
+            boolean last = end && !content.hasRemaining();
+            stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, last));
+            if (last) {
+                bodyEnded();
+                return;
+            }
+        }
+        if (end) {
+            stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
+            bodyEnded();
+        }
     }
 
     private void commit(long knownLength, boolean endStream) throws IOException {

@@ -2,13 +2,16 @@ package io.corral.connector.http2;
 
 import io.corral.connector.stream.AbstractExchange;
 import io.corral.connector.stream.ConnectionUpgrade;
+import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpExchange;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.stream.HttpResponse;
 import io.corral.connector.stream.RequestBody;
 import io.corral.connector.stream.RequestHead;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>States (RFC 9113 §5.1) are two flags: the remote side ended (END_STREAM received) and the local side ended
  * (END_STREAM sent), or the stream was reset; the connection forgets it once both ended or on a reset.
+ *
+ * <p>An extended CONNECT (RFC 8441) answered 2xx becomes a tunnel once the handler returns: if the handler
+ * {@linkplain #upgrade upgraded} it, this same thread then runs the {@link ConnectionUpgrade} (a WebSocket) on an
+ * {@link Http2Tunnel}, the stream seen as a byte connection, exactly as HTTP/1.1's connection thread runs it on the
+ * socket after a 101.
  */
 final class Http2Stream extends AbstractExchange {
 
@@ -31,6 +39,10 @@ final class Http2Stream extends AbstractExchange {
     private final Http2Response response;
     private final FlowControl.StreamWindow sendWindow;
     private volatile long idleTimeoutNanos;
+    /** What runs on this stream once its 2xx answer to an extended CONNECT went out; null on any other stream. */
+    private volatile ConnectionUpgrade tunnel;
+    /** The stream as a byte connection, made when first asked for; only on an extended CONNECT. */
+    private Http2Tunnel tunnelConnection;
 
     /** What the client may still send on this stream; the reader takes, the handler's reads give back. */
     private int receiveWindow;
@@ -70,14 +82,64 @@ final class Http2Stream extends AbstractExchange {
         return body;
     }
 
+    Http2Response http2Response() {
+        return response;
+    }
+
     @Override
     protected Logger log() {
         return LOG;
     }
 
+    /**
+     * Finishes the response the handler left open; a 2xx to an extended CONNECT is a head alone, and its stream then
+     * becomes the tunnel (run here, on the request's thread).
+     */
     @Override
     protected void finishResponse() throws IOException {
+        if (request().isExtendedConnect() && response.status() / 100 == 2) {
+            if (!response.isCommitted()) {
+                response.end(); // the head alone: no END_STREAM
+            }
+            // Run even if the client reset the stream meanwhile: the upgrade then sees a connection that fails at
+            // once, as HTTP/1.1's sees a socket reset right after its 101. No upgrade: the tunnel just ends.
+            runTunnel(tunnel);
+            return;
+        }
         response.finish();
+    }
+
+    /**
+     * Runs the upgraded protocol on the stream until it closes its side, then gives the client
+     * {@link Http2Tunnel#CLOSE_LINGER} to end its own (as a WebSocket client does once it has the close frame)
+     * before {@link #ended()} resets what is left, so that a closed tunnel never holds a concurrent-stream slot long.
+     */
+    private void runTunnel(ConnectionUpgrade upgrade) throws IOException {
+        Http2Tunnel connection = tunnel();
+        try {
+            if (upgrade != null) {
+                upgrade.takeOver(connection, ByteBuffer.allocate(0)); // never hibernates: the tunnel cannot
+            }
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("the upgrade on " + this + " failed", e);
+        } finally {
+            connection.close();
+            awaitRemoteEnd(Http2Tunnel.CLOSE_LINGER.toNanos());
+        }
+    }
+
+    private synchronized void awaitRemoteEnd(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        long left;
+        try {
+            while (!remoteEnded && !reset && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the engine is stopping: ended() resets the stream
+        }
     }
 
     @Override
@@ -150,6 +212,7 @@ final class Http2Stream extends AbstractExchange {
         synchronized (this) {
             remoteEnded = true;
             closed = localEnded;
+            notifyAll();
         }
         if (closed) {
             connection.closed(this);
@@ -167,6 +230,7 @@ final class Http2Stream extends AbstractExchange {
                 return false;
             }
             reset = true;
+            notifyAll();
         }
         body.fail(new IOException("stream reset"));
         connection.flowControl().close(sendWindow);
@@ -242,10 +306,30 @@ final class Http2Stream extends AbstractExchange {
         return (id + 1) / 2;
     }
 
-    /** HTTP/2 has no HTTP/1.1 upgrade (RFC 9113 §8.6); WebSocket comes over extended CONNECT (RFC 8441). */
+    /**
+     * HTTP/2 has no HTTP/1.1 upgrade (RFC 9113 §8.6): only an extended CONNECT (RFC 8441) may turn its stream into a
+     * tunnel, which happens if the response is a 2xx; the upgrade then runs on this stream's thread once the handler
+     * returns.
+     */
     @Override
     public void upgrade(ConnectionUpgrade upgrade) {
-        throw new UnsupportedOperationException("no connection upgrade on HTTP/2");
+        if (!request().isExtendedConnect()) {
+            throw new UnsupportedOperationException("no connection upgrade on HTTP/2 but an extended CONNECT");
+        }
+        tunnel = upgrade;
+    }
+
+    @Override
+    public synchronized Http2Tunnel tunnel() {
+        if (tunnelConnection == null && request().isExtendedConnect()) {
+            tunnelConnection = new Http2Tunnel(this);
+        }
+        return tunnelConnection;
+    }
+
+    @Override
+    public GoingAway goingAway() {
+        return connection.goingAway();
     }
 
     /** For this stream's reads of the request body. */

@@ -1,5 +1,6 @@
 package io.corral.connector.stream;
 
+import io.corral.connector.transport.TransportConnection;
 import java.net.SocketAddress;
 import java.time.Duration;
 
@@ -32,6 +33,16 @@ public interface HttpExchange {
      * thread then calls {@link ConnectionUpgrade#takeOver} instead of parsing another request.
      */
     void upgrade(ConnectionUpgrade upgrade);
+
+    /**
+     * For an extended CONNECT (RFC 8441, {@link RequestHead#isExtendedConnect()}): the stream as a byte connection,
+     * the very one {@link ConnectionUpgrade#takeOver} will be given once a 2xx answer went out, for a caller that must
+     * hold it before (Jetty's handshaker builds its endpoint during the request). Bytes may be written to it only
+     * after the answer's head. Null on any other exchange.
+     */
+    default TransportConnection tunnel() {
+        return null;
+    }
 
     /**
      * Where a connection upgraded from this exchange registers to hear that a drain wants it gone (a WebSocket

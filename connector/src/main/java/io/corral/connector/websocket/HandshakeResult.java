@@ -7,7 +7,7 @@ package io.corral.connector.websocket;
 public sealed interface HandshakeResult {
 
     /**
-     * @param acceptKey   the {@code Sec-WebSocket-Accept} value
+     * @param acceptKey   the {@code Sec-WebSocket-Accept} value; null over HTTP/2 (RFC 8441 §5.1 uses none)
      * @param subprotocol the agreed subprotocol, or null
      * @param deflate     the permessage-deflate agreement, or null
      */

@@ -17,6 +17,12 @@ import java.util.List;
  * {@code Sec-WebSocket-Key} that is base64 for 16 bytes; otherwise it is refused with 400. A
  * {@code Sec-WebSocket-Version} other than 13 (or none) gets 426 naming 13. Subprotocol and
  * permessage-deflate are then negotiated. Pure: no I/O, so the Jetty bridge and tests can use it alike.
+ *
+ * <p>Over HTTP/2 the handshake is an extended CONNECT (RFC 8441 §5): {@code :protocol} {@code websocket} on a
+ * CONNECT (the HTTP/2 engine has already checked {@code :scheme}, {@code :path} and {@code :authority}), with
+ * {@code sec-websocket-version} 13 checked and subprotocol and permessage-deflate negotiated as above, but no
+ * {@code Sec-WebSocket-Key} and so no accept value (§5.1: "the Sec-WebSocket-Key and Sec-WebSocket-Accept header
+ * fields are not used"). Any other HTTP/2 request is refused with 400.
  */
 public final class WebSocketHandshake {
 
@@ -34,6 +40,9 @@ public final class WebSocketHandshake {
 
     public static HandshakeResult evaluate(RequestHead request, WebSocketConfig config, SubprotocolSelector selector) {
         HttpHeaders headers = request.headers();
+        if (request.version() == HttpVersion.HTTP_2) {
+            return evaluateExtendedConnect(request, config, selector);
+        }
         if (!"GET".equals(request.method())) {
             return new HandshakeResult.Rejected("WebSocket handshake must be a GET");
         }
@@ -49,8 +58,7 @@ public final class WebSocketHandshake {
         if (!headers.containsToken("Connection", "upgrade")) {
             return new HandshakeResult.Rejected("Connection header must list upgrade");
         }
-        List<String> versions = headers.getAll("Sec-WebSocket-Version");
-        if (versions.size() != 1 || !VERSION.equals(versions.get(0).strip())) {
+        if (!hasVersion13(headers)) {
             return new HandshakeResult.UnsupportedVersion();
         }
         List<String> keys = headers.getAll("Sec-WebSocket-Key");
@@ -58,10 +66,33 @@ public final class WebSocketHandshake {
             return new HandshakeResult.Rejected("Sec-WebSocket-Key must be base64 for 16 bytes");
         }
         String subprotocol = selectSubprotocol(headers.getAll("Sec-WebSocket-Protocol"), selector);
-        DeflateParameters deflate = config.permessageDeflate()
+        return new HandshakeResult.Accepted(acceptKey(keys.get(0).strip()), subprotocol,
+                negotiateDeflate(headers, config));
+    }
+
+    /** RFC 8441 §5: the key, the accept value, {@code Upgrade} and {@code Connection} have no part here. */
+    private static HandshakeResult evaluateExtendedConnect(RequestHead request, WebSocketConfig config,
+            SubprotocolSelector selector) {
+        HttpHeaders headers = request.headers();
+        if (!"CONNECT".equals(request.method()) || !"websocket".equalsIgnoreCase(request.protocol())) {
+            return new HandshakeResult.Rejected("WebSocket over HTTP/2 must be an extended CONNECT for websocket");
+        }
+        if (!hasVersion13(headers)) {
+            return new HandshakeResult.UnsupportedVersion();
+        }
+        return new HandshakeResult.Accepted(null, selectSubprotocol(headers.getAll("Sec-WebSocket-Protocol"), selector),
+                negotiateDeflate(headers, config));
+    }
+
+    private static boolean hasVersion13(HttpHeaders headers) {
+        List<String> versions = headers.getAll("Sec-WebSocket-Version");
+        return versions.size() == 1 && VERSION.equals(versions.get(0).strip());
+    }
+
+    private static DeflateParameters negotiateDeflate(HttpHeaders headers, WebSocketConfig config) {
+        return config.permessageDeflate()
                 ? DeflateNegotiation.negotiate(headers.getAll("Sec-WebSocket-Extensions"), config.compressionContextTakeover())
                 : null;
-        return new HandshakeResult.Accepted(acceptKey(keys.get(0).strip()), subprotocol, deflate);
     }
 
     /**

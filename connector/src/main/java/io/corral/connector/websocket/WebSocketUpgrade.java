@@ -14,6 +14,10 @@ import java.nio.charset.StandardCharsets;
  * version 13); a valid one gets its 101 with {@code Upgrade}, {@code Connection}, {@code Sec-WebSocket-Accept}
  * and the agreed subprotocol and extension, and once the HTTP engine has written it, the connection's own
  * thread runs a {@link WebSocketConnection} with any bytes the client pipelined behind the handshake.
+ *
+ * <p>Over HTTP/2 (RFC 8441) the same call answers an extended CONNECT: a 200 with only the agreed subprotocol and
+ * extension (§5.1), and the same {@link WebSocketConnection} then runs on the stream, which the HTTP/2 engine
+ * presents as a byte connection; a bad frame there closes that stream's WebSocket, never the HTTP/2 connection.
  */
 public final class WebSocketUpgrade {
 
@@ -44,10 +48,15 @@ public final class WebSocketUpgrade {
                 return false;
             }
             case HandshakeResult.Accepted accepted -> {
-                HttpHeaders headers = response.status(101).headers();
-                headers.set("Upgrade", "websocket");
-                headers.set("Connection", "Upgrade");
-                headers.set("Sec-WebSocket-Accept", accepted.acceptKey());
+                HttpHeaders headers;
+                if (accepted.acceptKey() == null) {
+                    headers = response.status(200).headers(); // RFC 8441 §5: the extended CONNECT's 2xx
+                } else {
+                    headers = response.status(101).headers();
+                    headers.set("Upgrade", "websocket");
+                    headers.set("Connection", "Upgrade");
+                    headers.set("Sec-WebSocket-Accept", accepted.acceptKey());
+                }
                 if (accepted.subprotocol() != null) {
                     headers.set("Sec-WebSocket-Protocol", accepted.subprotocol());
                 }

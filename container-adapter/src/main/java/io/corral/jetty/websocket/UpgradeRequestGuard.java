@@ -38,7 +38,9 @@ public final class UpgradeRequestGuard {
      * @return null to hand the request to Jetty, or the refusal to send
      */
     public static Refusal check(RequestHead request) {
-        if (!request.headers().containsToken("Upgrade", "websocket")) {
+        // HTTP/1.1's Upgrade, or HTTP/2's extended CONNECT for websocket (RFC 8441 §5), which the engine reads alike.
+        boolean overHttp2 = request.isExtendedConnect() && "websocket".equalsIgnoreCase(request.protocol());
+        if (!overHttp2 && !request.headers().containsToken("Upgrade", "websocket")) {
             return null;
         }
         HandshakeResult result = WebSocketHandshake.evaluate(request, STRICTNESS);

@@ -131,6 +131,12 @@ final class BridgeServer implements AutoCloseable {
             return this;
         }
 
+        /** Serves h2c beside HTTP/1.1 (Jetty's {@code HTTP2CServerConnectionFactory}, extended CONNECT on). */
+        Builder h2c() {
+            servlets.h2c();
+            return this;
+        }
+
         Builder connector(Consumer<AbstractNetworkConnector> setup) {
             servlets.connector(setup);
             return this;

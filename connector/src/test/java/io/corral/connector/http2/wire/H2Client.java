@@ -237,6 +237,11 @@ final class H2Client implements AutoCloseable {
         }
     }
 
+    /** The fields of a HEADERS frame read earlier (decoded on arrival, in order); once per frame. */
+    List<HeaderField> decoded(Http2Frame.Headers headers) {
+        return decoded.remove(headers);
+    }
+
     private List<HeaderField> decodeOrFail(byte[] block) {
         try {
             return decoder.decode(ByteBuffer.wrap(block));
