@@ -3,6 +3,7 @@ package io.corral.connector.http2.wire;
 import static io.corral.connector.http2.wire.H2Client.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corral.connector.http2.Http2Config;
 import io.corral.connector.http2.Http2ErrorCode;
@@ -71,6 +72,29 @@ class Rfc9113FlowControlTest {
             assertEquals(Http2ErrorCode.CANCEL.code(), client.reset(1).errorCode());
             client.send(new Http2Frame.Ping(false, 9));
             assertEquals(new Http2Frame.Ping(true, 9), client.nextMatching(f -> f instanceof Http2Frame.Ping));
+        }
+    }
+
+    @Test
+    void aSmallerInitialWindowSizeCanMakeAWindowNegativeAndNothingIsSentUntilItIsPositive() throws Exception {
+        // §6.9.2: "A change to SETTINGS_INITIAL_WINDOW_SIZE can cause the available space in a flow-control window
+        // to become negative. A sender MUST track the negative flow-control window and MUST NOT send new
+        // flow-controlled frames until it receives WINDOW_UPDATE frames that cause the flow-control window to become
+        // positive." BODY is 25 octets.
+        try (H2TestServer server = bodyServer(Http2Config.DEFAULTS); H2Client client = server.connect()) {
+            client.handshake(new Http2Frame.Setting(Http2Frame.Settings.INITIAL_WINDOW_SIZE, 10));
+            client.request(1, get("/"), true);
+            Http2Frame.Data first = (Http2Frame.Data) client.nextMatching(f -> f instanceof Http2Frame.Data);
+            assertEquals(10, first.data().length, "the whole window, then a wait");
+            client.send(new Http2Frame.Settings(false, java.util.List.of(
+                    new Http2Frame.Setting(Http2Frame.Settings.INITIAL_WINDOW_SIZE, 5)))); // the window: 0 - 5 = -5
+            client.send(new Http2Frame.WindowUpdate(1, 5)); // -5 + 5 = 0: still nothing to send
+            assertTrue(client.framesBeforePingAck(7).stream().noneMatch(f -> f instanceof Http2Frame.Data),
+                    "no DATA while the window is not positive");
+            client.send(new Http2Frame.WindowUpdate(1, 15));
+            Http2Frame.Data rest = (Http2Frame.Data) client.nextMatching(f -> f instanceof Http2Frame.Data);
+            assertEquals(15, rest.data().length);
+            assertTrue(rest.endStream());
         }
     }
 
