@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * on how the bytes were cut into reads, and no parsed field can smuggle a line break or a NUL.
  *
  * <p>In the normal build, surefire runs this class on its own with {@code JAZZER_FUZZ=1}, so it really
- * fuzzes, for {@code maxDuration}; run alone with {@code -Dtest=Http1ParserFuzzTest} it replays the seeds
- * in {@code Http1ParserFuzzTestInputs/} (and any finding saved there) as a regression test.
+ * fuzzes, for {@code maxExecutions} runs from a fixed seed; run alone with {@code -Dtest=Http1ParserFuzzTest} it
+ * replays the seeds in {@code Http1ParserFuzzTestInputs/} (and any finding saved there) as a regression test.
  */
 class Http1ParserFuzzTest {
 
@@ -26,7 +26,7 @@ class Http1ParserFuzzTest {
     /** Small limits, so that the fuzzer reaches every limit's edge with short inputs. */
     private static final Http1Limits SMALL = new Http1Limits(24, 160, 6, 40);
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxExecutions = 30_000)
     void parsesAnyBytesSafely(byte[] input) {
         check(input, Http1Limits.DEFAULTS);
         check(input, SMALL);

@@ -15,13 +15,13 @@ import java.util.Arrays;
  * how the octets were cut into reads. Every frame read writes back to the octets it was read from, give or take
  * flags and reserved bits a receiver ignores.
  *
- * <p>In the normal build, surefire runs this class on its own with {@code JAZZER_FUZZ=1} for {@code maxDuration};
- * run alone with {@code -Dtest=Http2FrameParserFuzzTest} it replays the seeds in
+ * <p>In the normal build, surefire runs this class on its own with {@code JAZZER_FUZZ=1} for {@code maxExecutions}
+ * runs from a fixed seed; run alone with {@code -Dtest=Http2FrameParserFuzzTest} it replays the seeds in
  * {@code Http2FrameParserFuzzTestInputs/}.
  */
 class Http2FrameParserFuzzTest {
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxExecutions = 40_000)
     void parsesAnyBytesSafely(byte[] input) {
         String whole = read(input, new int[] {input.length});
         assertEquals(whole, read(input, FuzzCuts.everyByte(input.length)));

@@ -18,8 +18,9 @@ import java.util.Arrays;
  * bytes follow it, and a header the parser accepts is written back by {@link ProxyHeaderEncoder} into one that parses
  * to the same addresses.
  *
- * <p>In the normal build, surefire runs this class on its own with {@code JAZZER_FUZZ=1} for {@code maxDuration}; run
- * alone with {@code -Dtest=ProxyHeaderParserFuzzTest} it replays the seeds in {@code ProxyHeaderParserFuzzTestInputs/}.
+ * <p>In the normal build, surefire runs this class on its own with {@code JAZZER_FUZZ=1} for {@code maxExecutions} runs
+ * from a fixed seed; run alone with {@code -Dtest=ProxyHeaderParserFuzzTest} it replays the seeds in
+ * {@code ProxyHeaderParserFuzzTestInputs/}.
  */
 class ProxyHeaderParserFuzzTest {
 
@@ -27,7 +28,7 @@ class ProxyHeaderParserFuzzTest {
     private static final ProxyHeaderParser SMALL = new ProxyHeaderParser(40);
     private static final ProxyHeaderParser DEFAULT = new ProxyHeaderParser();
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxExecutions = 20_000)
     void parsesAnyBytesSafely(byte[] input) {
         check(SMALL, input);
         check(DEFAULT, input);

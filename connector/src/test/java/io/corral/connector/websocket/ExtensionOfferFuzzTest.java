@@ -22,7 +22,7 @@ import java.util.List;
 class ExtensionOfferFuzzTest {
 
     /** The input is the header values, one per line, as ISO-8859-1 text as the HTTP parser hands them over. */
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxExecutions = 60_000)
     void parsesAnyOfferSafely(byte[] input) {
         List<String> values = List.of(new String(input, StandardCharsets.ISO_8859_1).split("\n", -1));
         List<ExtensionOffer> offers = ExtensionOffer.parse(values);

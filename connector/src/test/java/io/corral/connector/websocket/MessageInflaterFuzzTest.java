@@ -28,7 +28,7 @@ class MessageInflaterFuzzTest {
      * pooled (no client context takeover) and where the payload is split into two frames; the rest is the
      * compressed payload.
      */
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxExecutions = 20_000)
     void inflatesAnyPayloadWithinTheLimit(byte[] input) {
         if (input.length < 3) {
             return;

@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  */
 class Utf8ValidatorFuzzTest {
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxExecutions = 60_000)
     void agreesWithTheJdkDecoder(byte[] text) {
         boolean expected = jdkAccepts(text);
         assertEquals(expected, Utf8Validator.isValid(text, 0, text.length), "whole");

@@ -29,7 +29,7 @@ class JettyParserDifferentialFuzzTest {
     private static final int LIMIT = 1 << 20;
     private static final Http1Limits CORRAL_LIMITS = new Http1Limits(LIMIT, LIMIT, 100_000, -1);
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxExecutions = 20_000)
     void corralIsNeverLaxerNorDisagreesOnWhereARequestEnds(byte[] input) {
         ParsedStream corral = CorralRequestStream.parse(input, CORRAL_LIMITS);
         ParsedStream jetty = JettyRequestStream.parse(input, LIMIT, HttpCompliance.RFC9110);
