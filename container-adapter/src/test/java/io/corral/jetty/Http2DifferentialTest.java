@@ -170,6 +170,22 @@ class Http2DifferentialTest {
     /** What must match between the two connectors. */
     record Observed(String version, int status, TreeMap<String, List<String>> headers, String body,
             TreeMap<String, List<String>> trailers) {
+
+        /**
+         * ServerConnector's answer as Corral gives it, the one difference on purpose (README): over HTTP/2 Jetty
+         * sends {@code content-length: 0} on a 204, which RFC 9110 §8.6 forbids ("A server MUST NOT send a
+         * Content-Length header field in any response with a status code of ... 204"); Corral sends none, as
+         * both connectors do over HTTP/1.1.
+         */
+        Observed asCorralAnswers() {
+            if (status != 204 || !headers.containsKey("content-length")) {
+                return this;
+            }
+            assertEquals(List.of("0"), headers.get("content-length"), "ServerConnector's 204");
+            TreeMap<String, List<String>> without = new TreeMap<>(headers);
+            without.remove("content-length");
+            return new Observed(version, status, without, body, trailers);
+        }
     }
 
     private static TreeMap<String, List<String>> comparable(HttpFields fields, int port) {
@@ -241,7 +257,7 @@ class Http2DifferentialTest {
         """)
     void sameRequestSameResponseOverJettyHttp2Client(String method, String target) throws Exception {
         byte[] body = method.equals("POST") || method.equals("PUT") ? "data".getBytes() : null;
-        Observed expected = overJettyClient(jetty, method, target, body);
+        Observed expected = overJettyClient(jetty, method, target, body).asCorralAnswers();
         Observed actual = overJettyClient(corral, method, target, body);
         assertEquals("HTTP/2.0", expected.version());
         assertEquals(expected, actual, method + " " + target);
