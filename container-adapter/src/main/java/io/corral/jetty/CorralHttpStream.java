@@ -151,6 +151,12 @@ final class CorralHttpStream implements HttpStream {
             if (length == 0) {
                 return null;
             }
+            if (isMultiplexed() && connection.bodyExceedsLimit(bodyBytesRead + length)) {
+                // HTTP/1.1's engine cuts a body at the connector's limit itself; over HTTP/2 the adapter does.
+                available.position(available.limit());
+                throw new RequestBodyException(HttpStatus.PAYLOAD_TOO_LARGE_413, "request body exceeds the limit of "
+                        + connection.getConnector().getMaxBodySize() + " bytes");
+            }
             bodyBytesRead += length;
             // The engine's buffer is only valid until the next read, while Jetty may retain a chunk for
             // longer (multipart keeps parts in memory): hand out a pooled copy.
@@ -203,6 +209,12 @@ final class CorralHttpStream implements HttpStream {
 
     @Override
     public Throwable consumeAvailable() {
+        if (isMultiplexed()) {
+            // Nothing to keep in step: an HTTP/2 stream's unread body ends with the stream, the engine telling the
+            // client to stop sending with RST_STREAM NO_ERROR once the response is out (RFC 9113 §8.1). Reporting it
+            // unconsumed would make Jetty fail the stream, a reset with INTERNAL_ERROR racing the response.
+            return null;
+        }
         if (exchange.request().expectContinue() && exchange.request().hasBody() && !bodyWanted) {
             // Reading now would send the 100 Continue the application never asked for; the client still
             // holds the body back, so the connection cannot carry another request (Jetty does the same).
