@@ -329,7 +329,11 @@ final class CorralHttpStream implements HttpStream {
         out.reason(response.getReason() != null ? response.getReason() : HttpStatus.getMessage(response.getStatus()));
         HttpHeaders headers = HeaderTranslation.toCorral(fields, out.headers());
         long contentLength = response.getContentLength();
-        if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
+        if (isMultiplexed() && response.getStatus() == HttpStatus.NO_CONTENT_204) {
+            // RFC 9110 §8.6: "A server MUST NOT send a Content-Length header field in any response with a status
+            // code of ... 204". Jetty's metadata has 0 there or not, by timing; HTTP/1.1's writer drops it itself.
+            headers.remove(HttpHeader.CONTENT_LENGTH.asString());
+        } else if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
             headers.add(HttpHeader.CONTENT_LENGTH.asString(), Long.toString(contentLength));
         }
         if (!persistent && !isMultiplexed()) {
