@@ -5,7 +5,10 @@ Enables Corral's clear-text HTTP/1.1 connector in place of Jetty's ServerConnect
 Corral owns the socket, the HTTP/1.1 parsing and writing, one virtual thread per connection and a
 new virtual thread per request; requests still reach Jetty's handlers, servlets and WebSocket
 endpoints unchanged. It provides "http", so it cannot run beside the stock http module by accident,
-and its connector has the id "httpConnector" like the stock one.
+and its connector has the id "httpConnector" like the stock one. For h2c (HTTP/2 without TLS,
+by prior knowledge and by Upgrade) beside HTTP/1.1 on the same port, add jetty-home's stock
+http2c module: --add-modules=corral,http2c. Its jetty.http2c.* properties apply to Corral's own
+HTTP/2 (see the README's "Migrate from ServerConnector").
 
 [tags]
 connector

@@ -1,6 +1,7 @@
 package io.corral.jetty;
 
 import io.corral.connector.listener.Hibernation;
+import io.corral.connector.stream.BodyFraming;
 import io.corral.connector.stream.ConnectionUpgrade;
 import io.corral.connector.stream.HttpExchange;
 import io.corral.connector.stream.HttpHandler;
@@ -94,11 +95,18 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         endPoint.notIdle();
         UpgradeRequestGuard.Refusal refusal = UpgradeRequestGuard.check(exchange.request());
         if (refusal != null) {
-            refuse(exchange, refusal);
+            refuse(exchange, refusal.status(), refusal.reason(), refusal.headers());
+            return;
+        }
+        boolean multiplexed = exchange.request().version() == io.corral.connector.stream.HttpVersion.HTTP_2;
+        if (multiplexed && exchange.request().framing() instanceof BodyFraming.Length announced
+                && bodyExceedsLimit(announced.length())) {
+            // As HTTP/1.1's engine answers an announced body over the connector's limit: before any handler runs.
+            refuse(exchange, 413, "Content-Length " + announced.length() + " exceeds the limit of "
+                    + connector.getMaxBodySize() + " bytes", new HttpHeaders());
             return;
         }
         HttpChannel httpChannel = acquireChannel();
-        boolean multiplexed = exchange.request().version() == io.corral.connector.stream.HttpVersion.HTTP_2;
         // HTTP/2 has no Connection: close; a stream ends alone, the connection carries on (Jetty's HTTP/2
         // connection reports itself persistent whatever the configuration says).
         boolean persistent = multiplexed
@@ -166,19 +174,21 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     }
 
     /**
-     * A WebSocket handshake Corral's own engine would refuse (RFC 6455 MUSTs Jetty's handshaker does not
-     * enforce) is answered as the engine answers it, before any handler runs.
+     * A request Corral's own engine would refuse (a WebSocket handshake breaking RFC 6455 MUSTs Jetty's handshaker
+     * does not enforce; over HTTP/2, a body announced over the limit) is answered as the engine answers it, before
+     * any handler runs.
      */
-    private static void refuse(HttpExchange exchange, UpgradeRequestGuard.Refusal refusal) throws IOException {
-        HttpResponse response = exchange.response().status(refusal.status());
-        for (HttpHeaders.Field field : refusal.headers()) {
+    private static void refuse(HttpExchange exchange, int status, String reason, HttpHeaders headers)
+            throws IOException {
+        HttpResponse response = exchange.response().status(status);
+        for (HttpHeaders.Field field : headers) {
             response.headers().set(field.name(), field.value());
         }
-        if (refusal.status() == 426) {
+        if (status == 426) {
             response.headers().set("Upgrade", "websocket"); // RFC 9110 §15.5.22: name the protocol to upgrade to
         }
         response.headers().set("Content-Type", "text/plain; charset=utf-8");
-        response.write(ByteBuffer.wrap((refusal.reason() + "\n").getBytes(StandardCharsets.UTF_8)), true);
+        response.write(ByteBuffer.wrap((reason + "\n").getBytes(StandardCharsets.UTF_8)), true);
     }
 
     /**
@@ -313,6 +323,12 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         if (stream != null) {
             stream.applyIdleTimeout(idleTimeoutMs > 0 ? Duration.ofMillis(idleTimeoutMs) : Duration.ZERO);
         }
+    }
+
+    /** Whether a request body of {@code size} bytes is over the connector's limit ({@code maxBodySize}). */
+    boolean bodyExceedsLimit(long size) {
+        long max = connector.getMaxBodySize();
+        return max >= 0 && size > max;
     }
 
     long maxUnreadBodyToDiscard() {

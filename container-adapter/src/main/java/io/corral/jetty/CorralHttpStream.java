@@ -160,6 +160,12 @@ final class CorralHttpStream implements HttpStream {
             if (length == 0) {
                 return null;
             }
+            if (isMultiplexed() && connection.bodyExceedsLimit(bodyBytesRead + length)) {
+                // HTTP/1.1's engine cuts a body at the connector's limit itself; over HTTP/2 the adapter does.
+                available.position(available.limit());
+                throw new RequestBodyException(HttpStatus.PAYLOAD_TOO_LARGE_413, "request body exceeds the limit of "
+                        + connection.getConnector().getMaxBodySize() + " bytes");
+            }
             bodyBytesRead += length;
             // The engine's buffer is only valid until the next read, while Jetty may retain a chunk for
             // longer (multipart keeps parts in memory): hand out a pooled copy.
@@ -212,6 +218,12 @@ final class CorralHttpStream implements HttpStream {
 
     @Override
     public Throwable consumeAvailable() {
+        if (isMultiplexed()) {
+            // Nothing to keep in step: an HTTP/2 stream's unread body ends with the stream, the engine telling the
+            // client to stop sending with RST_STREAM NO_ERROR once the response is out (RFC 9113 §8.1). Reporting it
+            // unconsumed would make Jetty fail the stream, a reset with INTERNAL_ERROR racing the response.
+            return null;
+        }
         if (exchange.request().expectContinue() && exchange.request().hasBody() && !bodyWanted) {
             // Reading now would send the 100 Continue the application never asked for; the client still
             // holds the body back, so the connection cannot carry another request (Jetty does the same).
@@ -363,7 +375,11 @@ final class CorralHttpStream implements HttpStream {
         out.reason(response.getReason() != null ? response.getReason() : HttpStatus.getMessage(response.getStatus()));
         HttpHeaders headers = HeaderTranslation.toCorral(fields, out.headers());
         long contentLength = response.getContentLength();
-        if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
+        if (isMultiplexed() && response.getStatus() == HttpStatus.NO_CONTENT_204) {
+            // RFC 9110 §8.6: "A server MUST NOT send a Content-Length header field in any response with a status
+            // code of ... 204". Jetty's metadata has 0 there or not, by timing; HTTP/1.1's writer drops it itself.
+            headers.remove(HttpHeader.CONTENT_LENGTH.asString());
+        } else if (contentLength >= 0 && !headers.contains(HttpHeader.CONTENT_LENGTH.asString())) {
             headers.add(HttpHeader.CONTENT_LENGTH.asString(), Long.toString(contentLength));
         }
         if (!persistent && !isMultiplexed()) {
