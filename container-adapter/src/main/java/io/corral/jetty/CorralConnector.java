@@ -343,13 +343,13 @@ public class CorralConnector extends AbstractNetworkConnector {
                 ignored.add(protocol);
             }
         }
+        if (served.isEmpty()) {
+            throw new IllegalStateException("CorralConnector: the ALPN factory lists no protocol Corral serves ("
+                    + listed + "; it serves h2 with an HTTP2ServerConnectionFactory, and http/1.1): " + this);
+        }
         if (!ignored.isEmpty()) {
             LOG.warn("{}: ALPN protocols {} are not served by Corral here (it serves h2 with an HTTP2ServerConnectionFactory,"
                     + " and http/1.1); ALPN offers {}", this, ignored, served);
-        }
-        if (served.isEmpty()) {
-            throw new IllegalStateException("CorralConnector: the ALPN factory lists no protocol Corral serves ("
-                    + listed + "; it serves h2 and http/1.1): " + this);
         }
         String fallback = alpn.getDefaultProtocol();
         if (fallback != null && !fallback.equalsIgnoreCase("http/1.1")) {

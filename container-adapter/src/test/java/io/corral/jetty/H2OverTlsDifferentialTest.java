@@ -171,6 +171,28 @@ class H2OverTlsDifferentialTest {
         assertEquals(expected, actual, method + " " + target);
     }
 
+    /**
+     * A client asking for HTTP/1.1 on the same port gets it, the same as on ServerConnector, its keep-alive connection
+     * hibernating between requests on Corral (the connector hibernates at once: {@link ConnectorKind#createTlsH2}).
+     */
+    @Test
+    void http11OnTheSamePortKeepsAliveThroughHibernation() throws Exception {
+        try (HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(TestTls.clientContext(false)).connectTimeout(TIMEOUT).build()) {
+            for (ServletServer server : List.of(jetty, corral)) {
+                List<String> connections = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    HttpResponse<String> response = http11.send(HttpRequest.newBuilder(uri(server, "/s/connection"))
+                            .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(HttpClient.Version.HTTP_1_1, response.version(), server.kind().name());
+                    assertEquals(200, response.statusCode());
+                    connections.add(response.body());
+                }
+                assertEquals(1, connections.stream().distinct().count(), server.kind() + ": one connection " + connections);
+            }
+        }
+    }
+
     @Test
     void theServletSeesASecureH2Request() throws Exception {
         Observed observed = overJettyClient(corral, "GET", "/s/echo?x=1", null);
