@@ -9,6 +9,10 @@ renewed keystore without restarting the listener. Corral does the TLS itself (th
 on the connection's own virtual thread); requests reach Jetty's handlers, servlets and WebSocket
 endpoints (wss) unchanged. It depends on ssl-context, not on ssl, which would open a stock
 ServerConnector beside it; its connector has the id "sslConnector" like the stock one.
+HTTP/2 (h2 by ALPN): add the stock http2 module (--add-modules=corral-https,http2), which
+brings the stock alpn module; this module provides "ssl" for them, so they configure Corral's
+connector as they would the stock one (jetty.http2.* and jetty.alpn.* properties), and
+Corral serves h2 with its own HTTP/2.
 
 [tags]
 connector
@@ -22,6 +26,7 @@ server
 
 [provides]
 https
+ssl
 
 [lib]
 lib/corral/*.jar

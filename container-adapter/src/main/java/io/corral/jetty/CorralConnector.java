@@ -7,6 +7,7 @@ import static io.corral.connector.listener.Listener.State.SUSPENDED;
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http1.Http1Limits;
 import io.corral.connector.http1.Http1Protocol;
+import io.corral.connector.http2.AlpnProtocol;
 import io.corral.connector.http2.CleartextProtocol;
 import io.corral.connector.http2.H2cUpgrade;
 import io.corral.connector.listener.Admission;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +51,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
+import org.eclipse.jetty.server.NegotiatingServerConnectionFactory;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
@@ -142,7 +145,10 @@ public class CorralConnector extends AbstractNetworkConnector {
      * {@link HttpConnectionFactory}, whose {@link HttpConfiguration} the connector follows. With an
      * {@link SslConnectionFactory} in front of it (its next protocol HTTP/1.1), the connector serves HTTPS: Corral's
      * {@link TlsTransport} does the TLS, with engines made and customized by the factory's
-     * {@link SslContextFactory.Server}, which starts and stops with the connector. With Jetty's
+     * {@link SslContextFactory.Server}, which starts and stops with the connector. As on ServerConnector, an
+     * {@code SslConnectionFactory(ssl, "alpn")}, an {@code ALPNServerConnectionFactory("h2", "http/1.1")} and Jetty's
+     * {@code HTTP2ServerConnectionFactory} beside the HTTP/1.1 one add h2 by ALPN: Corral's own HTTP/2, with that
+     * factory's settings. With Jetty's
      * {@link ProxyConnectionFactory} first, each connection must begin with a PROXY protocol header (see
      * {@link #setProxyProtocol}).
      */
@@ -216,11 +222,14 @@ public class CorralConnector extends AbstractNetworkConnector {
         // HTTP/1.1 and h2c share the port: the preface picks HTTP/2, anything else is HTTP/1.1 (which may ask for
         // h2c with Upgrade). Without an h2c factory the connection goes straight to HTTP/1.1, as before.
         CleartextProtocol cleartext = h2c == null ? null : new CleartextProtocol(http, h2c.config(), noSharedHandler);
-        Protocol served = cleartext != null ? cleartext : http;
+        // HTTP/1.1 and h2 share a TLS port: ALPN picked one during the handshake (the transport's selector).
+        Http2ConfigMapping.Mapped h2 = h2Mapping();
+        AlpnProtocol alpn = h2 == null ? null : new AlpnProtocol(http, h2.config(), noSharedHandler);
+        Protocol served = cleartext != null ? cleartext : alpn != null ? alpn : http;
         var bound = new io.corral.connector.listener.Listener(listenerConfig(), new Protocol() {
             @Override
             public Hibernation serve(TransportConnection connection) throws Exception {
-                return CorralConnector.this.serve(http, cleartext, h2c, httpConfiguration, connection);
+                return CorralConnector.this.serve(http, cleartext, h2c, alpn, h2, httpConfiguration, connection);
             }
 
             @Override
@@ -263,17 +272,34 @@ public class CorralConnector extends AbstractNetworkConnector {
     }
 
     /**
-     * The connector's {@link SslConnectionFactory}, or null for plain HTTP. Corral speaks only HTTP/1.1 after TLS:
-     * the factory's next protocol must be the {@link HttpConnectionFactory}'s (no ALPN factory, no HTTP/2 yet).
+     * The mapped settings of the connector's {@code h2} factory (Jetty's {@code HTTP2ServerConnectionFactory}, as
+     * ServerConnector takes it behind an {@code ALPNServerConnectionFactory}), or null when h2 is not served: no such
+     * factory, or no TLS with ALPN offering it (h2 is HTTP/2 over TLS; ServerConnector ignores it elsewhere too).
+     */
+    private Http2ConfigMapping.Mapped h2Mapping() {
+        ConnectionFactory factory = getConnectionFactory(TlsTransport.HTTP2);
+        if (factory == null || !(openTransport instanceof TlsTransport tls)
+                || !tls.applicationProtocols().contains(TlsTransport.HTTP2)) {
+            return null;
+        }
+        return Http2ConfigMapping.from(factory, this);
+    }
+
+    /**
+     * The connector's {@link SslConnectionFactory}, or null for plain HTTP. After TLS, Corral speaks HTTP/1.1 (the
+     * factory's next protocol is the {@link HttpConnectionFactory}'s), or HTTP/2 and HTTP/1.1 chosen by ALPN (the next
+     * protocol is an {@code ALPNServerConnectionFactory}'s, {@code "alpn"}: see {@link #applicationProtocols}).
      */
     private SslConnectionFactory sslConnectionFactory() {
         SslConnectionFactory ssl = getConnectionFactory(SslConnectionFactory.class);
         if (ssl == null) {
             return null;
         }
-        if (!(getConnectionFactory(ssl.getNextProtocol()) instanceof HttpConnectionFactory)) {
-            throw new IllegalStateException("CorralConnector speaks HTTP/1.1 after TLS: the SslConnectionFactory's "
-                    + "next protocol must be the HttpConnectionFactory's, not " + ssl.getNextProtocol() + ": " + this);
+        ConnectionFactory next = getConnectionFactory(ssl.getNextProtocol());
+        if (!(next instanceof HttpConnectionFactory) && !(next instanceof NegotiatingServerConnectionFactory)) {
+            throw new IllegalStateException("CorralConnector speaks HTTP/1.1, or h2 and HTTP/1.1 by ALPN, after TLS: the "
+                    + "SslConnectionFactory's next protocol must be the HttpConnectionFactory's or an "
+                    + "ALPNServerConnectionFactory's, not " + ssl.getNextProtocol() + ": " + this);
         }
         if (transport != null) {
             throw new IllegalStateException("CorralConnector has both a transport of its own (" + transport
@@ -293,8 +319,48 @@ public class CorralConnector extends AbstractNetworkConnector {
             return transport != null ? transport : new TcpTransport();
         }
         SslContextFactory.Server factory = ssl.getSslContextFactory();
-        return new TlsTransport(factory::newSSLEngine, tlsHandshakeTimeoutDuration(),
-                TlsTransport.DEFAULT_APPLICATION_PROTOCOLS);
+        return new TlsTransport(factory::newSSLEngine, tlsHandshakeTimeoutDuration(), applicationProtocols(ssl));
+    }
+
+    /**
+     * What ALPN may agree on, in the server's order of preference. Behind an {@code ALPNServerConnectionFactory}: the
+     * protocols it lists ({@code jetty.alpn.protocols}) that Corral serves here — {@code h2} when the connector has an
+     * {@code HTTP2ServerConnectionFactory}, {@code http/1.1} — in that order; when it lists none (its default, where
+     * Jetty takes the connector's protocols in the order their factories were added), {@code h2} then
+     * {@code http/1.1}, the order jetty-home's stock {@code http2} and {@code https} modules give ServerConnector
+     * (corral-https adds its HTTP/1.1 factory before the {@code alpn} module can add its own). Without an ALPN factory:
+     * {@code http/1.1} alone, as before.
+     */
+    private List<String> applicationProtocols(SslConnectionFactory ssl) {
+        if (!(getConnectionFactory(ssl.getNextProtocol()) instanceof NegotiatingServerConnectionFactory alpn)) {
+            return TlsTransport.DEFAULT_APPLICATION_PROTOCOLS;
+        }
+        List<String> listed = alpn.getNegotiatedProtocols();
+        List<String> candidates = listed.isEmpty() ? TlsTransport.HTTP2_AND_HTTP11 : listed;
+        List<String> served = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        for (String protocol : candidates) {
+            if (protocol.equals(TlsTransport.HTTP2) && getConnectionFactory(TlsTransport.HTTP2) != null
+                    || protocol.equalsIgnoreCase("http/1.1") && getConnectionFactory(HttpConnectionFactory.class) != null) {
+                served.add(protocol.toLowerCase(Locale.ROOT));
+            } else if (!listed.isEmpty()) {
+                ignored.add(protocol);
+            }
+        }
+        if (!ignored.isEmpty()) {
+            LOG.warn("{}: ALPN protocols {} are not served by Corral here (it serves h2 with an HTTP2ServerConnectionFactory,"
+                    + " and http/1.1); ALPN offers {}", this, ignored, served);
+        }
+        if (served.isEmpty()) {
+            throw new IllegalStateException("CorralConnector: the ALPN factory lists no protocol Corral serves ("
+                    + listed + "; it serves h2 and http/1.1): " + this);
+        }
+        String fallback = alpn.getDefaultProtocol();
+        if (fallback != null && !fallback.equalsIgnoreCase("http/1.1")) {
+            LOG.warn("{}: ALPN default protocol {} is not followed: a client that offers no ALPN gets HTTP/1.1 on Corral",
+                    this, fallback);
+        }
+        return List.copyOf(served);
     }
 
     private Duration tlsHandshakeTimeoutDuration() {
@@ -351,7 +417,8 @@ public class CorralConnector extends AbstractNetworkConnector {
      * and Jetty hears of it once, when the connection really ends.
      */
     private Hibernation serve(Http1Protocol protocol, CleartextProtocol cleartext, Http2ConfigMapping.Mapped h2c,
-            HttpConfiguration httpConfiguration, TransportConnection transport) throws Exception {
+            AlpnProtocol alpn, Http2ConfigMapping.Mapped h2, HttpConfiguration httpConfiguration,
+            TransportConnection transport) throws Exception {
         CorralEndPoint endPoint = new CorralEndPoint(transport, getScheduler(), this::getIdleTimeout);
         CorralHttpConnection connection = new CorralHttpConnection(this, httpConfiguration, endPoint,
                 channelFactory, protocol.config().maxUnreadBodyToDiscard());
@@ -364,6 +431,10 @@ public class CorralConnector extends AbstractNetworkConnector {
         return Hibernation.ensuring(() -> {
             endPoint.onOpen();
             connection.onOpen();
+            if (alpn != null) {
+                connection.streamIdleTimeout(h2.streamIdleTimeoutMs());
+                return alpn.serve(transport, connection, connection);
+            }
             if (cleartext == null) {
                 return protocol.serve(transport, connection);
             }

@@ -51,7 +51,10 @@
  *   <li>Timeouts while a request runs are the engine's (connector idle timeout on each read and write);
  *       {@code HttpConfiguration.setIdleTimeout} only sets the endpoint's timer, which never closes a
  *       connection with an exchange in progress.</li>
- *   <li>No {@code SslConnectionFactory}: TLS will be Corral's transport.</li>
+ *   <li>TLS is Corral's transport: an {@code SslConnectionFactory} configures it (its {@code SslContextFactory}
+ *       makes the engines), Jetty's {@code SslConnection} never runs. Behind an {@code ALPNServerConnectionFactory}
+ *       that lists no protocols, ALPN prefers h2 to http/1.1 whatever order the factories were added in; a client
+ *       offering no ALPN gets HTTP/1.1 whatever the factory's default protocol.</li>
  * </ul>
  */
 package io.corral.jetty;

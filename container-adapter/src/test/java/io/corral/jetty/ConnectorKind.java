@@ -1,6 +1,9 @@
 package io.corral.jetty;
 
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -47,6 +50,25 @@ public enum ConnectorKind {
     };
 
     public abstract AbstractNetworkConnector create(Server server, HttpConfiguration configuration);
+
+    /**
+     * HTTPS with h2 and HTTP/1.1 chosen by ALPN, configured as Jetty's documentation (and jetty-home's {@code ssl},
+     * {@code alpn}, {@code http2} and {@code https} modules) sets ServerConnector up: an SslConnectionFactory whose next
+     * protocol is ALPN's, an ALPNServerConnectionFactory preferring h2, Jetty's HTTP2ServerConnectionFactory and the
+     * HttpConnectionFactory, both with the same configuration.
+     */
+    public AbstractNetworkConnector createTlsH2(Server server, HttpConfiguration configuration,
+                                                SslContextFactory.Server ssl) {
+        ConnectionFactory[] factories = {new SslConnectionFactory(ssl, "alpn"),
+            new ALPNServerConnectionFactory("h2", "http/1.1"), new HTTP2ServerConnectionFactory(configuration),
+            new HttpConnectionFactory(configuration)};
+        if (this == JETTY) {
+            return new ServerConnector(server, factories);
+        }
+        CorralConnector connector = new CorralConnector(server, factories);
+        connector.setHibernateAfter(0);
+        return connector;
+    }
 
     /** The HTTPS connector, configured as Jetty's documentation shows: an SslConnectionFactory before HTTP/1.1. */
     public abstract AbstractNetworkConnector createTls(Server server, HttpConfiguration configuration,

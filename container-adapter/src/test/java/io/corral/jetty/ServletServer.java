@@ -85,6 +85,7 @@ public final class ServletServer implements AutoCloseable {
         private final List<Consumer<Server>> serverSetup = new ArrayList<>();
         private UnaryOperator<Handler> around = UnaryOperator.identity();
         private SslContextFactory.Server tls;
+        private boolean tlsH2;
 
         private Builder(ConnectorKind kind) {
             this.kind = kind;
@@ -145,6 +146,13 @@ public final class ServletServer implements AutoCloseable {
             return this;
         }
 
+        /** Serves HTTPS with this factory, h2 and HTTP/1.1 chosen by ALPN (see {@link ConnectorKind#createTlsH2}). */
+        public Builder tlsWithH2(SslContextFactory.Server factory) {
+            tls = factory;
+            tlsH2 = true;
+            return this;
+        }
+
         public Builder server(Consumer<Server> setup) {
             serverSetup.add(setup);
             return this;
@@ -155,7 +163,7 @@ public final class ServletServer implements AutoCloseable {
             threads.setName("test-" + kind.name().toLowerCase());
             Server server = new Server(threads);
             AbstractNetworkConnector connector = tls == null ? kind.create(server, configuration)
-                    : kind.createTls(server, configuration, tls);
+                    : tlsH2 ? kind.createTlsH2(server, configuration, tls) : kind.createTls(server, configuration, tls);
             connector.setHost("127.0.0.1");
             connector.setPort(0);
             connectorSetup.forEach(setup -> setup.accept(connector));

@@ -17,8 +17,10 @@ import java.util.List;
  * @param nginx            the nginx binary, or null when it could not be installed
  * @param wrk              the wrk binary, or null when it could not be installed
  * @param logs             where every started process writes its output
+ * @param h2load           the h2load binary (Debian's nghttp2-client), or null when it could not be installed
  */
 record BenchEnvironment(Path java, Path jcmd, List<String> serverJvmFlags, List<String> idleJvmFlags,
                         String serverClasspath,
-                        String benchClasspath, Path war, Path nginxConf, Path nginx, Path wrk, Path logs) {
+                        String benchClasspath, Path war, Path nginxConf, Path nginx, Path wrk, Path logs,
+                        Path h2load) {
 }

@@ -6,7 +6,10 @@ import io.corral.jetty.demo.ConnectorKind;
 import jakarta.websocket.server.ServerContainer;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 
 /**
@@ -19,12 +22,20 @@ import org.eclipse.jetty.server.Server;
  *
  * <p>Arguments: {@code <port> <corral|jetty> <war> [idleTimeoutMs]}; without an idle timeout both keep
  * their defaults, as a user's server would. {@code -Dbench.maxConnections=N} sets Corral's connection limit
- * (the flood scenarios of {@link FloodRun}). Runs until the process is stopped.
+ * (the flood scenarios of {@link FloodRun}); {@code -Dbench.h2c.maxConcurrentStreams=N} adds h2c to either
+ * connector (the HTTP/2 scenarios). Runs until the process is stopped.
  */
 public final class BenchServer {
 
     /** Above what one process can hold here (about 19,900 descriptors), so the machine is the only limit. */
     static final int IDLE_MAX_CONNECTIONS = 20_000;
+    /**
+     * Set on a {@code jetty} server: h2c beside HTTP/1.1 ({@code HTTP2CServerConnectionFactory}, prior knowledge and
+     * {@code Upgrade}), with this SETTINGS_MAX_CONCURRENT_STREAMS.
+     */
+    static final String H2C_STREAMS_PROPERTY = "bench.h2c.maxConcurrentStreams";
+    /** What both servers of the h2 scenarios allow, so that h2load's 256 streams per connection all run. */
+    static final int H2C_MAX_CONCURRENT_STREAMS = 256;
 
     private BenchServer() {
     }
@@ -49,6 +60,15 @@ public final class BenchServer {
         if (floodLimit != null && connector instanceof CorralConnector corral) {
             // The flood scenarios (FloodRun) set the limit the issue measured with; ServerConnector has none.
             corral.setMaxConnections(floodLimit);
+        }
+        Integer h2cStreams = Integer.getInteger(H2C_STREAMS_PROPERTY);
+        if (h2cStreams != null) {
+            // The embedded form of Jetty's http2c module, the same on both connectors: one HttpConfiguration serves
+            // both protocols.
+            HttpConfiguration config = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+            HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(config);
+            h2c.setMaxConcurrentStreams(h2cStreams);
+            connector.addConnectionFactory(h2c);
         }
         server.addConnector(connector);
         WebAppContext context = AnnotatedWar.context(war, "/");

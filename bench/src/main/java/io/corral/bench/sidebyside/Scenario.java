@@ -8,7 +8,7 @@ import java.util.Locale;
  * One line of the targets table (issue 16, DESIGN §6): what is measured, against what, and the target.
  * Scenario names are what {@code --scenarios} selects: a name selects itself and every scenario whose
  * name starts with it and a dash ({@code ws-echo} selects {@code ws-echo-32} and {@code ws-echo-16k});
- * {@code http}, {@code ws}, {@code idle} and {@code raw} select their groups.
+ * {@code http}, {@code ws}, {@code idle}, {@code raw} and {@code h2} select their groups.
  */
 sealed interface Scenario {
 
@@ -20,9 +20,21 @@ sealed interface Scenario {
     /** The target, as the report states it. */
     String target();
 
-    /** A load scenario, compared per server CPU-second. */
+    /**
+     * A load scenario, compared per server CPU-second.
+     *
+     * @param streams concurrent streams per connection (h2load's {@code -m}) for the HTTP/2 loads; 1 for the others
+     */
     record Throughput(String name, String title, Load load, int connections, ServerKind measured,
-                      ServerKind baseline, double minRatio, boolean p99NoWorse, String unit) implements Scenario {
+                      ServerKind baseline, double minRatio, boolean p99NoWorse, String unit, int streams)
+            implements Scenario {
+
+        /** One stream per connection: every load but HTTP/2's. */
+        Throughput(String name, String title, Load load, int connections, ServerKind measured, ServerKind baseline,
+                   double minRatio, boolean p99NoWorse, String unit) {
+            this(name, title, load, connections, measured, baseline, minRatio, p99NoWorse, unit, 1);
+        }
+
         @Override
         public String target() {
             return String.format(Locale.ROOT, "≥ %.2f× %s per server CPU-second%s", minRatio, unit,
@@ -37,7 +49,7 @@ sealed interface Scenario {
     record NativeIdle(String name, String title, int connections, String target) implements Scenario {}
 
     /** What a throughput scenario's clients do. */
-    enum Load { HTTP_PLAINTEXT, HTTP_ECHO_4K, HTTP_CLOSE, WS_ECHO_32, WS_ECHO_16K, WS_HANDSHAKE }
+    enum Load { HTTP_PLAINTEXT, HTTP_ECHO_4K, HTTP_CLOSE, WS_ECHO_32, WS_ECHO_16K, WS_HANDSHAKE, H2_PLAINTEXT, H2_ECHO_4K }
 
     /** What an idle connection is. */
     enum IdleKind {
@@ -80,7 +92,34 @@ sealed interface Scenario {
                 ServerKind.RAW, ServerKind.NGINX, 0.6, false, "requests"));
         all.add(new Throughput("raw-nginx-256", "raw engine plaintext vs nginx, 256 connections", Load.HTTP_PLAINTEXT, 256,
                 ServerKind.RAW, ServerKind.NGINX, 0.6, false, "requests"));
+        all.addAll(http2());
         return all;
+    }
+
+    /**
+     * h2load over h2c by prior knowledge (issue 10), against the war-sample on Jetty's {@code ServerConnector} with
+     * {@code HTTP2CServerConnectionFactory}: the path users run ({@code h2-…}: the same WAR on {@code CorralConnector}
+     * with the same factory) and the native engine ({@code h2-raw-…}: {@code CleartextProtocol} with a native handler).
+     * Every server allows 256 concurrent streams.
+     */
+    private static List<Throughput> http2() {
+        List<Throughput> http2 = new ArrayList<>();
+        for (ServerKind measured : List.of(ServerKind.CORRAL_H2C, ServerKind.RAW_H2C)) {
+            String prefix = measured == ServerKind.RAW_H2C ? "h2-raw-" : "h2-";
+            String who = measured == ServerKind.RAW_H2C ? "raw engine" : "CorralConnector";
+            for (int connections : new int[] {1, 4}) {
+                for (int streams : new int[] {16, 256}) {
+                    http2.add(new Throughput(prefix + "plaintext-" + connections + "x" + streams, "h2c plaintext, "
+                            + connections + (connections == 1 ? " connection" : " connections") + " × " + streams
+                            + " streams (" + who + " vs ServerConnector)", Load.H2_PLAINTEXT, connections, measured,
+                            ServerKind.JETTY_H2C, 1.25, false, "requests", streams));
+                }
+            }
+            http2.add(new Throughput(prefix + "echo-4x16", "h2c POST echo 4 KiB, 4 connections × 16 streams (" + who
+                    + " vs ServerConnector)", Load.H2_ECHO_4K, 4, measured, ServerKind.JETTY_H2C, 1.25, false,
+                    "requests", 16));
+        }
+        return http2;
     }
 
     private static Throughput http(String name, String title, Load load, int connections, double minRatio, boolean p99) {

@@ -57,20 +57,27 @@ final class ServerProcess implements AutoCloseable {
         Path log = env.logs().resolve(logName + ".log");
         List<String> command = new ArrayList<>();
         switch (kind) {
-            case CORRAL, JETTY -> {
+            case CORRAL, JETTY, CORRAL_H2C, JETTY_H2C -> {
                 command.add(env.java().toString());
                 command.addAll(jvmFlags);
+                if (kind == ServerKind.CORRAL_H2C || kind == ServerKind.JETTY_H2C) {
+                    command.add("-D" + BenchServer.H2C_STREAMS_PROPERTY + "=" + BenchServer.H2C_MAX_CONCURRENT_STREAMS);
+                }
                 command.addAll(List.of("-cp", env.serverClasspath(), BenchServer.class.getName(),
-                        Integer.toString(port), kind == ServerKind.CORRAL ? "corral" : "jetty", env.war().toString()));
+                        Integer.toString(port), kind == ServerKind.CORRAL || kind == ServerKind.CORRAL_H2C ? "corral"
+                                : "jetty", env.war().toString()));
                 if (idleTimeoutMs > 0) {
                     command.add(Long.toString(idleTimeoutMs));
                 }
             }
-            case RAW -> {
+            case RAW, RAW_H2C -> {
                 command.add(env.java().toString());
                 command.addAll(jvmFlags);
                 command.addAll(List.of("-cp", env.benchClasspath(), NativePlaintextServer.class.getName(),
                         Integer.toString(port)));
+                if (kind == ServerKind.RAW_H2C) {
+                    command.add("h2c");
+                }
             }
             case NGINX -> {
                 if (env.nginx() == null) {

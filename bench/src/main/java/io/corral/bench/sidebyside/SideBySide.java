@@ -189,6 +189,19 @@ public final class SideBySide {
                             HANDSHAKE_LIMIT);
                     cpuAfter = server.cpuSeconds();
                 }
+                case H2_PLAINTEXT, H2_ECHO_4K -> {
+                    if (env.h2load() == null) {
+                        throw new IOException("h2load is not installed (apt-get install nghttp2-client failed)");
+                    }
+                    H2Load h2load = new H2Load(env.h2load(), env.logs());
+                    H2Load.Request request = scenario.load() == Scenario.Load.H2_ECHO_4K ? H2Load.Request.ECHO_4K
+                            : H2Load.Request.PLAINTEXT;
+                    h2load.run(server.port(), request, scenario.connections(), scenario.streams(), options.warmup());
+                    cpuBefore = server.cpuSeconds();
+                    load = h2load.run(server.port(), request, scenario.connections(), scenario.streams(),
+                            options.seconds());
+                    cpuAfter = server.cpuSeconds();
+                }
                 default -> throw new IllegalStateException(scenario.load().toString());
             }
             if (!server.isAlive()) {
@@ -270,7 +283,8 @@ public final class SideBySide {
         return new BenchEnvironment(javaHome.resolve("bin/java"), javaHome.resolve("bin/jcmd"),
                 flags("bench.jvmFlags"), flags("bench.idleJvmFlags"),
                 required("bench.serverClasspath"), required("bench.benchClasspath"), Path.of(required("bench.war")),
-                Path.of(required("bench.nginxConf")), optionalPath("bench.nginx"), optionalPath("bench.wrk"), logs);
+                Path.of(required("bench.nginxConf")), optionalPath("bench.nginx"), optionalPath("bench.wrk"), logs,
+                optionalPath("bench.h2load"));
     }
 
     private static List<String> flags(String property) {

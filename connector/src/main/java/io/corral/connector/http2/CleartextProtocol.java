@@ -8,7 +8,9 @@ import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.transport.ReadAheadConnection;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -16,7 +18,9 @@ import java.util.Arrays;
  * preface (RFC 9113 §3.3) is served by {@link Http2Protocol}, any other by the HTTP/1.1 protocol given, so HTTP/1.1
  * stays what a client gets when it asks for nothing. No HTTP/1.1 request can be mistaken for the preface: its
  * request line, {@code PRI * HTTP/2.0}, names a version HTTP/1.1 refuses. The first octets are read until they
- * differ from the preface (for HTTP/1.1 that is the first one or two) or make all of it, then handed over.
+ * differ from the preface (for HTTP/1.1 that is the first one or two) or make all of it, then handed over. A
+ * connection that has sent nothing yet hibernates after {@link Http2Config#hibernateAfter()}, as either protocol's
+ * idle connections do.
  */
 public final class CleartextProtocol implements Protocol {
 
@@ -63,26 +67,61 @@ public final class CleartextProtocol implements Protocol {
 
     private Hibernation sniffAndServe(TransportConnection connection, Continuation asHttp1, Continuation asHttp2)
             throws Exception {
+        long now = System.nanoTime();
+        connection.evictableSince(TransportConnection.evictableMark(now));
+        Duration idleTimeout = config.idleTimeout();
+        return sniff(connection, idleTimeout.isZero() ? Hibernation.NEVER : now + idleTimeout.toNanos(), false,
+                asHttp1, asHttp2);
+    }
+
+    /**
+     * Reads the first octets and hands the connection over. A client that has sent nothing yet waits without a
+     * thread once {@link Http2Config#hibernateAfter()} has passed (at once for 0): the connection hibernates here,
+     * with nothing read, and sniffs again when its first bytes arrive. Nothing came by the idle deadline: closed.
+     *
+     * @param woken whether this runs after a hibernation: it reads before it may hibernate again, since the end of
+     *              stream that may have woken it looks like "nothing to read" until a read meets it
+     */
+    private Hibernation sniff(TransportConnection connection, long idleDeadline, boolean woken, Continuation asHttp1,
+            Continuation asHttp2) throws Exception {
         byte[] first = new byte[Http2Connection.PREFACE.length];
         int n = 0;
-        connection.evictableSince(TransportConnection.evictableMark(System.nanoTime()));
-        connection.setReadTimeout(config.idleTimeout());
+        boolean mayHibernate = !woken;
+        boolean timedOut = false;
+        long after = config.hibernateAfter().toNanos();
+        boolean hibernates = connection.canHibernate() && config.hibernatesBeforeIdleTimeout();
         while (n < first.length) {
+            long left = idleDeadline == Hibernation.NEVER ? Long.MAX_VALUE : idleDeadline - System.nanoTime();
+            if (left <= 0 && connection.available() == 0) {
+                return null; // nothing came in time: nothing to answer
+            }
+            if (n == 0 && hibernates && mayHibernate && (after == 0 ? connection.available() == 0 : timedOut)) {
+                return new Hibernation(idleDeadline, () -> sniff(connection, idleDeadline, true, asHttp1, asHttp2));
+            }
+            long wait = n == 0 && hibernates && after > 0 ? Math.min(left, after) : left;
+            connection.setReadTimeout(wait == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(wait, 1_000_000)));
             int read;
             try {
                 read = connection.read(first, n, first.length - n);
+            } catch (SocketTimeoutException e) {
+                mayHibernate = true;
+                timedOut = true;
+                continue;
             } catch (IOException e) {
-                return null; // nothing came in time, or the client went: nothing to answer
+                return null; // the client went: nothing to answer
             }
             if (read < 0) {
                 return null;
             }
+            mayHibernate = true;
             n += read;
             if (!Arrays.equals(first, 0, n, Http2Connection.PREFACE, 0, n)) {
+                connection.setReadTimeout(config.idleTimeout());
                 return asHttp1.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
             }
         }
         connection.evictableSince(TransportConnection.NOT_EVICTABLE);
+        connection.setReadTimeout(config.idleTimeout());
         return asHttp2.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
     }
 

@@ -31,6 +31,8 @@ final class FlowControl {
     private long initialStreamWindow = Http2Config.DEFAULT_WINDOW;
     private final java.util.Set<StreamWindow> windows = new java.util.HashSet<>();
     private boolean connectionClosed;
+    /** The peer ended its side: no WINDOW_UPDATE can come any more. */
+    private boolean peerEnded;
 
     /** A new stream's window, at the peer's current SETTINGS_INITIAL_WINDOW_SIZE. */
     StreamWindow open() {
@@ -69,6 +71,20 @@ final class FlowControl {
     }
 
     /**
+     * The peer sent its FIN: what is left of the windows may still be sent, but a thread that would wait for more
+     * gives up at once, since nothing can open a window any more.
+     */
+    void peerEnded() {
+        lock.lock();
+        try {
+            peerEnded = true;
+            opened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Takes up to {@code wanted} octets of both windows, waiting while either is closed.
      *
      * @return how many octets may be sent now, at least 1
@@ -82,6 +98,9 @@ final class FlowControl {
             while (window.size <= 0 || connectionWindow <= 0) {
                 if (window.closed || connectionClosed) {
                     throw new IOException("stream closed");
+                }
+                if (peerEnded) {
+                    throw new IOException("the peer ended its side: no window can open");
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

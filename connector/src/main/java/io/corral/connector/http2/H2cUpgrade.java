@@ -1,5 +1,6 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.stream.BodyFraming;
 import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpExchange;
@@ -11,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * HTTP/2 by {@code Upgrade: h2c} from HTTP/1.1 (RFC 7540 §3.2, deprecated by RFC 9113 §3.1 but still sent by some
@@ -18,7 +21,7 @@ import java.util.Locale;
  * valid {@code HTTP2-Settings} and no body, gets a 101 and continues as HTTP/2, its own response coming on stream 1;
  * every other request, including one whose upgrade cannot be honoured, is served as HTTP/1.1 by the same handler, as
  * RFC 9110 §7.8 lets a server ignore {@code Upgrade}. A request with a body is not upgraded (it would have to be
- * read whole first).
+ * read whole first). Nor is one on a TLS connection: there {@code h2} is agreed by ALPN ({@link AlpnProtocol}).
  */
 public final class H2cUpgrade {
 
@@ -27,10 +30,12 @@ public final class H2cUpgrade {
 
     /** The handler, with h2c upgrades taken over by HTTP/2 under {@code config}. */
     public static HttpHandler wrap(HttpHandler handler, Http2Config config) {
+        ByteArrayPool inputBuffers = upgradedInputBuffers(config);
         return new HttpHandler() {
             @Override
             public void handle(HttpExchange exchange) throws Exception {
-                List<Http2Frame.Setting> settings = upgradeSettings(exchange.request());
+                // h2c is HTTP/2 over cleartext TCP (RFC 7540 §3.2); over TLS, HTTP/2 is agreed by ALPN or not at all.
+                List<Http2Frame.Setting> settings = exchange.isSecure() ? null : upgradeSettings(exchange.request());
                 if (settings == null) {
                     handler.handle(exchange);
                     return;
@@ -39,11 +44,9 @@ public final class H2cUpgrade {
                 exchange.response().status(101).headers().set("Connection", "Upgrade").set("Upgrade", "h2c");
                 long connectionId = exchange.connectionId();
                 GoingAway goingAway = exchange.goingAway();
-                exchange.upgrade((connection, leftover) -> {
-                    new Http2Connection(connection, config, handler, connectionId, goingAway).serveUpgraded(request, settings,
-                            leftover == null ? ByteBuffer.allocate(0) : leftover);
-                    return null;
-                });
+                exchange.upgrade((connection, leftover) -> new Http2Connection(connection, config, handler,
+                        connectionId, inputBuffers, goingAway).serveUpgraded(request, settings,
+                        leftover == null ? ByteBuffer.allocate(0) : leftover));
                 exchange.response().end();
             }
 
@@ -54,6 +57,18 @@ public final class H2cUpgrade {
             }
         };
     }
+
+    /**
+     * Input buffers for upgraded connections, one pool per buffer size for the whole process: an embedder may wrap a
+     * handler per connection (the Jetty adapter does), and a pool of its own would keep each one's buffer while it
+     * hibernates.
+     */
+    private static ByteArrayPool upgradedInputBuffers(Http2Config config) {
+        return UPGRADED_INPUT_BUFFERS.computeIfAbsent(Http2Frame.HEADER_LENGTH + config.maxFrameSize(),
+                size -> Http2Protocol.inputBuffers(config));
+    }
+
+    private static final Map<Integer, ByteArrayPool> UPGRADED_INPUT_BUFFERS = new ConcurrentHashMap<>();
 
     /** The client's settings when this request may be upgraded, else null. */
     static List<Http2Frame.Setting> upgradeSettings(RequestHead request) {

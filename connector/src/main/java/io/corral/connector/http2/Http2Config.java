@@ -23,6 +23,14 @@ import java.time.Duration;
  * @param maxControlFramesPerWindow SETTINGS and PING frames allowed per {@code floodWindow} before GOAWAY
  *                               ENHANCE_YOUR_CALM: each costs an answer
  * @param floodWindow            the window both flood counts use
+ * @param hibernateAfter         how long a connection with no open stream, nothing half-read and no SETTINGS
+ *                               acknowledgement outstanding waits on its own thread before it hibernates: gives up
+ *                               the thread and its input buffer and waits on the transport's {@code Hibernator}
+ *                               until bytes arrive, keeping its HPACK tables, flow-control windows and settings
+ *                               (Cowboy's {@code hibernate}); zero hibernates as soon as a read would wait; at
+ *                               {@code idleTimeout} or more, never. Also how long a {@link CleartextProtocol}
+ *                               connection that has sent nothing yet waits before it hibernates. Default 1 s, as
+ *                               for HTTP/1.1 and WebSocket connections
  * @param connectProtocol        SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3): whether clients may open extended
  *                               CONNECT streams (WebSocket over HTTP/2); on by default, since the native
  *                               WebSocket upgrade ({@code WebSocketUpgrade}) serves them and any other handler just
@@ -42,6 +50,7 @@ public record Http2Config(
         int maxResetsPerWindow,
         int maxControlFramesPerWindow,
         Duration floodWindow,
+        Duration hibernateAfter,
         boolean connectProtocol) {
 
     /** HTTP/2's own initial window size (RFC 9113 §6.9.2), which the connection window always starts at. */
@@ -49,7 +58,29 @@ public record Http2Config(
 
     public static final Http2Config DEFAULTS = new Http2Config(100, DEFAULT_WINDOW, Http2Frame.DEFAULT_MAX_FRAME_SIZE,
             8192, 4096, 16, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 1000,
-            Duration.ofSeconds(10), true);
+            Duration.ofSeconds(10), Duration.ofSeconds(1), true);
+
+    /**
+     * Without {@code hibernateAfter} and {@code connectProtocol}, which take their defaults (1 s, on): the
+     * constructor before they came.
+     */
+    public Http2Config(int maxConcurrentStreams, int initialWindowSize, int maxFrameSize, int maxHeaderListSize,
+            int headerTableSize, int maxContinuations, Duration idleTimeout, Duration settingsTimeout,
+            Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow) {
+        this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
+                maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, Duration.ofSeconds(1), true);
+    }
+
+    /** Without {@code connectProtocol}, which takes its default (on). */
+    public Http2Config(int maxConcurrentStreams, int initialWindowSize, int maxFrameSize, int maxHeaderListSize,
+            int headerTableSize, int maxContinuations, Duration idleTimeout, Duration settingsTimeout,
+            Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow,
+            Duration hibernateAfter) {
+        this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
+                maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, true);
+    }
 
     public Http2Config {
         if (maxConcurrentStreams < 1 || initialWindowSize < 0 || maxHeaderListSize < 1 || headerTableSize < 0
@@ -59,15 +90,9 @@ public record Http2Config(
         if (maxFrameSize < Http2Frame.DEFAULT_MAX_FRAME_SIZE || maxFrameSize > Http2Frame.LARGEST_MAX_FRAME_SIZE) {
             throw new IllegalArgumentException("maxFrameSize " + maxFrameSize);
         }
-    }
-
-    /** With extended CONNECT offered, as by default. */
-    public Http2Config(int maxConcurrentStreams, int initialWindowSize, int maxFrameSize, int maxHeaderListSize,
-            int headerTableSize, int maxContinuations, Duration idleTimeout, Duration settingsTimeout,
-            Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow) {
-        this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
-                maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, true);
+        if (hibernateAfter == null || hibernateAfter.isNegative()) {
+            throw new IllegalArgumentException("hibernateAfter " + hibernateAfter);
+        }
     }
 
     /**
@@ -79,40 +104,57 @@ public record Http2Config(
         return maxHeaderListSize + 1024;
     }
 
+    /** Whether an idle connection gets to hibernate: {@code hibernateAfter} comes before the idle timeout. */
+    public boolean hibernatesBeforeIdleTimeout() {
+        return idleTimeout.isZero() || hibernateAfter.compareTo(idleTimeout) < 0;
+    }
+
     public Http2Config withMaxConcurrentStreams(int value) {
         return new Http2Config(value, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withInitialWindowSize(int value) {
         return new Http2Config(maxConcurrentStreams, value, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withStreamStallTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, value, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withFloodLimits(int resets, int controlFrames, Duration window) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, resets,
-                controlFrames, window, connectProtocol);
+                controlFrames, window, hibernateAfter, connectProtocol);
     }
 
     public Http2Config withSettingsTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, value, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
+    }
+
+    public Http2Config withIdleTimeout(Duration value) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, value, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
+    }
+
+    public Http2Config withHibernateAfter(Duration value) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, value, connectProtocol);
     }
 
     /** With extended CONNECT (RFC 8441) offered or not. */
     public Http2Config withConnectProtocol(boolean value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, value);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, value);
     }
 }

@@ -8,10 +8,12 @@ import static io.corral.connector.http2.Http2ErrorCode.STREAM_CLOSED;
 import static io.corral.connector.http2.Http2Exception.connectionError;
 import static io.corral.connector.http2.Http2Exception.streamError;
 
+import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.http2.hpack.HeaderField;
 import io.corral.connector.http2.hpack.HeaderListTooLargeException;
 import io.corral.connector.http2.hpack.HpackDecoder;
 import io.corral.connector.http2.hpack.HpackException;
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.stream.HttpHeaders;
@@ -27,6 +29,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +52,13 @@ final class Http2Connection {
 
     /** RFC 9113 §3.4: the client connection preface starts with these 24 octets. */
     static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** How often a reader with streams open looks whether the last one ended, when hibernateAfter is shorter. */
+    private static final Duration HIBERNATION_CHECK = Duration.ofMillis(50);
 
     private final TransportConnection transport;
+    /** Input buffers of {@code HEADER_LENGTH + maxFrameSize} octets, borrowed for a burst, never held idle. */
+    private final ByteArrayPool inputBuffers;
     private final Http2Config config;
     private final HttpHandler handler;
     private final long id;
@@ -61,13 +70,31 @@ final class Http2Connection {
     private final Http2Output output;
     private final FlowControl flowControl = new FlowControl();
     private final Map<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
+    /**
+     * Streams still in {@link #streams} whose last frame is being written after their request ended: closed as far
+     * as the client can tell, so not counted against SETTINGS_MAX_CONCURRENT_STREAMS. Decremented once such a
+     * stream is forgotten (after its removal: for an instant the count may let one more stream in, never refuse one
+     * that the client was right to open).
+     */
+    private final AtomicInteger endingStreams = new AtomicInteger();
     private final EventRateLimit resets;
     private final RecentResets recentResets;
     private final EventRateLimit controlFrames;
 
+    /**
+     * When the connection last read a byte or saw a stream end ({@link System#nanoTime()}): the idle timeout and
+     * {@code hibernateAfter} count from here. Streams' threads write it too.
+     */
+    private volatile long quietSince = System.nanoTime();
+    /** Whether the last burst ended hibernating: the next one is a wake-up. */
+    private boolean hibernated;
+    /** Whether this burst has read yet (see {@link #readFrames}). */
+    private boolean readThisBurst;
     private volatile int lastStreamId;
     /** A graceful shutdown began: GOAWAY went out, new streams are refused, the connection closes when idle. */
     private volatile boolean draining;
+    /** The connection's thread while it waits for the last streams after the client's FIN; null otherwise. */
+    private volatile Thread awaitingStreams;
     /** Whether our SETTINGS went out: nothing else, GOAWAY included, may come before it (§3.4). */
     private volatile boolean settingsSent;
     private long receiveWindow = Http2Config.DEFAULT_WINDOW;
@@ -78,8 +105,9 @@ final class Http2Connection {
     private Http2Frame.Headers openHeaders;
 
     Http2Connection(TransportConnection transport, Http2Config config, HttpHandler handler, long id,
-            GoingAway goingAway) {
+            ByteArrayPool inputBuffers, GoingAway goingAway) {
         this.transport = transport;
+        this.inputBuffers = inputBuffers;
         this.goingAway = goingAway;
         this.config = config;
         this.handler = handler;
@@ -94,28 +122,30 @@ final class Http2Connection {
         this.controlFrames = new EventRateLimit(config.maxControlFramesPerWindow(), config.floodWindow());
     }
 
-    /** Serves the connection until it ends; the caller closes the transport. */
-    void serve() throws IOException {
-        serve(null, List.of(), ByteBuffer.allocate(0));
+    /**
+     * Serves the connection from its preface until it ends (null: the caller closes the transport) or has nothing
+     * to do and hibernates: then the returned {@link Hibernation} carries it on, on a new thread, once bytes
+     * arrive or its idle deadline passes.
+     */
+    Hibernation serve() throws IOException {
+        return serve(null, List.of(), EMPTY);
     }
 
     /**
      * Serves a connection upgraded from HTTP/1.1 with {@code Upgrade: h2c} (RFC 7540 §3.2) once the 101 went out:
      * the request that asked becomes stream 1, half-closed, and the client's {@code HTTP2-Settings} apply as a
-     * SETTINGS frame the 101 acknowledged; then the client's preface is read as usual.
+     * SETTINGS frame the 101 acknowledged; then the client's preface is read as usual. Returns as {@link #serve()}.
      */
-    void serveUpgraded(RequestHead request, List<Http2Frame.Setting> settings, ByteBuffer leftover) throws IOException {
-        serve(request, settings, leftover);
+    Hibernation serveUpgraded(RequestHead request, List<Http2Frame.Setting> settings, ByteBuffer leftover)
+            throws IOException {
+        return serve(request, settings, leftover);
     }
 
-    private void serve(RequestHead upgraded, List<Http2Frame.Setting> upgradeSettings, ByteBuffer leftover)
+    private Hibernation serve(RequestHead upgraded, List<Http2Frame.Setting> upgradeSettings, ByteBuffer leftover)
             throws IOException {
-        try {
-            ByteBuffer in = ByteBuffer.allocate(Http2Frame.HEADER_LENGTH + config.maxFrameSize()
-                    + leftover.remaining());
-            in.put(leftover).flip();
+        return burst(leftover, in -> {
             if (upgraded == null && !readPreface(in)) {
-                return;
+                return false;
             }
             output.write(new Http2Frame.Settings(false, ourSettings()));
             settingsSent = true;
@@ -128,10 +158,34 @@ final class Http2Connection {
                 lastStreamId = 1;
                 startStream(1, upgraded, true);
                 if (!readPreface(in)) {
-                    return;
+                    return false;
                 }
             }
-            readFrames(in);
+            return readFrames(in);
+        });
+    }
+
+    /** What one burst of the connection's life does with its input buffer: true to hibernate, false when done. */
+    @FunctionalInterface
+    private interface Burst {
+        boolean serve(ByteBuffer in) throws IOException;
+    }
+
+    /**
+     * One burst on the current thread, with an input buffer borrowed for it alone: connection errors end in GOAWAY,
+     * and the connection is shut down unless it hibernates. What lives on between bursts (HPACK tables, windows,
+     * settings, streams' ids, flood counts) is in this object's fields; the buffer, the thread and its stack do not.
+     */
+    private Hibernation burst(ByteBuffer leftover, Burst body) throws IOException {
+        output.awake();
+        byte[] array = leftover.remaining() == 0 && inputBuffers.arraySize() == Http2Frame.HEADER_LENGTH
+                + config.maxFrameSize() ? inputBuffers.acquire()
+                : new byte[Http2Frame.HEADER_LENGTH + config.maxFrameSize() + leftover.remaining()];
+        ByteBuffer in = ByteBuffer.wrap(array);
+        in.put(leftover).flip();
+        boolean hibernates = false;
+        try {
+            hibernates = body.serve(in);
         } catch (Http2Exception e) {
             LOG.debug("{}: connection error {}: {}", this, e.errorCode(), e.getMessage());
             output.goAway(lastStreamId, e.errorCode(), e.getMessage());
@@ -141,8 +195,21 @@ final class Http2Connection {
             }
             // After drain() ended our side, writes (a PING's answer) fail: expected.
         } finally {
-            shutDown();
+            inputBuffers.release(array);
+            if (hibernates) {
+                output.hibernating();
+                handler.connectionHibernating(); // no stream runs: what the handler keeps per connection may go
+            } else {
+                shutDown();
+            }
         }
+        if (!hibernates) {
+            return null;
+        }
+        hibernated = true;
+        Duration idleTimeout = config.idleTimeout();
+        long wakeAt = idleTimeout.isZero() ? Hibernation.NEVER : quietSince + idleTimeout.toNanos();
+        return new Hibernation(wakeAt, () -> burst(EMPTY, this::readFrames));
     }
 
     private List<Http2Frame.Setting> ourSettings() {
@@ -180,7 +247,12 @@ final class Http2Connection {
         return true;
     }
 
-    private void readFrames(ByteBuffer in) throws IOException {
+    /** Reads and handles frames until the connection ends (false) or may hibernate (true). */
+    private boolean readFrames(ByteBuffer in) throws IOException {
+        // A woken connection reads before it may hibernate again: the end of stream that may have woken it looks
+        // like "nothing available" until a read meets it.
+        readThisBurst = !hibernated;
+        hibernated = false;
         while (true) {
             Http2Frame frame;
             try {
@@ -193,8 +265,12 @@ final class Http2Connection {
                 continue;
             }
             if (frame == null) {
-                if (!fillOrTimeOut(in)) {
-                    return;
+                Fill fill = fillOrTimeOut(in);
+                if (fill == Fill.ENDED) {
+                    answerStreamsAfterClientEnd();
+                }
+                if (fill != Fill.READ) {
+                    return fill == Fill.HIBERNATE;
                 }
                 continue;
             }
@@ -209,28 +285,112 @@ final class Http2Connection {
         }
     }
 
-    /** Reads more; false at the end of the stream or after an idle timeout with no stream in flight. */
-    private boolean fillOrTimeOut(ByteBuffer in) throws IOException {
+    /**
+     * The client ended its side with a FIN — a half-close, as an HTTP/1.1 client may make after its last request —
+     * or went away: the streams whose request arrived whole still get their response, as they would over HTTP/1.1,
+     * and those whose request was cut are reset (their handler's read fails). No WINDOW_UPDATE can come any more,
+     * so a response that needs more window than it has fails at once instead of stalling. Returns once no stream
+     * is left, or after the idle timeout (the stall timeout if there is none): a hung handler does not keep the
+     * socket open for ever.
+     */
+    private void answerStreamsAfterClientEnd() {
+        if (streams.isEmpty()) {
+            return;
+        }
+        flowControl.peerEnded();
+        for (Http2Stream stream : streams.values()) {
+            if (!stream.isRemoteEnded()) {
+                reset(stream, Http2ErrorCode.CANCEL);
+            }
+        }
+        Duration limit = config.idleTimeout().isZero() ? config.streamStallTimeout() : config.idleTimeout();
+        long deadline = System.nanoTime() + limit.toNanos();
+        awaitingStreams = Thread.currentThread();
+        try {
+            while (!streams.isEmpty() && deadline - System.nanoTime() > 0) {
+                LockSupport.parkNanos(this, deadline - System.nanoTime());
+            }
+        } finally {
+            awaitingStreams = null;
+        }
+    }
+
+    /** What waiting for more input came to. */
+    private enum Fill { READ, ENDED, HIBERNATE }
+
+    /**
+     * Reads more: {@link Fill#ENDED} at the end of the stream or at the idle timeout with no stream in flight
+     * (after a GOAWAY), {@link Fill#HIBERNATE} when the connection is idle and may wait without a thread.
+     */
+    private Fill fillOrTimeOut(ByteBuffer in) throws IOException {
         while (true) {
             long now = System.nanoTime();
             if (!settingsAcknowledged && now - settingsDeadline >= 0) {
                 throw connectionError(Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged");
             }
-            Duration timeout = config.idleTimeout();
-            if (!settingsAcknowledged) {
-                Duration untilDeadline = Duration.ofNanos(Math.max(1_000_000, settingsDeadline - now));
-                timeout = timeout.isZero() || untilDeadline.compareTo(timeout) < 0 ? untilDeadline : timeout;
-            }
-            transport.setReadTimeout(timeout);
-            try {
-                return fill(in);
-            } catch (SocketTimeoutException e) {
-                if (settingsAcknowledged && streams.isEmpty()) {
+            boolean idle = isIdle(in);
+            long idleTimeout = config.idleTimeout().toNanos();
+            if (idleTimeout != 0 && now - (quietSince + idleTimeout) >= 0) {
+                // Not isIdle(): a frame left half-sent is no reason to stay.
+                if (settingsAcknowledged && streams.isEmpty() && transport.available() == 0) {
                     output.goAway(lastStreamId, Http2ErrorCode.NO_ERROR, "idle");
-                    return false;
+                    return Fill.ENDED;
                 }
+                quietSince = now; // streams in flight: a whole idle timeout more, as for any silence
+            }
+            if (idle && hibernatesNow(now)) {
+                return Fill.HIBERNATE;
+            }
+            transport.setReadTimeout(readTimeout(now, idle));
+            try {
+                boolean filled = fill(in);
+                readThisBurst = true;
+                if (!filled) {
+                    return Fill.ENDED;
+                }
+                quietSince = System.nanoTime();
+                return Fill.READ;
+            } catch (SocketTimeoutException e) {
+                readThisBurst = true; // the checks above tell which deadline it was
             }
         }
+    }
+
+    /**
+     * Idle in the sense of hibernation: no stream open, nothing half-read (a partial frame, a field block waiting
+     * for CONTINUATION), our SETTINGS acknowledged and no frame being written.
+     */
+    private boolean isIdle(ByteBuffer in) {
+        return settingsAcknowledged && streams.isEmpty() && !in.hasRemaining() && openHeaders == null
+                && !output.isBusy();
+    }
+
+    /** An idle connection gives up its thread now when {@code hibernateAfter} has passed (0: at once, if quiet). */
+    private boolean hibernatesNow(long now) throws IOException {
+        if (!readThisBurst || !transport.canHibernate() || !config.hibernatesBeforeIdleTimeout()) {
+            return false;
+        }
+        long after = config.hibernateAfter().toNanos();
+        return after == 0 ? transport.available() == 0 : now - quietSince >= after;
+    }
+
+    /**
+     * How long the next read may wait: until the idle deadline, the SETTINGS deadline, or the time to hibernate.
+     * With streams open, the reader cannot see the last one end while it waits in a read, so it looks again every
+     * {@code hibernateAfter} (at least every {@link #HIBERNATION_CHECK}).
+     */
+    private Duration readTimeout(long now, boolean idle) {
+        long idleTimeout = config.idleTimeout().toNanos();
+        long until = idleTimeout == 0 ? Long.MAX_VALUE : quietSince + idleTimeout - now;
+        if (!settingsAcknowledged) {
+            until = Math.min(until, settingsDeadline - now);
+        }
+        if (transport.canHibernate() && config.hibernatesBeforeIdleTimeout()) {
+            long after = config.hibernateAfter().toNanos();
+            until = Math.min(until, idle && readThisBurst ? quietSince + after - now
+                    : Math.max(after, HIBERNATION_CHECK.toNanos()));
+        }
+        return until == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(1_000_000, until));
     }
 
     private boolean fill(ByteBuffer in) throws IOException {
@@ -373,7 +533,10 @@ final class Http2Connection {
         if (headers.priority() != null && headers.priority().dependency() == streamId) {
             throw streamError(streamId, PROTOCOL_ERROR, "stream depends on itself");
         }
-        if (streams.size() >= config.maxConcurrentStreams()) {
+        // Ending streams do not count, up to as many again: a client that stops reading cannot pile up streams whose
+        // last frame waits for the socket, each holding a thread.
+        int open = streams.size();
+        if (open - endingStreams.get() >= config.maxConcurrentStreams() || open >= 2 * config.maxConcurrentStreams()) {
             countReset();
             reset(streamId, Http2ErrorCode.REFUSED_STREAM);
             return;
@@ -416,13 +579,7 @@ final class Http2Connection {
         if (!headers.endStream() || tooLarge) {
             throw streamError(stream.id(), PROTOCOL_ERROR, "trailers without END_STREAM or too large");
         }
-        HttpHeaders trailers = new HttpHeaders();
-        for (HeaderField field : fields) {
-            if (field.name().startsWith(":")) {
-                throw streamError(stream.id(), PROTOCOL_ERROR, "pseudo-header in trailers");
-            }
-            trailers.add(field.name(), field.value());
-        }
+        HttpHeaders trailers = Http2RequestHead.trailers(stream.id(), fields);
         checkContentLength(stream);
         stream.requestBody().onTrailers(trailers);
         stream.remoteEnded();
@@ -483,8 +640,8 @@ final class Http2Connection {
             throw connectionError(PROTOCOL_ERROR, "RST_STREAM on an idle stream");
         }
         countReset();
-        Http2Stream stream = streams.remove(reset.streamId());
-        if (stream != null) {
+        Http2Stream stream = streams.get(reset.streamId());
+        if (stream != null && forget(stream)) {
             stream.markReset();
             closeIfDrained();
         }
@@ -507,7 +664,7 @@ final class Http2Connection {
     void reset(Http2Stream stream, Http2ErrorCode code) {
         if (stream.markReset()) {
             recentResets.add(stream.id());
-            streams.remove(stream.id(), stream);
+            forget(stream);
             try {
                 output.write(new Http2Frame.RstStream(stream.id(), code.code()));
             } catch (IOException e) {
@@ -529,9 +686,28 @@ final class Http2Connection {
 
     /** Both sides of the stream ended. */
     void closed(Http2Stream stream) {
-        streams.remove(stream.id(), stream);
+        quietSince = System.nanoTime(); // before the removal: an idle reader must not see an older silence
+        forget(stream);
         flowControl.close(stream.sendWindow());
         closeIfDrained();
+    }
+
+    /** The stream's last frame is about to be written (see {@link Http2Stream#endingLocally()}). */
+    void streamEnding(Http2Stream stream) {
+        if (stream.endingLocally()) {
+            endingStreams.incrementAndGet();
+        }
+    }
+
+    /** Removes the stream from the open ones; true for the one call that did. */
+    private boolean forget(Http2Stream stream) {
+        if (!streams.remove(stream.id(), stream)) {
+            return false;
+        }
+        if (stream.isEnding()) {
+            endingStreams.decrementAndGet();
+        }
+        return true;
     }
 
     /**
@@ -553,6 +729,10 @@ final class Http2Connection {
      * last response. The reader then runs until the client closes or the idle timeout.
      */
     private void closeIfDrained() {
+        Thread waiting = awaitingStreams;
+        if (waiting != null && streams.isEmpty()) {
+            LockSupport.unpark(waiting);
+        }
         if (draining && settingsSent && streams.isEmpty()) {
             try {
                 transport.shutdownOutput();

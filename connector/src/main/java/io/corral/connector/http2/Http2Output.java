@@ -102,6 +102,28 @@ final class Http2Output implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a frame is being written now (or a writer waits for the lock): a connection does not hibernate under
+     * a write in progress.
+     */
+    boolean isBusy() {
+        return lock.isLocked() || lock.hasQueuedThreads();
+    }
+
+    /**
+     * The connection hibernates: the watchdog forgets this writer meanwhile, so that an idle connection costs it
+     * nothing. A write to a hibernating connection that the socket buffer cannot take wakes it, and the woken burst
+     * calls {@link #awake()} before anything else.
+     */
+    void hibernating() {
+        DeadlineWatchdog.SHARED.unwatch(guard);
+    }
+
+    /** A new burst begins: stalled writes are watched again. */
+    void awake() {
+        DeadlineWatchdog.SHARED.watch(guard);
+    }
+
     @Override
     public void close() {
         DeadlineWatchdog.SHARED.unwatch(guard);

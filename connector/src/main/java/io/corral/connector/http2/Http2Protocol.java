@@ -1,5 +1,6 @@
 package io.corral.connector.http2;
 
+import io.corral.connector.buffer.ByteArrayPool;
 import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
@@ -13,8 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * HTTP/2 by prior knowledge (RFC 9113 §3.3, "h2c" on a plain port, or a TLS port whose clients all speak h2):
  * every connection starts with the client preface, and each request runs the native {@link HttpHandler} on a new
- * virtual thread, the same handler API as {@code Http1Protocol}'s. Negotiating HTTP/2 beside HTTP/1.1 on one port
- * (ALPN, the preface sniffed, {@code Upgrade: h2c}) is the next step, as is hibernation. A graceful shutdown
+ * virtual thread, the same handler API as {@code Http1Protocol}'s. Beside HTTP/1.1 on one port it is chosen by
+ * {@link AlpnProtocol} (TLS, {@code h2} by ALPN), {@link CleartextProtocol} (the preface sniffed) or
+ * {@link H2cUpgrade} ({@code Upgrade: h2c}). A connection with nothing to do hibernates after
+ * {@link Http2Config#hibernateAfter()}, without a thread or an input buffer. A graceful shutdown
  * ({@link #drain()}) sends each connection GOAWAY with the last stream it took, lets those streams finish, and
  * closes the connection once they have.
  */
@@ -32,6 +35,7 @@ public final class Http2Protocol implements Protocol {
     private final HttpHandler handler;
     private final AtomicLong connectionIds = new AtomicLong();
     private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
+    private final ByteArrayPool inputBuffers;
     private volatile boolean draining;
     /** Streams turned tunnels (WebSocket over extended CONNECT) hear of a drain here, as HTTP/1.1's upgrades do. */
     private final GoingAway goingAway = new GoingAway();
@@ -39,6 +43,15 @@ public final class Http2Protocol implements Protocol {
     public Http2Protocol(Http2Config config, HttpHandler handler) {
         this.config = config;
         this.handler = handler;
+        this.inputBuffers = inputBuffers(config);
+    }
+
+    /**
+     * A pool of input buffers (one frame's worth) for one protocol's connections: borrowed for a burst, given back
+     * when the connection hibernates; at most 512 kept, as HTTP/1.1's pool.
+     */
+    static ByteArrayPool inputBuffers(Http2Config config) {
+        return new ByteArrayPool(Http2Frame.HEADER_LENGTH + config.maxFrameSize(), 512);
     }
 
     @Override
@@ -53,17 +66,23 @@ public final class Http2Protocol implements Protocol {
      */
     public Hibernation serve(TransportConnection connection, HttpHandler connectionHandler) throws Exception {
         Http2Connection http2 = new Http2Connection(connection, config, connectionHandler,
-                connectionIds.incrementAndGet(), goingAway);
+                connectionIds.incrementAndGet(), inputBuffers, goingAway);
         connections.add(http2);
-        try {
-            if (draining) {
-                http2.drain(); // accepted just before the listener stopped accepting
-            }
-            http2.serve();
-        } finally {
-            connections.remove(http2);
+        if (draining) {
+            http2.drain(); // accepted just before the listener stopped accepting
         }
-        return null;
+        // Listed while it hibernates too: a drain's GOAWAY reaches it there.
+        return Hibernation.ensuring(http2::serve, () -> connections.remove(http2));
+    }
+
+    /** Input buffers connections have borrowed and not given back: zero when every connection hibernates. */
+    public int borrowedBuffers() {
+        return inputBuffers.borrowedCount();
+    }
+
+    /** Connections this protocol serves now, awake or hibernating. */
+    public int activeConnections() {
+        return connections.size();
     }
 
     @Override

@@ -151,6 +151,27 @@ final class Http2RequestHead {
                 HttpVersion.HTTP_2, headers, framing, true, expectContinue && !endStream, protocol);
     }
 
+    /**
+     * A request's trailer section (§8.1): regular fields only ("Trailers MUST NOT include pseudo-header fields"),
+     * each held to the rules of §8.2 as the head's fields are, since a malformed field is as malformed at the end.
+     */
+    static HttpHeaders trailers(int streamId, List<HeaderField> fields) throws Http2Exception {
+        HttpHeaders trailers = new HttpHeaders();
+        for (HeaderField field : fields) {
+            String name = field.name();
+            if (name.startsWith(":")) {
+                throw malformed(streamId, "pseudo-header in trailers");
+            }
+            checkName(streamId, name);
+            checkValue(streamId, field.value());
+            if (CONNECTION_SPECIFIC.contains(name) || (name.equals("te") && !field.value().equals("trailers"))) {
+                throw malformed(streamId, "connection-specific field in trailers");
+            }
+            trailers.add(name, field.value());
+        }
+        return trailers;
+    }
+
     private static String once(int streamId, String previous, String value) throws Http2Exception {
         if (previous != null) {
             throw malformed(streamId, "repeated pseudo-header or host");

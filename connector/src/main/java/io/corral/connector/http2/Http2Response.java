@@ -43,6 +43,8 @@ final class Http2Response implements HttpResponse {
     private volatile boolean committed;
     private volatile boolean complete;
     private OutputStream out;
+    /** Octets still owed to a content-length the handler set; -1 when it set none. */
+    private long declaredRemaining = -1;
 
     Http2Response(Http2Stream stream) {
         this.stream = stream;
@@ -50,6 +52,9 @@ final class Http2Response implements HttpResponse {
 
     @Override
     public HttpResponse status(int status) {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("status " + status);
+        }
         if (!committed) {
             this.status = status;
         }
@@ -89,9 +94,14 @@ final class Http2Response implements HttpResponse {
         if (bodyless) {
             content.position(content.limit());
         }
+        checkDeclaredLength(content.remaining(), last, bodyless);
         boolean endWithHeaders = last && !content.hasRemaining() && trailers == null;
         if (!committed) {
-            commit(last ? content.remaining() : -1, endWithHeaders || (bodyless && last && trailers == null));
+            boolean endStream = endWithHeaders || (bodyless && last && trailers == null);
+            if (endStream) {
+                ending();
+            }
+            commit(last ? content.remaining() : -1, endStream);
             if (endWithHeaders || (bodyless && last && trailers == null)) {
                 bodyEnded();
                 return;
@@ -102,6 +112,9 @@ final class Http2Response implements HttpResponse {
             byte[] bytes = new byte[n];
             content.get(bytes);
             boolean end = last && !content.hasRemaining() && trailers == null;
+            if (end) {
+                ending();
+            }
             stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, end));
             if (end) {
                 bodyEnded();
@@ -109,6 +122,7 @@ final class Http2Response implements HttpResponse {
             }
         }
         if (last) {
+            ending();
             if (trailers != null) {
                 stream.connection().output().writeFieldBlock(stream.id(), fields(trailers.get(), null), true);
             } else {
@@ -145,6 +159,9 @@ final class Http2Response implements HttpResponse {
             byte[] bytes = new byte[n];
             content.get(bytes);
             boolean last = end && !content.hasRemaining();
+            if (last) {
+                ending();
+            }
             stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, last));
             if (last) {
                 bodyEnded();
@@ -152,13 +169,57 @@ final class Http2Response implements HttpResponse {
             }
         }
         if (end) {
+            ending();
             stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
             bodyEnded();
         }
     }
 
+    /**
+     * Holds the body to a content-length the handler set, as HTTP/1.1 does ({@link HttpResponse}'s contract): a
+     * body that would run past it, or end short of it, fails the write before any of it goes out, since the
+     * client would take the response as malformed (RFC 9113 §8.1.1).
+     */
+    private void checkDeclaredLength(int length, boolean last, boolean bodyless) throws IOException {
+        if (bodyless) {
+            return;
+        }
+        if (!committed && declaredRemaining < 0) {
+            String declared = headers.get("content-length");
+            if (declared != null) {
+                declaredRemaining = parseContentLength(declared);
+            }
+        }
+        if (declaredRemaining < 0) {
+            return;
+        }
+        if (length > declaredRemaining) {
+            throw new IOException("response body longer than its content-length of " + headers.get("content-length"));
+        }
+        if (last && length < declaredRemaining) {
+            throw new IOException("response body ended " + (declaredRemaining - length)
+                    + " bytes short of its content-length");
+        }
+        declaredRemaining -= length;
+    }
+
+    private static long parseContentLength(String value) throws IOException {
+        try {
+            long length = Long.parseLong(value.trim());
+            if (length >= 0) {
+                return length;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw new IOException("handler set an invalid content-length: " + value);
+    }
+
     private void commit(long knownLength, boolean endStream) throws IOException {
         committed = true;
+        if (status == 204) {
+            headers.remove("content-length"); // RFC 9110 §8.6: never on a 204, as on HTTP/1.1
+        }
         if (knownLength >= 0 && headers.get("content-length") == null && status != 204 && status != 304
                 && !stream.request().isHead()) {
             headers.set("content-length", Long.toString(knownLength));
@@ -168,6 +229,11 @@ final class Http2Response implements HttpResponse {
         }
         stream.connection().output().writeFieldBlock(stream.id(), fields(headers, Integer.toString(status)),
                 endStream);
+    }
+
+    /** Just before the frame that ends the stream is written (see {@link Http2Stream#endingLocally()}). */
+    private void ending() {
+        stream.connection().streamEnding(stream);
     }
 
     private void bodyEnded() {
@@ -230,6 +296,7 @@ final class Http2Response implements HttpResponse {
     /** The engine's own answer in place of an uncommitted response: plain text, as on HTTP/1.1. */
     void errorResponse(int status, String message) throws IOException {
         headers.clear();
+        declaredRemaining = -1; // the handler's content-length went with its headers
         headers.add("content-type", "text/plain; charset=utf-8");
         status(status);
         trailers(null);

@@ -52,6 +52,8 @@ final class Http2Stream extends AbstractExchange {
     private boolean remoteEnded;
     private boolean localEnded;
     private boolean reset;
+    /** The response's last frame is being written and the request had ended: no longer counted as open. */
+    private boolean ending;
     /** Octets the handler read and the client has not been told about yet (WINDOW_UPDATE). */
     private int unannouncedCredit;
 
@@ -183,6 +185,25 @@ final class Http2Stream extends AbstractExchange {
         if (closed) {
             connection.closed(this);
         }
+    }
+
+    /**
+     * The response's last frame (END_STREAM) is about to be written. Says whether the stream stops counting against
+     * SETTINGS_MAX_CONCURRENT_STREAMS now, which it does when the request had ended: the client may open its next
+     * stream as soon as it reads that frame, before this thread returns from the write and removes the stream.
+     */
+    boolean endingLocally() {
+        synchronized (this) {
+            if (!remoteEnded || reset || ending) {
+                return false;
+            }
+            ending = true;
+            return true;
+        }
+    }
+
+    synchronized boolean isEnding() {
+        return ending;
     }
 
     /** From the connection's thread: END_STREAM arrived. */

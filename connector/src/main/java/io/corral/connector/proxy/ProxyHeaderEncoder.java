@@ -125,9 +125,11 @@ public final class ProxyHeaderEncoder {
     }
 
     private static byte[] path(UnixDomainSocketAddress address) {
+        // All 108 bytes may be the path, without a NUL, as HAProxy copies a sun_path and the parser reads one
+        // (a build's fuzz run found the path of 108 bytes that a 107-byte cut changed).
         byte[] path = new byte[108];
         byte[] text = address.getPath().toString().getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(text, 0, path, 0, Math.min(text.length, 107));
+        System.arraycopy(text, 0, path, 0, Math.min(text.length, path.length));
         return path;
     }
 

@@ -256,8 +256,11 @@ public final class TlsConnection implements TransportConnection {
         }
     }
 
-    /** Wraps one record (or a handshake message, or an alert) from {@code source} and writes it out whole. */
-    private void wrapAndWrite(ByteBuffer source) throws IOException {
+    /**
+     * Wraps one record (or a handshake message, or an alert) from {@code source} and writes it out whole; returns the
+     * number of bytes written.
+     */
+    private int wrapAndWrite(ByteBuffer source) throws IOException {
         writeLock.lock();
         try {
             if (netOut == null) {
@@ -286,7 +289,7 @@ public final class TlsConnection implements TransportConnection {
                 if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                     runDelegatedTasks();
                 }
-                return;
+                return netOut.limit();
             }
         } finally {
             writeLock.unlock();
@@ -335,7 +338,12 @@ public final class TlsConnection implements TransportConnection {
         engine.closeOutbound();
         ClosingDeadline deadline = ClosingDeadline.start(channel, CLOSE_NOTIFY_TIMEOUT);
         try {
-            wrapAndWrite(ByteBuffer.allocate(0));
+            // After a handshake failed, the engine may hold several records: the rest of its flight (a ServerHello),
+            // then its alert (no_application_protocol, handshake_failure…), which the peer should get to see why.
+            int records = 0;
+            while (wrapAndWrite(ByteBuffer.allocate(0)) > 0 && !engine.isOutboundDone() && ++records < 8) {
+                // one more record
+            }
         } catch (IOException e) {
             // Best effort: the peer is gone or does not read; the close goes on.
         } finally {

@@ -61,7 +61,10 @@ public interface TransportConnection extends ByteSink, Closeable {
         return null;
     }
 
-    /** The application protocol agreed by ALPN ({@code "http/1.1"}), or null when none was (or on plain TCP). */
+    /**
+     * The application protocol agreed by ALPN ({@code "h2"}, {@code "http/1.1"}), or null when none was (the client
+     * offered no ALPN or nothing the server speaks) or on plain TCP.
+     */
     default String applicationProtocol() {
         return null;
     }

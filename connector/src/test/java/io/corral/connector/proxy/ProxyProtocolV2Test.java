@@ -103,6 +103,20 @@ class ProxyProtocolV2Test {
     }
 
     @Test
+    @DisplayName("\\x21\\x31: a path may fill all 108 bytes, no NUL after it; 108 are read and written back, not 107")
+    void unixPathOf108Bytes() throws Exception {
+        byte[] block = new byte[216];
+        String longest = "/" + "p".repeat(107);
+        byte[] from = longest.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(from, 0, block, 0, from.length);
+        byte[] bytes = concat(hex(SIGNATURE + "2131" + "00d8"), block);
+        ProxyHeader header = complete(bytes);
+        assertEquals(UnixDomainSocketAddress.of(longest), header.source());
+        assertEquals(UnixDomainSocketAddress.of(""), header.destination());
+        assertArrayEquals(bytes, ProxyHeaderEncoder.v2(header), "the encoder writes the same 108 bytes");
+    }
+
+    @Test
     @DisplayName("\\x20 LOCAL: \"the receiver must accept this connection as valid and must use the real connection "
             + "endpoints and discard the protocol block including the family\"")
     void local() throws Exception {

@@ -50,7 +50,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the wire, and the log must show that Corral's connector, not the stock http module's, serves the port; the
  * same WAR also runs on the ee11 and ee9 environments. A base of its own adds {@code corral-https} (with the stock
  * {@code ssl-context} it depends on, and a keystore in {@code etc/keystore.p12}) and the stock {@code ssl-reload}:
- * it serves the WAR over HTTPS and WSS too, and a renewed keystore without a restart.
+ * it serves the WAR over HTTPS and WSS too, and a renewed keystore without a restart; another adds the stock
+ * {@code http2} module on top of {@code corral-https}: the WAR over h2 by ALPN.
  */
 class JettyHomeDistributionTest {
 
@@ -275,6 +276,45 @@ class JettyHomeDistributionTest {
         List<String> warnings = Files.readAllLines(httpsBase.log(), StandardCharsets.UTF_8).stream()
                 .filter(line -> line.contains(":WARN :") || line.contains(":ERROR:")).toList();
         assertEquals(List.of(), warnings, () -> "the HTTPS server logged warnings:\n" + httpsBase.logText());
+    }
+
+    @Test
+    @DisplayName("HTTP/2: --add-modules=corral,corral-https,http2,… serves the WAR over h2 by ALPN, and HTTP/1.1 beside it")
+    void theStockHttp2ModuleOnCorralHttpsServesH2() throws Exception {
+        JettyBase h2Base = JettyBase.create("jetty-base-h2", true,
+                "corral,corral-https,http2,ee10-deploy,ee10-websocket-jakarta");
+        Path dir = h2Base.dir();
+        assertTrue(Files.isRegularFile(dir.resolve("start.d/http2.ini")), "start.d/http2.ini");
+        assertFalse(Files.exists(dir.resolve("start.d/ssl.ini")), "corral-https provides ssl: the stock one stays off");
+        SelfSignedKeyStore certificate = SelfSignedKeyStore.create("127.0.0.1");
+        Files.copy(certificate.keyStore(), dir.resolve("etc/keystore.p12"));
+        Files.copy(JettyBase.warSample(), dir.resolve("webapps").resolve("ROOT.war"));
+        int httpsPort = JettyBase.freePort();
+        try {
+            h2Base.start("/plaintext", "jetty.ssl.host=127.0.0.1", "jetty.ssl.port=" + httpsPort,
+                    "jetty.sslContext.keyStorePassword=" + certificate.password());
+            SSLContext trust = trusting(readPem(certificate.certificate()));
+            URI plaintext = URI.create("https://127.0.0.1:" + httpsPort + "/plaintext");
+            for (HttpClient.Version version : HttpClient.Version.values()) {
+                try (HttpClient client = HttpClient.newBuilder().version(version).sslContext(trust)
+                        .connectTimeout(REQUEST_TIMEOUT).build()) {
+                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(plaintext)
+                            .timeout(REQUEST_TIMEOUT).build(), BodyHandlers.ofString());
+                    assertEquals(200, response.statusCode());
+                    assertEquals("Hello, World!", response.body());
+                    assertEquals(version, response.version(), "asked for " + version);
+                }
+            }
+            List<String> started = h2Base.startedConnectors();
+            assertTrue(started.stream().allMatch(line -> line.contains("CorralConnector@")), started::toString);
+            assertTrue(started.stream().anyMatch(line -> line.contains("alpn") && line.contains("h2")),
+                    started::toString);
+        } finally {
+            h2Base.stop();
+        }
+        List<String> warnings = Files.readAllLines(h2Base.log(), StandardCharsets.UTF_8).stream()
+                .filter(line -> line.contains(":WARN :") || line.contains(":ERROR:")).toList();
+        assertEquals(List.of(), warnings, () -> "the h2 server logged warnings:\n" + h2Base.logText());
     }
 
     private static Certificate readPem(Path pem) throws Exception {

@@ -76,6 +76,11 @@ class ExchangeParityTest {
                     seen.append("negative idle timeout refused\n");
                 }
                 try {
+                    exchange.response().status(1000);
+                } catch (IllegalArgumentException e) {
+                    seen.append("status 1000 refused\n");
+                }
+                try {
                     exchange.response().sendInformational(200, new HttpHeaders());
                 } catch (IllegalArgumentException e) {
                     seen.append("final status as informational refused\n");
@@ -123,7 +128,8 @@ class ExchangeParityTest {
         Seen http1 = http1("/checks");
         assertEquals(http1, http2("/checks"));
         String port = Integer.toString(listener.localPort());
-        assertEquals("negative idle timeout refused\nfinal status as informational refused\nlocal 127.0.0.1:" + port
+        assertEquals("negative idle timeout refused\nstatus 1000 refused\nfinal status as informational refused"
+                + "\nlocal 127.0.0.1:" + port
                 + "\nremote 127.0.0.1\nsecure false\nrequest 1\n", http1.body());
         assertEquals(http1.body().length(), Integer.parseInt(http1.fields().get("content-length")));
     }

@@ -250,6 +250,11 @@ final class H2Client implements AutoCloseable {
         }
     }
 
+    /** A half-close: a FIN after what was sent, the socket still reading. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

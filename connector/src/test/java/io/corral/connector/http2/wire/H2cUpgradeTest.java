@@ -10,11 +10,14 @@ import io.corral.connector.http2.Http2Config;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.transport.TestCertificate;
+import io.corral.connector.transport.TlsTransport;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,26 @@ class H2cUpgradeTest {
             assertEquals("HTTP/2 null", client.response(1).body(), "stream 1 is the upgraded request, as HTTP/2");
             client.request(3, H2Client.get("/second"), true);
             assertEquals("HTTP/2 null", client.response(3).body());
+        }
+    }
+
+    @Test
+    void anUpgradeToH2cOverTlsIsIgnored() throws Exception {
+        // h2c names HTTP/2 over cleartext TCP; over TLS the request is served as HTTP/1.1, as ServerConnector does.
+        SSLContext context = TestCertificate.context();
+        Listener tls = new Listener(ListenerConfig.defaults().withHost("127.0.0.1").withPort(0)
+                .withTransport(new TlsTransport(context)),
+                new Http1Protocol(Http1Config.DEFAULTS, H2cUpgrade.wrap(VERSION, Http2Config.DEFAULTS)));
+        tls.start();
+        try (Socket socket = context.getSocketFactory().createSocket("127.0.0.1", tls.localPort())) {
+            socket.setSoTimeout(10_000);
+            send(socket, "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\n"
+                    + "HTTP2-Settings: " + SETTINGS + "\r\n\r\n");
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(response.endsWith("HTTP/1.1 h2c"), response);
+        } finally {
+            tls.stop();
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corral.connector.http2.Http2Config;
+import io.corral.connector.http2.Http2ErrorCode;
 import io.corral.connector.http2.Http2Frame;
 import io.corral.connector.http2.hpack.HeaderField;
 import io.corral.connector.stream.HttpHeaders;
@@ -130,6 +131,58 @@ class Http2ExchangeApiTest {
             client.send(new Http2Frame.Data(1, "two,".getBytes(StandardCharsets.US_ASCII), false));
             client.send(new Http2Frame.Data(1, "three".getBytes(StandardCharsets.US_ASCII), true));
             assertEquals("one,two,three", client.response(1).body());
+        }
+    }
+
+    @Test
+    void aContentLengthTheHandlerSetIsHeldToAsOnHttp11() throws Exception {
+        java.util.Map<String, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        try (H2TestServer server = new H2TestServer(Http2Config.DEFAULTS, exchange -> {
+            String target = exchange.request().target();
+            var response = exchange.response();
+            try {
+                switch (target) {
+                    case "/short" -> {
+                        response.headers().set("content-length", "10");
+                        response.write(ByteBuffer.wrap("12345".getBytes(StandardCharsets.US_ASCII)), true);
+                    }
+                    case "/long" -> {
+                        response.headers().set("content-length", "3");
+                        response.write(ByteBuffer.wrap("ab".getBytes(StandardCharsets.US_ASCII)), false);
+                        response.write(ByteBuffer.wrap("cd".getBytes(StandardCharsets.US_ASCII)), true);
+                    }
+                    case "/exact" -> {
+                        response.headers().set("content-length", "4");
+                        response.write(ByteBuffer.wrap("ab".getBytes(StandardCharsets.US_ASCII)), false);
+                        response.write(ByteBuffer.wrap("cd".getBytes(StandardCharsets.US_ASCII)), true);
+                    }
+                    default -> {
+                        response.status(204).headers().set("content-length", "0");
+                        response.end();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                failures.put(target, e.getMessage());
+                throw e;
+            }
+        }); H2Client client = server.connect()) {
+            client.handshake();
+            client.request(1, get("/short"), true);
+            H2Client.Response shortOne = client.response(1);
+            assertEquals(500, shortOne.status(), "nothing was sent yet: the engine's 500");
+            assertEquals("response body ended 5 bytes short of its content-length", failures.get("/short"));
+            client.request(3, get("/long"), true);
+            assertEquals(Http2ErrorCode.INTERNAL_ERROR.code(), client.reset(3).errorCode(),
+                    "the head went out: the stream is reset, never ended as if whole");
+            assertEquals("response body longer than its content-length of 3", failures.get("/long"));
+            client.request(5, get("/exact"), true);
+            H2Client.Response exact = client.response(5);
+            assertEquals("abcd", exact.body());
+            assertEquals("4", exact.header("content-length"));
+            client.request(7, get("/204"), true);
+            H2Client.Response noContent = client.response(7);
+            assertEquals(204, noContent.status());
+            assertNull(noContent.header("content-length"), "RFC 9110 §8.6: none on a 204");
         }
     }
 }

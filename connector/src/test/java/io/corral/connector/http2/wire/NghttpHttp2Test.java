@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http2.Http2Config;
+import io.corral.connector.stream.HttpHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * nghttp (the nghttp2 project's client, Debian's {@code nghttp2-client}) on Corral's h2c: many requests
- * multiplexed on one connection, and uploads past the windows on concurrent streams. Installed by
+ * multiplexed on one connection (h2c by prior knowledge, and h2 over TLS by ALPN), and uploads past the windows on
+ * concurrent streams. Installed by
  * {@code connector/src/test/sh/install-nghttp.sh}; the test is skipped, saying why, only when it cannot be.
  */
 class NghttpHttp2Test {
@@ -55,6 +58,29 @@ class NghttpHttp2Test {
             }
             assertEquals(1, connections.size(), "one connection carried them all");
             assertEquals(50, streamsSeen.size());
+        }
+    }
+
+    @Test
+    void requestsMultiplexedOverTlsByAlpn() throws Exception {
+        Set<Long> connections = ConcurrentHashMap.newKeySet();
+        HttpHandler handler = exchange -> {
+            connections.add(exchange.connectionId());
+            exchange.response().write(ByteBuffer.wrap(("[" + exchange.request().version().text() + " "
+                    + exchange.request().target() + " " + exchange.isSecure() + "]").getBytes(StandardCharsets.US_ASCII)),
+                    true);
+        };
+        try (H2TestServer server = H2TestServer.overTls(Http2Config.DEFAULTS, Http1Config.DEFAULTS, handler)) {
+            // nghttp offers only h2 by ALPN and fails when it does not get it; it does not check the certificate.
+            List<String> command = new ArrayList<>(List.of("nghttp", "--no-dep"));
+            for (int i = 0; i < 20; i++) {
+                command.add("https://127.0.0.1:" + server.port() + "/t" + i);
+            }
+            String out = run(command);
+            for (int i = 0; i < 20; i++) {
+                assertTrue(out.contains("[HTTP/2 /t" + i + " true]"), "response " + i + " in " + out);
+            }
+            assertEquals(1, connections.size(), "one TLS connection carried them all");
         }
     }
 

@@ -77,6 +77,18 @@ class Rfc9113ConnectionPrefaceTest {
     }
 
     @Test
+    void aPingAckFromTheClientIsNotAnswered() throws Exception {
+        // §6.7: "Receivers of a PING frame that has the ACK flag set MUST NOT respond"; an unsolicited one is no
+        // error either.
+        try (H2TestServer server = new H2TestServer(CONFIG, exchange -> exchange.response().end());
+                H2Client client = server.connect()) {
+            client.handshake();
+            client.send(new Http2Frame.Ping(true, 5));
+            assertEquals(List.of(), client.framesBeforePingAck(6), "no answer to the ACK, no error");
+        }
+    }
+
+    @Test
     void aFrameOverMaxFrameSizeIsAFrameSizeError() throws Exception {
         try (H2TestServer server = new H2TestServer(CONFIG, exchange -> exchange.response().end());
                 H2Client client = server.connect()) {

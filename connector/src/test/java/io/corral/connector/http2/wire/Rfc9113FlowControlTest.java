@@ -75,6 +75,24 @@ class Rfc9113FlowControlTest {
     }
 
     @Test
+    void aStreamWaitingForItsWindowDoesNotHoldTheOthers() throws Exception {
+        // §5.2.1: "Flow control is specific to a connection ... Both types of flow control are hop by hop"; a stream
+        // at a zero window waits alone: the writer's lock is not held while a stream waits for window.
+        try (H2TestServer server = bodyServer(Http2Config.DEFAULTS); H2Client client = server.connect()) {
+            client.handshake(new Http2Frame.Setting(Http2Frame.Settings.INITIAL_WINDOW_SIZE, 0));
+            client.request(1, get("/"), true);
+            client.request(3, get("/"), true);
+            client.send(new Http2Frame.WindowUpdate(3, BODY.length));
+            Http2Frame.Data data = (Http2Frame.Data) client.nextMatching(f -> f instanceof Http2Frame.Data);
+            assertEquals(3, data.streamId(), "stream 3 is served while stream 1 waits at a zero window");
+            assertEquals(BODY.length, data.data().length);
+            client.send(new Http2Frame.WindowUpdate(1, BODY.length));
+            data = (Http2Frame.Data) client.nextMatching(f -> f instanceof Http2Frame.Data && f.streamId() == 1);
+            assertEquals(BODY.length, data.data().length, "and stream 1 once its window opens");
+        }
+    }
+
+    @Test
     void aClientSendingPastTheStreamWindowGetsAFlowControlError() throws Exception {
         // §6.9.1: "A receiver MAY respond with a stream error or connection error of type FLOW_CONTROL_ERROR if it
         // is unable to accept a frame" sent past the window. The handler never reads here.
@@ -113,7 +131,7 @@ class Rfc9113FlowControlTest {
         try (H2TestServer server = new H2TestServer(Http2Config.DEFAULTS.withInitialWindowSize(window), exchange -> {
             byte[] body = exchange.body().asInputStream().readAllBytes();
             exchange.response().write(ByteBuffer.wrap(Integer.toString(body.length).getBytes()), true);
-        }, connection -> new WindowUpdateGate(connection, Http2Frame.HEADER_LENGTH + window));
+        }, connection -> FrameWriteGate.afterStreamWindowUpdate(connection, Http2Frame.HEADER_LENGTH + window));
                 H2Client client = server.connect()) {
             client.handshake();
             client.request(1, Rfc9113StreamsTest.post("/"), false);
