@@ -37,7 +37,9 @@ import java.util.EventListener;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -100,6 +102,8 @@ public class CorralConnector extends AbstractNetworkConnector {
     private final HttpChannel.Factory channelFactory = new HttpChannel.DefaultFactory();
     private final LongAdder requests = new LongAdder();
     private final LongAdder upgrades = new LongAdder();
+    /** Endpoints on HTTP/2 streams running an upgraded connection (WebSocket over RFC 8441). */
+    private final Set<EndPoint> tunnels = ConcurrentHashMap.newKeySet();
     private volatile long webSocketDrainGrace = Http1Protocol.DEFAULT_UPGRADED_DRAIN_GRACE.toMillis();
     // Fully qualified: inside a Jetty component, "Listener" names LifeCycle.Listener.
     private volatile io.corral.connector.listener.Listener listener;
@@ -532,7 +536,7 @@ public class CorralConnector extends AbstractNetworkConnector {
 
     /** Closes every WebSocket session of Jetty's layer on this connector with 1001: a drain's grace is over. */
     private void webSocketsGoAway() {
-        for (EndPoint endPoint : getConnectedEndPoints()) {
+        for (EndPoint endPoint : upgradedEndPoints()) {
             Connection connection = endPoint.getConnection();
             if (connection != null && isJettyWebSocket(connection)) {
                 io.corral.jetty.websocket.WebSocketFraming.goAway(connection);
@@ -934,13 +938,32 @@ public class CorralConnector extends AbstractNetworkConnector {
     @ManagedAttribute("WebSocket sessions open right now (Jetty's Jakarta/Jetty API sessions on this connector)")
     public int getWebSocketSessions() {
         int open = 0;
-        for (EndPoint endPoint : getConnectedEndPoints()) {
+        for (EndPoint endPoint : upgradedEndPoints()) {
             Connection connection = endPoint.getConnection();
             if (connection != null && isJettyWebSocket(connection)) {
                 open++;
             }
         }
         return open;
+    }
+
+    /**
+     * Where upgraded connections run: the connected endpoints (HTTP/1.1's, whose socket was upgraded) and the
+     * endpoints on HTTP/2 streams that became tunnels (RFC 8441), which are no connections of their own.
+     */
+    private List<EndPoint> upgradedEndPoints() {
+        List<EndPoint> all = new ArrayList<>(getConnectedEndPoints());
+        all.addAll(tunnels);
+        return all;
+    }
+
+    /** An HTTP/2 stream's endpoint now runs an upgraded connection (a WebSocket session), until {@link #tunnelEnded}. */
+    void tunnelStarted(EndPoint tunnel) {
+        tunnels.add(tunnel);
+    }
+
+    void tunnelEnded(EndPoint tunnel) {
+        tunnels.remove(tunnel);
     }
 
     void requestCompleted() {

@@ -169,7 +169,8 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             channel = null;
             // Over HTTP/2 (RFC 8441) the upgraded connection runs on its stream's endpoint, not the socket's.
             CorralEndPoint tunnel = stream.tunnelEndPoint();
-            exchange.upgrade(takeOver(upgrade, tunnel != null ? tunnel : endPoint, connector));
+            exchange.upgrade(tunnel == null ? takeOver(upgrade, endPoint, connector)
+                    : tracked(takeOver(upgrade, tunnel, connector), tunnel, connector));
         }
     }
 
@@ -243,6 +244,22 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
             list.add(one);
         }
         return list;
+    }
+
+    /**
+     * A takeover on an HTTP/2 stream's endpoint, which the connector lists with its WebSocket sessions (a drain
+     * tells them to go away) while it runs: a tunnel cannot hibernate, so the takeover returns when it is over.
+     */
+    private static ConnectionUpgrade tracked(ConnectionUpgrade takeOver, CorralEndPoint tunnel,
+            CorralConnector connector) {
+        return (transport, leftover) -> {
+            connector.tunnelStarted(tunnel);
+            try {
+                return takeOver.takeOver(transport, leftover);
+            } finally {
+                connector.tunnelEnded(tunnel);
+            }
+        };
     }
 
     /**

@@ -64,11 +64,11 @@ final class Http2ConfigMapping {
                 stall,
                 defaults.maxResetsPerWindow(),
                 defaults.maxControlFramesPerWindow(),
-                defaults.floodWindow(),
+                defaults.floodWindow())
                 // An idle h2c connection hibernates after the same delay as an HTTP/1.1 one or a WebSocket.
-                connector.hibernateAfterDuration(),
+                .withHibernateAfter(connector.hibernateAfterDuration())
                 // RFC 8441: WebSocket over HTTP/2 offered as the user chose on Jetty's factory (on by default there).
-                h2.isConnectProtocolEnabled());
+                .withConnectProtocol(h2.isConnectProtocolEnabled());
         int eventsPerSecond = eventsPerSecond(h2.getRateControlFactory());
         if (eventsPerSecond > 0 && eventsPerSecond != JETTY_DEFAULT_EVENTS_PER_SECOND) {
             // A rate the user chose: Jetty counts resets, PINGs, SETTINGS and other costly frames as one kind of

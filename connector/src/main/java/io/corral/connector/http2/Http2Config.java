@@ -60,13 +60,26 @@ public record Http2Config(
             8192, 4096, 16, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 1000,
             Duration.ofSeconds(10), Duration.ofSeconds(1), true);
 
-    /** With the defaults of what came later: {@code hibernateAfter} 1 s, extended CONNECT offered. */
+    /**
+     * Without {@code hibernateAfter} and {@code connectProtocol}, which take their defaults (1 s, on): the
+     * constructor before they came.
+     */
     public Http2Config(int maxConcurrentStreams, int initialWindowSize, int maxFrameSize, int maxHeaderListSize,
             int headerTableSize, int maxContinuations, Duration idleTimeout, Duration settingsTimeout,
             Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow) {
         this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
                 maxControlFramesPerWindow, floodWindow, Duration.ofSeconds(1), true);
+    }
+
+    /** Without {@code connectProtocol}, which takes its default (on). */
+    public Http2Config(int maxConcurrentStreams, int initialWindowSize, int maxFrameSize, int maxHeaderListSize,
+            int headerTableSize, int maxContinuations, Duration idleTimeout, Duration settingsTimeout,
+            Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow,
+            Duration hibernateAfter) {
+        this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
+                maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, true);
     }
 
     public Http2Config {

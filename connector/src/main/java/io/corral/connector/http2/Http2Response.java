@@ -132,6 +132,49 @@ final class Http2Response implements HttpResponse {
         }
     }
 
+    private void writeTunnelHead(ByteBuffer content) throws IOException {
+        if (content.hasRemaining()) {
+            throw new IOException("a 2xx answer to CONNECT has no content: the tunnel carries the bytes");
+        }
+        if (!committed) {
+            headers.remove("content-length");
+            commit(-1, false);
+        }
+    }
+
+    /**
+     * The tunnel's bytes once its head went out: DATA frames under flow control, blocking while the window is shut;
+     * {@code end} ends our side with END_STREAM, a tunnel's FIN (RFC 8441 §4).
+     */
+    void tunnelData(ByteBuffer content, boolean end) throws IOException {
+        stream.checkWritable();
+        if (!committed) {
+            throw new IOException("tunnel bytes before the answer's head");
+        }
+        if (complete) {
+            throw new IOException("tunnel output already ended");
+        }
+        while (content.hasRemaining()) {
+            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
+            byte[] bytes = new byte[n];
+            content.get(bytes);
+            boolean last = end && !content.hasRemaining();
+            if (last) {
+                ending();
+            }
+            stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, last));
+            if (last) {
+                bodyEnded();
+                return;
+            }
+        }
+        if (end) {
+            ending();
+            stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
+            bodyEnded();
+        }
+    }
+
     /**
      * Holds the body to a content-length the handler set, as HTTP/1.1 does ({@link HttpResponse}'s contract): a
      * body that would run past it, or end short of it, fails the write before any of it goes out, since the
@@ -170,45 +213,6 @@ final class Http2Response implements HttpResponse {
             // falls through to the error below
         }
         throw new IOException("handler set an invalid content-length: " + value);
-    }
-
-    private void writeTunnelHead(ByteBuffer content) throws IOException {
-        if (content.hasRemaining()) {
-            throw new IOException("a 2xx answer to CONNECT has no content: the tunnel carries the bytes");
-        }
-        if (!committed) {
-            headers.remove("content-length");
-            commit(-1, false);
-        }
-    }
-
-    /**
-     * The tunnel's bytes once its head went out: DATA frames under flow control, blocking while the window is shut;
-     * {@code end} ends our side with END_STREAM, a tunnel's FIN (RFC 8441 §4).
-     */
-    void tunnelData(ByteBuffer content, boolean end) throws IOException {
-        stream.checkWritable();
-        if (!committed) {
-            throw new IOException("tunnel bytes before the answer's head");
-        }
-        if (complete) {
-            throw new IOException("tunnel output already ended");
-        }
-        while (content.hasRemaining()) {
-            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
-            byte[] bytes = new byte[n];
-            content.get(bytes);
-            boolean last = end && !content.hasRemaining();
-            stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, last));
-            if (last) {
-                bodyEnded();
-                return;
-            }
-        }
-        if (end) {
-            stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
-            bodyEnded();
-        }
     }
 
     private void commit(long knownLength, boolean endStream) throws IOException {

@@ -31,7 +31,9 @@ import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -136,18 +138,25 @@ class WebSocketOverHttp2DifferentialTest {
         for (ConnectorKind kind : ConnectorKind.values()) {
             SERVERS.put(kind, BridgeServer.on(kind).h2c().jakartaEndpoints(Room.class).start());
         }
+    }
+
+    @AfterAll
+    static void stop() {
+        SERVERS.values().forEach(BridgeServer::close);
+    }
+
+    /** A client of its own per test, so that no test inherits another's HTTP/2 connections. */
+    @BeforeEach
+    void startClient() throws Exception {
         http2 = new HTTP2Client();
         http = new HttpClient(new HttpClientTransportOverHTTP2(http2));
         client = new WebSocketClient(http);
         client.start();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (client != null) {
-            client.stop();
-        }
-        SERVERS.values().forEach(BridgeServer::close);
+    @AfterEach
+    void stopClient() throws Exception {
+        client.stop();
     }
 
     private static URI uri(ConnectorKind kind, String room) {
@@ -283,6 +292,39 @@ class WebSocketOverHttp2DifferentialTest {
             for (Recorder recorder : recorders) {
                 assertTrue(recorder.next().startsWith("close 1000"), kind.name());
             }
+        }
+    }
+
+    @Test
+    void aDrainTellsASessionOverHttp2ToGoAwayAfterItsGrace() throws Exception {
+        // Corral only: CorralConnector.drain. The session runs on a stream, not a connection of its own, and is
+        // still among the connector's WebSocket sessions, told to go away (1001) once the grace is over.
+        BridgeServer server = BridgeServer.on(ConnectorKind.CORRAL).h2c().jakartaEndpoints(Room.class)
+                .connector(connector -> ((io.corral.jetty.CorralConnector) connector).setWebSocketDrainGrace(300))
+                .start();
+        try {
+            io.corral.jetty.CorralConnector connector = (io.corral.jetty.CorralConnector) server.connector();
+            Recorder recorder = new Recorder();
+            org.eclipse.jetty.websocket.api.Session session = client.connect(recorder,
+                    server.ws("/h2/rooms/drain")).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals("open 200 []", recorder.next());
+            // Listed once the stream's thread took the session over, just after the 200 went out.
+            Deadline.await("the session listed", java.time.Duration.ofSeconds(10),
+                    () -> connector.getWebSocketSessions() == 1);
+            java.util.concurrent.CompletableFuture<Integer> drained =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> connector.drain(20_000));
+            assertEquals("close 1001 server going away", recorder.next());
+            // The session's close handshake ends its stream: it leaves the connector's sessions by itself.
+            Deadline.await("the session ended", java.time.Duration.ofSeconds(10),
+                    () -> connector.getWebSocketSessions() == 0);
+            // Jetty's HTTP2Client keeps its connection (GOAWAY received, no stream left) until it is stopped; once it
+            // leaves, the drain ends with nothing closed by force.
+            client.stop();
+            assertEquals(0, drained.get(15, TimeUnit.SECONDS), "the connection had to be closed by force");
+            assertEquals(0, connector.getWebSocketSessions());
+            assertTrue(!session.isOpen());
+        } finally {
+            server.close();
         }
     }
 

@@ -244,6 +244,7 @@ class Rfc8441ExtendedConnectTest {
                 return;
             }
             exchange.upgrade((connection, leftover) -> {
+                outcome.add("running");
                 outcome.add(readUntilFailure(connection));
                 return null;
             });
@@ -252,6 +253,8 @@ class Rfc8441ExtendedConnectTest {
         try (H2TestServer server = new H2TestServer(CONFIG, handler); H2Client client = server.connect()) {
             client.handshake();
             assertEquals(200, H2WebSocket.open(client, 1, extendedConnect("bytes")).status());
+            // A reset before the handler returned would cut the exchange before its tunnel ran: wait for the tunnel.
+            assertEquals("running", outcome.poll(WAIT_SECONDS, TimeUnit.SECONDS));
             // §4: "RST_STREAM ... is the equivalent of the TCP RST".
             client.send(new Http2Frame.RstStream(1, Http2ErrorCode.CANCEL.code()));
             assertInstanceOf(IOException.class, outcome.poll(WAIT_SECONDS, TimeUnit.SECONDS));
