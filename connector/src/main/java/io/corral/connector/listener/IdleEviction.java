@@ -18,6 +18,14 @@ import java.util.concurrent.TimeUnit;
  * at the limit; one scan instead keeps the {@value #BATCH} longest-waiting, and later admissions take from those,
  * skipping any whose mark changed since (it got busy, or busy and idle again, so it is younger now) or that
  * ended. Guarded by the supervisor's lock.
+ *
+ * <p>The mark alone lags: a keep-alive client's next request may sit in the socket's receive buffer while the
+ * connection still looks idle (it hibernates until the hibernator wakes it and its new thread runs, or its thread
+ * has not been scheduled yet on a loaded machine). Closing it then loses a request that has already arrived —
+ * what the full-scale trickle flood showed as a control client's error. So the choice also peeks at the raw socket
+ * ({@link SupervisedConnection#hasUnreadBytes()}) and passes over a connection with bytes waiting. A request that
+ * arrives after that peek races the close, as it would on any server that closes idle connections (HTTP clients
+ * retry an idempotent request on a connection closed under it); one that arrived before it is never lost.
  */
 final class IdleEviction {
 
@@ -72,7 +80,10 @@ final class IdleEviction {
         Candidate candidate;
         while ((candidate = candidates.peek()) != null) {
             SupervisedConnection connection = candidate.connection();
-            if (!connection.isEvicted() && connection.evictableSince() == candidate.since()
+            // The peek before the mark: a woken connection clears its mark before it reads, so bytes are either
+            // still in the socket when we peek or its mark has changed by the time we look at it.
+            boolean unread = connection.hasUnreadBytes();
+            if (!unread && !connection.isEvicted() && connection.evictableSince() == candidate.since()
                     && connection.channel().isOpen()) {
                 // The oldest is first: if it has not waited long enough, none has yet (the acceptor asks again).
                 return System.nanoTime() - candidate.since() >= MIN_WAIT_NANOS ? candidate : null;
