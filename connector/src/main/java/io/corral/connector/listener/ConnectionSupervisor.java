@@ -29,12 +29,6 @@ import org.slf4j.LoggerFactory;
  * Eviction only ever makes room for one new client per connection closed, so a lowered limit still closes
  * nothing.
  *
- * <p>A connection closed to make room passes its slot on at once: the new client is admitted without waiting for
- * the closed one's thread to end (a hibernator's wake-up and a virtual thread later: under a 5,000-connection flood
- * on the loaded 2-core machine, JFR showed the two acceptors parked there 270 times for 10–292 ms, 8 s in 46, while
- * new clients piled up in the backlog until the kernel dropped their handshakes). Its socket is closed already; only its bookkeeping lags, so at most
- * {@value #MAX_CLOSING} such connections may be on their way out beyond the limit at any time.
- *
  * <p>One lock guards everything; it is taken twice per connection (admit and release), never per byte.
  */
 final class ConnectionSupervisor {
@@ -43,8 +37,6 @@ final class ConnectionSupervisor {
     private static final long LIMIT_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** How often an acceptor that found nothing to evict looks again: a connection may have gone idle meanwhile. */
     private static final long EVICTION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Connections closed to make room that may still be ending, beyond the limit; see the class comment. */
-    static final int MAX_CLOSING = 64;
 
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
@@ -68,7 +60,7 @@ final class ConnectionSupervisor {
     private final Set<Thread> overbooked = new HashSet<>();
     /** Clients accepted beyond the limit, waiting in {@link #admitByEviction} for a connection to give way. */
     private int admitting;
-    /** Connections closed to admit new clients that have not ended yet: their slots are passed on already. */
+    /** Connections closed to admit new clients that have not ended yet: their slots are on the way. */
     private int evicting;
     private long evicted;
     private long lastEvictionLogNanos;
@@ -98,7 +90,7 @@ final class ConnectionSupervisor {
         lock.lock();
         try {
             // A slot freed by an eviction belongs to the client accepted beyond the limit that paid for it.
-            while (!shutDown && occupied() + reserved + admitting >= maxConnections) {
+            while (!shutDown && live.size() + reserved + admitting >= maxConnections) {
                 if (mayOverbook()) {
                     // Full, but a connection can give way: accept, and make room once a client is really there
                     // (admit), so that no idle connection is closed for a client that never comes.
@@ -134,7 +126,7 @@ final class ConnectionSupervisor {
             }
             try {
                 // Our own reservation is in "reserved", hence ">" where reserveSlot has ">=".
-                while (!shutDown && occupied() + reserved > maxConnections) {
+                while (!shutDown && live.size() + reserved > maxConnections) {
                     awaitChange();
                 }
             } finally {
@@ -187,11 +179,6 @@ final class ConnectionSupervisor {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Live connections that hold a slot: not those closed to make room, whose slots went to new clients. */
-    private int occupied() {
-        return live.size() - evicting;
     }
 
     /** Whether the live connections have reached the high-water mark; see {@link Admission#nearFull()}. */
@@ -355,21 +342,22 @@ final class ConnectionSupervisor {
      * way now.
      */
     private boolean mayOverbook() {
-        return evictIdle && maxConnections > 0 && occupied() + reserved <= maxConnections
-                && evicting < MAX_CLOSING && eviction.hasCandidate(live);
+        return evictIdle && maxConnections > 0 && live.size() + reserved <= maxConnections
+                && eviction.hasCandidate(live);
     }
 
     /**
      * Admits a client accepted beyond the limit: closes the connection that waited longest for a request to begin
-     * and takes its slot at once (see the class comment). Every acceptor doing so closes one connection for its own
-     * client; when none may give way (they all got busy meanwhile), or {@value #MAX_CLOSING} closed ones are still
-     * ending, the client waits, accepted but unserved, as in the backlog.
+     * and takes its slot once it has ended. Every acceptor doing so closes one connection for its own client; when
+     * none may give way (they all got busy meanwhile), the client waits, accepted but unserved, as in the backlog.
      */
     private boolean admitByEviction(SupervisedConnection connection) throws InterruptedException {
         admitting++;
         try {
-            while (!shutDown && occupied() + reserved >= maxConnections) {
-                if (evictIdle && maxConnections > 0 && evicting < MAX_CLOSING) {
+            while (!shutDown && live.size() + reserved >= maxConnections) {
+                // Room still to make, counting the connections already closing for this and other clients?
+                if (evictIdle && maxConnections > 0
+                        && live.size() + reserved + admitting - evicting > maxConnections) {
                     SupervisedConnection victim = eviction.pick(live);
                     if (victim != null) {
                         evict(victim);
