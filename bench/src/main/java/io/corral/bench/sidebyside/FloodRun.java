@@ -29,13 +29,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * trickling their bodies at 10 B/s, each from {@link FloodClients} JVMs on source addresses of their own, while three
  * control clients run — a keep-alive {@code GET /plaintext} every 100 ms, a new connection every 250 ms, a new
  * WebSocket (handshake, one echo, close) every 100 ms. Printed for each: the controls' requests, errors, p99 and worst
- * latency, what the attackers saw, and the server's heap after a full GC before and after the flood.
+ * latency (all together, and each control on its own), what the attackers saw, and the server's heap after a full GC
+ * before the flood, right after it, and a minute after it.
  * Bounded: every phase has a deadline, every process it starts is stopped when it ends.
  *
  * <p>System properties (set by {@code bench/run-floods}): those of {@link SideBySide}, plus
  * {@code bench.flood.seconds} (how long the controls run under the flood, default 45),
  * {@code bench.flood.scenarios} ({@code idle,trickle}), {@code bench.flood.maxConnections} (10000) and
- * {@code bench.flood.scale} (divides the connection counts, for a smoke test; default 1).
+ * {@code bench.flood.scale} (divides the connection counts, for a smoke test; default 1) and
+ * {@code bench.flood.servers} ({@code corral,jetty}).
  */
 public final class FloodRun {
 
@@ -44,7 +46,11 @@ public final class FloodRun {
     private record Scenario(String name, String mode, int connections) {}
 
     private record Outcome(String scenario, ServerKind kind, long requests, List<String> errors, long p99Nanos,
-                           long worstNanos, String attackers, long heapBefore, long heapAfter) {}
+                           long worstNanos, String attackers, long heapBefore, long heapAfter, long heapLater,
+                           String byControl) {}
+
+    /** How long after the flood's end the last heap figure is taken: pools must have given memory back by then. */
+    private static final Duration HEAP_SETTLES = Duration.ofSeconds(60);
 
     private FloodRun() {
     }
@@ -57,6 +63,8 @@ public final class FloodRun {
         int maxConnections = Integer.getInteger("bench.flood.maxConnections", 10_000);
         int scale = Integer.getInteger("bench.flood.scale", 1);
         List<String> selected = Arrays.asList(System.getProperty("bench.flood.scenarios", "idle,trickle").split(","));
+        List<ServerKind> servers = Arrays.stream(System.getProperty("bench.flood.servers", "corral,jetty").split(","))
+                .map(name -> name.equals("jetty") ? ServerKind.JETTY : ServerKind.CORRAL).toList();
         List<Scenario> scenarios = new ArrayList<>();
         if (selected.contains("idle")) {
             int n = 15_000 / scale;
@@ -68,7 +76,7 @@ public final class FloodRun {
         }
         List<Outcome> outcomes = new ArrayList<>();
         for (Scenario scenario : scenarios) {
-            for (ServerKind kind : List.of(ServerKind.CORRAL, ServerKind.JETTY)) {
+            for (ServerKind kind : servers) {
                 System.out.printf(Locale.ROOT, "%s on %s…%n", scenario.name(), kind.label());
                 outcomes.add(run(scenario, kind, env, seconds, maxConnections));
                 System.out.println(line(outcomes.getLast()));
@@ -77,14 +85,20 @@ public final class FloodRun {
         StringBuilder report = new StringBuilder("# Floods (issue 18)\n\n")
                 .append("Corral at maxConnections=").append(maxConnections).append(", controls for ").append(seconds)
                 .append(" s under each flood.\n\n")
-                .append("| attack | server | control requests | control errors | p99 | worst | attackers | heap after GC before → after |\n")
+                .append("| attack | server | control requests | control errors | p99 | worst | attackers | heap after GC before → after → ")
+                .append(HEAP_SETTLES.toSeconds()).append(" s later |\n")
                 .append("|---|---|---|---|---|---|---|---|\n");
         for (Outcome outcome : outcomes) {
-            report.append(String.format(Locale.ROOT, "| %s | %s | %d | %d%s | %.0f ms | %.0f ms | %s | %.1f → %.1f MiB |%n",
+            report.append(String.format(Locale.ROOT, "| %s | %s | %d | %d%s | %.0f ms | %.0f ms | %s | %.1f → %.1f → %.1f MiB |%n",
                     outcome.scenario(), outcome.kind().label(), outcome.requests(), outcome.errors().size(),
                     outcome.errors().isEmpty() ? "" : " (first: " + outcome.errors().getFirst().replace('|', '/') + ")",
                     outcome.p99Nanos() / 1e6, outcome.worstNanos() / 1e6, outcome.attackers(),
-                    outcome.heapBefore() / 1048576.0, outcome.heapAfter() / 1048576.0));
+                    outcome.heapBefore() / 1048576.0, outcome.heapAfter() / 1048576.0, outcome.heapLater() / 1048576.0));
+        }
+        report.append("\nEach control on its own (requests, errors, p99, worst):\n\n");
+        for (Outcome outcome : outcomes) {
+            report.append("- ").append(outcome.scenario()).append(", ").append(outcome.kind().label()).append(": ")
+                    .append(outcome.byControl()).append('\n');
         }
         Files.writeString(reportDir.resolve("floods.md"), report);
         System.out.println();
@@ -93,11 +107,11 @@ public final class FloodRun {
     }
 
     private static String line(Outcome outcome) {
-        return String.format(Locale.ROOT, "  %d control requests, %d errors%s, p99 %.0f ms, worst %.0f ms; attackers: %s; "
-                        + "heap after GC %.1f → %.1f MiB", outcome.requests(), outcome.errors().size(),
+        return String.format(Locale.ROOT, "  %d control requests, %d errors%s, p99 %.0f ms, worst %.0f ms (%s); attackers: %s; "
+                        + "heap after GC %.1f → %.1f → %.1f MiB", outcome.requests(), outcome.errors().size(),
                 outcome.errors().isEmpty() ? "" : " (first: " + outcome.errors().getFirst() + ")",
-                outcome.p99Nanos() / 1e6, outcome.worstNanos() / 1e6, outcome.attackers(),
-                outcome.heapBefore() / 1048576.0, outcome.heapAfter() / 1048576.0);
+                outcome.p99Nanos() / 1e6, outcome.worstNanos() / 1e6, outcome.byControl(), outcome.attackers(),
+                outcome.heapBefore() / 1048576.0, outcome.heapAfter() / 1048576.0, outcome.heapLater() / 1048576.0);
     }
 
     private static Outcome run(Scenario scenario, ServerKind kind, BenchEnvironment env, long seconds,
@@ -139,10 +153,17 @@ public final class FloodRun {
                 for (Process attacker : attackers) {
                     attacker.waitFor(30, TimeUnit.SECONDS);
                 }
+                long floodEnded = System.nanoTime();
                 Thread.sleep(5_000); // the server notices the closed sockets
                 long heapAfter = server.histogram(env, histograms.resolve(label + "-after.txt")).totalBytes();
+                // Nothing touches the server meanwhile: what it gives back, it gives back on its own.
+                long settleMillis = TimeUnit.NANOSECONDS.toMillis(floodEnded + HEAP_SETTLES.toNanos() - System.nanoTime());
+                if (settleMillis > 0) {
+                    Thread.sleep(settleMillis);
+                }
+                long heapLater = server.histogram(env, histograms.resolve(label + "-later.txt")).totalBytes();
                 return new Outcome(scenario.name(), kind, controls.requests(), controls.errors(), controls.p99(),
-                        controls.worst(), attackerSummary, heapBefore, heapAfter);
+                        controls.worst(), attackerSummary, heapBefore, heapAfter, heapLater, controls.byControl());
             } finally {
                 for (Process attacker : attackers) {
                     attacker.destroyForcibly();
@@ -157,6 +178,9 @@ public final class FloodRun {
         private final InetSocketAddress server;
         private final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        /** The same latencies and errors, each under its control's name. */
+        private final java.util.Map<String, ConcurrentLinkedQueue<Long>> latenciesOf = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> errorsOf = new java.util.concurrent.ConcurrentHashMap<>();
 
         Controls(InetSocketAddress server) {
             this.server = server;
@@ -186,8 +210,35 @@ public final class FloodRun {
         }
 
         long p99() {
+            return p99(latencies);
+        }
+
+        private static long p99(java.util.Collection<Long> latencies) {
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             return sorted.length == 0 ? 0 : sorted[(int) Math.ceil(sorted.length * 0.99) - 1];
+        }
+
+        /** "keep-alive 450/0/12/80 ms, …": requests, errors, p99 and worst of each control. */
+        String byControl() {
+            StringBuilder out = new StringBuilder();
+            for (String name : List.of("keep-alive", "new connection", "new WebSocket")) {
+                java.util.Collection<Long> of = latenciesOf.getOrDefault(name, new ConcurrentLinkedQueue<>());
+                long failed = errorsOf.getOrDefault(name, new java.util.concurrent.atomic.AtomicLong()).get();
+                out.append(out.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "%s %d/%d/%.0f/%.0f ms", name,
+                        of.size() + failed, failed, p99(of) / 1e6,
+                        of.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6));
+            }
+            return out.toString();
+        }
+
+        private void record(String control, long nanos) {
+            latencies.add(nanos);
+            latenciesOf.computeIfAbsent(control, c -> new ConcurrentLinkedQueue<>()).add(nanos);
+        }
+
+        private void failed(String control, String error) {
+            errors.add(error);
+            errorsOf.computeIfAbsent(control, c -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         }
 
         long worst() {
@@ -203,9 +254,9 @@ public final class FloodRun {
                 long start = System.nanoTime();
                 try {
                     exchange.run();
-                    latencies.add(System.nanoTime() - start);
+                    record(what, System.nanoTime() - start);
                 } catch (IOException | RuntimeException e) {
-                    errors.add(what + ": " + e);
+                    failed(what, what + ": " + e);
                 }
                 sleepRest(start, periodMillis);
             }
@@ -219,11 +270,11 @@ public final class FloodRun {
                     while (running.get()) {
                         long start = System.nanoTime();
                         get(in, out);
-                        latencies.add(System.nanoTime() - start);
+                        record("keep-alive", System.nanoTime() - start);
                         sleepRest(start, 100);
                     }
                 } catch (IOException | RuntimeException e) {
-                    errors.add("keep-alive: " + e);
+                    failed("keep-alive", "keep-alive: " + e);
                 }
             }
         }

@@ -15,13 +15,17 @@ import java.util.function.LongSupplier;
  * <p>It also gives memory back after a spike: it keeps only as many arrays as were borrowed at once at most in the
  * last one or two {@linkplain #DEFAULT_WINDOW windows}, so the thousands of buffers a flood borrowed are left to
  * the garbage collector within two windows of its end instead of staying for the life of the process. The
- * bookkeeping is a clock check on acquire and release — no thread of its own — so a pool nobody touches keeps what
- * it has until its next use.
+ * bookkeeping is a clock check on acquire and release; a pool nobody touches any more is looked at by the shared
+ * {@link PoolTrimmer} while it holds arrays, so heap after a flood returns to its earlier level within a minute
+ * even when no traffic follows.
  */
 public final class ByteArrayPool {
 
-    /** How long a peak of borrowed arrays keeps its arrays pooled: between one and two of these. */
-    public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
+    /**
+     * How long a peak of borrowed arrays keeps its arrays pooled: between one and two of these, plus a trimmer's
+     * tick (a quarter of it) when nothing uses the pool — at most 45 s, within the minute an operator may expect.
+     */
+    public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(20);
 
     private final int arraySize;
     private final int maxPooled;
@@ -34,13 +38,16 @@ public final class ByteArrayPool {
     private final AtomicInteger peak = new AtomicInteger();
     private volatile int previousPeak;
     private final AtomicLong windowEnds;
+    private final PoolTrimmer trimmer;
+    /** Whether the trimmer looks after this pool now. */
+    private volatile boolean trimmed;
 
     public ByteArrayPool(int arraySize, int maxPooled) {
-        this(arraySize, maxPooled, DEFAULT_WINDOW, System::nanoTime);
+        this(arraySize, maxPooled, DEFAULT_WINDOW, System::nanoTime, PoolTrimmer.SHARED);
     }
 
-    /** With a window and a clock of the caller's ({@link System#nanoTime()}-like): for tests. */
-    ByteArrayPool(int arraySize, int maxPooled, Duration window, LongSupplier clock) {
+    /** With a window, a clock ({@link System#nanoTime()}-like) and a trimmer of the caller's: for tests. */
+    ByteArrayPool(int arraySize, int maxPooled, Duration window, LongSupplier clock, PoolTrimmer trimmer) {
         if (arraySize <= 0 || maxPooled < 0 || window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("arraySize " + arraySize + ", maxPooled " + maxPooled + ", window " + window);
         }
@@ -49,6 +56,7 @@ public final class ByteArrayPool {
         this.windowNanos = window.toNanos();
         this.clock = clock;
         this.windowEnds = new AtomicLong(clock.getAsLong() + windowNanos);
+        this.trimmer = trimmer;
     }
 
     public int arraySize() {
@@ -82,8 +90,32 @@ public final class ByteArrayPool {
         // pooled and borrowed arrays together stay within the recent peak.
         if (pooled.incrementAndGet() <= retention()) {
             arrays.offerFirst(array);
+            if (!trimmed) {
+                watch();
+            }
         } else {
             pooled.decrementAndGet();
+        }
+    }
+
+    /** For the {@link PoolTrimmer}: rolls the window when due; true when nothing is pooled any more. */
+    boolean trim() {
+        rollWindow();
+        return pooled.get() == 0;
+    }
+
+    /** For the {@link PoolTrimmer}, once it let go of this pool: asks again if arrays were pooled meanwhile. */
+    void unwatched() {
+        trimmed = false;
+        if (pooled.get() > 0) {
+            watch();
+        }
+    }
+
+    private void watch() {
+        trimmed = true;
+        if (trimmer != null) {
+            trimmer.watch(this);
         }
     }
 

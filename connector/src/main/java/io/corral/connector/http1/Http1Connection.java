@@ -224,6 +224,10 @@ final class Http1Connection {
             if (input.hasRemaining()) {
                 idleSince = 0;
                 if (headDeadline == 0) {
+                    // Bytes of a request have arrived: no longer idle. Left marked, a listener at its limit could
+                    // close it in the moment between this read and the parse (a loaded machine makes that moment
+                    // long); a head that stays partial is offered again below, as a head still arriving.
+                    transport.evictableSince(TransportConnection.NOT_EVICTABLE);
                     headStartedAt = System.nanoTime();
                     // The protocol's, not a copy: a header timeout changed live applies to the next head.
                     headDeadline = headStartedAt + protocol.config().headerTimeout().toNanos();

@@ -71,6 +71,20 @@ final class SupervisedConnection {
         return wrapped == null ? TransportConnection.NOT_EVICTABLE : wrapped.evictableSince();
     }
 
+    /**
+     * Whether bytes wait unread in the socket's receive buffer: a peek at the raw channel (FIONREAD), which reads
+     * nothing and never blocks, in either blocking mode. Not {@link TransportConnection#available()}: on TLS that
+     * unwraps records, which belongs to the connection's own thread. False when it cannot tell (a Unix domain
+     * channel has no socket adaptor) or the channel is closed.
+     */
+    boolean hasUnreadBytes() {
+        try {
+            return channel.socket().getInputStream().available() > 0;
+        } catch (IOException | UnsupportedOperationException cannotTell) {
+            return false;
+        }
+    }
+
     boolean isEvicted() {
         return evicted;
     }

@@ -100,7 +100,13 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
         long timeout = readTimeoutNanos;
-        return timeout == 0 ? in.read(buffer, offset, length) : timedRead(buffer, offset, length, timeout);
+        int n = timeout == 0 ? in.read(buffer, offset, length) : timedRead(buffer, offset, length, timeout);
+        if (n > 0 && evictableSince != NOT_EVICTABLE) {
+            // Bytes left the socket: a listener at its limit can no longer see them there, so the mark goes now,
+            // not a parse later; the protocol offers the connection again if what came is only part of a head.
+            evictableSince = NOT_EVICTABLE;
+        }
+        return n;
     }
 
     /**

@@ -22,7 +22,7 @@ class ByteArrayPoolRetentionTest {
     private static final Duration WINDOW = Duration.ofSeconds(30);
 
     private final AtomicLong clock = new AtomicLong(1_000);
-    private final ByteArrayPool pool = new ByteArrayPool(16, 4096, WINDOW, clock::get);
+    private final ByteArrayPool pool = new ByteArrayPool(16, 4096, WINDOW, clock::get, null);
 
     private void advance(Duration by) {
         clock.addAndGet(by.toNanos());
@@ -65,7 +65,7 @@ class ByteArrayPoolRetentionTest {
     @Test
     @DisplayName("never more than maxPooled, and arrays of another size are not kept")
     void boundedAndSizeChecked() {
-        ByteArrayPool small = new ByteArrayPool(16, 10, WINDOW, clock::get);
+        ByteArrayPool small = new ByteArrayPool(16, 10, WINDOW, clock::get, null);
         List<byte[]> borrowed = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             borrowed.add(small.acquire());
@@ -75,5 +75,26 @@ class ByteArrayPoolRetentionTest {
         small.release(new byte[32]);
         assertEquals(10, small.pooledCount());
         assertNotSame(borrowed.get(0), new byte[16]);
+    }
+
+    @Test
+    @DisplayName("a pool nobody uses after a flood still gives its arrays back: the trimmer rolls its windows")
+    void anUnusedPoolEmptiesOnItsOwn() {
+        // Real time, short windows: the trimmer's thread is what is tested, so no fake clock can stand in for it.
+        PoolTrimmer trimmer = new PoolTrimmer(Duration.ofMillis(10));
+        ByteArrayPool unused = new ByteArrayPool(16, 4096, Duration.ofMillis(50), System::nanoTime, trimmer);
+        List<byte[]> flood = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            flood.add(unused.acquire());
+        }
+        flood.forEach(unused::release);
+        assertEquals(1000, unused.pooledCount(), "right after the flood, kept: another may follow");
+        // From here on, nothing touches the pool.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (unused.pooledCount() > 0 && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+        assertEquals(0, unused.pooledCount(), "two windows and a tick on, nothing kept");
+        assertEquals(0, unused.borrowedCount());
     }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,62 @@ class FullHouseTest {
             midRequest.send("67890");
             assertEquals("/post 10", midRequest.read().text(), "the request in progress was left alone");
             assertEquals("still here", webSocketEcho(webSocket, "still here"), "the WebSocket was left alone");
+        }
+    }
+
+    @Test
+    @DisplayName("a keep-alive client whose next request arrives just as the full house admits a newcomer is never the one closed")
+    void aRequestThatHasArrivedIsNeverEvicted() throws Exception {
+        start(Http1Config.DEFAULTS);
+        // The house fills with keep-alive clients that asked once, oldest first: each is the next an age-only rule
+        // would close. The full-scale trickle flood lost a control client that way (its request had arrived but
+        // was not read yet when an eviction chose it): the listener now peeks at the socket before it closes.
+        List<RawClient> house = new ArrayList<>();
+        try {
+            for (int i = 0; i < LIMIT; i++) {
+                RawClient client = new RawClient(listener.localPort());
+                house.add(client);
+                assertEquals("/first/" + i, client.send("GET /first/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+            }
+            long filledAt = System.nanoTime();
+            Await.until(WAIT, () -> listener.stats().active() == LIMIT, () -> "the house to fill: " + listener.stats());
+            // Every one idle long enough to give way (IdleEviction's minimum wait is 250 ms).
+            Await.until(WAIT, () -> System.nanoTime() - filledAt > Duration.ofMillis(300).toNanos(), "the house to age");
+            // Each round, the client that has been idle longest (as far as the test can tell: the server marks a
+            // connection idle on its own thread, a moment after the answer went out, so the order may differ a
+            // little) sends its next request, and a newcomer arrives at once: both race to the server, and the
+            // newcomer must make room by closing some other idle connection.
+            int rounds = 0;
+            for (RawClient client : house) {
+                client.setTimeout(1);
+                boolean closedForANewcomer = client.isClosedByServer();
+                client.setTimeout(10_000);
+                if (closedForANewcomer) {
+                    continue;
+                }
+                int round = rounds++;
+                client.send("GET /next/" + round + " HTTP/1.1\r\nHost: a\r\n\r\n");
+                // Loopback hands a write to a per-CPU queue: a SYN sent from another CPU can overtake it, and then
+                // the request is still on its way, not arrived, when the newcomer is admitted — a race no server
+                // can win. A millisecond lets it land; nothing the test can observe says when it has.
+                LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+                flood.add(new Socket("127.0.0.1", listener.localPort()));
+                String answer;
+                try {
+                    answer = client.read().text();
+                } catch (IOException closed) {
+                    throw new AssertionError("round " + round + ": closed with its request unanswered: " + listener.stats(), closed);
+                }
+                assertEquals("/next/" + round, answer, "round " + round + ": the request that had arrived was served");
+                // The newcomer is in, and the connection closed for it has ended (its client can see the close).
+                Await.until(WAIT, () -> listener.stats().totalClosed() >= round + 1,
+                        () -> "the newcomer to be admitted by closing an idle connection: " + listener.stats());
+            }
+            assertTrue(rounds >= LIMIT / 3, "rounds: " + rounds);
+        } finally {
+            for (RawClient client : house) {
+                client.close();
+            }
         }
     }
 

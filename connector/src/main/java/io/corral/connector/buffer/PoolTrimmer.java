@@ -1,0 +1,62 @@
+package io.corral.connector.buffer;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Gives pooled memory back when nobody uses a pool any more. A {@link ByteArrayPool} drops the arrays a past peak
+ * left it as its retention windows roll, but it only looks at the clock when it is used: after a flood nothing may
+ * use it for hours, and it kept 512 buffers of 16 KiB (8 MiB of heap after GC) all that time. The trimmer looks
+ * at every pool that holds arrays a few times per window, so the last of a flood's arrays go within two windows
+ * and a tick of its end, traffic or none.
+ *
+ * <p>One virtual thread for the whole process, alive only while some pool holds arrays: a pool asks to be watched
+ * when it starts pooling, and leaves once it is empty. A tick costs a clock read and a few atomic reads per
+ * watched pool.
+ */
+final class PoolTrimmer {
+
+    /** The process-wide trimmer, ticking four times per {@link ByteArrayPool#DEFAULT_WINDOW}. */
+    static final PoolTrimmer SHARED = new PoolTrimmer(ByteArrayPool.DEFAULT_WINDOW.dividedBy(4));
+
+    private final long tickNanos;
+    private final Set<ByteArrayPool> watched = ConcurrentHashMap.newKeySet();
+    /** The trimming thread while one runs (guarded by this). */
+    private Thread thread;
+
+    PoolTrimmer(Duration tick) {
+        this.tickNanos = tick.toNanos();
+    }
+
+    /** Looks after {@code pool} until it is empty; starts the thread if none runs. */
+    void watch(ByteArrayPool pool) {
+        watched.add(pool);
+        synchronized (this) {
+            if (thread == null) {
+                thread = Thread.ofVirtual().name("corral-pool-trimmer").start(this::run);
+            }
+        }
+    }
+
+    private void run() {
+        while (true) {
+            LockSupport.parkNanos(tickNanos);
+            for (ByteArrayPool pool : watched) {
+                if (pool.trim()) {
+                    watched.remove(pool);
+                    pool.unwatched(); // after the removal: a pool that pooled again meanwhile asks anew
+                }
+            }
+            synchronized (this) {
+                // A watch() that added a pool after the loop passed it either finds this thread still set (and the
+                // pool gets its next tick) or comes after the thread is gone (and starts another).
+                if (watched.isEmpty()) {
+                    thread = null;
+                    return;
+                }
+            }
+        }
+    }
+}

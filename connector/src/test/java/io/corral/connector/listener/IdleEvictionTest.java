@@ -1,0 +1,107 @@
+package io.corral.connector.listener;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.corral.connector.transport.Hibernator;
+import io.corral.connector.transport.TcpConnection;
+import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which connection {@link IdleEviction} picks, on real loopback sockets with the marks set by hand: the one that
+ * has waited longest for a request to begin — unless bytes already wait unread on its socket (its next request has
+ * arrived, its thread has not read it yet), and never one that has waited less than the minimum.
+ */
+class IdleEvictionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private ServerSocketChannel server;
+    private final List<Socket> clients = new ArrayList<>();
+    private final List<SupervisedConnection> live = new ArrayList<>();
+
+    @BeforeEach
+    void listen() throws IOException {
+        server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        for (SupervisedConnection connection : live) {
+            connection.close();
+        }
+        for (Socket client : clients) {
+            client.close();
+        }
+        server.close();
+    }
+
+    /** A connection accepted from a new client, marked as waiting for a request since {@code agoMillis} ago. */
+    private SupervisedConnection idleFor(long agoMillis) throws IOException {
+        Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.getLocalAddress()).getPort());
+        clients.add(client);
+        SupervisedConnection connection = new SupervisedConnection(server.accept(), Thread.ofVirtual().factory(), c -> { });
+        TcpConnection transport = new TcpConnection(connection.channel(), Hibernator.SHARED);
+        connection.attach(transport);
+        transport.evictableSince(TransportConnection.evictableMark(System.nanoTime() - agoMillis * 1_000_000));
+        live.add(connection);
+        return connection;
+    }
+
+    private void clientOf(SupervisedConnection connection, String sends) throws IOException {
+        Socket client = clients.get(live.indexOf(connection));
+        client.getOutputStream().write(sends.getBytes(StandardCharsets.US_ASCII));
+        client.getOutputStream().flush();
+        Await.until(WAIT, connection::hasUnreadBytes, "the bytes sent to reach the server's receive buffer");
+    }
+
+    @Test
+    @DisplayName("the connection that has waited longest gives way")
+    void theLongestWaitingGivesWay() throws IOException {
+        SupervisedConnection younger = idleFor(1_000);
+        SupervisedConnection oldest = idleFor(3_000);
+        idleFor(2_000);
+        assertSame(oldest, new IdleEviction().pick(live));
+        assertSame(younger, new IdleEviction().pick(List.of(younger)));
+    }
+
+    @Test
+    @DisplayName("a connection whose next request waits unread on its socket is passed over, however long it was idle")
+    void aConnectionWithUnreadBytesIsPassedOver() throws IOException {
+        SupervisedConnection oldest = idleFor(3_000);
+        SupervisedConnection next = idleFor(2_000);
+        clientOf(oldest, "GET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+
+        IdleEviction eviction = new IdleEviction();
+        assertSame(next, eviction.pick(live), "its request has arrived: closing it now would lose that request");
+        next.markEvicted(); // as the supervisor does with what it picks
+        assertNull(eviction.pick(live), "nothing else may give way");
+    }
+
+    @Test
+    @DisplayName("one byte of a head waiting is enough to be passed over")
+    void oneUnreadByteIsEnough() throws IOException {
+        SupervisedConnection only = idleFor(3_000);
+        clientOf(only, "G");
+        assertNull(new IdleEviction().pick(live));
+    }
+
+    @Test
+    @DisplayName("a connection idle for less than the minimum wait is not idle yet")
+    void tooYoungToGiveWay() throws IOException {
+        idleFor(0);
+        assertNull(new IdleEviction().pick(live));
+    }
+}
