@@ -155,7 +155,8 @@ class Http2VanishingClientTest {
             while (ended.size() < 2) {
                 switch (client.next()) {
                     case Http2Frame.Data data -> {
-                        bodies.merge(data.streamId(), new String(data.data(), StandardCharsets.US_ASCII), String::concat);
+                        String text = new String(data.data(), StandardCharsets.US_ASCII);
+                        bodies.merge(data.streamId(), text, String::concat);
                         if (data.endStream()) {
                             ended.add(data.streamId());
                         }
