@@ -226,6 +226,8 @@ class WebSocketOverHttp2DifferentialTest {
             seen.add(recorder.next());
             seen.add(endpointEvent(room));
             sent(session, (s, c) -> s.sendText("compressible ".repeat(1000), c));
+            // The endpoint's side first: if a run ever misses the echo, this says which direction lost the message.
+            seen.add(endpointEvent(room));
             seen.add(recorder.next());
             session.close(1000, "", Callback.NOOP);
             seen.add(recorder.next());
