@@ -193,12 +193,12 @@ class WebSocketOverHttp2DifferentialTest {
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
             seen.add(recorder.next()); // "open 200 []": RFC 8441 §5, a 200 and no 101
             seen.add(endpointEvent(room));
-            session.sendText("hello", Callback.NOOP);
+            sent(session, (s, c) -> s.sendText("hello", c));
             seen.add(recorder.next());
             seen.add(endpointEvent(room));
             // Two messages of 60,000 octets (under Jakarta's 64 KiB default): past the stream windows both ways.
-            session.sendText("x".repeat(60_000), Callback.NOOP);
-            session.sendBinary(ByteBuffer.wrap(new byte[60_000]), Callback.NOOP);
+            sent(session, (s, c) -> s.sendText("x".repeat(60_000), c));
+            sent(session, (s, c) -> s.sendBinary(ByteBuffer.wrap(new byte[60_000]), c));
             seen.add(recorder.next());
             seen.add(recorder.next());
             seen.add(endpointEvent(room));
@@ -225,7 +225,9 @@ class WebSocketOverHttp2DifferentialTest {
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
             seen.add(recorder.next());
             seen.add(endpointEvent(room));
-            session.sendText("compressible ".repeat(1000), Callback.NOOP);
+            sent(session, (s, c) -> s.sendText("compressible ".repeat(1000), c));
+            // The endpoint's side first: if a run ever misses the echo, this says which direction lost the message.
+            seen.add(endpointEvent(room));
             seen.add(recorder.next());
             session.close(1000, "", Callback.NOOP);
             seen.add(recorder.next());
@@ -244,16 +246,22 @@ class WebSocketOverHttp2DifferentialTest {
             org.eclipse.jetty.websocket.api.Session session = client.connect(recorder, uri(kind, room))
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
             seen.add(recorder.next());
-            session.sendText("close", Callback.NOOP);
+            sent(session, (s, c) -> s.sendText("close", c));
             seen.add(recorder.next());
             seen.add(endpointEvent(room)); // open
             seen.add(endpointEvent(room)); // text
             seen.add(endpointEvent(room)); // close
             return seen;
         });
-        assertEquals(List.of("open 200 []", "close 1001 asked to", "open []", "text 5", "close 1001"),
-                results.get(ConnectorKind.JETTY));
-        assertEquals(results.get(ConnectorKind.JETTY), results.get(ConnectorKind.CORRAL));
+        List<String> expected = List.of("open 200 []", "close 1001 asked to", "open []", "text 5", "close 1001");
+        assertEquals(expected, results.get(ConnectorKind.CORRAL));
+        // The reference itself races here now and then (about one run in five on this machine): Jetty's HTTP/2 ends
+        // the stream as its endpoint closes, and the client may see the stream closed (ClosedChannelException)
+        // before it reads the close frame. Compared whenever the reference did not hit that race.
+        List<String> jetty = results.get(ConnectorKind.JETTY);
+        if (!jetty.get(1).startsWith("error ")) {
+            assertEquals(expected, jetty);
+        }
     }
 
     @Test
@@ -262,7 +270,7 @@ class WebSocketOverHttp2DifferentialTest {
         org.eclipse.jetty.websocket.api.Session session = client.connect(recorder,
                 uri(ConnectorKind.CORRAL, "proof")).get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertEquals("open 200 []", recorder.next());
-        session.sendText("framing", Callback.NOOP);
+        sent(session, (s, c) -> s.sendText("framing", c));
         assertEquals(CorralFramedConnection.class.getSimpleName(), recorder.next());
         session.close(1000, "", Callback.NOOP);
         assertTrue(recorder.next().startsWith("close 1000"));
@@ -326,6 +334,17 @@ class WebSocketOverHttp2DifferentialTest {
         } finally {
             server.close();
         }
+    }
+
+    /**
+     * Sends and waits until the client has written the frame, so that a send that fails says so here rather than as
+     * an echo that never comes.
+     */
+    private static void sent(org.eclipse.jetty.websocket.api.Session session,
+            java.util.function.BiConsumer<org.eclipse.jetty.websocket.api.Session, Callback> send) throws Exception {
+        Callback.Completable done = new Callback.Completable();
+        send.accept(session, done);
+        done.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     private static List<String> normalise(List<String> events, String kind) {
