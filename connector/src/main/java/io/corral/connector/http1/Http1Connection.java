@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,13 @@ final class Http1Connection {
      * last queued clients to the old instance) has its request on the way, and is served, with
      * {@code Connection: close}; one that never sends ends at its idle timeout or the end of the grace period.
      */
-    private volatile boolean idle;
+    private final AtomicInteger waitState = new AtomicInteger(BUSY);
+    /** {@link #waitState}: reading or serving a request, or waiting for the first one. */
+    private static final int BUSY = 0;
+    /** {@link #waitState}: waiting for the next request after one — what a drain may close. */
+    private static final int IDLE = 1;
+    /** {@link #waitState}: a drain closed the connection while it waited; whatever it read now is not served. */
+    private static final int CLOSED_BY_DRAIN = 2;
 
     Http1Connection(Http1Protocol protocol, TransportConnection transport, HttpHandler handler, long id,
             ByteArrayPool pool) {
@@ -243,8 +250,8 @@ final class Http1Connection {
             if (waitingForRequest) {
                 // Set before reading the drain flag; drain() sets its flag before reading ours: one of the
                 // two always sees the other, so no idle connection outlives a drain.
-                idle = requests > 0;
-                if (idle && protocol.isDraining()) {
+                waitState.set(requests > 0 ? IDLE : BUSY);
+                if (requests > 0 && protocol.isDraining()) {
                     return null;
                 }
                 long now = System.nanoTime();
@@ -257,7 +264,7 @@ final class Http1Connection {
                 }
                 offerForEviction(idleSince);
                 if (hibernatesNow(now)) {
-                    return HIBERNATE; // idle stays set: a drain closes the hibernating connection
+                    return HIBERNATE; // IDLE stays set: a drain closes the hibernating connection
                 }
                 setReadTimeout(idleReadTimeout(now));
             } else {
@@ -268,6 +275,7 @@ final class Http1Connection {
                 }
                 setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
             }
+            boolean closedByDrain;
             try {
                 if (fill() < 0) {
                     return null;
@@ -283,7 +291,14 @@ final class Http1Connection {
                 }
                 throw closed;
             } finally {
-                idle = false;
+                // Leaving the wait and a drain's close are one atomic choice: either the drain closed the socket
+                // while it waited (what was read then is not served: the client saw its request go unanswered on
+                // a closing keep-alive connection, which RFC 9112 §9.3.1 lets it retry), or the request is
+                // served whole and no drain closes it midway.
+                closedByDrain = waitState.getAndSet(BUSY) == CLOSED_BY_DRAIN;
+            }
+            if (closedByDrain) {
+                return null;
             }
         }
     }
@@ -558,7 +573,7 @@ final class Http1Connection {
 
     /** From a draining protocol: ends this connection if it is between requests. */
     void closeIfIdle() {
-        if (idle) {
+        if (waitState.compareAndSet(IDLE, CLOSED_BY_DRAIN)) {
             transport.close();
         }
     }

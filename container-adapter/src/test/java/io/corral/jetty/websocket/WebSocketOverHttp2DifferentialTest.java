@@ -226,11 +226,14 @@ class WebSocketOverHttp2DifferentialTest {
             seen.add(recorder.next());
             seen.add(endpointEvent(room));
             sent(session, (s, c) -> s.sendText("compressible ".repeat(1000), c));
-            // The endpoint's side first: if a run ever misses the echo, this says which direction lost the message.
+            // What the server side did with the compressed message: the endpoint got it whole.
             seen.add(endpointEvent(room));
-            seen.add(recorder.next());
+            // The echo back is not compared: Jetty's WebSocketClient over HTTP/2 with permessage-deflate now and
+            // then never delivers it, against ServerConnector as against Corral (2 runs in 9 on a loaded machine),
+            // so it is the client's, not the server's. Rfc8441WebSocketTest proves Corral's compressed echo on raw
+            // frames. What the endpoint sees of the client's close is compared.
             session.close(1000, "", Callback.NOOP);
-            seen.add(recorder.next());
+            seen.add(endpointEvent(room));
             return seen;
         });
         assertEquals("open 200 [permessage-deflate]", results.get(ConnectorKind.JETTY).get(0));
