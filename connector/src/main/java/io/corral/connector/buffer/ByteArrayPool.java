@@ -1,5 +1,6 @@
 package io.corral.connector.buffer;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +42,8 @@ public final class ByteArrayPool {
     private final PoolTrimmer trimmer;
     /** Whether the trimmer looks after this pool now. */
     private volatile boolean trimmed;
+    /** How the trimmer holds this pool: weakly, one reference for the pool's life (the trimmer's set key). */
+    private final WeakReference<ByteArrayPool> asWatched = new WeakReference<>(this);
 
     public ByteArrayPool(int arraySize, int maxPooled) {
         this(arraySize, maxPooled, DEFAULT_WINDOW, System::nanoTime, PoolTrimmer.SHARED);
@@ -102,6 +105,11 @@ public final class ByteArrayPool {
     boolean trim() {
         rollWindow();
         return pooled.get() == 0;
+    }
+
+    /** For the {@link PoolTrimmer}: how it holds this pool. */
+    WeakReference<ByteArrayPool> asWatched() {
+        return asWatched;
     }
 
     /** For the {@link PoolTrimmer}, once it let go of this pool: asks again if arrays were pooled meanwhile. */

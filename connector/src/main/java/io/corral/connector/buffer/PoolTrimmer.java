@@ -1,5 +1,6 @@
 package io.corral.connector.buffer;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>One virtual thread for the whole process, alive only while some pool holds arrays: a pool asks to be watched
  * when it starts pooling, and leaves once it is empty. A tick costs a clock read and a few atomic reads per
- * watched pool.
+ * watched pool. Pools are watched through weak references: a stopped listener's pool is garbage at once, as it
+ * was before the trimmer, instead of being kept (with its arrays) until its windows have rolled.
  */
 final class PoolTrimmer {
 
@@ -22,7 +24,7 @@ final class PoolTrimmer {
     static final PoolTrimmer SHARED = new PoolTrimmer(ByteArrayPool.DEFAULT_WINDOW.dividedBy(4));
 
     private final long tickNanos;
-    private final Set<ByteArrayPool> watched = ConcurrentHashMap.newKeySet();
+    private final Set<WeakReference<ByteArrayPool>> watched = ConcurrentHashMap.newKeySet();
     /** The trimming thread while one runs (guarded by this). */
     private Thread thread;
 
@@ -32,7 +34,7 @@ final class PoolTrimmer {
 
     /** Looks after {@code pool} until it is empty; starts the thread if none runs. */
     void watch(ByteArrayPool pool) {
-        watched.add(pool);
+        watched.add(pool.asWatched());
         synchronized (this) {
             if (thread == null) {
                 thread = Thread.ofVirtual().name("corral-pool-trimmer").start(this::run);
@@ -43,9 +45,12 @@ final class PoolTrimmer {
     private void run() {
         while (true) {
             LockSupport.parkNanos(tickNanos);
-            for (ByteArrayPool pool : watched) {
-                if (pool.trim()) {
-                    watched.remove(pool);
+            for (WeakReference<ByteArrayPool> reference : watched) {
+                ByteArrayPool pool = reference.get();
+                if (pool == null) {
+                    watched.remove(reference); // collected with its arrays
+                } else if (pool.trim()) {
+                    watched.remove(reference);
                     pool.unwatched(); // after the removal: a pool that pooled again meanwhile asks anew
                 }
             }
