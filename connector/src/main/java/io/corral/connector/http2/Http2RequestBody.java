@@ -165,6 +165,16 @@ final class Http2RequestBody implements RequestBody {
         }
     }
 
+    /** Whether END_STREAM (with DATA or trailers) has been handed over, read or not. */
+    boolean hasEnded() {
+        lock.lock();
+        try {
+            return ended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public boolean isFinished() {
         lock.lock();

@@ -165,11 +165,14 @@ final class Http2Stream extends AbstractExchange {
     @Override
     protected void ended() {
         // §8.1: a server that answered before the request ended may tell the client to stop sending with
-        // RST_STREAM NO_ERROR.
+        // RST_STREAM NO_ERROR. Not when the request's END_STREAM has already reached its body: the connection's
+        // thread hands the last bytes over before it marks the stream ended, and a handler that read them and
+        // answered in between would otherwise reset a request that was whole (Jetty's client fails on it).
         boolean stopClient;
         synchronized (this) {
             stopClient = !remoteEnded && !reset;
         }
+        stopClient &= !body.hasEnded();
         if (stopClient) {
             connection.reset(this, Http2ErrorCode.NO_ERROR);
         }
