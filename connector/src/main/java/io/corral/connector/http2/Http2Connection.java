@@ -80,6 +80,8 @@ final class Http2Connection {
     private final EventRateLimit resets;
     private final RecentResets recentResets;
     private final EventRateLimit controlFrames;
+    /** Ids the client jumped over, closed without use: HEADERS on one is a PROTOCOL_ERROR (§5.1.1). */
+    private final SkippedStreamIds skippedStreamIds = new SkippedStreamIds();
 
     /**
      * When the connection last read a byte or saw a stream end ({@link System#nanoTime()}): the idle timeout and
@@ -521,8 +523,14 @@ final class Http2Connection {
             if (recentResets.contains(streamId)) {
                 return; // trailers the client sent before it saw our reset
             }
+            if (skippedStreamIds.contains(streamId)) {
+                // §5.1.1: never opened, yet lower than one the client opened: "an unexpected stream identifier".
+                throw connectionError(PROTOCOL_ERROR, "HEADERS opening stream " + streamId + " below "
+                        + lastStreamId);
+            }
             throw connectionError(STREAM_CLOSED, "HEADERS on a closed stream");
         }
+        skippedStreamIds.opened(lastStreamId, streamId);
         lastStreamId = streamId;
         if (draining) {
             // §6.8: after GOAWAY, new streams are not processed; REFUSED_STREAM tells the client it may retry
