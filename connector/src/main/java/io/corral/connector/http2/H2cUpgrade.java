@@ -1,6 +1,7 @@
 package io.corral.connector.http2;
 
 import io.corral.connector.buffer.ByteArrayPool;
+import io.corral.connector.listener.Hibernation;
 import io.corral.connector.stream.BodyFraming;
 import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpExchange;
@@ -44,9 +45,15 @@ public final class H2cUpgrade {
                 exchange.response().status(101).headers().set("Connection", "Upgrade").set("Upgrade", "h2c");
                 long connectionId = exchange.connectionId();
                 GoingAway goingAway = exchange.goingAway();
-                exchange.upgrade((connection, leftover) -> new Http2Connection(connection, config, handler,
-                        connectionId, inputBuffers, goingAway).serveUpgraded(request, settings,
-                        leftover == null ? ByteBuffer.allocate(0) : leftover));
+                exchange.upgrade((connection, leftover) -> {
+                    Http2Connection http2 = new Http2Connection(connection, config, handler, connectionId,
+                            inputBuffers, goingAway);
+                    // The HTTP/1.1 protocol's drain reaches it here (an Http2Protocol's list never has it): GOAWAY
+                    // as soon as the drain begins, while it hibernates too.
+                    GoingAway.Registration drain = goingAway.onDrain(http2::drain);
+                    return Hibernation.ensuring(() -> http2.serveUpgraded(request, settings,
+                            leftover == null ? ByteBuffer.allocate(0) : leftover), drain::close);
+                });
                 exchange.response().end();
             }
 

@@ -29,6 +29,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -53,6 +56,22 @@ final class Http2Connection {
     /** RFC 9113 §3.4: the client connection preface starts with these 24 octets. */
     static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /**
+     * How long a graceful shutdown waits for the client to answer the PING sent with the first GOAWAY before it
+     * sends the final one (RFC 9113 §6.8: "at least one round-trip time"): streams the client opened meanwhile are
+     * still taken. A client that never answers delays the final GOAWAY by this much and no more.
+     */
+    static final Duration GRACEFUL_GOAWAY_WAIT = Duration.ofSeconds(1);
+    /**
+     * How long a drained connection with no stream left stays open after our FIN, reading and dropping what the
+     * client still sends, before it is closed: a client that keeps its side open (Jetty's HTTP2Client does) must not
+     * hold a drain for the whole idle timeout.
+     */
+    static final Duration DRAINED_LINGER = Duration.ofSeconds(1);
+    /** 2^31-1: the first GOAWAY of a graceful shutdown names it, so that no stream in flight is refused yet. */
+    static final int LARGEST_STREAM_ID = Integer.MAX_VALUE;
+    /** The opaque data of the PING that follows the first GOAWAY of a graceful shutdown ("corral!!"). */
+    static final long DRAIN_PING = 0x636f7272616c2121L;
     /** How often a reader with streams open looks whether the last one ended, when hibernateAfter is shorter. */
     private static final Duration HIBERNATION_CHECK = Duration.ofMillis(50);
 
@@ -93,8 +112,18 @@ final class Http2Connection {
     /** Whether this burst has read yet (see {@link #readFrames}). */
     private boolean readThisBurst;
     private volatile int lastStreamId;
-    /** A graceful shutdown began: GOAWAY went out, new streams are refused, the connection closes when idle. */
+    /** A graceful shutdown was asked for (it begins once our SETTINGS went out). */
     private volatile boolean draining;
+    /** Set once the graceful shutdown began: the first GOAWAY, with the largest stream id, and a PING went out. */
+    private final AtomicBoolean shutdownAnnounced = new AtomicBoolean();
+    /** The client answered the PING of {@link #shutdownAnnounced}: the final GOAWAY may go out. */
+    private final CountDownLatch drainPingAnswered = new CountDownLatch(1);
+    /** Guards {@link #lastStreamId} against {@link #refusingNewStreams}: a stream is either taken or refused. */
+    private final Object streamIdLock = new Object();
+    /** The final GOAWAY went out (or is going): streams above its last stream id are refused. */
+    private volatile boolean refusingNewStreams;
+    /** Our side ended (FIN) once drained and without streams; set once. */
+    private final AtomicBoolean outputEnded = new AtomicBoolean();
     /** The connection's thread while it waits for the last streams after the client's FIN; null otherwise. */
     private volatile Thread awaitingStreams;
     /** Whether our SETTINGS went out: nothing else, GOAWAY included, may come before it (§3.4). */
@@ -423,6 +452,8 @@ final class Http2Connection {
                 if (!ping.ack()) {
                     countControlFrame();
                     output.write(new Http2Frame.Ping(true, ping.opaqueData()));
+                } else if (ping.opaqueData() == DRAIN_PING) {
+                    drainPingAnswered.countDown();
                 }
             }
             case Http2Frame.Headers headers -> {
@@ -451,8 +482,12 @@ final class Http2Connection {
                 LOG.debug("{}: client GOAWAY {} last stream {}", this, Http2ErrorCode.nameOf(goAway.errorCode()),
                         goAway.lastStreamId());
                 // §6.8: the client opens no more streams, so the connection has nothing left once the streams it
-                // has finish: drain answers with our GOAWAY and ends our side then, not at the idle timeout.
-                drain();
+                // has finish: our final GOAWAY at once (no stream can be in flight towards us), and our side ends
+                // then, not at the idle timeout.
+                draining = true;
+                if (settingsSent && shutdownAnnounced.compareAndSet(false, true)) {
+                    finalGoAway();
+                }
             }
             case Http2Frame.PushPromise ignored -> throw connectionError(PROTOCOL_ERROR, "PUSH_PROMISE");
             case Http2Frame.Unknown ignored -> {
@@ -519,22 +554,26 @@ final class Http2Connection {
         if ((streamId & 1) == 0) {
             throw connectionError(PROTOCOL_ERROR, "even stream id from a client");
         }
-        if (streamId <= lastStreamId) {
+        int previous = lastStreamId;
+        if (streamId <= previous) {
             if (recentResets.contains(streamId)) {
                 return; // trailers the client sent before it saw our reset
             }
             if (skippedStreamIds.contains(streamId)) {
                 // §5.1.1: never opened, yet lower than one the client opened: "an unexpected stream identifier".
-                throw connectionError(PROTOCOL_ERROR, "HEADERS opening stream " + streamId + " below "
-                        + lastStreamId);
+                throw connectionError(PROTOCOL_ERROR, "HEADERS opening stream " + streamId + " below " + previous);
             }
             throw connectionError(STREAM_CLOSED, "HEADERS on a closed stream");
         }
-        skippedStreamIds.opened(lastStreamId, streamId);
-        lastStreamId = streamId;
-        if (draining) {
-            // §6.8: after GOAWAY, new streams are not processed; REFUSED_STREAM tells the client it may retry
-            // them elsewhere.
+        skippedStreamIds.opened(previous, streamId);
+        boolean refused;
+        synchronized (streamIdLock) {
+            refused = refusingNewStreams;
+            lastStreamId = streamId;
+        }
+        if (refused) {
+            // §6.8: streams above the final GOAWAY's last stream id are not processed; REFUSED_STREAM tells the
+            // client it may retry them elsewhere. Those opened between the first GOAWAY and the final one are.
             reset(streamId, Http2ErrorCode.REFUSED_STREAM);
             return;
         }
@@ -719,34 +758,71 @@ final class Http2Connection {
     }
 
     /**
-     * Graceful shutdown (RFC 9113 §6.8): GOAWAY NO_ERROR naming the last stream taken, which still finish; the
-     * connection closes as soon as none is left. Safe from any thread, more than once.
+     * Graceful shutdown in two steps (RFC 9113 §6.8): a GOAWAY with the largest stream id and a PING first, so
+     * that streams the client opened before it saw the GOAWAY are still taken; once the PING is answered (or after
+     * {@link #GRACEFUL_GOAWAY_WAIT}) the final GOAWAY names the last stream taken, streams above it are refused, those
+     * below finish, and the connection closes when none is left. Safe from any thread, more than once; does not
+     * block: the wait for the PING runs on a virtual thread of its own.
      */
     void drain() {
         draining = true;
-        if (!settingsSent) {
-            return; // serve() drains right after sending SETTINGS
+        // serve() drains right after sending SETTINGS: it sets settingsSent, then reads draining.
+        if (settingsSent && shutdownAnnounced.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("corral#" + id + " h2 drain").start(this::shutDownGracefully);
         }
-        output.goAway(lastStreamId, Http2ErrorCode.NO_ERROR, "shutting down");
+    }
+
+    private void shutDownGracefully() {
+        try {
+            output.write(new Http2Frame.GoAway(LARGEST_STREAM_ID, Http2ErrorCode.NO_ERROR.code(),
+                    "shutting down".getBytes(StandardCharsets.US_ASCII)));
+            output.write(new Http2Frame.Ping(false, DRAIN_PING));
+            drainPingAnswered.await(GRACEFUL_GOAWAY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            LOG.debug("{}: first GOAWAY failed", this, e); // the final one fails the same way, and ends the rest
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finalGoAway();
+    }
+
+    /** The GOAWAY naming the last stream taken: from now on, streams above it are refused. */
+    private void finalGoAway() {
+        int last;
+        synchronized (streamIdLock) {
+            refusingNewStreams = true;
+            last = lastStreamId;
+        }
+        output.goAway(last, Http2ErrorCode.NO_ERROR, "shutting down");
         closeIfDrained();
     }
 
     /**
      * Ends our side once drained: a FIN rather than a close, so that what the client still sends (a WINDOW_UPDATE,
      * its own GOAWAY) is read and dropped instead of making the kernel reset the connection under the end of the
-     * last response. The reader then runs until the client closes or the idle timeout.
+     * last response. The connection is then closed when the client closes its side, or after
+     * {@link #DRAINED_LINGER} at the latest, whether its reader is awake or hibernating.
      */
     private void closeIfDrained() {
         Thread waiting = awaitingStreams;
         if (waiting != null && streams.isEmpty()) {
             LockSupport.unpark(waiting);
         }
-        if (draining && settingsSent && streams.isEmpty()) {
+        if (refusingNewStreams && streams.isEmpty() && outputEnded.compareAndSet(false, true)) {
             try {
                 transport.shutdownOutput();
             } catch (IOException e) {
                 transport.close();
+                return;
             }
+            Thread.ofVirtual().name("corral#" + id + " h2 drained").start(() -> {
+                try {
+                    Thread.sleep(DRAINED_LINGER);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                transport.close();
+            });
         }
     }
 
@@ -765,6 +841,7 @@ final class Http2Connection {
     }
 
     private void shutDown() {
+        drainPingAnswered.countDown(); // a graceful shutdown under way has nothing left to wait for
         flowControl.closeAll();
         for (Http2Stream stream : streams.values()) {
             stream.markReset();

@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  * away (a WebSocket sends close 1001, RFC 6455 §7.4.1) and ends its own close handshake. A connection registers
  * when it takes over and unregisters when it ends; one that registers after the notice went out is told at
  * once. A restart of the protocol ({@code Http1Protocol.start()}) withdraws a notice still waiting for its grace.
+ *
+ * <p>A connection that can shut down gracefully by itself — HTTP/2 taken over by {@code Upgrade: h2c}, whose
+ * GOAWAY lets its streams finish — registers {@link #onDrain} instead and hears as soon as the drain begins.
  */
 public final class GoingAway {
 
@@ -31,6 +34,9 @@ public final class GoingAway {
     private static final Registration NOTHING = () -> { };
 
     private final Set<Runnable> registered = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> drainListeners = ConcurrentHashMap.newKeySet();
+    /** A drain began and was not withdrawn: what registers {@link #onDrain} now is told at once. */
+    private volatile boolean draining;
     /** Which drain a pending notice belongs to: a restart moves it on, so an old timer fires for nobody. */
     private final AtomicLong generation = new AtomicLong();
     private volatile boolean told;
@@ -52,8 +58,33 @@ public final class GoingAway {
         return () -> registered.remove(goAway);
     }
 
-    /** Tells every registered connection to go away once {@code grace} has passed (zero: now), without waiting. */
+    /**
+     * Registers what a connection does as soon as a drain begins, without the grace: for connections that shut
+     * down gracefully on their own. Run at once if a drain has begun.
+     *
+     * @return closes the registration when the connection ends
+     */
+    public Registration onDrain(Runnable drain) {
+        if (this == NEVER) {
+            return NOTHING;
+        }
+        drainListeners.add(drain);
+        // Added before reading the flag; tellAfter() sets it before reading the set: one of the two sees the other.
+        if (draining) {
+            runQuietly(drain);
+        }
+        return () -> drainListeners.remove(drain);
+    }
+
+    /**
+     * A drain begins: tells the {@link #onDrain} registrations now, and every {@link #register registered}
+     * connection to go away once {@code grace} has passed (zero: now), without waiting.
+     */
     public void tellAfter(Duration grace) {
+        draining = true;
+        for (Runnable drain : drainListeners) {
+            runQuietly(drain);
+        }
         long drain = generation.incrementAndGet();
         if (grace.isZero()) {
             tell(drain);
@@ -72,6 +103,7 @@ public final class GoingAway {
 
     /** Withdraws the notice: connections that register from now on carry on, a pending notice is dropped. */
     public void withdraw() {
+        draining = false;
         generation.incrementAndGet();
         told = false;
     }

@@ -151,11 +151,25 @@ final class H2Client implements AutoCloseable {
         }
     }
 
-    /** Waits for the server's GOAWAY, then for the connection to close. */
+    /**
+     * Waits for the server's final GOAWAY, then for the connection to close. The first GOAWAY of a graceful
+     * shutdown (last stream id 2^31-1, RFC 9113 §6.8) is passed over; its PING is left unanswered, so the final
+     * GOAWAY comes after the server's bounded wait.
+     */
     Http2Frame.GoAway goAway() throws IOException {
-        Http2Frame.GoAway goAway = (Http2Frame.GoAway) nextMatching(f -> f instanceof Http2Frame.GoAway);
+        Http2Frame.GoAway goAway = finalGoAway();
         assertClosed();
         return goAway;
+    }
+
+    /** The server's final GOAWAY (see {@link #goAway()}), without waiting for the close. */
+    Http2Frame.GoAway finalGoAway() throws IOException {
+        return (Http2Frame.GoAway) nextMatching(f -> f instanceof Http2Frame.GoAway goAway && !isGraceful(goAway));
+    }
+
+    /** The first GOAWAY of a graceful shutdown: NO_ERROR with the largest stream id. */
+    static boolean isGraceful(Http2Frame.GoAway goAway) {
+        return goAway.lastStreamId() == Integer.MAX_VALUE && goAway.errorCode() == 0;
     }
 
     void assertClosed() throws IOException {

@@ -290,7 +290,7 @@ class Rfc8441WebSocketTest {
             H2WebSocket webSocket = H2WebSocket.open(client, 1, H2WebSocket.connect("/echo")).webSocket();
             assertEquals("open null", nextEvent());
             server.listener().drain();
-            Http2Frame.GoAway goAway = (Http2Frame.GoAway) client.nextMatching(f -> f instanceof Http2Frame.GoAway);
+            Http2Frame.GoAway goAway = client.finalGoAway();
             assertEquals(1, goAway.lastStreamId(), "the WebSocket's stream is one GOAWAY lets finish");
             // A WebSocket never finishes by itself: after the upgraded connections' grace it is told to go away.
             assertEquals(CloseStatus.GOING_AWAY, webSocket.expectCloseCode());

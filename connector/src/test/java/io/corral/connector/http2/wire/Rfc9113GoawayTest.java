@@ -52,7 +52,7 @@ class Rfc9113GoawayTest {
             client.send(new Http2Frame.Data(1, "before ".getBytes(StandardCharsets.US_ASCII), false));
             assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
             server.listener().drain();
-            Http2Frame.GoAway goAway = (Http2Frame.GoAway) client.nextMatching(f -> f instanceof Http2Frame.GoAway);
+            Http2Frame.GoAway goAway = client.finalGoAway();
             assertEquals(1, goAway.lastStreamId());
             client.send(new Http2Frame.Data(1, "and after GOAWAY".getBytes(StandardCharsets.US_ASCII), true));
             assertEquals("before and after GOAWAY", client.response(1).body());
