@@ -1,7 +1,6 @@
 package io.corral.connector.http2;
 
 import io.corral.connector.http1.Http1Protocol;
-import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.stream.HttpHandler;
@@ -17,10 +16,8 @@ import io.corral.connector.transport.TransportConnection;
  * sessions RFC 9113 §9.2 finds inadequate; nothing is read here before the protocol starts, so an HTTP/1.1 connection
  * hibernates exactly as it does without this dispatcher.
  */
-public final class AlpnProtocol implements Protocol {
+public final class AlpnProtocol extends Http1AndHttp2 {
 
-    private final Protocol http1;
-    private final Http2Protocol http2;
 
     /**
      * @param http1   the HTTP/1.1 protocol, e.g. {@code new Http1Protocol(Http1Config.DEFAULTS, handler)}
@@ -28,8 +25,7 @@ public final class AlpnProtocol implements Protocol {
      * @param handler the handler for HTTP/2 streams, normally the HTTP/1.1 protocol's own
      */
     public AlpnProtocol(Protocol http1, Http2Config config, HttpHandler handler) {
-        this.http1 = http1;
-        this.http2 = new Http2Protocol(config, handler);
+        super(http1, config, handler);
     }
 
     @Override
@@ -48,9 +44,7 @@ public final class AlpnProtocol implements Protocol {
      */
     public Hibernation serve(TransportConnection connection, HttpHandler http1Handler, HttpHandler http2Handler)
             throws Exception {
-        if (!(http1 instanceof Http1Protocol http1Protocol)) {
-            throw new IllegalStateException("a handler per connection needs an Http1Protocol, not " + http1);
-        }
+        Http1Protocol http1Protocol = http1Protocol();
         if (isHttp2(connection)) {
             return http2.serve(connection, http2Handler);
         }
@@ -65,23 +59,5 @@ public final class AlpnProtocol implements Protocol {
         // As after h2c's preface: a connection carrying streams is never closed to admit another.
         connection.evictableSince(TransportConnection.NOT_EVICTABLE);
         return true;
-    }
-
-    @Override
-    public void drain() {
-        http1.drain();
-        http2.drain();
-    }
-
-    @Override
-    public void start() {
-        http1.start();
-        http2.start();
-    }
-
-    /** HTTP/1.1's near-full body floor applies on this port too. */
-    @Override
-    public void watchAdmission(Admission admission) {
-        http1.watchAdmission(admission);
     }
 }

@@ -1,7 +1,6 @@
 package io.corral.connector.http2;
 
 import io.corral.connector.http1.Http1Protocol;
-import io.corral.connector.listener.Admission;
 import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.stream.HttpHandler;
@@ -22,10 +21,8 @@ import java.util.Arrays;
  * connection that has sent nothing yet hibernates after {@link Http2Config#hibernateAfter()}, as either protocol's
  * idle connections do.
  */
-public final class CleartextProtocol implements Protocol {
+public final class CleartextProtocol extends Http1AndHttp2 {
 
-    private final Protocol http1;
-    private final Http2Protocol http2;
     private final Http2Config config;
 
     /**
@@ -34,8 +31,7 @@ public final class CleartextProtocol implements Protocol {
      * @param handler the handler for HTTP/2 streams, normally the HTTP/1.1 protocol's own
      */
     public CleartextProtocol(Protocol http1, Http2Config config, HttpHandler handler) {
-        this.http1 = http1;
-        this.http2 = new Http2Protocol(config, handler);
+        super(http1, config, handler);
         this.config = config;
     }
 
@@ -52,9 +48,7 @@ public final class CleartextProtocol implements Protocol {
      */
     public Hibernation serve(TransportConnection connection, HttpHandler http1Handler, HttpHandler http2Handler)
             throws Exception {
-        if (!(http1 instanceof Http1Protocol http1Protocol)) {
-            throw new IllegalStateException("a handler per connection needs an Http1Protocol, not " + http1);
-        }
+        Http1Protocol http1Protocol = http1Protocol();
         return sniffAndServe(connection, sniffed -> http1Protocol.serve(sniffed, http1Handler),
                 sniffed -> http2.serve(sniffed, http2Handler));
     }
@@ -123,23 +117,5 @@ public final class CleartextProtocol implements Protocol {
         connection.evictableSince(TransportConnection.NOT_EVICTABLE);
         connection.setReadTimeout(config.idleTimeout());
         return asHttp2.serve(new ReadAheadConnection(connection, ByteBuffer.wrap(first, 0, n)));
-    }
-
-    @Override
-    public void drain() {
-        http1.drain();
-        http2.drain();
-    }
-
-    @Override
-    public void start() {
-        http1.start();
-        http2.start();
-    }
-
-    /** HTTP/1.1's near-full body floor applies on this port too. */
-    @Override
-    public void watchAdmission(Admission admission) {
-        http1.watchAdmission(admission);
     }
 }
