@@ -1,6 +1,7 @@
 package io.corral.connector.listener;
 
 import io.corral.connector.transport.TransportConnection;
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collection;
@@ -45,7 +46,30 @@ final class IdleEviction {
      */
     static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
-    private record Candidate(SupervisedConnection connection, long since) {
+    /**
+     * A connection that may give way, with the mark it had when a scan saw it; held weakly. The candidates of the
+     * last scan wait here until an admission at the limit needs them, which after a flood may be never: held
+     * strongly, each kept the connection it named reachable long after it ended — its socket, its protocol's state,
+     * its adapter's objects and its last thread — which the bench counted as hundreds of connections outliving
+     * their clients (issue 18). A connection that has not ended is reachable from the supervisor anyway.
+     */
+    private static final class Candidate extends WeakReference<SupervisedConnection> {
+
+        private final long since;
+
+        Candidate(SupervisedConnection connection, long since) {
+            super(connection);
+            this.since = since;
+        }
+
+        /** The connection, or null once it has ended and been collected. */
+        SupervisedConnection connection() {
+            return get();
+        }
+
+        long since() {
+            return since;
+        }
     }
 
     private final ArrayDeque<Candidate> candidates = new ArrayDeque<>(BATCH);
@@ -87,6 +111,10 @@ final class IdleEviction {
         Candidate candidate;
         while ((candidate = candidates.peek()) != null) {
             SupervisedConnection connection = candidate.connection();
+            if (connection == null) {
+                candidates.poll(); // ended and collected
+                continue;
+            }
             // The peek before the mark: a woken connection clears its mark before it reads, so bytes are either
             // still in the socket when we peek or its mark has changed by the time we look at it.
             boolean unread = connection.hasUnreadBytes();

@@ -2,11 +2,14 @@ package io.corral.connector.listener;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corral.connector.transport.Hibernator;
 import io.corral.connector.transport.TcpConnection;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
@@ -103,5 +106,32 @@ class IdleEvictionTest {
     void tooYoungToGiveWay() throws IOException {
         idleFor(0);
         assertNull(new IdleEviction().pick(live));
+    }
+
+    @Test
+    @DisplayName("candidates left from a scan never keep a connection that has ended reachable (issue 18's leftovers)")
+    void candidatesDoNotOutliveTheirConnections() throws IOException {
+        IdleEviction eviction = new IdleEviction();
+        for (int i = 0; i < 10; i++) {
+            idleFor(1_000 + i);
+        }
+        SupervisedConnection picked = eviction.pick(live);
+        assertTrue(picked != null, "one gives way; the scan keeps the other nine as candidates");
+        // The flood is over: every connection ends (the supervisor forgets it), and no admission at the limit
+        // comes to look at the candidates again.
+        List<WeakReference<SupervisedConnection>> ended = new ArrayList<>();
+        for (SupervisedConnection connection : live) {
+            connection.close();
+            ended.add(new WeakReference<>(connection));
+        }
+        live.clear();
+        picked = null;
+        Await.until(WAIT, () -> {
+            System.gc();
+            return ended.stream().allMatch(reference -> reference.get() == null);
+        }, () -> "ended connections to be garbage; still reachable: "
+                + ended.stream().filter(reference -> reference.get() != null).count() + " of " + ended.size());
+        // The listener's eviction lives as long as the listener: it must not be collected first and hide the leak.
+        Reference.reachabilityFence(eviction);
     }
 }
