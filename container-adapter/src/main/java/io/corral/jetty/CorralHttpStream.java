@@ -459,7 +459,7 @@ final class CorralHttpStream implements HttpStream {
             request.removeAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE);
         }
         // Recycle before waking the handler thread: the connection's next exchange then finds the channel free.
-        connection.onStreamCompleted(this, channel, true);
+        connection.onStreamCompleted(this, channel, true, upgrade != null);
         wake(null, upgrade);
     }
 
@@ -468,7 +468,7 @@ final class CorralHttpStream implements HttpStream {
         if (!claimCompletion()) {
             return;
         }
-        connection.onStreamCompleted(this, channel, false);
+        connection.onStreamCompleted(this, channel, false, false);
         wake(x == null ? new IOException("failed") : x, null);
     }
 
