@@ -59,6 +59,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     private final Attributes attributes = new Attributes.Lazy();
     /** Channels whose request ended well, for the next ones; one for HTTP/1.1, up to the stream limit for HTTP/2. */
     private final RecycledChannels recycled = new RecycledChannels();
+    private final LastHostField hosts = new LastHostField();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong responses = new AtomicLong();
     private final long id = IDS.incrementAndGet();
@@ -148,7 +149,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         long begin = NanoTime.now();
         try {
             MetaData.Request request = RequestMetaData.from(exchange.request(), begin, exchange.isSecure(),
-                    this, getHttpConfiguration().getHttpCompliance());
+                    this, getHttpConfiguration().getHttpCompliance(), hosts);
             return httpChannel.onRequest(request);
         } catch (Throwable refused) {
             // As Jetty's own connection does with a bad message: a request exists only to carry the

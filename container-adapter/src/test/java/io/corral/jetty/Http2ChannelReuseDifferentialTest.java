@@ -124,6 +124,10 @@ class Http2ChannelReuseDifferentialTest {
 
     /** One run of rounds on one connector: every answer, sorted, and how many servlet channels served them. */
     record Run(List<String> answers, int servletChannels, int requests) {
+        @Override
+        public String toString() {
+            return servletChannels + " servlet channels served " + requests + " requests";
+        }
     }
 
     @ParameterizedTest
