@@ -15,10 +15,8 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpException;
@@ -69,7 +67,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
      * HTTP/2: every stream in progress; null until the first one, so that an HTTP/1.1 connection (and an idle one)
      * pays nothing for it.
      */
-    private volatile Set<CorralHttpStream> streams;
+    private volatile StreamsInProgress streams;
     private volatile boolean closing;
     private volatile long streamIdleTimeoutMs;
 
@@ -227,13 +225,13 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     }
 
     /** The streams of an HTTP/2 connection, made on its first stream. */
-    private Set<CorralHttpStream> streams() {
-        Set<CorralHttpStream> all = streams;
+    private StreamsInProgress streams() {
+        StreamsInProgress all = streams;
         if (all == null) {
             synchronized (this) {
                 all = streams;
                 if (all == null) {
-                    streams = all = ConcurrentHashMap.newKeySet();
+                    streams = all = new StreamsInProgress();
                 }
             }
         }
@@ -243,11 +241,11 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     /** Every exchange in progress: the HTTP/1.1 one, or HTTP/2's streams. */
     private List<CorralHttpStream> inProgress() {
         CorralHttpStream one = current;
-        Set<CorralHttpStream> all = streams;
+        StreamsInProgress all = streams;
         if (all == null) {
             return one == null ? List.of() : List.of(one);
         }
-        List<CorralHttpStream> list = new ArrayList<>(all);
+        List<CorralHttpStream> list = all.snapshot();
         if (one != null) {
             list.add(one);
         }
@@ -299,7 +297,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         if (current == stream) {
             current = null;
         }
-        Set<CorralHttpStream> all = streams;
+        StreamsInProgress all = streams;
         if (all != null) {
             all.remove(stream);
         }
@@ -357,7 +355,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     }
 
     boolean isHandling() {
-        Set<CorralHttpStream> all = streams;
+        StreamsInProgress all = streams;
         return current != null || all != null && !all.isEmpty();
     }
 
@@ -473,7 +471,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
 
     @Override
     public String toConnectionString() {
-        Set<CorralHttpStream> all = streams;
+        StreamsInProgress all = streams;
         return "CorralHttpConnection@" + Integer.toHexString(hashCode()) + "#" + id + "{requests=" + requests.get()
                 + (all == null ? ", current=" + current : ", streams=" + all.size()) + "}";
     }
