@@ -1,0 +1,125 @@
+package io.corral.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.io.EndPoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Jetty channels a CorralConnector connection keeps between HTTP/2 streams ({@link RecycledChannels}): as many
+ * as ran at once, never more than the connection's maximum of concurrent streams, and none once the connection
+ * hibernates. Corral's own state, which no servlet sees: {@link Http2ChannelReuseDifferentialTest} compares what
+ * servlets see.
+ */
+class RecycledChannelsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int STREAMS = 16;
+
+    /** Holds every request until as many as the test expects run at once, so that they really overlap. */
+    static final class GateServlet extends HttpServlet {
+        volatile CountDownLatch together = new CountDownLatch(0);
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            CountDownLatch latch = together;
+            latch.countDown();
+            try {
+                latch.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            response.getWriter().print("ok");
+        }
+    }
+
+    @Test
+    void aBusyConnectionKeepsAsManyChannelsAsRanAtOnceAndNoMoreThanItsStreamLimit() throws Exception {
+        GateServlet servlet = new GateServlet();
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL)
+                .h2c(h2 -> h2.setMaxConcurrentStreams(8))
+                .connector(connector -> ((CorralConnector) connector).setHibernateAfter(Duration.ofHours(1).toMillis()))
+                .servlet("/gate", servlet).start()) {
+            org.eclipse.jetty.client.HttpClient client = oneConnectionClient();
+            try {
+                // 8 at once (the stream limit), held until all 8 run: 8 channels in use together.
+                servlet.together = new CountDownLatch(8);
+                sendAndAwait(client, server, 8);
+                CorralHttpConnection connection = onlyConnection(server);
+                Await.until("8 channels kept", WAIT, () -> connection.recycledChannels() == 8);
+                // 16 more: the client queues what the limit refuses, at most 8 run at once, and 8 channels serve all.
+                servlet.together = new CountDownLatch(0);
+                for (int round = 0; round < 4; round++) {
+                    sendAndAwait(client, server, STREAMS);
+                    assertTrue(connection.recycledChannels() <= 8, connection.recycledChannels() + " channels kept");
+                }
+            } finally {
+                client.stop();
+            }
+        }
+    }
+
+    @Test
+    void aHibernatingConnectionKeepsNoChannel() throws Exception {
+        GateServlet servlet = new GateServlet();
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).h2c()
+                .connector(connector -> ((CorralConnector) connector).setHibernateAfter(0))
+                .servlet("/gate", servlet).start()) {
+            org.eclipse.jetty.client.HttpClient client = oneConnectionClient();
+            try {
+                for (int round = 0; round < 3; round++) {
+                    servlet.together = new CountDownLatch(STREAMS);
+                    sendAndAwait(client, server, STREAMS);
+                    CorralHttpConnection connection = onlyConnection(server);
+                    // Idle now: it hibernates at once (hibernateAfter 0) and drops its channels; the next round's
+                    // streams find none and make theirs anew.
+                    Await.until("the idle connection dropped its channels", WAIT,
+                            () -> connection.recycledChannels() == 0);
+                }
+            } finally {
+                client.stop();
+            }
+        }
+    }
+
+    private static org.eclipse.jetty.client.HttpClient oneConnectionClient() throws Exception {
+        org.eclipse.jetty.client.HttpClient client =
+                new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
+        client.setMaxConnectionsPerDestination(1);
+        client.start();
+        return client;
+    }
+
+    private static void sendAndAwait(org.eclipse.jetty.client.HttpClient client, ServletServer server, int count)
+            throws Exception {
+        List<CompletableFuture<ContentResponse>> responses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            responses.add(new CompletableResponseListener(client.newRequest(server.uri("/gate"))
+                    .timeout(WAIT.toSeconds(), TimeUnit.SECONDS)).send());
+        }
+        for (CompletableFuture<ContentResponse> response : responses) {
+            assertEquals("ok", response.get(WAIT.toSeconds(), TimeUnit.SECONDS).getContentAsString());
+        }
+    }
+
+    private static CorralHttpConnection onlyConnection(ServletServer server) {
+        List<EndPoint> endPoints = new ArrayList<>(server.connector().getConnectedEndPoints());
+        assertEquals(1, endPoints.size(), "one connection: " + endPoints);
+        return (CorralHttpConnection) endPoints.getFirst().getConnection();
+    }
+}
