@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +24,7 @@ import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.EndPoint;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty channels a CorralConnector connection keeps between HTTP/2 streams ({@link RecycledChannels}): as many
@@ -95,6 +101,69 @@ class RecycledChannelsTest {
                 client.stop();
             }
         }
+    }
+
+    /**
+     * Heap per idle h2c connection through CorralConnector after a full GC, each connection having run a burst of
+     * streams: awake (its thread, its input buffer and the channels of its burst kept) and hibernating (all of that
+     * given back). The clients run in a JVM of their own ({@link H2cIdleClients}), so the heap measured is the
+     * server's. Logs the figures; asserts only what must hold on any machine: hibernation gives back at least the
+     * 16 KiB input buffer and the channels.
+     */
+    @Test
+    void anIdleH2cConnectionCostsLessHeapHibernating() throws Exception {
+        int count = 50;
+        int streams = 8;
+        long awake = heapPerIdleConnection(Duration.ofHours(1), count, streams);
+        long hibernating = heapPerIdleConnection(Duration.ZERO, count, streams);
+        LoggerFactory.getLogger(RecycledChannelsTest.class).info(
+                "server heap per idle h2c connection through CorralConnector after a burst of {} streams, after a full"
+                        + " GC ({} connections): awake {} B, hibernating {} B", streams, count, awake, hibernating);
+        System.out.printf("h2c idle connection heap (CorralConnector, %d streams each): awake %d B, hibernating %d B%n",
+                streams, awake, hibernating);
+        assertTrue(awake - hibernating >= 16_000, "awake " + awake + " B, hibernating " + hibernating
+                + " B per connection");
+    }
+
+    private static long heapPerIdleConnection(Duration hibernateAfter, int count, int streams) throws Exception {
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).h2c()
+                .connector(connector -> ((CorralConnector) connector).setHibernateAfter(hibernateAfter.toMillis()))
+                .servlet("/gate", new GateServlet()).start()) {
+            long before = usedHeapAfterGc();
+            String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process clients = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
+                    H2cIdleClients.class.getName(), String.valueOf(server.port()), "/gate", String.valueOf(count),
+                    String.valueOf(streams)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(),
+                        StandardCharsets.UTF_8));
+                assertEquals("ready", out.readLine(), "the client JVM opened its connections");
+                Await.until("every connection open", WAIT,
+                        () -> server.connector().getConnectedEndPoints().size() == count);
+                if (hibernateAfter.isZero()) {
+                    Await.until("every connection hibernating, without channels", WAIT,
+                            () -> server.connector().getConnectedEndPoints().stream().allMatch(
+                                    endPoint -> ((CorralHttpConnection) endPoint.getConnection())
+                                            .recycledChannels() == 0));
+                }
+                long after = usedHeapAfterGc();
+                return (after - before) / count;
+            } finally {
+                clients.getOutputStream().close();
+                if (!clients.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    clients.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
     }
 
     private static org.eclipse.jetty.client.HttpClient oneConnectionClient() throws Exception {
