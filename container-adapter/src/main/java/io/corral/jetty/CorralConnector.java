@@ -433,12 +433,14 @@ public class CorralConnector extends AbstractNetworkConnector {
             connection.onOpen();
             if (alpn != null) {
                 connection.streamIdleTimeout(h2.streamIdleTimeoutMs());
+                connection.maxConcurrentStreams(h2.config().maxConcurrentStreams());
                 return alpn.serve(transport, connection, connection);
             }
             if (cleartext == null) {
                 return protocol.serve(transport, connection);
             }
             connection.streamIdleTimeout(h2c.streamIdleTimeoutMs());
+            connection.maxConcurrentStreams(h2c.config().maxConcurrentStreams());
             return cleartext.serve(transport, H2cUpgrade.wrap(connection, h2c.config()), connection);
         }, () -> {
             endPoint.close();

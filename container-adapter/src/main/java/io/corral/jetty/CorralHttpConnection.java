@@ -15,12 +15,9 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpVersion;
@@ -38,14 +35,15 @@ import org.slf4j.LoggerFactory;
  * One Corral connection as Jetty sees it: the jetty-io {@link Connection} on the {@link CorralEndPoint}
  * and the {@link org.eclipse.jetty.server.ConnectionMetaData} every request carries. It is also the
  * per-connection {@link HttpHandler} Corral's engine calls for each request, on that request's own new
- * virtual thread: the handler wraps the exchange in a {@link CorralHttpStream}, hands it to the
- * connection's {@link HttpChannel} (one, recycled from request to request), runs Jetty's handlers and then
- * waits until Jetty completes the stream, so the engine never moves on while a servlet is still async.
+ * virtual thread: the handler wraps the exchange in a {@link CorralHttpStream}, hands it to an {@link HttpChannel}
+ * (recycled from request to request, see {@link RecycledChannels}), runs Jetty's handlers and then waits until
+ * Jetty completes the stream, so the engine never moves on while a servlet is still async.
  *
  * <p>Over HTTP/2 (h2c) the engine calls the same handler once per stream, concurrently, each on the stream's own
- * virtual thread: one connection, one endpoint, many exchanges in progress. Each stream then gets a channel of its
- * own (Jetty's channel holds one request's state), the connection tracks every stream in progress, and what one
- * stream does (its idle timeout, its failure) stays that stream's, as on Jetty's own HTTP/2 connection.
+ * virtual thread: one connection, one endpoint, many exchanges in progress. Each stream then has a channel of its
+ * own (Jetty's channel holds one request's state), taken from the connection's recycled ones, up to as many as
+ * streams may run at once; the connection tracks every stream in progress, and what one stream does (its idle
+ * timeout, its failure) stays that stream's, as on Jetty's own HTTP/2 connection.
  */
 final class CorralHttpConnection extends AbstractMetaDataConnection implements HttpHandler {
 
@@ -57,18 +55,19 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     private final HttpChannel.Factory channelFactory;
     private final long maxUnreadBodyToDiscard;
     private final Attributes attributes = new Attributes.Lazy();
-    private final AtomicBoolean channelInUse = new AtomicBoolean();
+    /** Channels whose request ended well, for the next ones; one for HTTP/1.1, up to the stream limit for HTTP/2. */
+    private final RecycledChannels recycled = new RecycledChannels();
+    private final LastHostField hosts = new LastHostField();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong responses = new AtomicLong();
     private final long id = IDS.incrementAndGet();
-    private volatile HttpChannel channel;
     /** HTTP/1.1: the exchange in progress, at most one. */
     private volatile CorralHttpStream current;
     /**
      * HTTP/2: every stream in progress; null until the first one, so that an HTTP/1.1 connection (and an idle one)
      * pays nothing for it.
      */
-    private volatile Set<CorralHttpStream> streams;
+    private volatile StreamsInProgress streams;
     private volatile boolean closing;
     private volatile long streamIdleTimeoutMs;
 
@@ -87,6 +86,14 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
      */
     void streamIdleTimeout(long ms) {
         streamIdleTimeoutMs = ms;
+    }
+
+    /**
+     * How many streams may run at once if the connection speaks HTTP/2 (its {@code SETTINGS_MAX_CONCURRENT_STREAMS}):
+     * the most recycled channels it keeps, since more could never be in use together.
+     */
+    void maxConcurrentStreams(int max) {
+        recycled.bound(max);
     }
 
     /** One exchange, top to bottom: guard, hand to Jetty, wait until Jetty is done, then end or upgrade. */
@@ -140,7 +147,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         long begin = NanoTime.now();
         try {
             MetaData.Request request = RequestMetaData.from(exchange.request(), begin, exchange.isSecure(),
-                    this, getHttpConfiguration().getHttpCompliance());
+                    this, getHttpConfiguration().getHttpCompliance(), hosts);
             return httpChannel.onRequest(request);
         } catch (Throwable refused) {
             // As Jetty's own connection does with a bad message: a request exists only to carry the
@@ -164,9 +171,8 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         }
         Connection upgrade = stream.upgradeTo();
         if (upgrade != null) {
-            // The HTTP side is done for good: drop the channel and its request state, which an idle
-            // upgraded connection (a WebSocket) would otherwise keep alive for its whole life.
-            channel = null;
+            // The HTTP side is done for good: the channel was not kept (onStreamCompleted), so neither is its
+            // request state, which an idle upgraded connection (a WebSocket) would otherwise keep for its whole life.
             // Over HTTP/2 (RFC 8441) the upgraded connection runs on its stream's endpoint, not the socket's.
             CorralEndPoint tunnel = stream.tunnelEndPoint();
             exchange.upgrade(tunnel == null ? takeOver(upgrade, endPoint, connector)
@@ -219,13 +225,13 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     }
 
     /** The streams of an HTTP/2 connection, made on its first stream. */
-    private Set<CorralHttpStream> streams() {
-        Set<CorralHttpStream> all = streams;
+    private StreamsInProgress streams() {
+        StreamsInProgress all = streams;
         if (all == null) {
             synchronized (this) {
                 all = streams;
                 if (all == null) {
-                    streams = all = ConcurrentHashMap.newKeySet();
+                    streams = all = new StreamsInProgress();
                 }
             }
         }
@@ -235,11 +241,11 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     /** Every exchange in progress: the HTTP/1.1 one, or HTTP/2's streams. */
     private List<CorralHttpStream> inProgress() {
         CorralHttpStream one = current;
-        Set<CorralHttpStream> all = streams;
+        StreamsInProgress all = streams;
         if (all == null) {
             return one == null ? List.of() : List.of(one);
         }
-        List<CorralHttpStream> list = new ArrayList<>(all);
+        List<CorralHttpStream> list = all.snapshot();
         if (one != null) {
             list.add(one);
         }
@@ -273,54 +279,50 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         return tunnelEndPoint;
     }
 
-    /**
-     * The connection's channel, or a fresh one while it is taken: by another stream of an HTTP/2 connection, which
-     * runs many at once, each with a channel of its own.
-     */
+    /** A channel a finished request left recycled, or a new one when none is kept (every one is in use). */
     private HttpChannel acquireChannel() {
-        if (channelInUse.compareAndSet(false, true)) {
-            if (channel == null) {
-                channel = channelFactory.newHttpChannel(this);
-            }
-            return channel;
-        }
-        return channelFactory.newHttpChannel(this);
+        HttpChannel httpChannel = recycled.poll();
+        return httpChannel != null ? httpChannel : channelFactory.newHttpChannel(this);
     }
 
-    /** Called once per stream, from whichever thread Jetty completes it on; never blocks. */
-    void onStreamCompleted(CorralHttpStream stream, HttpChannel httpChannel, boolean succeeded) {
+    /**
+     * Called once per stream, from whichever thread Jetty completes it on; never blocks. Only the channel of a
+     * request that ended well is kept for another, as on Jetty's HTTP/2 connection: a failed one may still be in use
+     * by what failed it (an async servlet, a timeout). The channel of an upgrade is recycled but not kept: the
+     * HTTP side of its connection is over for good.
+     */
+    void onStreamCompleted(CorralHttpStream stream, HttpChannel httpChannel, boolean succeeded, boolean upgraded) {
         responses.incrementAndGet();
         connector.requestCompleted();
         if (current == stream) {
             current = null;
         }
-        Set<CorralHttpStream> all = streams;
+        StreamsInProgress all = streams;
         if (all != null) {
             all.remove(stream);
         }
-        if (httpChannel != channel) {
-            return;
-        }
         if (succeeded) {
             httpChannel.recycle();
-            channelInUse.set(false);
-        } else {
-            // A failed exchange closes the connection: its channel is not reused.
-            httpChannel.setHttpStream(null);
+            if (!upgraded) {
+                recycled.offer(httpChannel);
+            }
         }
     }
 
     /**
-     * The connection is idle and hibernates: Jetty's channel (its request, response, servlet state: about a
-     * kilobyte) is dropped and made anew for the next request, so that an idle connection keeps almost
-     * nothing. A busy connection (the next request within {@code hibernateAfter}) keeps reusing it.
+     * The connection is idle and hibernates: Jetty's channels (a request, response and servlet state each: about a
+     * kilobyte) are dropped and made anew for the next requests, so that an idle connection keeps almost nothing.
+     * A busy connection (the next request within {@code hibernateAfter}) keeps reusing them. The engine calls this
+     * only when no request of the connection is in progress.
      */
     @Override
     public void connectionHibernating() {
-        if (channelInUse.compareAndSet(false, true)) {
-            channel = null;
-            channelInUse.set(false);
-        }
+        recycled.clear();
+    }
+
+    /** How many recycled channels the connection keeps now (tests). */
+    int recycledChannels() {
+        return recycled.size();
     }
 
     /** Interrupts the threads of the exchanges in progress, if any (the connector is stopping). */
@@ -353,7 +355,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     }
 
     boolean isHandling() {
-        Set<CorralHttpStream> all = streams;
+        StreamsInProgress all = streams;
         return current != null || all != null && !all.isEmpty();
     }
 
@@ -469,7 +471,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
 
     @Override
     public String toConnectionString() {
-        Set<CorralHttpStream> all = streams;
+        StreamsInProgress all = streams;
         return "CorralHttpConnection@" + Integer.toHexString(hashCode()) + "#" + id + "{requests=" + requests.get()
                 + (all == null ? ", current=" + current : ", streams=" + all.size()) + "}";
     }

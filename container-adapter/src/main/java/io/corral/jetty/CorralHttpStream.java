@@ -68,7 +68,8 @@ final class CorralHttpStream implements HttpStream {
     private final HttpVersion version;
     private final long id;
     private final Thread handlerThread;
-    private final Runnable onBodyAvailable = this::onBodyAvailable;
+    /** Made on the first demand: most requests (a GET) never demand a body. */
+    private Runnable onBodyAvailable;
     private final long declaredLength;
 
     private static final long UNSET = Long.MIN_VALUE;
@@ -88,6 +89,10 @@ final class CorralHttpStream implements HttpStream {
     private boolean bodyWanted;
     private Throwable failure;
     private Connection upgradeTo;
+    /** The neighbours of this stream among its connection's streams in progress, and whether it is listed there. */
+    CorralHttpStream previous;
+    CorralHttpStream next;
+    boolean listed;
     /** An extended CONNECT's tunnel as Jetty sees it (RFC 8441), made when Jetty first asks; else null. */
     private volatile TunnelSupport tunnelSupport;
 
@@ -206,7 +211,11 @@ final class CorralHttpStream implements HttpStream {
             onBodyAvailable();
             return;
         }
-        exchange.body().demand(onBodyAvailable);
+        Runnable callback = onBodyAvailable;
+        if (callback == null) {
+            onBodyAvailable = callback = this::onBodyAvailable;
+        }
+        exchange.body().demand(callback);
     }
 
     private void onBodyAvailable() {
@@ -459,7 +468,7 @@ final class CorralHttpStream implements HttpStream {
             request.removeAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE);
         }
         // Recycle before waking the handler thread: the connection's next exchange then finds the channel free.
-        connection.onStreamCompleted(this, channel, true);
+        connection.onStreamCompleted(this, channel, true, upgrade != null);
         wake(null, upgrade);
     }
 
@@ -468,7 +477,7 @@ final class CorralHttpStream implements HttpStream {
         if (!claimCompletion()) {
             return;
         }
-        connection.onStreamCompleted(this, channel, false);
+        connection.onStreamCompleted(this, channel, false, false);
         wake(x == null ? new IOException("failed") : x, null);
     }
 

@@ -26,14 +26,31 @@ final class HeaderTranslation {
 
     /** Corral fields for Jetty fields (response headers and trailers); null values are dropped. */
     static HttpHeaders toCorral(HttpFields fields, HttpHeaders into) {
-        if (fields != null) {
-            for (HttpField field : fields) {
-                String value = field.getValue();
-                if (value != null) {
-                    into.add(field.getName(), value);
-                }
+        if (fields == null) {
+            return into;
+        }
+        HttpFields read = fields;
+        while (read instanceof HttpFields.Mutable.Wrapper wrapper) {
+            read = wrapper.getWrapped(); // a wrapper only watches changes: what it wraps holds the same fields
+        }
+        if (read instanceof HttpFields.Mutable) {
+            // By index: Jetty's own mutable fields (a response's, behind its wrapper) are an array, and their
+            // iterator, two objects behind a wrapper, was made anew for every response.
+            for (int i = 0, size = read.size(); i < size; i++) {
+                add(read.getField(i), into);
+            }
+        } else {
+            for (HttpField field : read) {
+                add(field, into);
             }
         }
         return into;
+    }
+
+    private static void add(HttpField field, HttpHeaders into) {
+        String value = field.getValue();
+        if (value != null) {
+            into.add(field.getName(), value);
+        }
     }
 }

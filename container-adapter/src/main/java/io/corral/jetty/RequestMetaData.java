@@ -45,10 +45,11 @@ final class RequestMetaData {
     /**
      * @param secure      whether the connection is TLS (the scheme of an origin-form target)
      * @param connection  asked for the server's authority only when the request names none (no Host)
+     * @param hosts       the connection's last Host field, reused when this request names the same authority
      * @throws HttpException.RuntimeException a 400 for a target or Host field Jetty would refuse
      */
     static MetaData.Request from(RequestHead head, long beginNanoTime, boolean secure,
-            ConnectionMetaData connection, HttpCompliance compliance) {
+            ConnectionMetaData connection, HttpCompliance compliance, LastHostField hosts) {
         String method = head.method();
         HttpVersion version = version(head);
         HttpHeaders headers = head.headers();
@@ -66,7 +67,7 @@ final class RequestMetaData {
                 if (host != null && !compliance.allows(HttpCompliance.Violation.DUPLICATE_HOST_HEADERS)) {
                     throw new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "Duplicate Host Header");
                 }
-                host = new HostPortHttpField(field.value());
+                host = hosts.parse(field.value());
                 if (!(version == HttpVersion.HTTP_2 && field.name().equals(Http2Protocol.HOST_FROM_AUTHORITY))) {
                     fields.add(host);
                 }

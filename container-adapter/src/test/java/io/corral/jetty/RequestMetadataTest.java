@@ -7,6 +7,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -110,6 +112,29 @@ class RequestMetadataTest {
     void missingHostOnHttp11IsRefused(ConnectorKind kind) throws Exception {
         try (ServletServer server = start(kind, false); RawConnection client = server.connect()) {
             client.send("GET /describe/x HTTP/1.1\r\n\r\n");
+            assertEquals(400, client.read().status());
+        }
+    }
+
+    /**
+     * Requests on one keep-alive connection naming the same authority, then others, then the first again (Corral
+     * reuses the connection's last parsed Host field): each request sees its own server name and port, and a bad
+     * Host after good ones is refused as it would be first.
+     */
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void eachRequestOfAConnectionSeesItsOwnHost(ConnectorKind kind) throws Exception {
+        try (ServletServer server = start(kind, false); RawConnection client = server.connect()) {
+            List<String> servers = new ArrayList<>();
+            for (String host : List.of("a.test:81", "a.test:81", "b.test", "[::1]:8443", "a.test:81", "a.test")) {
+                client.send("GET /describe/h HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+                RawResponse response = client.read();
+                assertEquals(200, response.status(), host + ": " + response);
+                servers.add(response.text().lines().filter(l -> l.startsWith("server=")).findFirst().orElseThrow());
+            }
+            assertEquals(List.of("server=a.test:81", "server=a.test:81", "server=b.test:80", "server=[::1]:8443",
+                    "server=a.test:81", "server=a.test:80"), servers);
+            client.send("GET /describe/h HTTP/1.1\r\nHost: a.test:8x1\r\n\r\n");
             assertEquals(400, client.read().status());
         }
     }
