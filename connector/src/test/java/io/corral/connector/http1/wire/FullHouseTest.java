@@ -114,8 +114,11 @@ class FullHouseTest {
                 newConnections.join();
             }
 
+            // A connection closed to make room hands its slot on before its own thread has ended: at most 64
+            // (ConnectionSupervisor.closingMargin) are still ending beyond the limit, and they end soon.
+            Await.until(WAIT, () -> listener.stats().active() <= LIMIT, () -> "the closed ones to end: " + listener.stats());
             ListenerStats stats = listener.stats();
-            assertTrue(stats.active() <= LIMIT, "never over the limit: " + stats);
+            assertTrue(stats.peak() <= LIMIT + 64, "never over the limit but by connections closing: " + stats);
             assertTrue(controlErrors.isEmpty(), "control clients saw errors: " + controlErrors);
             assertTrue(worstControlNanos.get() <= WORST_ALLOWED_NANOS,
                     "worst control request took " + worstControlNanos.get() / 1_000_000 + " ms");
