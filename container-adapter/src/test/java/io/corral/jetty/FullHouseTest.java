@@ -80,7 +80,10 @@ class FullHouseTest {
             keepAlive.join();
             newConnections.join();
         }
-        assertTrue(connector.getActiveConnections() <= LIMIT, "never over the limit");
+        // A connection closed to make room hands its slot on before its thread has ended: up to 64 of those
+        // (ConnectionSupervisor.closingMargin) may still be ending beyond the limit for a moment.
+        Await.until("no more than the limit once the closed ones have ended", Duration.ofSeconds(20),
+                () -> connector.getActiveConnections() <= LIMIT);
         assertTrue(controlErrors.isEmpty(), "control clients saw errors: " + controlErrors);
         assertTrue(worstControlNanos.get() <= WORST_ALLOWED_NANOS,
                 "worst control request took " + worstControlNanos.get() / 1_000_000 + " ms");

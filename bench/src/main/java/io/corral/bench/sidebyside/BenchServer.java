@@ -58,7 +58,7 @@ public final class BenchServer {
         }
         Integer floodLimit = Integer.getInteger("bench.maxConnections");
         if (floodLimit != null && connector instanceof CorralConnector corral) {
-            // The flood scenarios (FloodRun) set the limit the issue measured with; ServerConnector has none.
+            // The flood scenarios (FloodRun) may force a limit, as the issue measured with; ServerConnector has none.
             corral.setMaxConnections(floodLimit);
         }
         Integer h2cStreams = Integer.getInteger(H2C_STREAMS_PROPERTY);
@@ -81,7 +81,8 @@ public final class BenchServer {
                     .getAttribute(ServerContainer.class.getName());
             container.setDefaultMaxSessionIdleTimeout(idleTimeoutMs);
         }
-        System.out.println("bench server: " + kind.optionName() + " connector on 127.0.0.1:" + connector.getLocalPort());
+        System.out.println("bench server: " + kind.optionName() + " connector on 127.0.0.1:" + connector.getLocalPort()
+                + (connector instanceof CorralConnector corral ? ", maxConnections=" + corral.getMaxConnections() : ""));
         server.join();
     }
 }

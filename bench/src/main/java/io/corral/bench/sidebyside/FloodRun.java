@@ -24,18 +24,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Issue 18's full-scale attacks, Corral's connector and Jetty's {@code ServerConnector} side by side on the
- * war-sample (the same JVM flags; Corral at a connection limit of 10,000 as in the issue unless
- * {@code -Dbench.flood.maxConnections} says otherwise): 15,000 connections opened and left idle, and 10,500 POSTs
+ * war-sample (the same JVM flags; Corral as shipped, its connection limit sized at start by {@code ConnectionBudget},
+ * unless {@code -Dbench.flood.maxConnections} forces one, as the issue did with 10,000): 15,000 connections opened
+ * and left idle, and 10,500 POSTs
  * trickling their bodies at 10 B/s, each from {@link FloodClients} JVMs on source addresses of their own, while three
  * control clients run — a keep-alive {@code GET /plaintext} every 100 ms, a new connection every 250 ms, a new
  * WebSocket (handshake, one echo, close) every 100 ms. Printed for each: the controls' requests, errors, p99 and worst
  * latency (all together, and each control on its own), what the attackers saw, and the server's heap after a full GC
- * before the flood, right after it, and a minute after it.
+ * before the flood, right after it, and a minute after it; the connection limit in force; and how many handshakes
+ * the kernel dropped meanwhile because a listening socket's accept queue was full ({@code ListenOverflows} and
+ * {@code ListenDrops} of {@code /proc/net/netstat}, counted for the whole network namespace: the attackers'
+ * and controls' connections to this server are all there is on loopback during a run on a quiet machine).
  * Bounded: every phase has a deadline, every process it starts is stopped when it ends.
  *
  * <p>System properties (set by {@code bench/run-floods}): those of {@link SideBySide}, plus
  * {@code bench.flood.seconds} (how long the controls run under the flood, default 45),
- * {@code bench.flood.scenarios} ({@code idle,trickle}), {@code bench.flood.maxConnections} (10000) and
+ * {@code bench.flood.scenarios} ({@code idle,trickle}), {@code bench.flood.maxConnections} (unset: as shipped) and
  * {@code bench.flood.scale} (divides the connection counts, for a smoke test; default 1) and
  * {@code bench.flood.servers} ({@code corral,jetty}).
  */
@@ -47,7 +51,38 @@ public final class FloodRun {
 
     private record Outcome(String scenario, ServerKind kind, long requests, List<String> errors, long p99Nanos,
                            long worstNanos, String attackers, long heapBefore, long heapAfter, long heapLater,
-                           String byControl) {}
+                           String byControl, String limit, KernelDrops drops) {}
+
+    /** Handshakes the kernel dropped during a run: the counters' rise from {@code /proc/net/netstat}. */
+    record KernelDrops(long listenOverflows, long listenDrops) {
+
+        static KernelDrops now() {
+            try {
+                List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+                for (int i = 0; i + 1 < lines.size(); i++) {
+                    if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {
+                        List<String> names = Arrays.asList(lines.get(i).split("\\s+"));
+                        String[] values = lines.get(i + 1).split("\\s+");
+                        return new KernelDrops(Long.parseLong(values[names.indexOf("ListenOverflows")]),
+                                Long.parseLong(values[names.indexOf("ListenDrops")]));
+                    }
+                }
+            } catch (IOException | RuntimeException notLinux) {
+                // reported as unknown
+            }
+            return new KernelDrops(-1, -1);
+        }
+
+        KernelDrops since(KernelDrops before) {
+            return listenOverflows < 0 || before.listenOverflows < 0 ? this
+                    : new KernelDrops(listenOverflows - before.listenOverflows, listenDrops - before.listenDrops);
+        }
+
+        @Override
+        public String toString() {
+            return listenOverflows < 0 ? "unknown" : String.format(Locale.ROOT, "%,d / %,d", listenOverflows, listenDrops);
+        }
+    }
 
     /** How long after the flood's end the last heap figure is taken: pools must have given memory back by then. */
     private static final Duration HEAP_SETTLES = Duration.ofSeconds(60);
@@ -60,7 +95,8 @@ public final class FloodRun {
                 "floods-" + Instant.now().toString().replace(':', '-').substring(0, 19)));
         BenchEnvironment env = SideBySide.environment(reportDir);
         long seconds = Long.getLong("bench.flood.seconds", 45);
-        int maxConnections = Integer.getInteger("bench.flood.maxConnections", 10_000);
+        // Null: the product as shipped (the limit ConnectionBudget sizes at start).
+        Integer maxConnections = Integer.getInteger("bench.flood.maxConnections");
         int scale = Integer.getInteger("bench.flood.scale", 1);
         List<String> selected = Arrays.asList(System.getProperty("bench.flood.scenarios", "idle,trickle").split(","));
         List<ServerKind> servers = Arrays.stream(System.getProperty("bench.flood.servers", "corral,jetty").split(","))
@@ -83,16 +119,18 @@ public final class FloodRun {
             }
         }
         StringBuilder report = new StringBuilder("# Floods (issue 18)\n\n")
-                .append("Corral at maxConnections=").append(maxConnections).append(", controls for ").append(seconds)
-                .append(" s under each flood.\n\n")
-                .append("| attack | server | control requests | control errors | p99 | worst | attackers | heap after GC before → after → ")
-                .append(HEAP_SETTLES.toSeconds()).append(" s later |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+                .append("Corral at maxConnections=")
+                .append(maxConnections == null ? "its default (sized at start)" : maxConnections + " (forced)")
+                .append(", controls for ").append(seconds).append(" s under each flood. Kernel drops: ListenOverflows / ")
+                .append("ListenDrops of /proc/net/netstat, their rise during the run (whole network namespace).\n\n")
+                .append("| attack | server | limit in force | control requests | control errors | p99 | worst | attackers ")
+                .append("| kernel drops | heap after GC before → after → ").append(HEAP_SETTLES.toSeconds()).append(" s later |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Outcome outcome : outcomes) {
-            report.append(String.format(Locale.ROOT, "| %s | %s | %d | %d%s | %.0f ms | %.0f ms | %s | %.1f → %.1f → %.1f MiB |%n",
-                    outcome.scenario(), outcome.kind().label(), outcome.requests(), outcome.errors().size(),
+            report.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d%s | %.0f ms | %.0f ms | %s | %s | %.1f → %.1f → %.1f MiB |%n",
+                    outcome.scenario(), outcome.kind().label(), outcome.limit(), outcome.requests(), outcome.errors().size(),
                     outcome.errors().isEmpty() ? "" : " (first: " + outcome.errors().getFirst().replace('|', '/') + ")",
-                    outcome.p99Nanos() / 1e6, outcome.worstNanos() / 1e6, outcome.attackers(),
+                    outcome.p99Nanos() / 1e6, outcome.worstNanos() / 1e6, outcome.attackers(), outcome.drops(),
                     outcome.heapBefore() / 1048576.0, outcome.heapAfter() / 1048576.0, outcome.heapLater() / 1048576.0));
         }
         report.append("\nEach control on its own (requests, errors, p99, worst):\n\n");
@@ -107,21 +145,26 @@ public final class FloodRun {
     }
 
     private static String line(Outcome outcome) {
-        return String.format(Locale.ROOT, "  %d control requests, %d errors%s, p99 %.0f ms, worst %.0f ms (%s); attackers: %s; "
-                        + "heap after GC %.1f → %.1f → %.1f MiB", outcome.requests(), outcome.errors().size(),
+        return String.format(Locale.ROOT, "  limit %s; %d control requests, %d errors%s, p99 %.0f ms, worst %.0f ms (%s); "
+                        + "attackers: %s; kernel drops (ListenOverflows / ListenDrops): %s; heap after GC %.1f → %.1f → %.1f MiB",
+                outcome.limit(), outcome.requests(), outcome.errors().size(),
                 outcome.errors().isEmpty() ? "" : " (first: " + outcome.errors().getFirst() + ")",
-                outcome.p99Nanos() / 1e6, outcome.worstNanos() / 1e6, outcome.byControl(), outcome.attackers(),
+                outcome.p99Nanos() / 1e6, outcome.worstNanos() / 1e6, outcome.byControl(), outcome.attackers(), outcome.drops(),
                 outcome.heapBefore() / 1048576.0, outcome.heapAfter() / 1048576.0, outcome.heapLater() / 1048576.0);
     }
 
     private static Outcome run(Scenario scenario, ServerKind kind, BenchEnvironment env, long seconds,
-                               int maxConnections) throws IOException, InterruptedException {
+                               Integer maxConnections) throws IOException, InterruptedException {
         List<String> flags = new ArrayList<>(env.idleJvmFlags());
-        flags.add("-Dbench.maxConnections=" + maxConnections);
+        if (maxConnections != null) {
+            flags.add("-Dbench.maxConnections=" + maxConnections);
+        }
         String label = "flood-" + scenario.mode() + "-" + kind.label();
         try (ServerProcess server = ServerProcess.start(kind, env, label, 0, flags)) {
             Path histograms = Files.createDirectories(env.logs().resolve("histograms"));
             long heapBefore = server.histogram(env, histograms.resolve(label + "-before.txt")).totalBytes();
+            String limit = limitInForce(server);
+            KernelDrops dropsBefore = KernelDrops.now();
             int processes = 3;
             List<Process> attackers = new ArrayList<>();
             List<BufferedReader> outputs = new ArrayList<>();
@@ -146,6 +189,7 @@ public final class FloodRun {
                 }
                 Controls controls = new Controls(new InetSocketAddress("127.0.0.1", server.port()));
                 controls.runFor(Duration.ofSeconds(seconds));
+                KernelDrops drops = KernelDrops.now().since(dropsBefore);
                 for (Process attacker : attackers) {
                     attacker.destroy();
                 }
@@ -163,13 +207,34 @@ public final class FloodRun {
                 }
                 long heapLater = server.histogram(env, histograms.resolve(label + "-later.txt")).totalBytes();
                 return new Outcome(scenario.name(), kind, controls.requests(), controls.errors(), controls.p99(),
-                        controls.worst(), attackerSummary, heapBefore, heapAfter, heapLater, controls.byControl());
+                        controls.worst(), attackerSummary, heapBefore, heapAfter, heapLater, controls.byControl(), limit,
+                        drops);
             } finally {
                 for (Process attacker : attackers) {
                     attacker.destroyForcibly();
                 }
             }
         }
+    }
+
+    /** The connection limit the server reported once started ({@link BenchServer}), "none" on ServerConnector. */
+    private static String limitInForce(ServerProcess server) throws IOException, InterruptedException {
+        if (server.kind() == ServerKind.JETTY) {
+            return "none";
+        }
+        // The line comes right after the server started, which may be a moment after it first answered.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        do {
+            for (String line : Files.readAllLines(server.log(), StandardCharsets.UTF_8)) {
+                int at = line.indexOf("maxConnections=");
+                if (line.startsWith("bench server:") && at >= 0) {
+                    return String.format(Locale.ROOT, "%,d",
+                            Long.parseLong(line.substring(at + "maxConnections=".length()).trim()));
+                }
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() - deadline < 0);
+        return "unknown";
     }
 
     /** The three control clients of the issue, on platform threads, every request bounded by a timeout. */

@@ -115,6 +115,11 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** Where the server's output goes. */
+    Path log() {
+        return log;
+    }
+
     long pid() {
         return process.pid();
     }

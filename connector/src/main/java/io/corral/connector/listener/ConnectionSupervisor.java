@@ -29,6 +29,15 @@ import org.slf4j.LoggerFactory;
  * Eviction only ever makes room for one new client per connection closed, so a lowered limit still closes
  * nothing.
  *
+ * <p>A connection closed to make room hands its slot on at once: the acceptor closes its socket and admits the new
+ * client without waiting for the closed one's thread to end. That thread may be slow to come (a hibernating
+ * connection first needs the hibernator's wake-up, then a virtual thread scheduled on a busy machine): under a
+ * reconnecting flood, JFR showed two acceptors waiting there 270 times for 10–292 ms, 8 s in 46, while new clients
+ * piled up in the kernel's accept queue until it dropped their handshakes. Only the bookkeeping of the closed
+ * connection lags (it stays tracked, so a stop still waits for it): at most {@link #closingMargin} such connections
+ * may be ending beyond the limit at any time, each with its socket closed already; past that, admissions wait for
+ * them as before. The live count ({@link Counts#active()}) includes them; the limit and the high-water mark do not.
+ *
  * <p>One lock guards everything; it is taken twice per connection (admit and release), never per byte.
  */
 final class ConnectionSupervisor {
@@ -37,6 +46,8 @@ final class ConnectionSupervisor {
     private static final long LIMIT_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** How often an acceptor that found nothing to evict looks again: a connection may have gone idle meanwhile. */
     private static final long EVICTION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The least {@link #closingMargin}: enough for a burst of admissions on a small limit. */
+    static final int MIN_CLOSING_MARGIN = 64;
 
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
@@ -60,7 +71,7 @@ final class ConnectionSupervisor {
     private final Set<Thread> overbooked = new HashSet<>();
     /** Clients accepted beyond the limit, waiting in {@link #admitByEviction} for a connection to give way. */
     private int admitting;
-    /** Connections closed to admit new clients that have not ended yet: their slots are on the way. */
+    /** Connections closed to admit new clients that have not ended yet: their slots were handed on already. */
     private int evicting;
     private long evicted;
     private long lastEvictionLogNanos;
@@ -90,7 +101,7 @@ final class ConnectionSupervisor {
         lock.lock();
         try {
             // A slot freed by an eviction belongs to the client accepted beyond the limit that paid for it.
-            while (!shutDown && live.size() + reserved + admitting >= maxConnections) {
+            while (!shutDown && occupied() + reserved + admitting >= maxConnections) {
                 if (mayOverbook()) {
                     // Full, but a connection can give way: accept, and make room once a client is really there
                     // (admit), so that no idle connection is closed for a client that never comes.
@@ -126,7 +137,7 @@ final class ConnectionSupervisor {
             }
             try {
                 // Our own reservation is in "reserved", hence ">" where reserveSlot has ">=".
-                while (!shutDown && live.size() + reserved > maxConnections) {
+                while (!shutDown && occupied() + reserved > maxConnections) {
                     awaitChange();
                 }
             } finally {
@@ -181,7 +192,21 @@ final class ConnectionSupervisor {
         }
     }
 
-    /** Whether the live connections have reached the high-water mark; see {@link Admission#nearFull()}. */
+    /** Live connections that hold a slot: not those closed to make room, whose slots went to new clients. */
+    private int occupied() {
+        return live.size() - evicting;
+    }
+
+    /**
+     * How many connections closed to make room may still be ending beyond {@code maxConnections}: one per 64 slots,
+     * at least {@value #MIN_CLOSING_MARGIN}. Each holds a descriptor until its thread ends, well within the headroom
+     * {@link ConnectionBudget} leaves (a tenth of the descriptors): 277 for the 17,769 sized from 20,000 descriptors.
+     */
+    static int closingMargin(int maxConnections) {
+        return Math.max(MIN_CLOSING_MARGIN, maxConnections / 64);
+    }
+
+    /** Whether the high-water mark is reached; see {@link Admission#nearFull()}. */
     boolean nearFull() {
         return nearFull;
     }
@@ -192,7 +217,7 @@ final class ConnectionSupervisor {
     }
 
     private void updateNearFull() {
-        boolean now = maxConnections != Integer.MAX_VALUE && live.size() >= highWaterMark(maxConnections);
+        boolean now = maxConnections != Integer.MAX_VALUE && occupied() >= highWaterMark(maxConnections);
         if (now != nearFull) {
             nearFull = now;
         }
@@ -342,22 +367,22 @@ final class ConnectionSupervisor {
      * way now.
      */
     private boolean mayOverbook() {
-        return evictIdle && maxConnections > 0 && live.size() + reserved <= maxConnections
-                && eviction.hasCandidate(live);
+        return evictIdle && maxConnections > 0 && occupied() + reserved <= maxConnections
+                && evicting < closingMargin(maxConnections) && eviction.hasCandidate(live);
     }
 
     /**
      * Admits a client accepted beyond the limit: closes the connection that waited longest for a request to begin
-     * and takes its slot once it has ended. Every acceptor doing so closes one connection for its own client; when
-     * none may give way (they all got busy meanwhile), the client waits, accepted but unserved, as in the backlog.
+     * and takes its slot at once (see the class comment). Every acceptor doing so closes one connection for its own
+     * client; when none may give way (they all got busy meanwhile), or the closing margin is used up, the client
+     * waits, accepted but unserved, as in the backlog.
      */
     private boolean admitByEviction(SupervisedConnection connection) throws InterruptedException {
         admitting++;
         try {
-            while (!shutDown && live.size() + reserved >= maxConnections) {
-                // Room still to make, counting the connections already closing for this and other clients?
-                if (evictIdle && maxConnections > 0
-                        && live.size() + reserved + admitting - evicting > maxConnections) {
+            while (!shutDown && occupied() + reserved >= maxConnections) {
+                // Each pass closes one connection and frees its slot at once, so no room is ever made twice.
+                if (evictIdle && maxConnections > 0 && evicting < closingMargin(maxConnections)) {
                     SupervisedConnection victim = eviction.pick(live);
                     if (victim != null) {
                         evict(victim);
@@ -402,12 +427,14 @@ final class ConnectionSupervisor {
 
     /**
      * Closes {@code victim} to make room; called and returns with the lock held, which it lets go of while it
-     * closes (closing wakes a hibernating connection, which is the hibernator's work, not ours to wait on).
+     * closes (closing wakes a hibernating connection, which is the hibernator's work, not ours to wait on). The
+     * victim's slot is free from here; {@link #release} forgets the victim when its thread has ended.
      */
     private void evict(SupervisedConnection victim) {
         victim.markEvicted();
         evicting++;
         evicted++;
+        updateNearFull();
         logEviction();
         lock.unlock();
         try {
