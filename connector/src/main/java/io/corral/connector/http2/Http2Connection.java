@@ -735,6 +735,7 @@ final class Http2Connection {
         }
         if (draining && settingsSent && streams.isEmpty()) {
             try {
+                output.flush(); // the FIN after the last frames queued, not before them
                 transport.shutdownOutput();
             } catch (IOException e) {
                 transport.close();

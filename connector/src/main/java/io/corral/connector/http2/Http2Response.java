@@ -33,6 +33,8 @@ final class Http2Response implements HttpResponse {
     /** What {@link #asOutputStream()} gathers before it commits and streams: a smaller body gets a content-length. */
     private static final int OUTPUT_BUFFER_SIZE = 8192;
 
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
     private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade");
 
@@ -95,41 +97,73 @@ final class Http2Response implements HttpResponse {
             content.position(content.limit());
         }
         checkDeclaredLength(content.remaining(), last, bodyless);
-        boolean endWithHeaders = last && !content.hasRemaining() && trailers == null;
-        if (!committed) {
-            boolean endStream = endWithHeaders || (bodyless && last && trailers == null);
-            if (endStream) {
-                ending();
-            }
-            commit(last ? content.remaining() : -1, endStream);
-            if (endWithHeaders || (bodyless && last && trailers == null)) {
-                bodyEnded();
-                return;
-            }
+        if (!committed && commitWith(content, last)) {
+            return;
         }
-        while (content.hasRemaining()) {
-            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
-            byte[] bytes = new byte[n];
-            content.get(bytes);
-            boolean end = last && !content.hasRemaining() && trailers == null;
-            if (end) {
-                ending();
-            }
-            stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, end));
-            if (end) {
-                bodyEnded();
-                return;
-            }
+        if (writeData(content, last && trailers == null)) {
+            return;
         }
         if (last) {
             ending();
             if (trailers != null) {
                 stream.connection().output().writeFieldBlock(stream.id(), fields(trailers.get(), null), true);
             } else {
-                stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
+                stream.connection().output().writeData(stream.id(), EMPTY, 0, true);
             }
             bodyEnded();
         }
+    }
+
+    /**
+     * Commits with the head, and with the content's first DATA frame when the send window is open: the two leave
+     * in one write (a small response whole). Returns true when that ended the stream.
+     */
+    private boolean commitWith(ByteBuffer content, boolean last) throws IOException {
+        boolean endWithHeaders = last && !content.hasRemaining() && trailers == null;
+        List<HeaderField> head = head(last ? content.remaining() : -1);
+        Http2Output output = stream.connection().output();
+        int first = content.hasRemaining()
+                ? stream.tryAcquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize())) : 0;
+        if (first == 0) {
+            if (endWithHeaders) {
+                ending();
+            }
+            output.writeFieldBlock(stream.id(), head, endWithHeaders);
+            if (endWithHeaders) {
+                bodyEnded();
+            }
+            return endWithHeaders;
+        }
+        boolean end = last && first == content.remaining() && trailers == null;
+        if (end) {
+            ending();
+        }
+        output.writeFieldBlockAndData(stream.id(), head, content, first, end);
+        if (end) {
+            bodyEnded();
+        }
+        return end;
+    }
+
+    /**
+     * The content as DATA frames under flow control, blocking while the window is shut; {@code end} puts END_STREAM
+     * on the last. Returns true when that ended the stream.
+     */
+    private boolean writeData(ByteBuffer content, boolean end) throws IOException {
+        Http2Output output = stream.connection().output();
+        while (content.hasRemaining()) {
+            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
+            boolean last = end && n == content.remaining();
+            if (last) {
+                ending();
+            }
+            output.writeData(stream.id(), content, n, last);
+            if (last) {
+                bodyEnded();
+                return true;
+            }
+        }
+        return false;
     }
 
     private void writeTunnelHead(ByteBuffer content) throws IOException {
@@ -138,7 +172,7 @@ final class Http2Response implements HttpResponse {
         }
         if (!committed) {
             headers.remove("content-length");
-            commit(-1, false);
+            stream.connection().output().writeFieldBlock(stream.id(), head(-1), false);
         }
     }
 
@@ -154,23 +188,12 @@ final class Http2Response implements HttpResponse {
         if (complete) {
             throw new IOException("tunnel output already ended");
         }
-        while (content.hasRemaining()) {
-            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
-            byte[] bytes = new byte[n];
-            content.get(bytes);
-            boolean last = end && !content.hasRemaining();
-            if (last) {
-                ending();
-            }
-            stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, last));
-            if (last) {
-                bodyEnded();
-                return;
-            }
+        if (writeData(content, end)) {
+            return;
         }
         if (end) {
             ending();
-            stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
+            stream.connection().output().writeData(stream.id(), EMPTY, 0, true);
             bodyEnded();
         }
     }
@@ -215,7 +238,8 @@ final class Http2Response implements HttpResponse {
         throw new IOException("handler set an invalid content-length: " + value);
     }
 
-    private void commit(long knownLength, boolean endStream) throws IOException {
+    /** Commits: the head's fields, from now on fixed. */
+    private List<HeaderField> head(long knownLength) {
         committed = true;
         if (status == 204) {
             headers.remove("content-length"); // RFC 9110 §8.6: never on a 204, as on HTTP/1.1
@@ -227,8 +251,7 @@ final class Http2Response implements HttpResponse {
         if (headers.get("date") == null) {
             headers.set("date", DateHeader.value());
         }
-        stream.connection().output().writeFieldBlock(stream.id(), fields(headers, Integer.toString(status)),
-                endStream);
+        return fields(headers, Integer.toString(status));
     }
 
     /** Just before the frame that ends the stream is written (see {@link Http2Stream#endingLocally()}). */
