@@ -74,6 +74,9 @@ final class Http2Output implements AutoCloseable {
     /** The first write failure: the connection is dead from then on. */
     private IOException failure;
     private boolean goneAway;
+    /** Turns of the writers waiting for room: the next ticket to hand out, and the one whose turn it is. */
+    private long nextTicket;
+    private long servedTicket;
 
     Http2Output(TransportConnection connection, Duration stallTimeout) {
         this.connection = connection;
@@ -265,15 +268,20 @@ final class Http2Output implements AutoCloseable {
         DeadlineWatchdog.SHARED.unwatch(guard);
     }
 
-    /** The queue, once it has room; under the lock. */
+    /**
+     * The queue, once it has room; under the lock. Writers that must wait queue in turn (tickets), and one that
+     * comes while others wait waits behind them: when the socket takes a batch, a stream with a big body queues its
+     * next frame after the others' instead of winning the lock again and again. Uninterruptible, as the socket write
+     * it waits for is: the stall timeout bounds it.
+     */
     private FrameBatch awaitRoom() throws IOException {
-        try {
-            while (failure == null && queued != null && queued.size() >= QUEUE_LIMIT) {
-                progress.await(); // a writer is at work: a full queue means one is (see writeQueued)
+        if (failure == null && (nextTicket != servedTicket || isFull())) {
+            long ticket = nextTicket++;
+            while (failure == null && (ticket != servedTicket || isFull())) {
+                progress.awaitUninterruptibly(); // a writer is at work: a full queue means one is (writeQueued)
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted waiting to queue an HTTP/2 frame");
+            servedTicket++; // on failure too: every waiter leaves
+            progress.signalAll();
         }
         if (failure != null) {
             throw failed();
@@ -283,6 +291,10 @@ final class Http2Output implements AutoCloseable {
             spare = null;
         }
         return queued;
+    }
+
+    private boolean isFull() {
+        return queued != null && queued.size() >= QUEUE_LIMIT;
     }
 
     private void queuedFrom(int start, FrameBatch batch) {
