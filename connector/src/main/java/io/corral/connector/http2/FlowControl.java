@@ -123,6 +123,25 @@ final class FlowControl {
         }
     }
 
+    /**
+     * Takes up to {@code wanted} octets of both windows if they are open, without waiting: 0 when either is closed
+     * (or the stream or connection ended), so that the caller takes the waiting path of {@link #acquire}.
+     */
+    int tryAcquire(StreamWindow window, int wanted) {
+        lock.lock();
+        try {
+            if (window.closed || connectionClosed || window.size <= 0 || connectionWindow <= 0) {
+                return 0;
+            }
+            int granted = (int) Math.min(wanted, Math.min(window.size, connectionWindow));
+            window.size -= granted;
+            connectionWindow -= granted;
+            return granted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** WINDOW_UPDATE on stream 0; §6.9.1: past 2^31-1 is a connection error of type FLOW_CONTROL_ERROR. */
     void connectionUpdate(int increment) throws Http2Exception {
         lock.lock();

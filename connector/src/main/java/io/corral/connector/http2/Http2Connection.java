@@ -810,6 +810,7 @@ final class Http2Connection {
         }
         if (refusingNewStreams && streams.isEmpty() && outputEnded.compareAndSet(false, true)) {
             try {
+                output.flush(); // the FIN after the last frames queued, not before them
                 transport.shutdownOutput();
             } catch (IOException e) {
                 transport.close();

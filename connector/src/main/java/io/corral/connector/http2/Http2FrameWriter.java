@@ -150,6 +150,20 @@ public final class Http2FrameWriter {
         out.putInt(streamId & 0x7FFF_FFFF);
     }
 
+    /** A frame header (§4.1) at {@code out[offset..offset + 9)}: the reserved bit of the stream id unset. */
+    static void header(byte[] out, int offset, int length, int type, int flags, int streamId) {
+        out[offset] = (byte) (length >>> 16);
+        out[offset + 1] = (byte) (length >>> 8);
+        out[offset + 2] = (byte) length;
+        out[offset + 3] = (byte) type;
+        out[offset + 4] = (byte) flags;
+        int id = streamId & 0x7FFF_FFFF;
+        out[offset + 5] = (byte) (id >>> 24);
+        out[offset + 6] = (byte) (id >>> 16);
+        out[offset + 7] = (byte) (id >>> 8);
+        out[offset + 8] = (byte) id;
+    }
+
     private static int flag(boolean set, int flag) {
         return set ? flag : 0;
     }

@@ -194,9 +194,9 @@ final class Http2RequestHead {
 
     /** §8.2.1: no NUL, LF or CR; no leading or trailing space or tab. */
     private static void checkValue(int streamId, String value) throws Http2Exception {
-        for (int i = 0; i < value.length(); i++) {
+        for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
-            if (c == 0 || c == '\n' || c == '\r') {
+            if (c < 0x0E && (c == 0 || c == '\n' || c == '\r')) { // one comparison for the usual printable char
                 throw malformed(streamId, "field value with NUL, CR or LF");
             }
         }

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -33,8 +34,28 @@ final class Http2Response implements HttpResponse {
     /** What {@link #asOutputStream()} gathers before it commits and streams: a smaller body gets a content-length. */
     private static final int OUTPUT_BUFFER_SIZE = 8192;
 
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "upgrade");
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    /**
+     * Field names as handlers and Jetty usually spell them, each with its lowercase form made once: a response's
+     * common fields are neither lowercased nor checked again (none of them is connection-specific or needs
+     * sanitising).
+     */
+    private static final Map<String, String> KNOWN_NAMES = lowercaseForms("Accept-Ranges", "Access-Control-Allow-Origin",
+            "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers", "Age", "Allow", "Cache-Control",
+            "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length", "Content-Location",
+            "Content-Range", "Content-Security-Policy", "Content-Type", "Date", "ETag", "Expires", "Last-Modified",
+            "Link", "Location", "Pragma", "Retry-After", "Server", "Set-Cookie", "Strict-Transport-Security", "Vary",
+            "WWW-Authenticate", "X-Content-Type-Options", "X-Frame-Options", "X-Powered-By");
+
+    /** {@code :status} fields for the statuses a response can have, made once. */
+    private static final HeaderField[] STATUS_FIELDS = new HeaderField[1000];
+
+    static {
+        for (int status = 100; status < STATUS_FIELDS.length; status++) {
+            STATUS_FIELDS[status] = new HeaderField(":status", Integer.toString(status).intern());
+        }
+    }
 
     private final Http2Stream stream;
     private final HttpHeaders headers = new HttpHeaders();
@@ -95,41 +116,73 @@ final class Http2Response implements HttpResponse {
             content.position(content.limit());
         }
         checkDeclaredLength(content.remaining(), last, bodyless);
-        boolean endWithHeaders = last && !content.hasRemaining() && trailers == null;
-        if (!committed) {
-            boolean endStream = endWithHeaders || (bodyless && last && trailers == null);
-            if (endStream) {
-                ending();
-            }
-            commit(last ? content.remaining() : -1, endStream);
-            if (endWithHeaders || (bodyless && last && trailers == null)) {
-                bodyEnded();
-                return;
-            }
+        if (!committed && commitWith(content, last)) {
+            return;
         }
-        while (content.hasRemaining()) {
-            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
-            byte[] bytes = new byte[n];
-            content.get(bytes);
-            boolean end = last && !content.hasRemaining() && trailers == null;
-            if (end) {
-                ending();
-            }
-            stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, end));
-            if (end) {
-                bodyEnded();
-                return;
-            }
+        if (writeData(content, last && trailers == null)) {
+            return;
         }
         if (last) {
             ending();
             if (trailers != null) {
                 stream.connection().output().writeFieldBlock(stream.id(), fields(trailers.get(), null), true);
             } else {
-                stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
+                stream.connection().output().writeData(stream.id(), EMPTY, 0, true);
             }
             bodyEnded();
         }
+    }
+
+    /**
+     * Commits with the head, and with the content's first DATA frame when the send window is open: the two leave
+     * in one write (a small response whole). Returns true when that ended the stream.
+     */
+    private boolean commitWith(ByteBuffer content, boolean last) throws IOException {
+        boolean endWithHeaders = last && !content.hasRemaining() && trailers == null;
+        List<HeaderField> head = head(last ? content.remaining() : -1);
+        Http2Output output = stream.connection().output();
+        int first = content.hasRemaining()
+                ? stream.tryAcquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize())) : 0;
+        if (first == 0) {
+            if (endWithHeaders) {
+                ending();
+            }
+            output.writeFieldBlock(stream.id(), head, endWithHeaders);
+            if (endWithHeaders) {
+                bodyEnded();
+            }
+            return endWithHeaders;
+        }
+        boolean end = last && first == content.remaining() && trailers == null;
+        if (end) {
+            ending();
+        }
+        output.writeFieldBlockAndData(stream.id(), head, content, first, end);
+        if (end) {
+            bodyEnded();
+        }
+        return end;
+    }
+
+    /**
+     * The content as DATA frames under flow control, blocking while the window is shut; {@code end} puts END_STREAM
+     * on the last. Returns true when that ended the stream.
+     */
+    private boolean writeData(ByteBuffer content, boolean end) throws IOException {
+        Http2Output output = stream.connection().output();
+        while (content.hasRemaining()) {
+            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
+            boolean last = end && n == content.remaining();
+            if (last) {
+                ending();
+            }
+            output.writeData(stream.id(), content, n, last);
+            if (last) {
+                bodyEnded();
+                return true;
+            }
+        }
+        return false;
     }
 
     private void writeTunnelHead(ByteBuffer content) throws IOException {
@@ -138,7 +191,7 @@ final class Http2Response implements HttpResponse {
         }
         if (!committed) {
             headers.remove("content-length");
-            commit(-1, false);
+            stream.connection().output().writeFieldBlock(stream.id(), head(-1), false);
         }
     }
 
@@ -154,23 +207,12 @@ final class Http2Response implements HttpResponse {
         if (complete) {
             throw new IOException("tunnel output already ended");
         }
-        while (content.hasRemaining()) {
-            int n = stream.acquireWindow(Math.min(content.remaining(), stream.connection().peerMaxFrameSize()));
-            byte[] bytes = new byte[n];
-            content.get(bytes);
-            boolean last = end && !content.hasRemaining();
-            if (last) {
-                ending();
-            }
-            stream.connection().output().write(new Http2Frame.Data(stream.id(), bytes, last));
-            if (last) {
-                bodyEnded();
-                return;
-            }
+        if (writeData(content, end)) {
+            return;
         }
         if (end) {
             ending();
-            stream.connection().output().write(new Http2Frame.Data(stream.id(), new byte[0], true));
+            stream.connection().output().writeData(stream.id(), EMPTY, 0, true);
             bodyEnded();
         }
     }
@@ -215,7 +257,8 @@ final class Http2Response implements HttpResponse {
         throw new IOException("handler set an invalid content-length: " + value);
     }
 
-    private void commit(long knownLength, boolean endStream) throws IOException {
+    /** Commits: the head's fields, from now on fixed. */
+    private List<HeaderField> head(long knownLength) {
         committed = true;
         if (status == 204) {
             headers.remove("content-length"); // RFC 9110 §8.6: never on a 204, as on HTTP/1.1
@@ -227,8 +270,7 @@ final class Http2Response implements HttpResponse {
         if (headers.get("date") == null) {
             headers.set("date", DateHeader.value());
         }
-        stream.connection().output().writeFieldBlock(stream.id(), fields(headers, Integer.toString(status)),
-                endStream);
+        return fields(headers, STATUS_FIELDS[status]);
     }
 
     /** Just before the frame that ends the stream is written (see {@link Http2Stream#endingLocally()}). */
@@ -241,31 +283,50 @@ final class Http2Response implements HttpResponse {
         stream.localEnded();
     }
 
-    private static List<HeaderField> fields(HttpHeaders source, String status) {
-        List<HeaderField> fields = new ArrayList<>();
+    /**
+     * The fields of a head or trailers as they go out: connection-specific, empty and pseudo-header names dropped
+     * (RFC 9113 §8.2.2, §8.3), names in lowercase (§8.2.1), names and values sanitised.
+     */
+    private static List<HeaderField> fields(HttpHeaders source, HeaderField status) {
+        List<HeaderField> fields = new ArrayList<>((source == null ? 0 : source.size()) + 1);
         if (status != null) {
-            fields.add(new HeaderField(":status", status));
+            fields.add(status);
         }
         if (source == null) {
             return fields;
         }
         for (HttpHeaders.Field field : source) {
-            String name = field.name().toLowerCase(Locale.ROOT);
-            if (!CONNECTION_SPECIFIC.contains(name) && !name.isEmpty() && !name.startsWith(":")) {
-                fields.add(new HeaderField(sanitise(name), sanitise(field.value())));
+            String name = KNOWN_NAMES.get(field.name());
+            if (name == null) {
+                name = field.name().toLowerCase(Locale.ROOT);
+                if (name.isEmpty() || name.charAt(0) == ':' || isConnectionSpecific(name)) {
+                    continue;
+                }
+                name = sanitise(name);
             }
+            fields.add(new HeaderField(name, sanitise(field.value())));
         }
         return fields;
     }
 
+    /** §8.2.2: {@code connection}, {@code keep-alive}, {@code proxy-connection}, {@code transfer-encoding}, {@code upgrade}. */
+    private static boolean isConnectionSpecific(String lowercaseName) {
+        return switch (lowercaseName.length()) {
+            case 7 -> lowercaseName.equals("upgrade");
+            case 10 -> lowercaseName.equals("connection") || lowercaseName.equals("keep-alive");
+            case 16 -> lowercaseName.equals("proxy-connection");
+            case 17 -> lowercaseName.equals("transfer-encoding");
+            default -> false;
+        };
+    }
+
+    /** NUL, CR, LF and chars above U+00FF become a space, and the result is trimmed; most text passes unchanged. */
     private static String sanitise(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == 0 || c == '\r' || c == '\n' || c > 0xFF) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            if (isUnsafe(text.charAt(i))) {
                 char[] chars = text.toCharArray();
                 for (int j = i; j < chars.length; j++) {
-                    char d = chars[j];
-                    if (d == 0 || d == '\r' || d == '\n' || d > 0xFF) {
+                    if (isUnsafe(chars[j])) {
                         chars[j] = ' ';
                     }
                 }
@@ -273,6 +334,21 @@ final class Http2Response implements HttpResponse {
             }
         }
         return text;
+    }
+
+    /** One comparison for the usual printable char, the exact checks only below 0x0E or above 0xFF. */
+    private static boolean isUnsafe(char c) {
+        return c < 0x0E ? c == 0 || c == '\r' || c == '\n' : c > 0xFF;
+    }
+
+    private static Map<String, String> lowercaseForms(String... names) {
+        Map<String, String> forms = new HashMap<>();
+        for (String name : names) {
+            String lowercase = name.toLowerCase(Locale.ROOT).intern();
+            forms.put(name, lowercase);
+            forms.put(lowercase, lowercase);
+        }
+        return Map.copyOf(forms);
     }
 
     @Override
@@ -313,7 +389,7 @@ final class Http2Response implements HttpResponse {
             return;
         }
         stream.checkWritable();
-        stream.connection().output().writeFieldBlock(stream.id(), fields(fields, Integer.toString(status)), false);
+        stream.connection().output().writeFieldBlock(stream.id(), fields(fields, STATUS_FIELDS[status]), false);
     }
 
     @Override

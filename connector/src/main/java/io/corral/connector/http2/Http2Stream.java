@@ -261,6 +261,11 @@ final class Http2Stream extends AbstractExchange {
         }
     }
 
+    /** Takes send window if it is open now, without waiting: 0 when it is not (then {@link #acquireWindow}). */
+    int tryAcquireWindow(int wanted) {
+        return connection.flowControl().tryAcquire(sendWindow, wanted);
+    }
+
     FlowControl.StreamWindow sendWindow() {
         return sendWindow;
     }

@@ -81,9 +81,26 @@ final class FrameWriteGate implements TransportConnection {
             lock.unlock();
         }
         delegate.write(buffer, offset, length);
-        if (gated.test(ByteBuffer.wrap(buffer, offset, length))) {
+        if (containsGatedFrame(buffer, offset, length)) {
             holdUntilTheAnswerIsHandled(before + answerLength);
         }
+    }
+
+    /** Whether one of the whole frames in this write (the server's writer may batch several) is the gated one. */
+    private boolean containsGatedFrame(byte[] buffer, int offset, int length) {
+        int end = offset + length;
+        while (end - offset >= Http2Frame.HEADER_LENGTH) {
+            int frameLength = Http2Frame.HEADER_LENGTH + (((buffer[offset] & 0xFF) << 16)
+                    | ((buffer[offset + 1] & 0xFF) << 8) | (buffer[offset + 2] & 0xFF));
+            if (frameLength > end - offset) {
+                return false;
+            }
+            if (gated.test(ByteBuffer.wrap(buffer, offset, frameLength).slice())) {
+                return true;
+            }
+            offset += frameLength;
+        }
+        return false;
     }
 
     /** Holds this thread until the reader, having read {@code releaseAt} octets in all, comes for more. */
