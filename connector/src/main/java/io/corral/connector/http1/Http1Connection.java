@@ -251,7 +251,10 @@ final class Http1Connection {
                 // Set before reading the drain flag; drain() sets its flag before reading ours: one of the
                 // two always sees the other, so no idle connection outlives a drain.
                 waitState.set(requests > 0 ? IDLE : BUSY);
-                if (requests > 0 && protocol.isDraining()) {
+                // A request already here is read and served (with Connection: close) rather than reset by a
+                // close with unread bytes.
+                if (requests > 0 && protocol.isDraining() && transport.available() == 0
+                        && !transport.hasUnreadBytes()) {
                     return null;
                 }
                 long now = System.nanoTime();
@@ -571,8 +574,16 @@ final class Http1Connection {
         return inputArray != null;
     }
 
-    /** From a draining protocol: ends this connection if it is between requests. */
+    /**
+     * From a draining protocol: ends this connection if it is between requests — unless its next request has
+     * arrived and waits unread in the kernel (its reader is about to wake for it): closing a socket with unread
+     * bytes resets it, and the client loses that request to "Connection reset". Such a request is served instead,
+     * with {@code Connection: close}, and the connection ends after it.
+     */
     void closeIfIdle() {
+        if (transport.hasUnreadBytes()) {
+            return;
+        }
         if (waitState.compareAndSet(IDLE, CLOSED_BY_DRAIN)) {
             transport.close();
         }

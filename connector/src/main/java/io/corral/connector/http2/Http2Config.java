@@ -20,8 +20,11 @@ import java.time.Duration;
  *                               may make no progress before the connection is closed
  * @param maxResetsPerWindow     client resets (and refused streams) allowed per {@code floodWindow} before GOAWAY
  *                               ENHANCE_YOUR_CALM: the rapid reset attack, CVE-2023-44487
- * @param maxControlFramesPerWindow SETTINGS and PING frames allowed per {@code floodWindow} before GOAWAY
- *                               ENHANCE_YOUR_CALM: each costs an answer
+ * @param maxControlFramesPerWindow frames that cost work and carry no request allowed per {@code floodWindow}
+ *                               before GOAWAY ENHANCE_YOUR_CALM: SETTINGS and PING (each costs an answer),
+ *                               PRIORITY, empty DATA without END_STREAM, DATA or WINDOW_UPDATE on a closed stream,
+ *                               empty HEADERS or CONTINUATION fragments that do not end their block, and unknown
+ *                               frame types (the CVE-2019-9512/9513/9515/9516/9518 family)
  * @param floodWindow            the window both flood counts use
  * @param hibernateAfter         how long a connection with no open stream, nothing half-read and no SETTINGS
  *                               acknowledgement outstanding waits on its own thread before it hibernates: gives up

@@ -56,6 +56,8 @@ final class Http2Connection {
     /** RFC 9113 §3.4: the client connection preface starts with these 24 octets. */
     static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Floods logged for the whole process, at a bounded rate. */
+    private static final FloodWarnings FLOODS = new FloodWarnings();
     /**
      * How long a graceful shutdown waits for the client to answer the PING sent with the first GOAWAY before it
      * sends the final one (RFC 9113 §6.8: "at least one round-trip time"): streams the client opened meanwhile are
@@ -219,6 +221,9 @@ final class Http2Connection {
             hibernates = body.serve(in);
         } catch (Http2Exception e) {
             LOG.debug("{}: connection error {}: {}", this, e.errorCode(), e.getMessage());
+            if (e.errorCode() == ENHANCE_YOUR_CALM) {
+                FLOODS.ended(this, transport.remoteAddress(), e.getMessage());
+            }
             output.goAway(lastStreamId, e.errorCode(), e.getMessage());
         } catch (IOException e) {
             if (!draining) {
@@ -450,13 +455,16 @@ final class Http2Connection {
             case Http2Frame.Settings settings -> onSettings(settings);
             case Http2Frame.Ping ping -> {
                 if (!ping.ack()) {
-                    countControlFrame();
+                    countCheapFrame("PING");
                     output.write(new Http2Frame.Ping(true, ping.opaqueData()));
                 } else if (ping.opaqueData() == DRAIN_PING) {
                     drainPingAnswered.countDown();
                 }
             }
             case Http2Frame.Headers headers -> {
+                if (headers.fragment().length == 0 && !headers.endHeaders()) {
+                    countCheapFrame("empty HEADERS");
+                }
                 byte[] block = assembler.start(headers.fragment(), headers.endHeaders());
                 if (block == null) {
                     openHeaders = headers;
@@ -465,6 +473,9 @@ final class Http2Connection {
                 }
             }
             case Http2Frame.Continuation continuation -> {
+                if (continuation.fragment().length == 0 && !continuation.endHeaders()) {
+                    countCheapFrame("empty CONTINUATION");
+                }
                 byte[] block = assembler.continueWith(continuation.fragment(), continuation.endHeaders());
                 if (block != null) {
                     Http2Frame.Headers headers = openHeaders;
@@ -476,7 +487,9 @@ final class Http2Connection {
             case Http2Frame.RstStream reset -> onReset(reset);
             case Http2Frame.WindowUpdate update -> onWindowUpdate(update);
             case Http2Frame.PriorityFrame ignored -> {
-                // RFC 9113 §5.3.2: priority signals may be ignored; the parser checked the frame itself.
+                // RFC 9113 §5.3.2: priority signals may be ignored; the parser checked the frame itself. Counted:
+                // cheap to send, not free to parse (CVE-2019-9513).
+                countCheapFrame("PRIORITY");
             }
             case Http2Frame.GoAway goAway -> {
                 LOG.debug("{}: client GOAWAY {} last stream {}", this, Http2ErrorCode.nameOf(goAway.errorCode()),
@@ -491,14 +504,22 @@ final class Http2Connection {
             }
             case Http2Frame.PushPromise ignored -> throw connectionError(PROTOCOL_ERROR, "PUSH_PROMISE");
             case Http2Frame.Unknown ignored -> {
-                // §5.5: unknown frame types are ignored.
+                // §5.5: unknown frame types are ignored — and counted, as they cost a read for nothing.
+                countCheapFrame("unknown");
             }
         }
     }
 
-    private void countControlFrame() throws Http2Exception {
+    /**
+     * Counts a frame that costs the server work (an answer, a parse, a lookup) and carries no request: SETTINGS,
+     * PING, PRIORITY, DATA that is empty without ending its stream, DATA or WINDOW_UPDATE on a closed stream, an
+     * empty HEADERS or CONTINUATION fragment that does not end its block, an unknown frame type (the CVE-2019-9512,
+     * -9513, -9515, -9516 and -9518 family). Past {@link Http2Config#maxControlFramesPerWindow()} in a window:
+     * GOAWAY ENHANCE_YOUR_CALM, as Jetty's rate control does for the same frames.
+     */
+    private void countCheapFrame(String kind) throws Http2Exception {
         if (!controlFrames.allow(System.nanoTime())) {
-            throw connectionError(ENHANCE_YOUR_CALM, "too many SETTINGS or PING frames");
+            throw connectionError(ENHANCE_YOUR_CALM, "too many frames carrying no request (last: " + kind + ")");
         }
     }
 
@@ -513,7 +534,7 @@ final class Http2Connection {
             settingsAcknowledged = true;
             return;
         }
-        countControlFrame();
+        countCheapFrame("SETTINGS");
         applySettings(settings.settings());
         output.write(Http2Frame.Settings.ACK);
     }
@@ -645,11 +666,15 @@ final class Http2Connection {
             output.write(new Http2Frame.WindowUpdate(0, (int) (Http2Config.DEFAULT_WINDOW - receiveWindow)));
             receiveWindow = Http2Config.DEFAULT_WINDOW;
         }
+        if (data.data().length == 0 && !data.endStream()) {
+            countCheapFrame("empty DATA"); // CVE-2019-9518: nothing to read, a wake-up for the stream's reader
+        }
         Http2Stream stream = streams.get(data.streamId());
         if (stream == null) {
             if (data.streamId() > lastStreamId) {
                 throw connectionError(PROTOCOL_ERROR, "DATA on an idle stream");
             }
+            countCheapFrame("DATA on a closed stream");
             if (recentResets.contains(data.streamId())) {
                 return; // sent before the client saw our reset; the connection window was reopened above
             }
@@ -704,6 +729,9 @@ final class Http2Connection {
             flowControl.streamUpdate(update.streamId(), stream.sendWindow(), update.increment());
         } else if (update.streamId() > lastStreamId) {
             throw connectionError(PROTOCOL_ERROR, "WINDOW_UPDATE on an idle stream");
+        } else {
+            // §5.1: allowed (it may have crossed our END_STREAM) but useless, so counted.
+            countCheapFrame("WINDOW_UPDATE on a closed stream");
         }
     }
 

@@ -80,6 +80,11 @@ public abstract class ForwardingConnection implements TransportConnection {
     }
 
     @Override
+    public boolean hasUnreadBytes() {
+        return connection.hasUnreadBytes();
+    }
+
+    @Override
     public boolean canHibernate() {
         return connection.canHibernate();
     }

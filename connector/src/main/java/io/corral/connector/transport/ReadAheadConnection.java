@@ -44,6 +44,12 @@ public final class ReadAheadConnection extends ForwardingConnection {
     }
 
     @Override
+    public boolean hasUnreadBytes() {
+        ByteBuffer left = readAhead;
+        return left != null && left.hasRemaining() || connection.hasUnreadBytes();
+    }
+
+    @Override
     public boolean canHibernate() {
         return readAhead == null && connection.canHibernate();
     }

@@ -223,6 +223,19 @@ public final class TcpConnection implements TransportConnection, Hibernator.Hibe
         return in.available();
     }
 
+    /** FIONREAD through the socket adaptor; a Unix domain channel has none, and cannot tell. */
+    @Override
+    public boolean hasUnreadBytes() {
+        if (socket == null) {
+            return false;
+        }
+        try {
+            return socket.getInputStream().available() > 0;
+        } catch (IOException closedOrShut) {
+            return false;
+        }
+    }
+
     @Override
     public boolean canHibernate() {
         return true;

@@ -366,6 +366,12 @@ public final class TlsConnection implements TransportConnection {
         return appIn.position();
     }
 
+    /** Ciphertext unread in the socket: whatever the records hold, the peer sent something. */
+    @Override
+    public boolean hasUnreadBytes() {
+        return tcp.hasUnreadBytes();
+    }
+
     @Override
     public boolean canHibernate() {
         return true;

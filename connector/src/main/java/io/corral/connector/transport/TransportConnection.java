@@ -78,6 +78,16 @@ public interface TransportConnection extends ByteSink, Closeable {
         return 0;
     }
 
+    /**
+     * Whether bytes the peer sent wait unread in the socket's receive buffer: a peek (FIONREAD) that reads nothing,
+     * never blocks and is safe from any thread, unlike {@link #available()}, which on TLS unwraps records on the
+     * connection's own thread. What a drain asks before it closes an idle connection: closing a socket with unread
+     * bytes makes the kernel reset it, and a request that has arrived is better served. False when it cannot tell.
+     */
+    default boolean hasUnreadBytes() {
+        return false;
+    }
+
     /** Whether {@link #hibernate} works here; a protocol asks before it gives up its thread. */
     default boolean canHibernate() {
         return false;

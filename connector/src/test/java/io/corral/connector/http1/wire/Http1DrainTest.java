@@ -11,7 +11,11 @@ import io.corral.connector.listener.Hibernation;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.Protocol;
+import io.corral.connector.listener.Await;
+import io.corral.connector.transport.ForwardingConnection;
 import io.corral.connector.transport.TransportConnection;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -154,5 +158,84 @@ class Http1DrainTest {
         listener.start();
         assertEquals(2, starts.get());
         listener.stop();
+    }
+
+    /**
+     * A connection whose reader, once {@code armed}, stops at the door of its next read until {@code open}: the
+     * bytes the client sends meanwhile wait in the kernel, as a request does that arrived while the connection's
+     * thread was not scheduled yet on a loaded machine.
+     */
+    private static final class HeldReads extends ForwardingConnection {
+        final AtomicBoolean armed = new AtomicBoolean();
+        final CountDownLatch readerAtTheDoor = new CountDownLatch(1);
+        final CountDownLatch open = new CountDownLatch(1);
+
+        HeldReads(TransportConnection connection) {
+            super(connection);
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (armed.compareAndSet(true, false)) {
+                readerAtTheDoor.countDown();
+                try {
+                    open.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return connection.read(buffer, offset, length);
+        }
+
+        @Override
+        public boolean canHibernate() {
+            return false; // the reader waits in read(), where the door is
+        }
+    }
+
+    @Test
+    @DisplayName("drain(): a request that arrived on an idle keep-alive connection but is not read yet is served, not reset")
+    void drainServesARequestWaitingUnreadInTheKernel() throws Exception {
+        CompletableFuture<HeldReads> held = new CompletableFuture<>();
+        Http1Protocol protocol = new Http1Protocol(Http1Config.DEFAULTS, ex -> {
+            held.getNow(null).armed.set(true); // the reader's next read is the wait for the next request
+            ex.response().write(ByteBuffer.wrap(new byte[] {'k'}), true);
+        });
+        Listener listener = new Listener(ListenerConfig.defaults().withHost("127.0.0.1").withPort(0), new Protocol() {
+            @Override
+            public Hibernation serve(TransportConnection connection) throws Exception {
+                HeldReads wrapped = new HeldReads(connection);
+                held.complete(wrapped);
+                return protocol.serve(wrapped);
+            }
+
+            @Override
+            public void drain() {
+                protocol.drain();
+            }
+
+            @Override
+            public void start() {
+                protocol.start();
+            }
+        });
+        listener.start();
+        try (RawClient client = new RawClient(listener.localPort())) {
+            assertEquals("k", client.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+            HeldReads connection = held.get(10, TimeUnit.SECONDS);
+            assertTrue(connection.readerAtTheDoor.await(10, TimeUnit.SECONDS), "the reader waits for a request");
+            client.send("GET /second HTTP/1.1\r\nHost: a\r\n\r\n");
+            Await.until(Duration.ofSeconds(10), connection::hasUnreadBytes, "the request waits in the kernel");
+
+            protocol.drain();
+            connection.open.countDown();
+
+            RawClient.Response response = client.read();
+            assertEquals("k", response.text(), "the request already sent is served, not lost to a reset");
+            assertEquals("close", response.header("Connection"));
+            assertTrue(client.isClosedByServer());
+        } finally {
+            listener.stop();
+        }
     }
 }

@@ -11,11 +11,17 @@ import io.corral.connector.http2.hpack.HpackEncoder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The known HTTP/2 attacks, each against its documented limit and on both sides of it: too many concurrent
- * streams, rapid reset (CVE-2023-44487), SETTINGS and PING floods, the CONTINUATION flood (CVE-2024-27316
+ * streams, rapid reset (CVE-2023-44487), SETTINGS and PING floods, floods of other cheap frames (CVE-2019-9512 to
+ * -9518: empty DATA, PRIORITY, WINDOW_UPDATE or DATA on closed streams, empty field block fragments, unknown
+ * frames, counted with SETTINGS and PING), the CONTINUATION flood (CVE-2024-27316
  * family) and the HPACK bomb. The zero-window stall is in {@link Rfc9113FlowControlTest}.
  */
 class Http2AttackLimitsTest {
@@ -125,6 +131,69 @@ class Http2AttackLimitsTest {
                 assertEquals(Http2Frame.Settings.ACK, client.nextMatching(f -> f instanceof Http2Frame.Settings));
             }
             client.send(new Http2Frame.Settings(false, List.of()));
+            assertEquals(Http2ErrorCode.ENHANCE_YOUR_CALM.code(), client.goAway().errorCode());
+        }
+    }
+
+    /** One frame of a cheap-frame flood: costs the server work, carries no request. */
+    @FunctionalInterface
+    private interface CheapFrame {
+        Http2Frame make();
+    }
+
+    static Stream<Arguments> cheapFrames() {
+        // Stream 1 has ended (its GET was answered), stream 3 is open (a POST whose body has not ended).
+        return Stream.of(
+                Arguments.of("empty DATA without END_STREAM (CVE-2019-9518)",
+                        (CheapFrame) () -> new Http2Frame.Data(3, new byte[0], false)),
+                Arguments.of("PRIORITY (CVE-2019-9513)",
+                        (CheapFrame) () -> new Http2Frame.PriorityFrame(3, new Http2Frame.Priority(0, false, 16))),
+                Arguments.of("WINDOW_UPDATE on a closed stream",
+                        (CheapFrame) () -> new Http2Frame.WindowUpdate(1, 1)),
+                Arguments.of("DATA on a closed stream",
+                        (CheapFrame) () -> new Http2Frame.Data(1, new byte[1], false)),
+                Arguments.of("an unknown frame type",
+                        (CheapFrame) () -> new Http2Frame.Unknown(0x77, 0, 0, 0)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cheapFrames")
+    void aFloodOfCheapFramesEndsTheConnection(String kind, CheapFrame cheap) throws Exception {
+        // With a limit of 6: the client's SETTINGS and five cheap frames pass, the sixth does not.
+        Http2Config config = Http2Config.DEFAULTS.withFloodLimits(100, 6, WINDOW);
+        try (H2TestServer server = new H2TestServer(config, exchange -> {
+            exchange.body().asInputStream().readAllBytes();
+            exchange.response().end();
+        }); H2Client client = server.connect()) {
+            client.handshake();
+            client.request(1, get("/"), true);
+            assertEquals(200, client.response(1).status());
+            client.request(3, Rfc9113StreamsTest.post("/upload"), false);
+            for (int i = 0; i < 5; i++) {
+                client.send(cheap.make());
+            }
+            client.request(5, get("/"), true);
+            assertEquals(200, client.response(5).status(), kind + ": up to the limit, the connection serves on");
+            client.send(cheap.make());
+            Http2Frame.GoAway goAway = client.goAway();
+            assertEquals(Http2ErrorCode.ENHANCE_YOUR_CALM.code(), goAway.errorCode(), kind);
+        }
+    }
+
+    @Test
+    void aFloodOfEmptyHeadersAndContinuationFragmentsEndsTheConnection() throws Exception {
+        // CVE-2019-9516 family: field block fragments of zero length, each a frame to parse for nothing.
+        Http2Config config = Http2Config.DEFAULTS.withFloodLimits(100, 6, WINDOW);
+        try (H2TestServer server = new H2TestServer(config, exchange -> exchange.response().end());
+                H2Client client = server.connect()) {
+            client.handshake();
+            client.send(new Http2Frame.Headers(1, new byte[0], true, false));
+            for (int i = 0; i < 4; i++) {
+                client.send(new Http2Frame.Continuation(1, new byte[0], false));
+            }
+            client.send(new Http2Frame.Continuation(1, client.encode(get("/")), true));
+            assertEquals(200, client.response(1).status(), "SETTINGS, HEADERS and four CONTINUATION pass");
+            client.send(new Http2Frame.Headers(3, new byte[0], true, false));
             assertEquals(Http2ErrorCode.ENHANCE_YOUR_CALM.code(), client.goAway().errorCode());
         }
     }
