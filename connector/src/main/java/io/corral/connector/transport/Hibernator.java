@@ -51,6 +51,8 @@ public final class Hibernator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hibernator.class);
     private static final long NEVER = Long.MAX_VALUE;
+    /** How long a wake that could not start its thread waits before it is tried again. */
+    static final long RETRY_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** The process-wide hibernator every {@link TcpTransport} uses unless given its own. */
     public static final Hibernator SHARED = new Hibernator("corral-hibernator");
@@ -62,6 +64,15 @@ public final class Hibernator {
     private volatile Selector selector;
     /** Earliest deadline among the registered connections (hibernator thread only). */
     private long nextDeadline = NEVER;
+    /**
+     * Claimed wakes that could not start their thread (out of memory for one more), tried again every
+     * {@link #RETRY_WAKE_NANOS} (hibernator thread only). Never dropped: a connection whose protocol never carries on
+     * never ends either, and would hold its slot in the listener's limit, and its adapter's objects, for good.
+     */
+    private final List<HibernatingChannel> retrying = new ArrayList<>();
+    private long retryAt;
+    /** Wakes have been failing since the last one logged: one line per spell, not per connection nor per retry. */
+    private boolean wakesFailing;
 
     public Hibernator(String name) {
         this.name = name;
@@ -119,7 +130,11 @@ public final class Hibernator {
                 // A selectNow() below clears any wakeup() that came meanwhile: whatever is queued must not
                 // wait for an event that may never come, so select without blocking while anything is.
                 boolean queued = !waking.isEmpty() || !leaving.isEmpty() || !arriving.isEmpty();
-                long timeoutMillis = queued ? -1 : millisUntil(nextDeadline);
+                long wakeAt = nextDeadline;
+                if (!retrying.isEmpty() && (wakeAt == NEVER || retryAt - wakeAt < 0)) {
+                    wakeAt = retryAt;
+                }
+                long timeoutMillis = queued ? -1 : millisUntil(wakeAt);
                 if (timeoutMillis < 0) {
                     selector.selectNow();
                 } else {
@@ -139,6 +154,9 @@ public final class Hibernator {
                         startWake(connection);
                     }
                     waking.clear();
+                }
+                if (!retrying.isEmpty() && System.nanoTime() - retryAt >= 0) {
+                    retryWakes();
                 }
             } catch (IOException | RuntimeException e) {
                 // Never let one failure strand every hibernating connection: log, and go round again.
@@ -223,13 +241,33 @@ public final class Hibernator {
         try {
             connection.wake();
         } catch (RuntimeException | Error e) {
-            // Out of memory for one more thread: this connection is lost, the others are not.
-            LOG.warn("{}: could not wake {}: {}", name, connection, e.toString());
+            // Out of memory for one more thread: this client is lost, but its connection must still end through its
+            // protocol (slot, adapter, counters), so its wake is tried again; the others carry on meanwhile.
+            if (!wakesFailing) {
+                wakesFailing = true;
+                LOG.warn("{}: could not wake {}, closing it and trying again every {} ms: {}", name, connection,
+                        TimeUnit.NANOSECONDS.toMillis(RETRY_WAKE_NANOS), e.toString());
+            }
+            if (retrying.isEmpty()) {
+                retryAt = System.nanoTime() + RETRY_WAKE_NANOS;
+            }
+            retrying.add(connection);
             try {
                 connection.channel().close();
             } catch (IOException ignored) {
                 // released whatever the kernel says
             }
+        }
+    }
+
+    private void retryWakes() {
+        List<HibernatingChannel> again = new ArrayList<>(retrying);
+        retrying.clear();
+        for (HibernatingChannel connection : again) {
+            startWake(connection);
+        }
+        if (retrying.isEmpty()) {
+            wakesFailing = false; // every wake started: a later failure is news again
         }
     }
 
