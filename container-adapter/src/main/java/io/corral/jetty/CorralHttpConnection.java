@@ -58,6 +58,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
     /** Channels whose request ended well, for the next ones; one for HTTP/1.1, up to the stream limit for HTTP/2. */
     private final RecycledChannels recycled = new RecycledChannels();
     private final LastHostField hosts = new LastHostField();
+    private final RepeatedFields repeatedFields = new RepeatedFields();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong responses = new AtomicLong();
     private final long id = IDS.incrementAndGet();
@@ -147,7 +148,7 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
         long begin = NanoTime.now();
         try {
             MetaData.Request request = RequestMetaData.from(exchange.request(), begin, exchange.isSecure(),
-                    this, getHttpConfiguration().getHttpCompliance(), hosts);
+                    this, getHttpConfiguration().getHttpCompliance(), hosts, repeatedFields);
             return httpChannel.onRequest(request);
         } catch (Throwable refused) {
             // As Jetty's own connection does with a bad message: a request exists only to carry the
@@ -311,13 +312,16 @@ final class CorralHttpConnection extends AbstractMetaDataConnection implements H
 
     /**
      * The connection is idle and hibernates: Jetty's channels (a request, response and servlet state each: about a
-     * kilobyte) are dropped and made anew for the next requests, so that an idle connection keeps almost nothing.
+     * kilobyte) are dropped and made anew for the next requests, and so are the last request's fields kept for the
+     * next one, so that an idle connection keeps almost nothing.
      * A busy connection (the next request within {@code hibernateAfter}) keeps reusing them. The engine calls this
      * only when no request of the connection is in progress.
      */
     @Override
     public void connectionHibernating() {
         recycled.clear();
+        hosts.clear();
+        repeatedFields.clear();
     }
 
     /** How many recycled channels the connection keeps now (tests). */

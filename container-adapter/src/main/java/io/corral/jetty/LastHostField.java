@@ -27,4 +27,8 @@ final class LastHostField {
         last = field;
         return field;
     }
+
+    void clear() {
+        last = null;
+    }
 }

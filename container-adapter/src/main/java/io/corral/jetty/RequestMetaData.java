@@ -46,17 +46,34 @@ final class RequestMetaData {
      * @param secure      whether the connection is TLS (the scheme of an origin-form target)
      * @param connection  asked for the server's authority only when the request names none (no Host)
      * @param hosts       the connection's last Host field, reused when this request names the same authority
+     * @param repeated    the connection's last request's fields, reused where this request repeats them
      * @throws HttpException.RuntimeException a 400 for a target or Host field Jetty would refuse
      */
     static MetaData.Request from(RequestHead head, long beginNanoTime, boolean secure,
-            ConnectionMetaData connection, HttpCompliance compliance, LastHostField hosts) {
+            ConnectionMetaData connection, HttpCompliance compliance, LastHostField hosts,
+            RepeatedFields repeated) {
         String method = head.method();
         HttpVersion version = version(head);
         HttpHeaders headers = head.headers();
         HttpFields.Mutable fields = HttpFields.build(headers.size() + 2);
         HostPortHttpField host = null;
         boolean contentLengthSeen = false;
+        HttpField[] last = repeated.last();
+        HttpField[] made = null;
+        int position = -1;
         for (HttpHeaders.Field field : headers) {
+            position++;
+            HttpField same = position < last.length ? last[position] : null;
+            if (same != null && same.getName().equals(field.name()) && same.getValue().equals(field.value())) {
+                fields.add(same);
+                continue;
+            }
+            if (position < RepeatedFields.MAX_FIELDS) {
+                if (made == null) {
+                    made = RepeatedFields.copy(last, headers.size());
+                }
+                made[position] = null; // Content-Length and Host are never reused this way
+            }
             HttpHeader known = HttpHeader.CACHE.get(field.name());
             if (known == HttpHeader.CONTENT_LENGTH) {
                 if (!contentLengthSeen) {
@@ -72,8 +89,15 @@ final class RequestMetaData {
                     fields.add(host);
                 }
             } else {
-                fields.add(new HttpField(known, field.name(), field.value()));
+                HttpField fresh = new HttpField(known, field.name(), field.value());
+                fields.add(fresh);
+                if (made != null && position < made.length) {
+                    made[position] = fresh;
+                }
             }
+        }
+        if (made != null) {
+            repeated.remember(made);
         }
 
         if (head.isExtendedConnect()) {

@@ -139,6 +139,59 @@ class RequestMetadataTest {
         }
     }
 
+    /** Answers with the request's header fields as the servlet sees them, in order, Host aside. */
+    static final class HeadersServlet extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            List<String> seen = new ArrayList<>();
+            for (String name : java.util.Collections.list(request.getHeaderNames())) {
+                if (!name.equalsIgnoreCase("host")) {
+                    seen.add(name + "=" + java.util.Collections.list(request.getHeaders(name)));
+                }
+            }
+            response.getWriter().print(seen + " length=" + request.getContentLengthLong());
+        }
+    }
+
+    /**
+     * Requests on one keep-alive connection repeating fields of the one before, changing one value, reordering,
+     * dropping and adding fields (Corral reuses the connection's last request's fields where they repeat): each
+     * request's servlet sees its own fields, exactly.
+     */
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void eachRequestOfAConnectionSeesItsOwnFields(ConnectorKind kind) throws Exception {
+        try (ServletServer server = ServletServer.on(kind).servlet("/headers", new HeadersServlet()).start();
+                RawConnection client = server.connect()) {
+            List<String> requests = List.of(
+                    "X-A: 1\r\nX-B: 2\r\n",
+                    "X-A: 1\r\nX-B: 2\r\n",
+                    "X-A: 1\r\nX-B: 3\r\n",
+                    "X-B: 2\r\nX-A: 1\r\n",
+                    "X-A: 1\r\n",
+                    "X-A: 1\r\nContent-Length: 2\r\nX-C: x\r\n",
+                    "X-A: 1\r\nX-B: 2\r\nX-C: x\r\n",
+                    "x-a: 1\r\nX-B: 2\r\nX-C: x\r\n");
+            List<String> seen = new ArrayList<>();
+            for (String fields : requests) {
+                String body = fields.contains("Content-Length") ? "ab" : "";
+                client.send("POST /headers HTTP/1.1\r\nHost: a.test\r\n" + fields + "\r\n" + body);
+                RawResponse response = client.read();
+                assertEquals(200, response.status(), fields + ": " + response);
+                seen.add(response.text());
+            }
+            assertEquals(List.of(
+                    "[X-A=[1], X-B=[2]] length=-1",
+                    "[X-A=[1], X-B=[2]] length=-1",
+                    "[X-A=[1], X-B=[3]] length=-1",
+                    "[X-B=[2], X-A=[1]] length=-1",
+                    "[X-A=[1]] length=-1",
+                    "[X-A=[1], Content-Length=[2], X-C=[x]] length=2",
+                    "[X-A=[1], X-B=[2], X-C=[x]] length=-1",
+                    "[x-a=[1], X-B=[2], X-C=[x]] length=-1"), seen);
+        }
+    }
+
     static final class ThreadNameServlet extends HttpServlet {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
