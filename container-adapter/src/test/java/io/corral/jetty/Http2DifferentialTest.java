@@ -236,26 +236,31 @@ class Http2DifferentialTest {
             throws Exception {
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(10)).build()) {
-            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body);
-            HttpRequest request = HttpRequest.newBuilder(server.uri(pathAndQuery)).method(method, publisher)
-                    .timeout(Duration.ofSeconds(30)).build();
-            HttpResponse<String> response;
-            try {
-                response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new IOException(server.kind() + ": " + method + " " + pathAndQuery, e);
-            }
-            TreeMap<String, List<String>> headers = new TreeMap<>();
-            response.headers().map().forEach((name, values) -> {
-                if (!name.equals("date") && !name.equals(":status")) {
-                    headers.put(name, values.stream().map(v -> v.replace(":" + server.port(), ":PORT")).toList());
-                }
-            });
-            String version = response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2.0" : "HTTP/1.1";
-            return new Observed(version, response.statusCode(), headers,
-                    response.body().replace(":" + server.port(), ":PORT"), new TreeMap<>());
+            return overJdkClient(client, server, method, pathAndQuery, body);
         }
+    }
+
+    private static Observed overJdkClient(HttpClient client, ServletServer server, String method, String pathAndQuery,
+            byte[] body) throws Exception {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body);
+        HttpRequest request = HttpRequest.newBuilder(server.uri(pathAndQuery)).method(method, publisher)
+                .timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IOException(server.kind() + ": " + method + " " + pathAndQuery, e);
+        }
+        TreeMap<String, List<String>> headers = new TreeMap<>();
+        response.headers().map().forEach((name, values) -> {
+            if (!name.equals("date") && !name.equals(":status")) {
+                headers.put(name, values.stream().map(v -> v.replace(":" + server.port(), ":PORT")).toList());
+            }
+        });
+        String version = response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2.0" : "HTTP/1.1";
+        return new Observed(version, response.statusCode(), headers,
+                response.body().replace(":" + server.port(), ":PORT"), new TreeMap<>());
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -292,7 +297,6 @@ class Http2DifferentialTest {
         GET    | /s/echo?a=1&b=%20
         POST   | /s/echo
         GET    | /s/headers
-        GET    | /s/big?size=1500000
         GET    | /s/async
         GET    | /s/error
         GET    | /s/throw
@@ -302,6 +306,35 @@ class Http2DifferentialTest {
         Observed expected = withoutUpgradeFields(overJdkClient(jetty, method, target, body));
         Observed actual = overJdkClient(corral, method, target, body);
         assertEquals(expected, actual, method + " " + target);
+    }
+
+    /**
+     * A 1.5 MB response on a connection the JDK client upgraded to h2c, once the upgrade is done: its first request
+     * asks for h2c, its second (the large one) goes on the connection as HTTP/2.
+     *
+     * <p>Not as the answer to the upgrade request itself: the JDK's client (25.0.3) now and then loses its place in
+     * the frames that follow a 101 when a large response comes at once on stream 1, against ServerConnector as against
+     * Corral (3 and 4 runs in 40 under load, on either connector): after the HEADERS and the first 16,384-octet DATA
+     * frame it reads a frame header inside the body ("Frame type(122) length(7829625) exceeds MAX_FRAME_SIZE": the
+     * octets "wxyz" of the body), at the same octet on both connectors, whose frame writers share no code. Jetty's
+     * prior-knowledge client, which fetches the same 1.5 MB in {@link #sameRequestSameResponseOverJettyHttp2Client},
+     * never showed it. Here 0 runs in 40 failed.
+     */
+    @Test
+    void aLargeResponseOnAnUpgradedConnectionIsTheSame() throws Exception {
+        Map<ConnectorKind, Observed> seen = new java.util.EnumMap<>(ConnectorKind.class);
+        for (ServletServer server : List.of(jetty, corral)) {
+            try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                    .connectTimeout(Duration.ofSeconds(10)).build()) {
+                Observed upgrade = overJdkClient(client, server, "GET", "/s/connection", null);
+                assertEquals("HTTP/2.0", upgrade.version(), server.kind() + ": the upgrade");
+                seen.put(server.kind(), overJdkClient(client, server, "GET", "/s/big?size=1500000", null));
+                Observed again = overJdkClient(client, server, "GET", "/s/connection", null);
+                assertEquals(upgrade.body(), again.body(), server.kind() + ": one connection throughout");
+            }
+        }
+        assertEquals(1_500_000, seen.get(ConnectorKind.JETTY).body().length());
+        assertEquals(seen.get(ConnectorKind.JETTY), seen.get(ConnectorKind.CORRAL));
     }
 
     /**
