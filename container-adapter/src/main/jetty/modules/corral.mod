@@ -50,8 +50,9 @@ etc/jetty-corral.xml
 ## Corral's default, 2, so the stock module's -1 carries over).
 # jetty.http.acceptors=2
 
-## The listen(2) accept queue backlog (0 picks Corral's default, 1024). While the connection
-## limit is reached, new connections wait here, in the kernel, instead of being refused.
+## The listen(2) accept queue backlog (0 picks Corral's default: as deep as the kernel allows,
+## net.core.somaxconn, at least 1024). While the connection limit is reached, new connections
+## wait here, in the kernel, instead of being refused; what does not fit is dropped by the kernel.
 # jetty.http.acceptQueueSize=0
 
 ## The maximum number of connections open at once. The default is sized at start from the

@@ -655,7 +655,10 @@ public class CorralConnector extends AbstractNetworkConnector {
         return acceptQueueSize;
     }
 
-    /** The kernel's accept backlog, read at start; 0 (the default) means Corral's default of 1024. */
+    /**
+     * The kernel's accept backlog, read at start; 0 (the default) means Corral's default: as deep as the kernel
+     * allows ({@code net.core.somaxconn}, at least 1024).
+     */
     public void setAcceptQueueSize(int acceptQueueSize) {
         this.acceptQueueSize = Math.max(0, acceptQueueSize);
     }

@@ -46,6 +46,8 @@ final class ConnectionSupervisor {
     private static final long LIMIT_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** How often an acceptor that found nothing to evict looks again: a connection may have gone idle meanwhile. */
     private static final long EVICTION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The shortest such wait: a candidate due now that could not be taken (it got busy) is not looked at in a spin. */
+    private static final long MIN_EVICTION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** The least {@link #closingMargin}: enough for a burst of admissions on a small limit. */
     static final int MIN_CLOSING_MARGIN = 64;
 
@@ -110,7 +112,7 @@ final class ConnectionSupervisor {
                 }
                 logLimitReached();
                 // A connection may become idle without anything signalling: with eviction on, look again soon.
-                awaitChange(evictIdle ? EVICTION_RETRY_NANOS : 0);
+                awaitChange(evictIdle ? evictionRetryNanos() : 0);
             }
             if (shutDown) {
                 return false;
@@ -367,8 +369,17 @@ final class ConnectionSupervisor {
      * way now.
      */
     private boolean mayOverbook() {
+        return mayEvict() && eviction.hasCandidate(live);
+    }
+
+    /**
+     * Whether closing one idle connection would make room for one new client: eviction is on, the limit admits
+     * anyone at all and was not lowered below the count (a lowered limit closes nothing), and the closing margin
+     * is not used up.
+     */
+    private boolean mayEvict() {
         return evictIdle && maxConnections > 0 && occupied() + reserved <= maxConnections
-                && evicting < closingMargin(maxConnections) && eviction.hasCandidate(live);
+                && evicting < closingMargin(maxConnections);
     }
 
     /**
@@ -382,14 +393,14 @@ final class ConnectionSupervisor {
         try {
             while (!shutDown && occupied() + reserved >= maxConnections) {
                 // Each pass closes one connection and frees its slot at once, so no room is ever made twice.
-                if (evictIdle && maxConnections > 0 && evicting < closingMargin(maxConnections)) {
+                if (mayEvict()) {
                     SupervisedConnection victim = eviction.pick(live);
                     if (victim != null) {
                         evict(victim);
                         continue;
                     }
                 }
-                awaitChange(evictIdle ? EVICTION_RETRY_NANOS : 0);
+                awaitChange(evictIdle ? evictionRetryNanos() : 0);
             }
         } finally {
             admitting--;
@@ -402,6 +413,21 @@ final class ConnectionSupervisor {
         peak = Math.max(peak, live.size());
         updateNearFull();
         return true;
+    }
+
+    /**
+     * How long an acceptor that could not evict waits before it looks again: until the longest-idle connection has
+     * waited long enough to give way, if that comes sooner than the usual retry. A connection that ends signals
+     * anyway, so the closing margin needs no timer.
+     */
+    private long evictionRetryNanos() {
+        if (mayEvict()) {
+            long untilCandidate = eviction.nanosUntilCandidate(live);
+            if (untilCandidate >= 0) {
+                return Math.clamp(untilCandidate, MIN_EVICTION_RETRY_NANOS, EVICTION_RETRY_NANOS);
+            }
+        }
+        return EVICTION_RETRY_NANOS;
     }
 
     /** Whether a full listener closes its longest-idle connection to admit a new client; see the class comment. */

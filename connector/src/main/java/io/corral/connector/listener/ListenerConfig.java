@@ -25,8 +25,10 @@ import java.util.Objects;
  *       stop, a stale one replaced)</td></tr>
  *   <tr><td>{@code acceptors}</td><td>2</td><td>threads blocking in {@code accept()}; more only help when
  *       accepting itself is the bottleneck (very high connection churn)</td></tr>
- *   <tr><td>{@code backlog}</td><td>1024</td><td>the kernel's accept queue: where clients wait while the
- *       listener is at its connection limit (the kernel may cap it, see {@code net.core.somaxconn})</td></tr>
+ *   <tr><td>{@code backlog}</td><td>the kernel's ceiling, {@code net.core.somaxconn} (4096 on current Linux;
+ *       1024 where it cannot be read: {@link #DEFAULT_BACKLOG})</td><td>the kernel's accept queue: where clients wait
+ *       while the listener is at its connection limit or a flood outruns the acceptors; what does not fit is dropped
+ *       by the kernel (the kernel caps a larger value at its ceiling)</td></tr>
  *   <tr><td>{@code maxConnections}</td><td>from the descriptor limit and heap ({@link #DEFAULT_MAX_CONNECTIONS})
  *       </td><td>live connections at most; at the limit the connection idle longest gives way to a new client, or
  *       when none may, acceptors stop accepting until one closes. 0 admits nothing new; {@link Integer#MAX_VALUE} means no limit.
@@ -76,7 +78,8 @@ public record ListenerConfig(
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_ACCEPTORS = 2;
-    public static final int DEFAULT_BACKLOG = 1024;
+    /** As deep as the kernel allows; see {@link AcceptBacklog} for why. */
+    public static final int DEFAULT_BACKLOG = AcceptBacklog.defaultBacklog();
     /**
      * Sized once per process from its file-descriptor limit and maximum heap ({@link ConnectionBudget}): nine
      * tenths of the descriptors past 256, at most one per 64 KiB of heap, at least 1024. 17,769 here with 20,000

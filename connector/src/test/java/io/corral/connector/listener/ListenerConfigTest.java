@@ -27,7 +27,17 @@ class ListenerConfigTest {
         assertEquals(8080, inet(config.address()).getPort());
         assertTrue(inet(config.address()).getAddress().isAnyLocalAddress(), "binds every interface");
         assertEquals(2, config.acceptors());
-        assertEquals(1024, config.backlog());
+        assertEquals(AcceptBacklog.defaultBacklog(), config.backlog());
+        assertTrue(config.backlog() >= AcceptBacklog.FALLBACK, "never shallower than the fallback: " + config.backlog());
+        java.nio.file.Path somaxconn = java.nio.file.Path.of("/proc/sys/net/core/somaxconn");
+        if (java.nio.file.Files.isReadable(somaxconn)) {
+            try {
+                assertEquals(AcceptBacklog.parse(java.nio.file.Files.readAllLines(somaxconn).getFirst()), config.backlog(),
+                        "the kernel's ceiling, read whole");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         assertEquals(ListenerConfig.DEFAULT_MAX_CONNECTIONS, config.maxConnections());
         assertInstanceOf(TcpTransport.class, config.transport());
         assertEquals("corral", config.name());
@@ -38,17 +48,17 @@ class ListenerConfigTest {
     void eachWitherChangesOnlyItsOwnOption() {
         ListenerConfig base = ListenerConfig.defaults();
         TcpTransport transport = new TcpTransport();
-        assertEquals(new ListenerConfig(base.address(), 7, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
+        assertEquals(new ListenerConfig(base.address(), 7, base.backlog(), base.maxConnections(), base.transport(), base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
                 base.withAcceptors(7));
         assertEquals(new ListenerConfig(base.address(), 2, 9, base.maxConnections(), base.transport(), base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
                 base.withBacklog(9));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, 3, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
+        assertEquals(new ListenerConfig(base.address(), 2, base.backlog(), 3, base.transport(), base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
                 base.withMaxConnections(3));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), transport, base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
+        assertEquals(new ListenerConfig(base.address(), 2, base.backlog(), base.maxConnections(), transport, base.socketOptions(), "corral", base.shutdownTimeout(), 1, false),
                 base.withTransport(transport));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "edge", base.shutdownTimeout(), 1, false),
+        assertEquals(new ListenerConfig(base.address(), 2, base.backlog(), base.maxConnections(), base.transport(), base.socketOptions(), "edge", base.shutdownTimeout(), 1, false),
                 base.withName("edge"));
-        assertEquals(new ListenerConfig(base.address(), 2, 1024, base.maxConnections(), base.transport(), base.socketOptions(), "corral", Duration.ofMillis(1), 1, false),
+        assertEquals(new ListenerConfig(base.address(), 2, base.backlog(), base.maxConnections(), base.transport(), base.socketOptions(), "corral", Duration.ofMillis(1), 1, false),
                 base.withShutdownTimeout(Duration.ofMillis(1)));
     }
 
