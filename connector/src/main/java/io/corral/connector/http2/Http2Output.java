@@ -46,10 +46,10 @@ final class Http2Output implements AutoCloseable {
     private static final int INITIAL_BATCH = 4096;
 
     /**
-     * A queue grown past this (frames larger than the default, offered by a peer's SETTINGS_MAX_FRAME_SIZE) is
-     * dropped after its write rather than kept for the next.
+     * A queue grown past this (big bodies under back-pressure, or frames larger than the default) is dropped after
+     * its write rather than kept for the next: a busy connection keeps at most two arrays this large.
      */
-    private static final int KEPT_BATCH = QUEUE_LIMIT + Http2Frame.HEADER_LENGTH + Http2Frame.DEFAULT_MAX_FRAME_SIZE;
+    private static final int KEPT_BATCH = 32 * 1024;
 
     /** Short critical sections (encode and copy): not fair, so a writer rarely parks for it. */
     private final ReentrantLock lock = new ReentrantLock();
