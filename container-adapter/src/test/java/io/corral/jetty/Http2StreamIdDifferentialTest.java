@@ -153,7 +153,7 @@ class Http2StreamIdDifferentialTest {
             return new int[] {length, type, flags, streamId};
         }
 
-        private void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
+        void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
             ByteBuffer frame = ByteBuffer.allocate(9 + payload.length);
             frame.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length)
                     .put((byte) type).put((byte) flags).putInt(streamId).put(payload);
