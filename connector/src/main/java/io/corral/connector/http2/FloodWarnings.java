@@ -17,14 +17,23 @@ final class FloodWarnings {
 
     private static final Logger LOG = LoggerFactory.getLogger(FloodWarnings.class);
 
+    private final long intervalNanos;
     private final AtomicLong nextLineAt = new AtomicLong(System.nanoTime());
     private final AtomicLong leftOut = new AtomicLong();
+
+    FloodWarnings() {
+        this(INTERVAL);
+    }
+
+    FloodWarnings(Duration interval) {
+        this.intervalNanos = interval.toNanos();
+    }
 
     /** A connection was ended for a flood: {@code what} says which limit it passed. */
     void ended(Object connection, Object peer, String what) {
         long now = System.nanoTime();
         long next = nextLineAt.get();
-        if (now - next >= 0 && nextLineAt.compareAndSet(next, now + INTERVAL.toNanos())) {
+        if (now - next >= 0 && nextLineAt.compareAndSet(next, now + intervalNanos)) {
             LOG.warn("{} from {}: {}; GOAWAY ENHANCE_YOUR_CALM ({} more such connections since the last line)",
                     connection, peer, what, leftOut.getAndSet(0));
         } else {

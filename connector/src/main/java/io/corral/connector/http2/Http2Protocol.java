@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link AlpnProtocol} (TLS, {@code h2} by ALPN), {@link CleartextProtocol} (the preface sniffed) or
  * {@link H2cUpgrade} ({@code Upgrade: h2c}). A connection with nothing to do hibernates after
  * {@link Http2Config#hibernateAfter()}, without a thread or an input buffer. A graceful shutdown
- * ({@link #drain()}) sends each connection GOAWAY with the last stream it took, lets those streams finish, and
- * closes the connection once they have.
+ * ({@link #drain()}) sends each connection GOAWAY in two steps (RFC 9113 §6.8: first with the largest stream id and a
+ * PING, then with the last stream it took), lets those streams finish, and closes the connection once they have.
  */
 public final class Http2Protocol implements Protocol {
 

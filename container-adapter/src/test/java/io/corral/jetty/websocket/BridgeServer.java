@@ -56,6 +56,11 @@ final class BridgeServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port() + path);
     }
 
+    /** The {@code wss} address of a path, for a server made with {@link Builder#tlsWithH2}. */
+    URI wss(String path) {
+        return URI.create("wss://127.0.0.1:" + port() + path);
+    }
+
     RawWebSocket connect() throws java.io.IOException {
         return RawWebSocket.connect(port());
     }
@@ -122,6 +127,12 @@ final class BridgeServer implements AutoCloseable {
         /** Serves HTTPS and WSS with this factory. */
         Builder tls(SslContextFactory.Server factory) {
             servlets.tls(factory);
+            return this;
+        }
+
+        /** Serves HTTPS and WSS with this factory, h2 and HTTP/1.1 chosen by ALPN (extended CONNECT on over h2). */
+        Builder tlsWithH2(SslContextFactory.Server factory) {
+            servlets.tlsWithH2(factory);
             return this;
         }
 

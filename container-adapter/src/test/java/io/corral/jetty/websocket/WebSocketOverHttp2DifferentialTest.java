@@ -85,7 +85,7 @@ class WebSocketOverHttp2DifferentialTest {
             seen(room).add("close " + reason.getCloseCode().getCode());
         }
 
-        private static BlockingQueue<String> seen(String room) {
+        static BlockingQueue<String> seen(String room) {
             return SEEN.computeIfAbsent(room, r -> new LinkedBlockingQueue<>());
         }
     }
@@ -334,14 +334,14 @@ class WebSocketOverHttp2DifferentialTest {
      * Sends and waits until the client has written the frame, so that a send that fails says so here rather than as
      * an echo that never comes.
      */
-    private static void sent(org.eclipse.jetty.websocket.api.Session session,
+    static void sent(org.eclipse.jetty.websocket.api.Session session,
             java.util.function.BiConsumer<org.eclipse.jetty.websocket.api.Session, Callback> send) throws Exception {
         Callback.Completable done = new Callback.Completable();
         send.accept(session, done);
         done.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
-    private static List<String> normalise(List<String> events, String kind) {
+    static List<String> normalise(List<String> events, String kind) {
         return events.stream().map(s -> s.replace("-" + kind, "-KIND")).toList();
     }
 }
