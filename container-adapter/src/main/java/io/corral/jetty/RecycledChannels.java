@@ -28,6 +28,12 @@ final class RecycledChannels {
     private volatile int bound = 1;
     private HttpChannel[] channels = NONE;
     private int size;
+    /**
+     * Set by {@link #clear()} (the connection hibernates), unset by the next {@link #poll()} (a request starts): the
+     * engine may hibernate a connection once the last response is out, before Jetty completes that stream and offers
+     * its channel, which must then not be kept.
+     */
+    private boolean dropping;
 
     /** How many channels may be kept at most; at least one. A smaller bound applies to later offers. */
     void bound(int maxChannels) {
@@ -42,6 +48,7 @@ final class RecycledChannels {
     HttpChannel poll() {
         lock.lock();
         try {
+            dropping = false;
             if (size == 0) {
                 return null;
             }
@@ -56,12 +63,12 @@ final class RecycledChannels {
     /**
      * Keeps a recycled channel for a later request.
      *
-     * @return false when the bound is reached: the channel is not kept
+     * @return false when the bound is reached, or the connection hibernates: the channel is not kept
      */
     boolean offer(HttpChannel channel) {
         lock.lock();
         try {
-            if (size >= bound) {
+            if (size >= bound || dropping) {
                 return false;
             }
             if (size == channels.length) {
@@ -74,12 +81,13 @@ final class RecycledChannels {
         }
     }
 
-    /** Drops every channel kept, and the slots that held them. */
+    /** Drops every channel kept, and the slots that held them, and refuses offers until the next poll. */
     void clear() {
         lock.lock();
         try {
             channels = NONE;
             size = 0;
+            dropping = true;
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,9 @@
 package io.corral.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.servlet.http.HttpServlet;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +27,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.HttpChannel;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -164,6 +169,41 @@ class RecycledChannelsTest {
             used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
+    }
+
+    /**
+     * The engine forgets an HTTP/2 stream once its END_STREAM is out, and may hibernate the connection before Jetty
+     * completes that stream and offers its channel: an offer after the drop is refused, until a request starts again.
+     * The bound holds, LIFO order too.
+     */
+    @Test
+    void anOfferBetweenHibernationAndTheNextRequestIsRefused() {
+        RecycledChannels recycled = new RecycledChannels();
+        recycled.bound(2);
+        HttpChannel one = fakeChannel();
+        HttpChannel two = fakeChannel();
+        assertTrue(recycled.offer(one));
+        assertTrue(recycled.offer(two));
+        assertFalse(recycled.offer(fakeChannel()), "past the bound");
+        assertSame(two, recycled.poll());
+        assertTrue(recycled.offer(two));
+        recycled.clear(); // the connection hibernates
+        assertEquals(0, recycled.size());
+        assertFalse(recycled.offer(one), "a stream that completed after the connection hibernated");
+        assertEquals(0, recycled.size());
+        assertNull(recycled.poll(), "the next request finds none and makes its own");
+        assertTrue(recycled.offer(one), "awake again: kept");
+        assertSame(one, recycled.poll());
+    }
+
+    private static HttpChannel fakeChannel() {
+        return (HttpChannel) Proxy.newProxyInstance(HttpChannel.class.getClassLoader(),
+                new Class<?>[] {HttpChannel.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "fake channel";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     private static org.eclipse.jetty.client.HttpClient oneConnectionClient() throws Exception {
