@@ -13,16 +13,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -86,31 +82,13 @@ class H2OverTlsDifferentialTest {
         return URI.create("https://localhost:" + server.port() + pathAndQuery);
     }
 
-    private static TreeMap<String, List<String>> comparable(HttpFields fields, int port) {
-        TreeMap<String, List<String>> headers = new TreeMap<>();
-        if (fields != null) {
-            for (HttpField field : fields) {
-                String name = field.getLowerCaseName();
-                if (!name.equals("date")) {
-                    headers.computeIfAbsent(name, n -> new ArrayList<>())
-                            .add(field.getValue().replace(":" + port, ":PORT"));
-                }
-            }
-        }
-        return headers;
-    }
-
     private static Observed overJettyClient(ServletServer server, String method, String target, byte[] body)
             throws Exception {
         Request request = jettyClient.newRequest(uri(server, target)).method(method).timeout(30, TimeUnit.SECONDS);
         if (body != null) {
             request.body(new BytesRequestContent("application/octet-stream", body));
         }
-        ContentResponse response = request.send();
-        return new Observed(response.getVersion().asString(), response.getStatus(),
-                comparable(response.getHeaders(), server.port()),
-                response.getContentAsString().replace(":" + server.port(), ":PORT"),
-                comparable(response.getTrailers(), server.port()));
+        return Observed.of(request.send(), server.port());
     }
 
     private static Observed overJdkClient(ServletServer server, String method, String target, byte[] body)
@@ -119,15 +97,7 @@ class H2OverTlsDifferentialTest {
                 : HttpRequest.BodyPublishers.ofByteArray(body);
         HttpResponse<String> response = jdkClient.send(HttpRequest.newBuilder(uri(server, target))
                 .method(method, publisher).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-        TreeMap<String, List<String>> headers = new TreeMap<>();
-        response.headers().map().forEach((name, values) -> {
-            if (!name.equals("date") && !name.equals(":status")) {
-                headers.put(name, values.stream().map(v -> v.replace(":" + server.port(), ":PORT")).toList());
-            }
-        });
-        String version = response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2.0" : "HTTP/1.1";
-        return new Observed(version, response.statusCode(), headers,
-                response.body().replace(":" + server.port(), ":PORT"), new TreeMap<>());
+        return Observed.of(response, server.port());
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -196,20 +196,41 @@ class Http2DifferentialTest {
             without.remove("content-length");
             return new Observed(version, status, without, body, trailers);
         }
-    }
 
-    private static TreeMap<String, List<String>> comparable(HttpFields fields, int port) {
-        TreeMap<String, List<String>> headers = new TreeMap<>();
-        if (fields != null) {
-            for (HttpField field : fields) {
-                String name = field.getLowerCaseName();
-                if (!name.equals("date")) {
-                    headers.computeIfAbsent(name, n -> new ArrayList<>())
-                            .add(field.getValue().replace(":" + port, ":PORT"));
+        /** What Jetty's client got from the server on {@code port} (the port written PORT, the Date left out). */
+        static Observed of(ContentResponse response, int port) {
+            return new Observed(response.getVersion().asString(), response.getStatus(),
+                    comparable(response.getHeaders(), port),
+                    response.getContentAsString().replace(":" + port, ":PORT"),
+                    comparable(response.getTrailers(), port));
+        }
+
+        /** What the JDK's client got from the server on {@code port} (the port written PORT, the Date left out). */
+        static Observed of(HttpResponse<String> response, int port) {
+            TreeMap<String, List<String>> headers = new TreeMap<>();
+            response.headers().map().forEach((name, values) -> {
+                if (!name.equals("date") && !name.equals(":status")) {
+                    headers.put(name, values.stream().map(v -> v.replace(":" + port, ":PORT")).toList());
+                }
+            });
+            String version = response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2.0" : "HTTP/1.1";
+            return new Observed(version, response.statusCode(), headers,
+                    response.body().replace(":" + port, ":PORT"), new TreeMap<>());
+        }
+
+        private static TreeMap<String, List<String>> comparable(HttpFields fields, int port) {
+            TreeMap<String, List<String>> headers = new TreeMap<>();
+            if (fields != null) {
+                for (HttpField field : fields) {
+                    String name = field.getLowerCaseName();
+                    if (!name.equals("date")) {
+                        headers.computeIfAbsent(name, n -> new ArrayList<>())
+                                .add(field.getValue().replace(":" + port, ":PORT"));
+                    }
                 }
             }
+            return headers;
         }
-        return headers;
     }
 
     private static Observed overJettyClient(ServletServer server, String method, String pathAndQuery, byte[] body)
@@ -225,11 +246,7 @@ class Http2DifferentialTest {
             request.body(new BytesRequestContent("application/octet-stream", body));
         }
         setup.accept(request);
-        ContentResponse response = request.send();
-        return new Observed(response.getVersion().asString(), response.getStatus(),
-                comparable(response.getHeaders(), server.port()),
-                response.getContentAsString().replace(":" + server.port(), ":PORT"),
-                comparable(response.getTrailers(), server.port()));
+        return Observed.of(request.send(), server.port());
     }
 
     private static Observed overJdkClient(ServletServer server, String method, String pathAndQuery, byte[] body)
@@ -252,15 +269,7 @@ class Http2DifferentialTest {
         } catch (IOException e) {
             throw new IOException(server.kind() + ": " + method + " " + pathAndQuery, e);
         }
-        TreeMap<String, List<String>> headers = new TreeMap<>();
-        response.headers().map().forEach((name, values) -> {
-            if (!name.equals("date") && !name.equals(":status")) {
-                headers.put(name, values.stream().map(v -> v.replace(":" + server.port(), ":PORT")).toList());
-            }
-        });
-        String version = response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2.0" : "HTTP/1.1";
-        return new Observed(version, response.statusCode(), headers,
-                response.body().replace(":" + server.port(), ":PORT"), new TreeMap<>());
+        return Observed.of(response, server.port());
     }
 
     @ParameterizedTest(name = "{0} {1}")

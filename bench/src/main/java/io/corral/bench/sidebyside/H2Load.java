@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,16 +59,7 @@ final class H2Load {
                 url = "http://127.0.0.1:" + port + "/echo";
             }
             command.add(url);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output;
-            try {
-                output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!process.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
-                    throw new IOException("h2load did not stop");
-                }
-            } finally {
-                process.destroyForcibly();
-            }
+            String output = CompletedProcess.run("h2load", command, duration.plusSeconds(60)).output();
             return parse(output, Files.readAllLines(log));
         } finally {
             Files.deleteIfExists(log);

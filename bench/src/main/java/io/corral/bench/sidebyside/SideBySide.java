@@ -2,7 +2,6 @@ package io.corral.bench.sidebyside;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -219,15 +217,10 @@ public final class SideBySide {
         command.addAll(List.of("-cp", env.benchClasspath(), "io.corral.bench.IdleWebSocketMemory",
                 "connections=" + scenario.connections(), "warmup=" + options.idleSettings().warmup(), "message=first",
                 "idleTimeout=" + IdleCapacity.IDLE_TIMEOUT_MS / 1000));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try {
-            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IOException("IdleWebSocketMemory failed:\n" + output);
-            }
-        } finally {
-            process.destroyForcibly();
+        CompletedProcess run = CompletedProcess.run("IdleWebSocketMemory", command, Duration.ofMinutes(10));
+        String output = run.output();
+        if (run.exitValue() != 0) {
+            throw new IOException("IdleWebSocketMemory failed:\n" + output);
         }
         Files.writeString(env.logs().resolve(scenario.name() + ".log"), output);
         Matcher heap = NATIVE_HEAP.matcher(output);

@@ -1,13 +1,11 @@
 package io.corral.bench.sidebyside;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,17 +53,7 @@ final class Wrk {
             case CLOSE -> command.addAll(List.of("-H", "Connection: close"));
         }
         command.add(url);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try {
-            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
-                throw new IOException("wrk did not stop");
-            }
-        } finally {
-            process.destroyForcibly();
-        }
-        return parse(output);
+        return parse(CompletedProcess.run("wrk", command, duration.plusSeconds(60)).output());
     }
 
     static LoadResult parse(String output) throws IOException {

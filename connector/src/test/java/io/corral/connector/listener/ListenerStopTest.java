@@ -101,10 +101,15 @@ class ListenerStopTest {
         try (TestClient client = TestClient.connect(listener)) {
             assertEquals("!", client.receive(1));
             long begin = System.nanoTime();
-            listener.stop();
+            // On another thread, so that a stop that waited for the straggler fails at a deadline instead of hanging.
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(listener::stop);
+            stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
             assertTrue(took.compareTo(timeout) >= 0, "waited the shutdown timeout: " + took);
-            assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "but not much longer: " + took);
+            // The straggler never ends by itself: that the stop returned while it still runs is what proves the stop
+            // waited the shutdown timeout and no more for it. Wall time on top of the timeout is the machine's (a 3 s
+            // bound failed at load 20-40 on 2 cores), so it is not compared.
+            assertFalse(probe.aliveThreads().isEmpty(), "the straggler still runs after the stop returned");
             assertEquals(Listener.State.STOPPED, listener.state());
             assertTrue(client.closedByServer(), "its socket is closed all the same");
             assertEquals(1, listener.stats().active(), "the straggler is still counted");

@@ -1,19 +1,23 @@
 package io.corral.connector.websocket;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
-/** The client's half of permessage-deflate for tests, written straight from RFC 7692 §7.2.1/§7.2.2 with the JDK's zlib. */
-final class DeflateTestCodec {
+/**
+ * The client's half of permessage-deflate for tests, written straight from RFC 7692 §7.2.1/§7.2.2 with the JDK's zlib;
+ * shared by the HTTP/1.1 WebSocket tests and the RFC 8441 ones over HTTP/2.
+ */
+public final class DeflateTestCodec {
 
     private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
     private final Inflater inflater = new Inflater(true);
 
     /** Compresses a message with a sync flush and removes the trailing 00 00 FF FF. */
-    byte[] compress(byte[] message) {
+    public byte[] compress(byte[] message) {
         deflater.setInput(message);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] chunk = new byte[4096];
@@ -28,7 +32,14 @@ final class DeflateTestCodec {
     }
 
     /** Decompresses a message: appends 00 00 FF FF and inflates. */
-    byte[] decompress(byte[] payload) throws DataFormatException {
+    public byte[] decompress(ByteBuffer payload) throws DataFormatException {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        return decompress(bytes);
+    }
+
+    /** Decompresses a message: appends 00 00 FF FF and inflates. */
+    public byte[] decompress(byte[] payload) throws DataFormatException {
         byte[] input = Arrays.copyOf(payload, payload.length + 4);
         input[payload.length + 2] = (byte) 0xFF;
         input[payload.length + 3] = (byte) 0xFF;
@@ -52,7 +63,7 @@ final class DeflateTestCodec {
         inflater.reset();
     }
 
-    void end() {
+    public void end() {
         deflater.end();
         inflater.end();
     }

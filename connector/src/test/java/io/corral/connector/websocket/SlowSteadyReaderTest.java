@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -70,11 +71,20 @@ class SlowSteadyReaderTest {
             long received = 0;
             long mismatches = 0;
             long start = System.nanoTime();
+            // The client's own lateness: how long past its pace it was in coming back to read. On a loaded 2-core
+            // machine (load 20-40) the reading thread itself can go unscheduled for seconds; a cut then is the send
+            // timeout doing its job on a reader that did stop, which this test is not about.
+            long lastRead = start;
+            long worstLateness = 0;
             byte[] step = new byte[READ_STEP];
             boolean fin = false;
             while (!fin) {
+                worstLateness = Math.max(worstLateness, System.nanoTime() - lastRead - PAUSE_NANOS);
                 byte[] frameHead = in.readNBytes(2);
-                assertEquals(2, frameHead.length, "cut after " + received + " bytes");
+                lastRead = System.nanoTime();
+                cutOnlyIfTheClientKeptPace(frameHead.length < 2, received, worstLateness);
+                assertEquals(2, frameHead.length, "cut after " + received + " bytes, the client at most "
+                        + worstLateness / 1_000_000 + " ms late to read");
                 fin = (frameHead[0] & 0x80) != 0;
                 long length = frameHead[1] & 0x7F;
                 int extra = length == 126 ? 2 : length == 127 ? 8 : 0;
@@ -86,9 +96,13 @@ class SlowSteadyReaderTest {
                 }
                 for (long left = length; left > 0; ) {
                     int want = (int) Math.min(READ_STEP, left);
+                    worstLateness = Math.max(worstLateness, System.nanoTime() - lastRead - PAUSE_NANOS);
                     int n = in.readNBytes(step, 0, want);
+                    lastRead = System.nanoTime();
+                    cutOnlyIfTheClientKeptPace(n < want, received + n, worstLateness);
                     assertEquals(want, n, "cut after " + (received + n) + " of " + MESSAGE_SIZE + " bytes, "
-                            + (System.nanoTime() - start) / 1_000_000 + " ms in");
+                            + (System.nanoTime() - start) / 1_000_000 + " ms in, the client at most "
+                            + worstLateness / 1_000_000 + " ms late to read");
                     for (int i = 0; i < n; i++) {
                         if (step[i] != (byte) (received + i)) {
                             mismatches++;
@@ -106,6 +120,19 @@ class SlowSteadyReaderTest {
             assertEquals(MESSAGE_SIZE, received);
             assertEquals(0, mismatches, "payload bytes out of place");
             assertTrue(elapsed > 3 * SEND_TIMEOUT.toNanos(), "took only " + elapsed / 1_000_000 + " ms: proves nothing");
+        }
+    }
+
+    /**
+     * A cut after the client itself was late to read by half the send timeout or more is the send timeout doing its
+     * job on a reader that did stop (the reading thread went unscheduled on an overloaded machine): such a run proves
+     * nothing either way, and says so rather than fail.
+     */
+    private static void cutOnlyIfTheClientKeptPace(boolean cut, long received, long worstLatenessNanos) {
+        if (cut && worstLatenessNanos >= SEND_TIMEOUT.toNanos() / 2) {
+            Assumptions.abort("cut after " + received + " bytes, but the client itself was "
+                    + worstLatenessNanos / 1_000_000 + " ms late to read once (the machine is overloaded): "
+                    + "this run proves nothing either way");
         }
     }
 }

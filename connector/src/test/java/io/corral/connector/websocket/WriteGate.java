@@ -1,10 +1,9 @@
 package io.corral.connector.websocket;
 
+import io.corral.connector.transport.ForwardingConnection;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +16,10 @@ import java.util.concurrent.TimeUnit;
  * kernel's buffers left it, which makes ordering tests deterministic. The gate holds once; a write waits
  * for it at most {@link #MAX_HOLD}, then fails, so a test that forgets to open it fails instead of hanging.
  */
-final class WriteGate implements TransportConnection {
+final class WriteGate extends ForwardingConnection {
 
     static final Duration MAX_HOLD = Duration.ofSeconds(10);
 
-    private final TransportConnection delegate;
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch opened = new CountDownLatch(1);
     private volatile Thread heldThread;
@@ -30,7 +28,7 @@ final class WriteGate implements TransportConnection {
     private long writtenByHeldThread;
 
     WriteGate(TransportConnection delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /**
@@ -60,7 +58,7 @@ final class WriteGate implements TransportConnection {
             }
             writtenByHeldThread += length;
         }
-        delegate.write(buffer, offset, length);
+        connection.write(buffer, offset, length);
     }
 
     private void waitUntilOpened() throws IOException {
@@ -74,43 +72,9 @@ final class WriteGate implements TransportConnection {
         }
     }
 
+    /** Never hibernates: every byte must go through this gate, not through the wrapped connection's wake-up. */
     @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-        return delegate.read(buffer, offset, length);
-    }
-
-    @Override
-    public void setReadTimeout(Duration timeout) throws IOException {
-        delegate.setReadTimeout(timeout);
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        delegate.shutdownOutput();
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return delegate.localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return delegate.remoteAddress();
-    }
-
-    @Override
-    public boolean isSecure() {
-        return delegate.isSecure();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return delegate.isOpen();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+    public boolean canHibernate() {
+        return false;
     }
 }

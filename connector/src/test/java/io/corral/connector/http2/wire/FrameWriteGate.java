@@ -1,16 +1,15 @@
 package io.corral.connector.http2.wire;
 
 import io.corral.connector.http2.Http2Frame;
+import io.corral.connector.transport.ForwardingConnection;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import javax.net.ssl.SSLSession;
 
 /**
  * A test-only {@link TransportConnection} that passes everything through, except that the thread writing the first
@@ -21,14 +20,13 @@ import javax.net.ssl.SSLSession;
  * happens every time rather than once in many runs. The hold ends after {@link #MAX_HOLD} in any case, so a server
  * that never reads on fails the test instead of hanging it.
  */
-final class FrameWriteGate implements TransportConnection {
+final class FrameWriteGate extends ForwardingConnection {
 
     static final Duration MAX_HOLD = Duration.ofSeconds(5);
 
     private static final int DATA = 0x0, HEADERS = 0x1, WINDOW_UPDATE = 0x8;
     private static final int END_STREAM = 0x1;
 
-    private final TransportConnection delegate;
     private final long answerLength;
     private final Predicate<ByteBuffer> gated;
     private final ReentrantLock lock = new ReentrantLock();
@@ -39,7 +37,7 @@ final class FrameWriteGate implements TransportConnection {
     private boolean used;
 
     private FrameWriteGate(TransportConnection delegate, long answerLength, Predicate<ByteBuffer> gated) {
-        this.delegate = delegate;
+        super(delegate);
         this.answerLength = answerLength;
         this.gated = gated;
     }
@@ -80,7 +78,7 @@ final class FrameWriteGate implements TransportConnection {
         } finally {
             lock.unlock();
         }
-        delegate.write(buffer, offset, length);
+        connection.write(buffer, offset, length);
         if (containsGatedFrame(buffer, offset, length)) {
             holdUntilTheAnswerIsHandled(before + answerLength);
         }
@@ -134,7 +132,7 @@ final class FrameWriteGate implements TransportConnection {
         } finally {
             lock.unlock();
         }
-        int n = delegate.read(buffer, offset, length);
+        int n = connection.read(buffer, offset, length);
         if (n > 0) {
             lock.lock();
             try {
@@ -146,53 +144,9 @@ final class FrameWriteGate implements TransportConnection {
         return n;
     }
 
+    /** Never hibernates: every byte must go through this gate, not through the wrapped connection's wake-up. */
     @Override
-    public int available() throws IOException {
-        return delegate.available();
-    }
-
-    @Override
-    public void setReadTimeout(Duration timeout) throws IOException {
-        delegate.setReadTimeout(timeout);
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        delegate.shutdownOutput();
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return delegate.localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return delegate.remoteAddress();
-    }
-
-    @Override
-    public boolean isSecure() {
-        return delegate.isSecure();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return delegate.isOpen();
-    }
-
-    @Override
-    public SSLSession sslSession() {
-        return delegate.sslSession();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
-
-    @Override
-    public String toString() {
-        return delegate.toString();
+    public boolean canHibernate() {
+        return false;
     }
 }

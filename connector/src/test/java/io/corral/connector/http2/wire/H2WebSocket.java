@@ -9,15 +9,11 @@ import io.corral.connector.websocket.Frame;
 import io.corral.connector.websocket.FrameParser;
 import io.corral.connector.websocket.FrameWriter;
 import io.corral.connector.websocket.Opcode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * One stream of an {@link H2Client} used as RFC 8441 means it: an extended CONNECT, then WebSocket frames in DATA
@@ -228,44 +224,5 @@ final class H2WebSocket {
             // frames after the close frame: none expected, but not this method's concern
         }
         return end;
-    }
-
-    /** The client's half of permessage-deflate (RFC 7692 §7.2), with the JDK's zlib and context takeover. */
-    static final class Deflate {
-        private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        private final Inflater inflater = new Inflater(true);
-
-        byte[] compress(byte[] message) {
-            deflater.setInput(message);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] chunk = new byte[4096];
-            int n;
-            do {
-                n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
-                out.write(chunk, 0, n);
-            } while (n == chunk.length);
-            byte[] bytes = out.toByteArray();
-            return java.util.Arrays.copyOf(bytes, bytes.length - 4); // §7.2.1: without the trailing 00 00 FF FF
-        }
-
-        byte[] decompress(ByteBuffer payload) throws DataFormatException {
-            byte[] input = new byte[payload.remaining() + 4];
-            payload.duplicate().get(input, 0, payload.remaining());
-            input[input.length - 2] = (byte) 0xFF;
-            input[input.length - 1] = (byte) 0xFF;
-            inflater.setInput(input);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] chunk = new byte[4096];
-            int n;
-            while ((n = inflater.inflate(chunk)) > 0 || !inflater.needsInput()) {
-                out.write(chunk, 0, n);
-            }
-            return out.toByteArray();
-        }
-
-        void end() {
-            deflater.end();
-            inflater.end();
-        }
     }
 }

@@ -13,6 +13,7 @@ import io.corral.connector.http2.Http2Config;
 import io.corral.connector.http2.Http2Frame;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.websocket.CloseStatus;
+import io.corral.connector.websocket.DeflateTestCodec;
 import io.corral.connector.websocket.Frame;
 import io.corral.connector.websocket.FrameParser;
 import io.corral.connector.websocket.Opcode;
@@ -188,7 +189,7 @@ class Rfc8441WebSocketTest {
             assertTrue(opened.header("sec-websocket-extensions").startsWith("permessage-deflate"),
                     opened.header("sec-websocket-extensions"));
             H2WebSocket webSocket = opened.webSocket();
-            H2WebSocket.Deflate deflate = new H2WebSocket.Deflate();
+            DeflateTestCodec deflate = new DeflateTestCodec();
             try {
                 String message = "compress me, compress me, compress me, compress me, compress me, compress me!";
                 for (int i = 0; i < 3; i++) { // context takeover: the second message leans on the first
