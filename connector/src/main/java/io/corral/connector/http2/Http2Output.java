@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,8 +54,14 @@ final class Http2Output implements AutoCloseable {
 
     /** Short critical sections (encode and copy): not fair, so a writer rarely parks for it. */
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled after every socket write and when the connection fails. */
+    /** Signalled after every socket write and when the connection fails, for {@link #flush()}. */
     private final Condition progress = lock.newCondition();
+    /**
+     * Writers waiting for room, in turn, each on a condition of its own: only the first is woken when the socket
+     * takes a batch, and it wakes the next as it leaves (waking them all would cost every waiter a wake-up and a
+     * park per batch, and more per waiter leaving).
+     */
+    private final ArrayDeque<Condition> waiters = new ArrayDeque<>();
     private final TransportConnection connection;
     private final StallGuard guard;
     private final HpackEncoder encoder = new HpackEncoder();
@@ -74,9 +81,6 @@ final class Http2Output implements AutoCloseable {
     /** The first write failure: the connection is dead from then on. */
     private IOException failure;
     private boolean goneAway;
-    /** Turns of the writers waiting for room: the next ticket to hand out, and the one whose turn it is. */
-    private long nextTicket;
-    private long servedTicket;
 
     Http2Output(TransportConnection connection, Duration stallTimeout) {
         this.connection = connection;
@@ -269,19 +273,23 @@ final class Http2Output implements AutoCloseable {
     }
 
     /**
-     * The queue, once it has room; under the lock. Writers that must wait queue in turn (tickets), and one that
-     * comes while others wait waits behind them: when the socket takes a batch, a stream with a big body queues its
-     * next frame after the others' instead of winning the lock again and again. Uninterruptible, as the socket write
-     * it waits for is: the stall timeout bounds it.
+     * The queue, once it has room; under the lock. Writers that must wait queue in turn ({@link #waiters}), and one
+     * that comes while others wait waits behind them: when the socket takes a batch, a stream with a big body queues
+     * its next frame after the others' instead of winning the lock again and again. Uninterruptible, as the socket
+     * write it waits for is: the stall timeout bounds it.
      */
     private FrameBatch awaitRoom() throws IOException {
-        if (failure == null && (nextTicket != servedTicket || isFull())) {
-            long ticket = nextTicket++;
-            while (failure == null && (ticket != servedTicket || isFull())) {
-                progress.awaitUninterruptibly(); // a writer is at work: a full queue means one is (writeQueued)
+        if (failure == null && (!waiters.isEmpty() || isFull())) {
+            Condition turn = lock.newCondition();
+            waiters.addLast(turn);
+            try {
+                while (failure == null && (waiters.peekFirst() != turn || isFull())) {
+                    turn.awaitUninterruptibly(); // a writer is at work: a full queue means one is (writeQueued)
+                }
+            } finally {
+                waiters.remove(turn); // the first, unless the connection failed
+                wakeFirstWaiter(); // it may have room too, after this writer's frames
             }
-            servedTicket++; // on failure too: every waiter leaves
-            progress.signalAll();
         }
         if (failure != null) {
             throw failed();
@@ -291,6 +299,13 @@ final class Http2Output implements AutoCloseable {
             spare = null;
         }
         return queued;
+    }
+
+    private void wakeFirstWaiter() {
+        Condition first = waiters.peekFirst();
+        if (first != null) {
+            first.signal();
+        }
     }
 
     private boolean isFull() {
@@ -340,10 +355,12 @@ final class Http2Output implements AutoCloseable {
                     }
                 }
                 progress.signalAll();
+                wakeFirstWaiter();
             }
         } finally {
             writing = false;
             progress.signalAll();
+            wakeFirstWaiter();
         }
     }
 
@@ -356,6 +373,9 @@ final class Http2Output implements AutoCloseable {
         queued = null;
         spare = null;
         connection.close();
+        for (Condition waiter : waiters) {
+            waiter.signal(); // each leaves: the connection failed
+        }
     }
 
     /** What a writer gets once the connection failed: its own exception, with the failure as cause. */
