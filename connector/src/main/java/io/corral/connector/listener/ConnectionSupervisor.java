@@ -46,8 +46,6 @@ final class ConnectionSupervisor {
     private static final long LIMIT_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** How often an acceptor that found nothing to evict looks again: a connection may have gone idle meanwhile. */
     private static final long EVICTION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** The shortest such wait: a candidate due now that could not be taken (it got busy) is not looked at in a spin. */
-    private static final long MIN_EVICTION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** The least {@link #closingMargin}: enough for a burst of admissions on a small limit. */
     static final int MIN_CLOSING_MARGIN = 64;
 
@@ -112,7 +110,7 @@ final class ConnectionSupervisor {
                 }
                 logLimitReached();
                 // A connection may become idle without anything signalling: with eviction on, look again soon.
-                awaitChange(evictIdle ? evictionRetryNanos() : 0);
+                awaitChange(evictIdle ? EVICTION_RETRY_NANOS : 0);
             }
             if (shutDown) {
                 return false;
@@ -400,7 +398,7 @@ final class ConnectionSupervisor {
                         continue;
                     }
                 }
-                awaitChange(evictIdle ? evictionRetryNanos() : 0);
+                awaitChange(evictIdle ? EVICTION_RETRY_NANOS : 0);
             }
         } finally {
             admitting--;
@@ -413,21 +411,6 @@ final class ConnectionSupervisor {
         peak = Math.max(peak, live.size());
         updateNearFull();
         return true;
-    }
-
-    /**
-     * How long an acceptor that could not evict waits before it looks again: until the longest-idle connection has
-     * waited long enough to give way, if that comes sooner than the usual retry. A connection that ends signals
-     * anyway, so the closing margin needs no timer.
-     */
-    private long evictionRetryNanos() {
-        if (mayEvict()) {
-            long untilCandidate = eviction.nanosUntilCandidate(live);
-            if (untilCandidate >= 0) {
-                return Math.clamp(untilCandidate, MIN_EVICTION_RETRY_NANOS, EVICTION_RETRY_NANOS);
-            }
-        }
-        return EVICTION_RETRY_NANOS;
     }
 
     /** Whether a full listener closes its longest-idle connection to admit a new client; see the class comment. */

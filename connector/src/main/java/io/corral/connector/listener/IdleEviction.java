@@ -97,26 +97,8 @@ final class IdleEviction {
         candidates.clear();
     }
 
-    /**
-     * How long until some connection in {@code live} may give way: 0 when one may now, the time until the
-     * longest-waiting one has waited {@link #MIN_WAIT_NANOS}, or -1 when none is waiting for a request at all. An
-     * acceptor at the limit sleeps that long, not longer: under a reconnecting flood a small house turns over
-     * faster than the minimum wait, and every moment an acceptor sleeps past it the accept queue fills.
-     */
-    long nanosUntilCandidate(Collection<SupervisedConnection> live) {
-        Candidate oldest = oldestValid(live);
-        return oldest == null ? -1 : Math.max(0, MIN_WAIT_NANOS - (System.nanoTime() - oldest.since()));
-    }
-
-    /** The longest-waiting candidate that may give way now; it stays first in line. */
+    /** The longest-waiting candidate still valid, scanning again when none is left; it stays first in line. */
     private Candidate first(Collection<SupervisedConnection> live) {
-        Candidate oldest = oldestValid(live);
-        // The oldest is first: if it has not waited long enough, none has yet (the acceptor asks again).
-        return oldest != null && System.nanoTime() - oldest.since() >= MIN_WAIT_NANOS ? oldest : null;
-    }
-
-    /** The longest-waiting candidate still valid, however short its wait, scanning again when none is left. */
-    private Candidate oldestValid(Collection<SupervisedConnection> live) {
         Candidate valid = firstValid();
         if (valid == null && candidates.isEmpty()) {
             scan(live);
@@ -138,7 +120,8 @@ final class IdleEviction {
             boolean unread = connection.hasUnreadBytes();
             if (!unread && !connection.isEvicted() && connection.evictableSince() == candidate.since()
                     && connection.channel().isOpen()) {
-                return candidate;
+                // The oldest is first: if it has not waited long enough, none has yet (the acceptor asks again).
+                return System.nanoTime() - candidate.since() >= MIN_WAIT_NANOS ? candidate : null;
             }
             candidates.poll();
         }
