@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits against the known attacks: concurrent streams (REFUSED_STREAM past SETTINGS_MAX_CONCURRENT_STREAMS),
  * rapid reset (client resets and refused streams counted per window; past the limit GOAWAY ENHANCE_YOUR_CALM),
- * SETTINGS and PING floods (counted the same way), CONTINUATION floods ({@link FieldBlockAssembler}), HPACK bombs
+ * floods of cheap frames — SETTINGS, PING, PRIORITY, empty DATA, frames on closed streams, unknown types — (counted
+ * the same way against one limit), CONTINUATION floods ({@link FieldBlockAssembler}), HPACK bombs
  * ({@link HpackDecoder}'s list limit: a 431 on that stream), and zero-window stalls ({@link FlowControl}).
  */
 final class Http2Connection {
