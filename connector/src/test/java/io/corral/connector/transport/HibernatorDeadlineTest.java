@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.Pipe;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,25 +25,16 @@ class HibernatorDeadlineTest {
     private static final long SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /** A parked pipe that only ever wakes at its deadline, and records when it did. */
-    private static final class TimedOut implements Hibernator.HibernatingChannel {
-        private final Pipe.SourceChannel channel;
+    private static final class TimedOut extends ParkedPipe {
         private final long deadline;
         private final CountDownLatch woken;
         private final AtomicInteger early;
-        private final AtomicBoolean settled = new AtomicBoolean();
-        private final AtomicBoolean claimed = new AtomicBoolean();
-        private SelectionKey key;
 
         TimedOut(Pipe.SourceChannel channel, long deadline, CountDownLatch woken, AtomicInteger early) {
-            this.channel = channel;
+            super(channel);
             this.deadline = deadline;
             this.woken = woken;
             this.early = early;
-        }
-
-        @Override
-        public SelectableChannel channel() {
-            return channel;
         }
 
         @Override
@@ -55,31 +43,11 @@ class HibernatorDeadlineTest {
         }
 
         @Override
-        public boolean claimWake() {
-            return settled.get() && claimed.compareAndSet(false, true);
-        }
-
-        @Override
-        public boolean settle() {
-            return settled.compareAndSet(false, true);
-        }
-
-        @Override
         public void wake() {
             if (System.nanoTime() - deadline < 0) {
                 early.incrementAndGet();
             }
             woken.countDown();
-        }
-
-        @Override
-        public SelectionKey key() {
-            return key;
-        }
-
-        @Override
-        public void key(SelectionKey key) {
-            this.key = key;
         }
     }
 

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,25 +21,15 @@ import org.junit.jupiter.api.Test;
  */
 class HibernatorWakeRetryTest {
 
-    private static final int ARRIVING = 1, HIBERNATING = 2, WAKING = 3;
-
     /** A parked channel whose wake fails {@code failures} times before it carries on. */
-    private static final class FailingWake implements Hibernator.HibernatingChannel {
-        private final Pipe.SourceChannel channel;
+    private static final class FailingWake extends ParkedPipe {
         private final int failures;
         final AtomicInteger attempts = new AtomicInteger();
         final CountDownLatch carriedOn = new CountDownLatch(1);
-        private final AtomicInteger state = new AtomicInteger(ARRIVING);
-        private SelectionKey key;
 
         FailingWake(Pipe.SourceChannel channel, int failures) {
-            this.channel = channel;
+            super(channel);
             this.failures = failures;
-        }
-
-        @Override
-        public SelectableChannel channel() {
-            return channel;
         }
 
         @Override
@@ -50,31 +38,11 @@ class HibernatorWakeRetryTest {
         }
 
         @Override
-        public boolean claimWake() {
-            return state.compareAndSet(HIBERNATING, WAKING);
-        }
-
-        @Override
-        public boolean settle() {
-            return state.compareAndSet(ARRIVING, HIBERNATING);
-        }
-
-        @Override
         public void wake() {
             if (attempts.incrementAndGet() <= failures) {
                 throw new OutOfMemoryError("unable to create native thread: possibly out of memory (a test's)");
             }
             carriedOn.countDown(); // where a real connection's new thread would carry on and meet the close
-        }
-
-        @Override
-        public SelectionKey key() {
-            return key;
-        }
-
-        @Override
-        public void key(SelectionKey key) {
-            this.key = key;
         }
     }
 
