@@ -246,6 +246,10 @@ public final class FloodRun {
         /** The same latencies and errors, each under its control's name. */
         private final java.util.Map<String, ConcurrentLinkedQueue<Long>> latenciesOf = new java.util.concurrent.ConcurrentHashMap<>();
         private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> errorsOf = new java.util.concurrent.ConcurrentHashMap<>();
+        /** When each control's slowest request started (wall clock), to place a stall against the server's log and the flood. */
+        private final java.util.Map<String, Slowest> slowestOf = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private record Slowest(long nanos, java.time.Instant startedAt) {}
 
         Controls(InetSocketAddress server) {
             this.server = server;
@@ -292,11 +296,18 @@ public final class FloodRun {
                 out.append(out.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "%s %d/%d/%.0f/%.0f ms", name,
                         of.size() + failed, failed, p99(of) / 1e6,
                         of.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6));
+                Slowest slowest = slowestOf.get(name);
+                if (slowest != null) {
+                    out.append(" (slowest started ").append(java.time.format.DateTimeFormatter.ISO_LOCAL_TIME
+                            .format(slowest.startedAt().atZone(java.time.ZoneOffset.UTC))).append(" UTC)");
+                }
             }
             return out.toString();
         }
 
         private void record(String control, long nanos) {
+            java.time.Instant startedAt = java.time.Instant.now().minusNanos(nanos);
+            slowestOf.merge(control, new Slowest(nanos, startedAt), (was, now) -> now.nanos() > was.nanos() ? now : was);
             latencies.add(nanos);
             latenciesOf.computeIfAbsent(control, c -> new ConcurrentLinkedQueue<>()).add(nanos);
         }

@@ -35,6 +35,7 @@ final class Acceptor implements Runnable {
     private final ThreadFactory connectionThreads;
     /** Null: accepts block until a client comes. Else: accepts poll, and this says when to hand over. */
     private final BooleanSupplier handingOver;
+    private final AcceptPacing pacing;
 
     Acceptor(String listenerName, ServerSocketChannel server, ConnectionSupervisor supervisor, ConnectionProcess process,
              ThreadFactory connectionThreads, BooleanSupplier handingOver) {
@@ -44,6 +45,7 @@ final class Acceptor implements Runnable {
         this.process = process;
         this.connectionThreads = connectionThreads;
         this.handingOver = handingOver;
+        this.pacing = new AcceptPacing(connectionThreads);
     }
 
     @Override
@@ -119,6 +121,7 @@ final class Acceptor implements Runnable {
         }
         if (admitted) {
             startThread(connection);
+            pacing.started();
         }
     }
 
