@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.corral.connector.transport.Hibernator;
-import io.corral.connector.transport.TcpConnection;
-import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,40 +26,29 @@ class IdleEvictionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private ServerSocketChannel server;
-    private final List<Socket> clients = new ArrayList<>();
+    private IdleConnections connections;
+    /** What the supervisor tracks: the connections made and not yet ended. */
     private final List<SupervisedConnection> live = new ArrayList<>();
 
     @BeforeEach
     void listen() throws IOException {
-        server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        connections = new IdleConnections();
     }
 
     @AfterEach
     void close() throws IOException {
-        for (SupervisedConnection connection : live) {
-            connection.close();
-        }
-        for (Socket client : clients) {
-            client.close();
-        }
-        server.close();
+        connections.close();
     }
 
     /** A connection accepted from a new client, marked as waiting for a request since {@code agoMillis} ago. */
     private SupervisedConnection idleFor(long agoMillis) throws IOException {
-        Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.getLocalAddress()).getPort());
-        clients.add(client);
-        SupervisedConnection connection = new SupervisedConnection(server.accept(), Thread.ofVirtual().factory(), c -> { });
-        TcpConnection transport = new TcpConnection(connection.channel(), Hibernator.SHARED);
-        connection.attach(transport);
-        transport.evictableSince(TransportConnection.evictableMark(System.nanoTime() - agoMillis * 1_000_000));
+        SupervisedConnection connection = connections.idleFor(agoMillis);
         live.add(connection);
         return connection;
     }
 
     private void clientOf(SupervisedConnection connection, String sends) throws IOException {
-        Socket client = clients.get(live.indexOf(connection));
+        Socket client = connections.clientOf(connection);
         client.getOutputStream().write(sends.getBytes(StandardCharsets.US_ASCII));
         client.getOutputStream().flush();
         Await.until(WAIT, connection::hasUnreadBytes, "the bytes sent to reach the server's receive buffer");
@@ -121,9 +105,9 @@ class IdleEvictionTest {
         // comes to look at the candidates again.
         List<WeakReference<SupervisedConnection>> ended = new ArrayList<>();
         for (SupervisedConnection connection : live) {
-            connection.close();
             ended.add(new WeakReference<>(connection));
         }
+        connections.close();
         live.clear();
         picked = null;
         Await.until(WAIT, () -> {
