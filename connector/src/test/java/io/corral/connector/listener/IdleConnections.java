@@ -28,13 +28,26 @@ final class IdleConnections implements AutoCloseable {
 
     /** A connection accepted from a new client, marked as waiting for a request since {@code agoMillis} ago. */
     SupervisedConnection idleFor(long agoMillis) throws IOException {
+        return markedAgo(agoMillis, false);
+    }
+
+    /**
+     * A connection accepted from a new client, marked as idle between requests, after serving an exchange, since
+     * {@code agoMillis} ago.
+     */
+    SupervisedConnection servedThenIdleFor(long agoMillis) throws IOException {
+        return markedAgo(agoMillis, true);
+    }
+
+    private SupervisedConnection markedAgo(long agoMillis, boolean afterExchange) throws IOException {
         Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.getLocalAddress()).getPort());
         clients.add(client);
         SupervisedConnection connection = new SupervisedConnection(server.accept(), Thread.ofVirtual().factory(), c -> { });
         TcpConnection transport = new TcpConnection(connection.channel(), Hibernator.SHARED);
         connection.attach(transport);
         long since = System.nanoTime() - agoMillis * 1_000_000;
-        transport.evictableSince(TransportConnection.evictableMark(since));
+        transport.evictableSince(afterExchange ? TransportConnection.evictableMarkAfterExchange(since)
+                : TransportConnection.evictableMark(since));
         accepted.add(connection);
         return connection;
     }

@@ -1,5 +1,6 @@
 package io.corral.connector.listener;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -43,6 +45,13 @@ class IdleEvictionTest {
     /** A connection accepted from a new client, marked as waiting for a request since {@code agoMillis} ago. */
     private SupervisedConnection idleFor(long agoMillis) throws IOException {
         SupervisedConnection connection = connections.idleFor(agoMillis);
+        live.add(connection);
+        return connection;
+    }
+
+    /** As {@link #idleFor}, idle between requests after serving an exchange. */
+    private SupervisedConnection servedThenIdleFor(long agoMillis) throws IOException {
+        SupervisedConnection connection = connections.servedThenIdleFor(agoMillis);
         live.add(connection);
         return connection;
     }
@@ -90,6 +99,48 @@ class IdleEvictionTest {
     void tooYoungToGiveWay() throws IOException {
         idleFor(0);
         assertNull(new IdleEviction().pick(live));
+    }
+
+    @Test
+    @DisplayName("a connection that has never served an exchange gives way before one idle after an exchange, however much longer that one has waited")
+    void theNeverServedGiveWayFirst() throws IOException {
+        SupervisedConnection keepAlive = servedThenIdleFor(5_000);
+        SupervisedConnection silent = idleFor(300);
+        IdleEviction eviction = new IdleEviction();
+        assertSame(silent, eviction.pick(live));
+        silent.markEvicted();
+        assertSame(keepAlive, eviction.pick(live), "then the longest idle of the others");
+    }
+
+    @Test
+    @DisplayName("a connection idle after an exchange gives way only once it has waited 1 s, not 250 ms; the longest idle first")
+    void aConnectionThatHasServedWaitsLongerBeforeItMayGiveWay() throws IOException {
+        assertEquals(TimeUnit.SECONDS.toNanos(1), IdleEviction.MIN_WAIT_AFTER_EXCHANGE_NANOS, "the documented default");
+        servedThenIdleFor(700); // well over the 250 ms for the never-served, under 1 s by a loaded machine's stall
+        assertNull(new IdleEviction().pick(live), "a keep-alive client pausing 700 ms is left alone");
+
+        SupervisedConnection younger = servedThenIdleFor(1_100);
+        SupervisedConnection oldest = servedThenIdleFor(1_500);
+        IdleEviction eviction = new IdleEviction();
+        assertSame(oldest, eviction.pick(live));
+        oldest.markEvicted();
+        assertSame(younger, eviction.pick(live));
+        younger.markEvicted();
+        assertNull(eviction.pick(live));
+    }
+
+    @Test
+    @DisplayName("a never-served connection that went idle after a scan found only keep-alive ones goes before them once the next scan is due")
+    void aLaterScanFindsTheNeverServedThatCameSince() throws IOException {
+        SupervisedConnection keepAlive = servedThenIdleFor(1_500);
+        IdleEviction eviction = new IdleEviction();
+        long beforeScan = System.nanoTime();
+        assertTrue(eviction.hasCandidate(live), "the scan keeps the keep-alive one, ready to give way");
+        SupervisedConnection silent = idleFor(300);
+        Await.until(WAIT, () -> System.nanoTime() - beforeScan > IdleEviction.RESCAN_NANOS, "the next scan to be due");
+        assertSame(silent, eviction.pick(live), "found by the scan now due, ahead of the candidate left");
+        silent.markEvicted();
+        assertSame(keepAlive, eviction.pick(live));
     }
 
     @Test
