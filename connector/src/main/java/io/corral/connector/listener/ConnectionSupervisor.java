@@ -205,16 +205,21 @@ final class ConnectionSupervisor {
         }
     }
 
-    /** Forgets a connection that has ended and frees its slot; {@code failed} counts it as a failure. */
+    /**
+     * Forgets a connection that has ended and frees its slot; {@code failed} counts it as a failure unless the
+     * connection was closed to make room: its protocol meets the close as an error (a read on a closed socket), but
+     * nothing went wrong with it, and it is counted as evicted already.
+     */
     void release(SupervisedConnection connection, boolean failed) {
         lock.lock();
         try {
             if (live.remove(connection)) {
-                if (connection.isEvicted()) {
+                boolean evictedOne = connection.isEvicted();
+                if (evictedOne) {
                     evicting--;
                 }
                 totalClosed++;
-                if (failed) {
+                if (failed && !evictedOne) {
                     this.failed++;
                 }
                 updateNearFull();

@@ -392,6 +392,8 @@ class FullHouseTest {
             assertEquals("/late", late.read().text());
         }
         assertEquals(1, listener.stats().evictedIdle());
+        Await.until(WAIT, () -> listener.stats().totalClosed() == 1, () -> "the one closed to end: " + listener.stats());
+        assertEquals(0, listener.stats().failed(), "closed to make room is not a failure: " + listener.stats());
     }
 
     /** One keep-alive connection, one request every 20 ms, for as long as the flood lasts. */
