@@ -1,12 +1,15 @@
 package io.corral.connector.listener;
 
 import io.corral.connector.transport.Hibernator;
+import io.corral.connector.transport.ReadAheadConnection;
 import io.corral.connector.transport.TcpConnection;
 import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +31,7 @@ final class IdleConnections implements AutoCloseable {
 
     /** A connection accepted from a new client, marked as waiting for a request since {@code agoMillis} ago. */
     SupervisedConnection idleFor(long agoMillis) throws IOException {
-        return markedAgo(agoMillis, false);
+        return markedAgo(agoMillis, false, "");
     }
 
     /**
@@ -36,14 +39,25 @@ final class IdleConnections implements AutoCloseable {
      * {@code agoMillis} ago.
      */
     SupervisedConnection servedThenIdleFor(long agoMillis) throws IOException {
-        return markedAgo(agoMillis, true);
+        return markedAgo(agoMillis, true, "");
     }
 
-    private SupervisedConnection markedAgo(long agoMillis, boolean afterExchange) throws IOException {
+    /**
+     * As {@link #idleFor}, with {@code readAhead} read from the socket already and handed out first by the transport
+     * (what a PROXY header's reader leaves of the bytes past the header).
+     */
+    SupervisedConnection idleWithReadAheadFor(long agoMillis, String readAhead) throws IOException {
+        return markedAgo(agoMillis, false, readAhead);
+    }
+
+    private SupervisedConnection markedAgo(long agoMillis, boolean afterExchange, String readAhead) throws IOException {
         Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.getLocalAddress()).getPort());
         clients.add(client);
         SupervisedConnection connection = new SupervisedConnection(server.accept(), Thread.ofVirtual().factory(), c -> { });
-        TcpConnection transport = new TcpConnection(connection.channel(), Hibernator.SHARED);
+        TransportConnection transport = new TcpConnection(connection.channel(), Hibernator.SHARED);
+        if (!readAhead.isEmpty()) {
+            transport = new ReadAheadConnection(transport, ByteBuffer.wrap(readAhead.getBytes(StandardCharsets.US_ASCII)));
+        }
         connection.attach(transport);
         long since = System.nanoTime() - agoMillis * 1_000_000;
         transport.evictableSince(afterExchange ? TransportConnection.evictableMarkAfterExchange(since)

@@ -95,6 +95,16 @@ class IdleEvictionTest {
     }
 
     @Test
+    @DisplayName("bytes the transport read ahead (past a PROXY header) and has not handed out count as unread: passed over")
+    void bytesReadAheadCountAsUnread() throws IOException {
+        SupervisedConnection readAhead = connections.idleWithReadAheadFor(3_000, "GET /next HT");
+        live.add(readAhead);
+        SupervisedConnection next = idleFor(2_000);
+        assertTrue(readAhead.hasUnreadBytes(), "the transport's peek, not only the socket's");
+        assertSame(next, new IdleEviction().pick(live));
+    }
+
+    @Test
     @DisplayName("a connection idle for less than the minimum wait is not idle yet")
     void tooYoungToGiveWay() throws IOException {
         idleFor(0);
