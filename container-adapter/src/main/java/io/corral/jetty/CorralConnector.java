@@ -890,7 +890,7 @@ public class CorralConnector extends AbstractNetworkConnector {
         return stats == null ? 0 : stats.totalClosed();
     }
 
-    @ManagedAttribute("connections that ended with an exception")
+    @ManagedAttribute("connections that ended with an exception (not those closed to admit new clients: evictedIdleConnections)")
     public long getFailedConnections() {
         ListenerStats stats = stats();
         return stats == null ? 0 : stats.failed();

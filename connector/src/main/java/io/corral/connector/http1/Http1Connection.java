@@ -265,13 +265,15 @@ final class Http1Connection {
                     LOG.debug("closing idle connection from {}", transport.remoteAddress());
                     return null;
                 }
-                offerForEviction(idleSince);
+                offerForEviction(requests > 0 ? TransportConnection.evictableMarkAfterExchange(idleSince)
+                        : TransportConnection.evictableMark(idleSince));
                 if (hibernatesNow(now)) {
                     return HIBERNATE; // IDLE stays set: a drain closes the hibernating connection
                 }
                 setReadTimeout(idleReadTimeout(now));
             } else {
-                offerForEviction(headStartedAt != 0 ? headStartedAt : System.nanoTime());
+                // A head that has begun and stalls is not a keep-alive client between requests, whatever came before.
+                offerForEviction(TransportConnection.evictableMark(headStartedAt != 0 ? headStartedAt : System.nanoTime()));
                 long left = headDeadline - System.nanoTime();
                 if (left <= 0) {
                     throw headerTimeout();
@@ -310,11 +312,12 @@ final class Http1Connection {
      * Lets a listener at its connection limit close this connection, longest waiting first, to admit a new
      * client: it is waiting for a request to begin (idle between requests, or a head still arriving), so closing
      * it loses no request in progress. Not in a burst woken by bytes that has not read them yet: those bytes are
-     * most likely a request, and its connection is no longer idle.
+     * most likely a request, and its connection is no longer idle. {@code mark} says since when, and whether
+     * after an exchange ({@link TransportConnection#evictableMarkAfterExchange}: protected longer).
      */
-    private void offerForEviction(long since) {
+    private void offerForEviction(long mark) {
         if (readThisBurst || requests == 0) {
-            transport.evictableSince(TransportConnection.evictableMark(since));
+            transport.evictableSince(mark);
         }
     }
 

@@ -21,6 +21,13 @@ import java.util.concurrent.TimeUnit;
  * skipping any whose mark changed since (it got busy, or busy and idle again, so it is younger now) or that
  * ended. Guarded by the supervisor's lock.
  *
+ * <p>Not every idle connection is as idle as another. One that has never served an exchange (a client that
+ * connected and said nothing, or whose first head is still arriving) or whose next head stalls half-sent gives way
+ * first, after {@link #MIN_WAIT_NANOS}; one idle between requests after serving at least one exchange — a
+ * keep-alive client, whose next request may be on its way — only once none of the first kind may, and only after
+ * {@link #MIN_WAIT_AFTER_EXCHANGE_NANOS}. Within each kind, the longest waiting first. The protocol says which kind
+ * with its mark ({@link TransportConnection#evictableMarkAfterExchange}).
+ *
  * <p>The mark alone lags: a keep-alive client's next request may sit in the socket's receive buffer while the
  * connection still looks idle (it hibernates until the hibernator wakes it and its new thread runs, or its thread
  * has not been scheduled yet on a loaded machine). Closing it then loses a request that has already arrived —
@@ -32,10 +39,10 @@ import java.util.concurrent.TimeUnit;
 final class IdleEviction {
 
     /**
-     * Candidates one scan keeps at least: the scan's cost spread over this many admissions. A big house keeps one
-     * per {@value #HOUSE_PER_CANDIDATE} live connections, so a scan costs about that many looks per admission
-     * whatever its size: with 64 for 10,000 live, scans were the busiest code under a reconnecting flood, all of it
-     * under the supervisor's lock.
+     * Candidates one scan keeps at least, of each kind: the scan's cost spread over this many admissions. A big house
+     * keeps one per {@value #HOUSE_PER_CANDIDATE} live connections, so a scan costs about that many looks per
+     * admission whatever its size: with 64 for 10,000 live, scans were the busiest code under a reconnecting flood,
+     * all of it under the supervisor's lock.
      */
     static final int BATCH = 64;
     static final int HOUSE_PER_CANDIDATE = 16;
@@ -45,6 +52,23 @@ final class IdleEviction {
      * close the one before it, a control client included, before its request was even read.
      */
     static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /**
+     * How long a connection idle between requests after serving an exchange must have waited before it may give
+     * way. A keep-alive client pausing between requests has its next request on the way when the pause ends; with
+     * 250 ms for all, a client pausing 400 ms was soon the longest idle of a flooded house that turned over every
+     * 250 ms, and was closed (FullHouseTest), and on the loaded machine even a 20 ms pause sometimes reached 250 ms.
+     * Four times the first kind's wait, over twice such a pause; a flood of clients that each ask once and go
+     * quiet is then admitted at {@code maxConnections} per second at least (one per slot per second), more while
+     * some of the house never asked.
+     */
+    static final long MIN_WAIT_AFTER_EXCHANGE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How often, at most, a choice that found nothing ready, or only a connection that has served an exchange, scans
+     * the house again while candidates of an earlier scan are left: a connection that went idle since may be of the
+     * kind that gives way first. Bounded so that a house at the limit where nothing may give way yet costs ten scans
+     * a second at most, not one per admission attempt.
+     */
+    static final long RESCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * A connection that may give way, with the mark it had when a scan saw it; held weakly. The candidates of the
@@ -72,7 +96,11 @@ final class IdleEviction {
         }
     }
 
-    private final ArrayDeque<Candidate> candidates = new ArrayDeque<>(BATCH);
+    /** Candidates that have not served an exchange (or whose next head stalls), longest waiting first. */
+    private final ArrayDeque<Candidate> unserved = new ArrayDeque<>(BATCH);
+    /** Candidates idle between requests after serving an exchange, longest waiting first. */
+    private final ArrayDeque<Candidate> served = new ArrayDeque<>(BATCH);
+    private long lastScanNanos;
 
     /**
      * The connection to close to admit a new one, or null when none may be closed; {@code live} is what the
@@ -83,7 +111,7 @@ final class IdleEviction {
         if (chosen == null) {
             return null;
         }
-        candidates.poll();
+        lineOf(chosen.since()).poll();
         return chosen.connection();
     }
 
@@ -94,25 +122,42 @@ final class IdleEviction {
 
     /** Forgets every candidate (the supervisor shut down, or eviction was turned off). */
     void clear() {
-        candidates.clear();
+        unserved.clear();
+        served.clear();
     }
 
-    /** The longest-waiting candidate still valid, scanning again when none is left; it stays first in line. */
+    /**
+     * The candidate to give way now, still valid, first of its line; null when none may yet. Scans the house again
+     * when no candidate is left, and at most every {@link #RESCAN_NANOS} when none left is ready or only one that has
+     * served an exchange is: a connection that never has may have become ready since, and goes first.
+     */
     private Candidate first(Collection<SupervisedConnection> live) {
-        Candidate valid = firstValid();
-        if (valid == null && candidates.isEmpty()) {
+        Candidate ready = firstReady();
+        boolean rescanDue = unserved.isEmpty() && served.isEmpty()
+                || System.nanoTime() - lastScanNanos >= RESCAN_NANOS;
+        if ((ready == null || TransportConnection.isAfterExchange(ready.since())) && rescanDue) {
             scan(live);
-            valid = firstValid();
+            ready = firstReady();
         }
-        return valid;
+        return ready;
     }
 
-    private Candidate firstValid() {
+    private Candidate firstReady() {
+        Candidate ready = firstValid(unserved, MIN_WAIT_NANOS);
+        return ready != null ? ready : firstValid(served, MIN_WAIT_AFTER_EXCHANGE_NANOS);
+    }
+
+    private ArrayDeque<Candidate> lineOf(long mark) {
+        return TransportConnection.isAfterExchange(mark) ? served : unserved;
+    }
+
+    /** The first valid candidate of {@code line} if it has waited {@code minWaitNanos}; drops invalid ones. */
+    private static Candidate firstValid(ArrayDeque<Candidate> line, long minWaitNanos) {
         Candidate candidate;
-        while ((candidate = candidates.peek()) != null) {
+        while ((candidate = line.peek()) != null) {
             SupervisedConnection connection = candidate.connection();
             if (connection == null) {
-                candidates.poll(); // ended and collected
+                line.poll(); // ended and collected
                 continue;
             }
             // The peek before the mark: a woken connection clears its mark before it reads, so bytes are either
@@ -120,24 +165,28 @@ final class IdleEviction {
             boolean unread = connection.hasUnreadBytes();
             if (!unread && !connection.isEvicted() && connection.evictableSince() == candidate.since()
                     && connection.channel().isOpen()) {
-                // The oldest is first: if it has not waited long enough, none has yet (the acceptor asks again).
-                return System.nanoTime() - candidate.since() >= MIN_WAIT_NANOS ? candidate : null;
+                // The oldest is first: if it has not waited long enough, none of its line has yet.
+                return System.nanoTime() - candidate.since() >= minWaitNanos ? candidate : null;
             }
-            candidates.poll();
+            line.poll();
         }
         return null;
     }
 
+    /** Replaces both lines with the longest-waiting connections of each kind in {@code live}. */
     private void scan(Collection<SupervisedConnection> live) {
+        lastScanNanos = System.nanoTime();
         int batch = Math.max(BATCH, live.size() / HOUSE_PER_CANDIDATE);
-        // The batch oldest marks: a heap with the youngest kept on top, so it is the one a still older one evicts.
-        PriorityQueue<Candidate> oldest = new PriorityQueue<>(batch + 1,
-                (a, b) -> Long.compare(b.since() - a.since(), 0));
+        // The batch oldest marks of each kind: heaps with the youngest kept on top, so it is the one a still older
+        // one evicts.
+        PriorityQueue<Candidate> oldestUnserved = new PriorityQueue<>(batch + 1, IdleEviction::youngestFirst);
+        PriorityQueue<Candidate> oldestServed = new PriorityQueue<>(batch + 1, IdleEviction::youngestFirst);
         for (SupervisedConnection connection : live) {
             long since = connection.evictableSince();
             if (since == TransportConnection.NOT_EVICTABLE || connection.isEvicted()) {
                 continue;
             }
+            PriorityQueue<Candidate> oldest = TransportConnection.isAfterExchange(since) ? oldestServed : oldestUnserved;
             if (oldest.size() < batch) {
                 oldest.add(new Candidate(connection, since));
             } else if (since - oldest.peek().since() < 0) {
@@ -145,10 +194,20 @@ final class IdleEviction {
                 oldest.add(new Candidate(connection, since));
             }
         }
+        refill(unserved, oldestUnserved);
+        refill(served, oldestServed);
+    }
+
+    private static int youngestFirst(Candidate a, Candidate b) {
+        return Long.compare(b.since() - a.since(), 0);
+    }
+
+    private static void refill(ArrayDeque<Candidate> line, PriorityQueue<Candidate> oldest) {
         Candidate[] sorted = oldest.toArray(new Candidate[0]);
         Arrays.sort(sorted, (a, b) -> Long.compare(a.since() - b.since(), 0));
+        line.clear();
         for (Candidate candidate : sorted) {
-            candidates.add(candidate);
+            line.add(candidate);
         }
     }
 }

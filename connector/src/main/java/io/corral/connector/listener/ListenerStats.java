@@ -12,13 +12,15 @@ package io.corral.connector.listener;
  * @param totalAccepted connections ever accepted and handed to the protocol
  * @param totalClosed connections that have ended, for whatever reason
  * @param failed connections whose transport or protocol ended with an exception (included in
- *     {@code totalClosed}); a peer resetting the connection counts here too
+ *     {@code totalClosed}); a peer resetting the connection counts here too, a connection closed to make room
+ *     ({@code evictedIdle}) does not
  * @param maxConnections the current limit
  * @param waitingAcceptors acceptors waiting for the count to drop below the limit; when this is non-zero,
  *     new clients queue in the kernel's backlog
  * @param acceptErrors failed {@code accept()} calls, such as running out of file descriptors
  * @param evictedIdle connections closed, while they waited for a request to begin, to admit a new client at
- *     the limit (included in {@code totalClosed})
+ *     the limit (included in {@code totalClosed} once each has ended, never in {@code failed}: closing them was
+ *     the listener's choice, not their failure)
  * @param overSourceCap connections closed at once because their client address already held
  *     {@link ListenerConfig#maxConnectionsPerSource()} (included in {@code totalClosed})
  */

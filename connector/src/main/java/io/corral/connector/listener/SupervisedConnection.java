@@ -72,17 +72,13 @@ final class SupervisedConnection {
     }
 
     /**
-     * Whether bytes wait unread in the socket's receive buffer: a peek at the raw channel (FIONREAD), which reads
-     * nothing and never blocks, in either blocking mode. Not {@link TransportConnection#available()}: on TLS that
-     * unwraps records, which belongs to the connection's own thread. False when it cannot tell (a Unix domain
-     * channel has no socket adaptor) or the channel is closed.
+     * Whether bytes wait unread in the socket's receive buffer, as the wrapped connection's peek tells
+     * ({@link TransportConnection#hasUnreadBytes()}: FIONREAD, safe from any thread, never unwrapping TLS); false
+     * before the transport has wrapped the channel, when the connection is not evictable anyway.
      */
     boolean hasUnreadBytes() {
-        try {
-            return channel.socket().getInputStream().available() > 0;
-        } catch (IOException | UnsupportedOperationException cannotTell) {
-            return false;
-        }
+        TransportConnection wrapped = connection;
+        return wrapped != null && wrapped.hasUnreadBytes();
     }
 
     boolean isEvicted() {

@@ -8,12 +8,14 @@ import java.nio.ByteBuffer;
  * while finding there was none, or by the cleartext sniffer telling HTTP/2's preface from an HTTP/1.1 request — and
  * are handed out again before anything else is read from the socket: Ranch's {@code gen_tcp:unrecv}. Everything else goes straight to the wrapped connection. It does not hibernate while
  * bytes are left (they are ready to read, a wait would never end); once they are read it is the connection under it.
- * Reads belong to one thread at a time, as on any {@link TransportConnection}, so the left bytes need no lock.
+ * Reads belong to one thread at a time, as on any {@link TransportConnection}, so the left bytes need no lock; only
+ * {@link #hasUnreadBytes()} may be asked from another thread (a listener choosing a connection to close at its limit),
+ * and a stale view there can only say bytes are left when they were just read, which passes the connection over.
  */
 public final class ReadAheadConnection extends ForwardingConnection {
 
-    /** What is left to hand out; null once it is all read. Only the reading thread touches it. */
-    private ByteBuffer readAhead;
+    /** What is left to hand out; null once it is all read. Only the reading thread changes it. */
+    private volatile ByteBuffer readAhead;
 
     /** {@code readAhead}'s remaining bytes are copied: the caller may reuse its buffer. */
     public ReadAheadConnection(TransportConnection connection, ByteBuffer readAhead) {

@@ -97,7 +97,9 @@ public interface TransportConnection extends ByteSink, Closeable {
      * Says since when ({@link System#nanoTime()}) the connection has been waiting for a request to begin — idle
      * between requests, or still receiving a request head — so that a listener at its connection limit may close
      * it to admit a new client; {@link #NOT_EVICTABLE} says it must not be (a request in progress, a WebSocket).
-     * The protocol keeps this current; the listener only reads it (see {@link #evictableSince()}).
+     * The mark also says whether the connection waits after serving an exchange ({@link #evictableMarkAfterExchange}),
+     * which the listener protects longer. The protocol keeps this current; the listener only reads it (see
+     * {@link #evictableSince()}).
      */
     default void evictableSince(long sinceNanos) {
     }
@@ -113,9 +115,32 @@ public interface TransportConnection extends ByteSink, Closeable {
     /** The mark of a connection that must not be closed to admit another. */
     long NOT_EVICTABLE = 0;
 
-    /** {@code nanos} as an {@link #evictableSince(long)} mark: an instant that lands on 0 moves a nanosecond. */
+    /*
+     * Both kinds of mark are an instant, and the lowest bit tells them apart (set: after an exchange): one volatile
+     * long the listener reads in one step, so it never sees the instant of one kind with the other kind's flag. A
+     * nanosecond is far below anything the listener measures with it.
+     */
+
+    /**
+     * {@code nanos} as an {@link #evictableSince(long)} mark of a connection that has not served an exchange yet
+     * (just accepted, or its first head still arriving) or whose next request head has begun to arrive.
+     */
     static long evictableMark(long nanos) {
-        return nanos == NOT_EVICTABLE ? 1 : nanos;
+        long mark = nanos & ~1L;
+        return mark == NOT_EVICTABLE ? 2 : mark;
+    }
+
+    /**
+     * {@code nanos} as an {@link #evictableSince(long)} mark of a connection idle between requests after serving at
+     * least one exchange: a keep-alive client, whose next request may be on its way.
+     */
+    static long evictableMarkAfterExchange(long nanos) {
+        return nanos | 1L;
+    }
+
+    /** Whether {@code mark}, an evictable one, was made by {@link #evictableMarkAfterExchange}. */
+    static boolean isAfterExchange(long mark) {
+        return (mark & 1L) != 0;
     }
 
     /**

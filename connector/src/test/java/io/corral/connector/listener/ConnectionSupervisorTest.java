@@ -174,6 +174,31 @@ class ConnectionSupervisorTest {
     }
 
     @Test
+    void aConnectionClosedToMakeRoomIsCountedEvictedNotFailed() throws Exception {
+        try (IdleConnections connections = new IdleConnections()) {
+            ConnectionSupervisor supervisor = new ConnectionSupervisor("unit", 1);
+            SupervisedConnection idle = connections.idleFor(1_000);
+            assertTrue(supervisor.reserveSlot());
+            assertTrue(supervisor.admit(idle));
+            assertTrue(supervisor.reserveSlot(), "beyond the limit: the idle one may give way");
+            SupervisedConnection newcomer = connections.idleFor(0);
+            assertTrue(supervisor.admit(newcomer));
+            assertTrue(idle.isEvicted());
+
+            // Its protocol met the close as an error, as a read on a closed socket does.
+            supervisor.release(idle, true);
+            ConnectionSupervisor.Counts counts = supervisor.counts();
+            assertEquals(1, counts.evictedIdle(), counts.toString());
+            assertEquals(1, counts.totalClosed(), counts.toString());
+            assertEquals(0, counts.failed(), "closed to make room is not a failure: " + counts);
+
+            newcomer.close();
+            supervisor.release(newcomer, true); // a connection that really failed still counts
+            assertEquals(1, supervisor.counts().failed());
+        }
+    }
+
+    @Test
     void racingAcceptorsNeverExceedTheLimitWhileItMoves() throws Exception {
         int acceptors = 8;
         int rounds = 2_000;

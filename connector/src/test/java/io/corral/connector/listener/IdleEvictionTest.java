@@ -1,22 +1,19 @@
 package io.corral.connector.listener;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.corral.connector.transport.Hibernator;
-import io.corral.connector.transport.TcpConnection;
-import io.corral.connector.transport.TransportConnection;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -31,40 +28,36 @@ class IdleEvictionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private ServerSocketChannel server;
-    private final List<Socket> clients = new ArrayList<>();
+    private IdleConnections connections;
+    /** What the supervisor tracks: the connections made and not yet ended. */
     private final List<SupervisedConnection> live = new ArrayList<>();
 
     @BeforeEach
     void listen() throws IOException {
-        server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        connections = new IdleConnections();
     }
 
     @AfterEach
     void close() throws IOException {
-        for (SupervisedConnection connection : live) {
-            connection.close();
-        }
-        for (Socket client : clients) {
-            client.close();
-        }
-        server.close();
+        connections.close();
     }
 
     /** A connection accepted from a new client, marked as waiting for a request since {@code agoMillis} ago. */
     private SupervisedConnection idleFor(long agoMillis) throws IOException {
-        Socket client = new Socket("127.0.0.1", ((InetSocketAddress) server.getLocalAddress()).getPort());
-        clients.add(client);
-        SupervisedConnection connection = new SupervisedConnection(server.accept(), Thread.ofVirtual().factory(), c -> { });
-        TcpConnection transport = new TcpConnection(connection.channel(), Hibernator.SHARED);
-        connection.attach(transport);
-        transport.evictableSince(TransportConnection.evictableMark(System.nanoTime() - agoMillis * 1_000_000));
+        SupervisedConnection connection = connections.idleFor(agoMillis);
+        live.add(connection);
+        return connection;
+    }
+
+    /** As {@link #idleFor}, idle between requests after serving an exchange. */
+    private SupervisedConnection servedThenIdleFor(long agoMillis) throws IOException {
+        SupervisedConnection connection = connections.servedThenIdleFor(agoMillis);
         live.add(connection);
         return connection;
     }
 
     private void clientOf(SupervisedConnection connection, String sends) throws IOException {
-        Socket client = clients.get(live.indexOf(connection));
+        Socket client = connections.clientOf(connection);
         client.getOutputStream().write(sends.getBytes(StandardCharsets.US_ASCII));
         client.getOutputStream().flush();
         Await.until(WAIT, connection::hasUnreadBytes, "the bytes sent to reach the server's receive buffer");
@@ -102,10 +95,62 @@ class IdleEvictionTest {
     }
 
     @Test
+    @DisplayName("bytes the transport read ahead (past a PROXY header) and has not handed out count as unread: passed over")
+    void bytesReadAheadCountAsUnread() throws IOException {
+        SupervisedConnection readAhead = connections.idleWithReadAheadFor(3_000, "GET /next HT");
+        live.add(readAhead);
+        SupervisedConnection next = idleFor(2_000);
+        assertTrue(readAhead.hasUnreadBytes(), "the transport's peek, not only the socket's");
+        assertSame(next, new IdleEviction().pick(live));
+    }
+
+    @Test
     @DisplayName("a connection idle for less than the minimum wait is not idle yet")
     void tooYoungToGiveWay() throws IOException {
         idleFor(0);
         assertNull(new IdleEviction().pick(live));
+    }
+
+    @Test
+    @DisplayName("a connection that has never served an exchange gives way before one idle after an exchange, however much longer that one has waited")
+    void theNeverServedGiveWayFirst() throws IOException {
+        SupervisedConnection keepAlive = servedThenIdleFor(5_000);
+        SupervisedConnection silent = idleFor(300);
+        IdleEviction eviction = new IdleEviction();
+        assertSame(silent, eviction.pick(live));
+        silent.markEvicted();
+        assertSame(keepAlive, eviction.pick(live), "then the longest idle of the others");
+    }
+
+    @Test
+    @DisplayName("a connection idle after an exchange gives way only once it has waited 1 s, not 250 ms; the longest idle first")
+    void aConnectionThatHasServedWaitsLongerBeforeItMayGiveWay() throws IOException {
+        assertEquals(TimeUnit.SECONDS.toNanos(1), IdleEviction.MIN_WAIT_AFTER_EXCHANGE_NANOS, "the documented default");
+        servedThenIdleFor(700); // well over the 250 ms for the never-served, under 1 s by a loaded machine's stall
+        assertNull(new IdleEviction().pick(live), "a keep-alive client pausing 700 ms is left alone");
+
+        SupervisedConnection younger = servedThenIdleFor(1_100);
+        SupervisedConnection oldest = servedThenIdleFor(1_500);
+        IdleEviction eviction = new IdleEviction();
+        assertSame(oldest, eviction.pick(live));
+        oldest.markEvicted();
+        assertSame(younger, eviction.pick(live));
+        younger.markEvicted();
+        assertNull(eviction.pick(live));
+    }
+
+    @Test
+    @DisplayName("a never-served connection that went idle after a scan found only keep-alive ones goes before them once the next scan is due")
+    void aLaterScanFindsTheNeverServedThatCameSince() throws IOException {
+        SupervisedConnection keepAlive = servedThenIdleFor(1_500);
+        IdleEviction eviction = new IdleEviction();
+        long beforeScan = System.nanoTime();
+        assertTrue(eviction.hasCandidate(live), "the scan keeps the keep-alive one, ready to give way");
+        SupervisedConnection silent = idleFor(300);
+        Await.until(WAIT, () -> System.nanoTime() - beforeScan > IdleEviction.RESCAN_NANOS, "the next scan to be due");
+        assertSame(silent, eviction.pick(live), "found by the scan now due, ahead of the candidate left");
+        silent.markEvicted();
+        assertSame(keepAlive, eviction.pick(live));
     }
 
     @Test
@@ -121,9 +166,9 @@ class IdleEvictionTest {
         // comes to look at the candidates again.
         List<WeakReference<SupervisedConnection>> ended = new ArrayList<>();
         for (SupervisedConnection connection : live) {
-            connection.close();
             ended.add(new WeakReference<>(connection));
         }
+        connections.close();
         live.clear();
         picked = null;
         Await.until(WAIT, () -> {

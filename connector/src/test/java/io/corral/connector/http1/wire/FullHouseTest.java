@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -58,6 +59,10 @@ class FullHouseTest {
     private Listener listener;
 
     private void start(Http1Config config) throws IOException {
+        start(config, LIMIT);
+    }
+
+    private void start(Http1Config config, int limit) throws IOException {
         Http1Protocol protocol = new Http1Protocol(config, exchange -> {
             String target = exchange.request().target();
             if (target.equals("/ws")) {
@@ -74,7 +79,7 @@ class FullHouseTest {
             exchange.response().write(ByteBuffer.wrap(answer), true);
         });
         listener = new Listener(ListenerConfig.defaults().withHost("127.0.0.1").withPort(0).withName("full-house")
-                .withMaxConnections(LIMIT), protocol);
+                .withMaxConnections(limit), protocol);
         listener.start();
     }
 
@@ -112,7 +117,13 @@ class FullHouseTest {
                         // A keep-alive client that asked once and then went quiet (it hibernates) ...
                         socket.getOutputStream().write("GET /once HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     } // ... or one that connected and never said a word.
-                    Thread.sleep(2); // paced: a flood, but one a control's 20 ms request rhythm outpaces
+                    // Paced: a flood, but one a control's 20 ms request rhythm outpaces, and one that comes no faster
+                    // than the house can turn over. Half of it asks once and goes quiet, and a connection idle after
+                    // an exchange holds its slot for IdleEviction.MIN_WAIT_AFTER_EXCHANGE (1 s): 100 slots admit about
+                    // 160 such half-and-half newcomers a second (50 served ones a second take 50 slots for 1 s, 50
+                    // silent ones 12 slots for 250 ms). At 2 ms (500 a second) the backlog grew until the
+                    // new-connection control waited 1.1-1.5 s for its turn; at 10 ms the house keeps up.
+                    Thread.sleep(10);
                 }
                 Await.until(WAIT, () -> listener.stats().evictedIdle() >= FLOOD - LIMIT,
                         () -> "the flood to be admitted by closing idle connections: " + listener.stats());
@@ -270,6 +281,100 @@ class FullHouseTest {
     }
 
     @Test
+    @DisplayName("a keep-alive client pausing 400 ms between requests outlasts a flood of idle newcomers at a full house, and newcomers that asked once still give way")
+    void aKeepAliveClientPausingBetweenRequestsOutlastsAFloodOfIdleNewcomers() throws Exception {
+        // A house small enough for the flood to turn it over faster than the client pauses, even on two loaded
+        // cores: with one minimum wait for all (250 ms), the client, idle for 250-400 ms of each pause, was soon the
+        // longest idle of a house of newcomers that each gave way at 250 ms, and was closed with its next request
+        // on the way. A connection that has served an exchange now waits IdleEviction.MIN_WAIT_AFTER_EXCHANGE (1 s).
+        int limit = 20;
+        int newcomers = 6 * limit;
+        long pauseNanos = Duration.ofMillis(400).toNanos();
+        start(Http1Config.DEFAULTS, limit);
+        List<RawClient> askedOnce = new CopyOnWriteArrayList<>();
+        List<RawClient> silent = new CopyOnWriteArrayList<>();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        Thread flooder = null;
+        try (RawClient keepAlive = new RawClient(listener.localPort())) {
+            assertEquals("/keep-alive/0", keepAlive.send("GET /keep-alive/0 HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+            // Half connect and say nothing, half ask once and then go quiet: a flood, paced 2 ms apart, that
+            // waits in the backlog for the house to make room.
+            flooder = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < newcomers && flooding.get(); i++) {
+                    try {
+                        RawClient newcomer = new RawClient(listener.localPort());
+                        if (i % 2 == 0) {
+                            askedOnce.add(newcomer.send("GET /once HTTP/1.1\r\nHost: a\r\n\r\n"));
+                        } else {
+                            silent.add(newcomer);
+                        }
+                    } catch (IOException e) {
+                        controlErrors.add("newcomer " + i + ": " + e);
+                    }
+                    LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+                }
+            });
+            // Ten requests, each after a 400 ms pause that starts when the answer to the one before is read:
+            // about 4 s, long enough for the whole flood to be admitted.
+            for (int i = 1; i <= 10; i++) {
+                LockSupport.parkNanos(pauseNanos);
+                String answer;
+                try {
+                    answer = keepAlive.send("GET /keep-alive/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read().text();
+                } catch (IOException closed) {
+                    throw new AssertionError("the keep-alive client was closed during pause " + i + ": " + listener.stats(), closed);
+                }
+                assertEquals("/keep-alive/" + i, answer);
+            }
+            flooder.join();
+            assertTrue(controlErrors.isEmpty(), "newcomers could not connect: " + controlErrors);
+            // Every newcomer admitted, each by closing an idle one, the keep-alive client never among them.
+            int closedForNewcomers = newcomers - (limit - 1);
+            Await.until(WAIT, () -> listener.stats().evictedIdle() >= closedForNewcomers,
+                    () -> "every newcomer to be admitted: " + listener.stats());
+            assertEquals(closedForNewcomers, listener.stats().evictedIdle(), "one closed per newcomer: " + listener.stats());
+            assertEquals("/keep-alive/11", keepAlive.send("GET /keep-alive/11 HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+
+            // Silent ones give way first, but there were fewer of them than newcomers to admit: the rest of the
+            // room was made by closing newcomers that had asked once, each answered before it was closed.
+            for (RawClient newcomer : askedOnce) {
+                assertEquals("/once", newcomer.read().text(), "a newcomer's request is answered");
+                newcomer.setTimeout(1);
+            }
+            int servedThenClosed = closedForNewcomers - silent.size();
+            Await.until(WAIT, () -> closedByServer(askedOnce) >= servedThenClosed,
+                    () -> "newcomers that asked once to give way too: " + closedByServer(askedOnce) + " closed");
+        } finally {
+            flooding.set(false);
+            if (flooder != null) {
+                flooder.join();
+            }
+            for (RawClient newcomer : askedOnce) {
+                newcomer.close();
+            }
+            for (RawClient newcomer : silent) {
+                newcomer.close();
+            }
+        }
+    }
+
+    /** How many of {@code clients}, whose answers were read, the server has closed since. */
+    private static long closedByServer(List<RawClient> clients) {
+        long closed = 0;
+        for (RawClient client : clients) {
+            try {
+                if (client.socket().isInputShutdown() || client.isClosedByServer()) {
+                    client.socket().shutdownInput(); // counted: not read again
+                    closed++;
+                }
+            } catch (IOException e) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    @Test
     @DisplayName("with eviction off, a full house keeps new clients in the backlog (Ranch's backpressure)")
     void withEvictionOffTheBacklogHoldsNewClients() throws Exception {
         start(Http1Config.DEFAULTS);
@@ -285,8 +390,11 @@ class FullHouseTest {
             listener.setEvictIdleAtLimit(true); // live: the waiting acceptor now makes room
             late.setTimeout(10_000);
             assertEquals("/late", late.read().text());
+            // The late client still holds its connection: the only one that can end is the one closed for it.
+            Await.until(WAIT, () -> listener.stats().totalClosed() == 1, () -> "the one closed to end: " + listener.stats());
         }
         assertEquals(1, listener.stats().evictedIdle());
+        assertEquals(0, listener.stats().failed(), "closed to make room is not a failure: " + listener.stats());
     }
 
     /** One keep-alive connection, one request every 20 ms, for as long as the flood lasts. */
