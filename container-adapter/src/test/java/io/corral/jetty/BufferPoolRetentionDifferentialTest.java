@@ -139,6 +139,8 @@ class BufferPoolRetentionDifferentialTest {
                     Duration.ofSeconds(60), () -> Retained.of(pool).buffers() <= RETAINED_AFTER_BURST);
             System.out.printf("%s: pool %s %d ms after the burst%n", kind, Retained.of(pool),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            assertTrue(server.server().dump().contains(TrimmedByteBufferPool.class.getSimpleName() + "@"),
+                    "the operator sees the pool in the server's dump, under the connector");
         }
     }
 }
