@@ -154,8 +154,9 @@ public class CorralConnector extends AbstractNetworkConnector {
      */
     @SuppressWarnings("this-escape") // the dump bean reads the listener only when dumped, long after construction
     public CorralConnector(@Name("server") Server server, @Name("factories") ConnectionFactory... factories) {
-        // No Jetty acceptor threads: Corral's listener accepts.
-        super(server, null, null, null, 0, factories);
+        // No Jetty acceptor threads: Corral's listener accepts. Buffers for Jetty's side come from a pool of the
+        // connector's own that gives memory back after a burst (the Server's keeps what it lent for good).
+        super(server, null, null, new TrimmedByteBufferPool(), 0, factories);
         addBean(new DumpLine(this::listenerDumpLine));
         addBean(new DumpLine(this::engineDumpLine));
         addBean(new DumpLine(this::proxyDumpLine));

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * {@link PoolTrimmer} while it holds arrays, so heap after a flood returns to its earlier level within a minute
  * even when no traffic follows.
  */
-public final class ByteArrayPool {
+public final class ByteArrayPool implements TrimmablePool {
 
     /**
      * How long a peak of borrowed arrays keeps its arrays pooled: between one and two of these, plus a trimmer's
@@ -102,18 +102,15 @@ public final class ByteArrayPool {
     }
 
     /** For the {@link PoolTrimmer}: rolls the window when due; true when nothing is pooled any more. */
-    boolean trim() {
+    @Override
+    public boolean trim() {
         rollWindow();
         return pooled.get() == 0;
     }
 
-    /** For the {@link PoolTrimmer}: how it holds this pool. */
-    WeakReference<ByteArrayPool> asWatched() {
-        return asWatched;
-    }
-
     /** For the {@link PoolTrimmer}, once it let go of this pool: asks again if arrays were pooled meanwhile. */
-    void unwatched() {
+    @Override
+    public void unwatched() {
         trimmed = false;
         if (pooled.get() > 0) {
             watch();
@@ -123,7 +120,7 @@ public final class ByteArrayPool {
     private void watch() {
         trimmed = true;
         if (trimmer != null) {
-            trimmer.watch(this);
+            trimmer.watch(asWatched);
         }
     }
 

@@ -11,20 +11,21 @@ import java.util.concurrent.locks.LockSupport;
  * left it as its retention windows roll, but it only looks at the clock when it is used: after a flood nothing may
  * use it for hours, and it kept 512 buffers of 16 KiB (8 MiB of heap after GC) all that time. The trimmer looks
  * at every pool that holds arrays a few times per window, so the last of a flood's arrays go within two windows
- * and a tick of its end, traffic or none.
+ * and a tick of its end, traffic or none. Any {@link TrimmablePool} is looked after the same way (the container
+ * adapter's Jetty {@code ByteBufferPool}, whose use Corral cannot see at all).
  *
  * <p>One virtual thread for the whole process, alive only while some pool holds arrays: a pool asks to be watched
  * when it starts pooling, and leaves once it is empty. A tick costs a clock read and a few atomic reads per
  * watched pool. Pools are watched through weak references: a stopped listener's pool is garbage at once, as it
  * was before the trimmer, instead of being kept (with its arrays) until its windows have rolled.
  */
-final class PoolTrimmer {
+public final class PoolTrimmer {
 
     /** The process-wide trimmer, ticking four times per {@link ByteArrayPool#DEFAULT_WINDOW}. */
-    static final PoolTrimmer SHARED = new PoolTrimmer(ByteArrayPool.DEFAULT_WINDOW.dividedBy(4));
+    public static final PoolTrimmer SHARED = new PoolTrimmer(ByteArrayPool.DEFAULT_WINDOW.dividedBy(4));
 
     private final long tickNanos;
-    private final Set<WeakReference<ByteArrayPool>> watched = ConcurrentHashMap.newKeySet();
+    private final Set<WeakReference<? extends TrimmablePool>> watched = ConcurrentHashMap.newKeySet();
     /** The trimming thread while one runs (guarded by this). */
     private Thread thread;
 
@@ -32,9 +33,12 @@ final class PoolTrimmer {
         this.tickNanos = tick.toNanos();
     }
 
-    /** Looks after {@code pool} until it is empty; starts the thread if none runs. */
-    void watch(ByteArrayPool pool) {
-        watched.add(pool.asWatched());
+    /**
+     * Looks after a pool until it is empty; starts the thread if none runs. The pool is given as the one weak
+     * reference it keeps to itself for its life (the trimmer's set key, so that asking twice watches it once).
+     */
+    public void watch(WeakReference<? extends TrimmablePool> pool) {
+        watched.add(pool);
         synchronized (this) {
             if (thread == null) {
                 thread = Thread.ofVirtual().name("corral-pool-trimmer").start(this::run);
@@ -45,8 +49,8 @@ final class PoolTrimmer {
     private void run() {
         while (true) {
             LockSupport.parkNanos(tickNanos);
-            for (WeakReference<ByteArrayPool> reference : watched) {
-                ByteArrayPool pool = reference.get();
+            for (WeakReference<? extends TrimmablePool> reference : watched) {
+                TrimmablePool pool = reference.get();
                 if (pool == null) {
                     watched.remove(reference); // collected with its arrays
                 } else if (pool.trim()) {

@@ -59,9 +59,21 @@ final class Http1Connection {
     private volatile Thread thread;
     private final ThreadFactory requestThreads;
 
-    /** Unread client bytes, in read mode (position..limit); a pooled array while the connection is awake. */
+    /**
+     * Unread client bytes, in read mode (position..limit): a pooled array while the connection is awake, or its
+     * {@link #waitingArray} while a request body trickles in.
+     */
     private byte[] inputArray;
     private ByteBuffer input;
+    /**
+     * A small array of the connection's own that a read waiting for a slow request body fills, so that a trickled
+     * body does not keep a pooled 16 KiB array for as long as the client takes (the trickle flood's 10,500 waiting
+     * connections held 164 MiB that way; Jetty's connection, too, holds no buffer while it waits for body bytes).
+     * Made on first need, dropped when the connection hibernates.
+     */
+    private byte[] waitingArray;
+    /** Whether the last body read brought at least {@link #WAITING_READ_SIZE} bytes: the body flows, not trickles. */
+    private boolean bodyFlows;
     private Duration readTimeout;
     /**
      * How long a read or write may make no progress: the configured idle timeout until a handler changes it
@@ -99,6 +111,8 @@ final class Http1Connection {
     private static final int IDLE = 1;
     /** {@link #waitState}: a drain closed the connection while it waited; whatever it read now is not served. */
     private static final int CLOSED_BY_DRAIN = 2;
+    /** The size of {@link #waitingArray}: a trickle's bytes fit, and a read that fills it says the body flows. */
+    static final int WAITING_READ_SIZE = 512;
 
     Http1Connection(Http1Protocol protocol, TransportConnection transport, HttpHandler handler, long id,
             ByteArrayPool pool) {
@@ -168,9 +182,10 @@ final class Http1Connection {
             return outcome;
         } finally {
             DeadlineWatchdog.SHARED.unwatch(writer);
-            pool.release(inputArray);
+            pool.release(inputArray); // not the waiting array: the pool only takes back arrays of its own size
             inputArray = null;
             input = null;
+            waitingArray = null;
             thread = null;
             if (outcome instanceof Idle) {
                 hibernated = true;
@@ -482,6 +497,9 @@ final class Http1Connection {
      * @return bytes read, or -1 at end of stream
      */
     int fill() throws IOException {
+        if (inputArray == waitingArray) {
+            toPooledInput(); // a request head after a trickled body: full-size reads again
+        }
         int at = prepareFill();
         readThisBurst = true;
         int n = transport.read(inputArray, at, inputArray.length - at);
@@ -497,7 +515,9 @@ final class Http1Connection {
         if (!input.hasRemaining()) {
             input.clear().limit(0);
         } else if (input.limit() == inputArray.length) {
-            if (input.position() == 0) {
+            if (inputArray == waitingArray) {
+                toPooledInput();
+            } else if (input.position() == 0) {
                 growInput();
             } else {
                 input.compact().flip();
@@ -507,7 +527,40 @@ final class Http1Connection {
     }
 
     /**
-     * Reads body bytes into the input array at {@code at} (from {@link #prepareFill}), blocking up to the
+     * As {@link #prepareFill}, for a read of request body bytes: when nothing is buffered and the last body read
+     * brought less than {@link #WAITING_READ_SIZE} bytes (or none was made yet), the read waits in the small
+     * {@link #waitingArray} and the pooled array goes back to the pool meanwhile, as Jetty's connection acquires
+     * its buffer only once bytes are there; when the last read filled the small array, the body flows and reads
+     * go to a pooled array again. Called with the body's lock held, like {@link #prepareFill}.
+     */
+    int prepareBodyFill() {
+        if (!input.hasRemaining()) {
+            if (!bodyFlows && inputArray != waitingArray) {
+                pool.release(inputArray); // a grown array is not the pool's: it is just dropped
+                if (waitingArray == null) {
+                    waitingArray = new byte[WAITING_READ_SIZE];
+                }
+                inputArray = waitingArray;
+                input = ByteBuffer.wrap(waitingArray, 0, 0);
+            } else if (bodyFlows && inputArray == waitingArray) {
+                toPooledInput();
+            }
+        }
+        return prepareFill();
+    }
+
+    /** Moves what the waiting array holds into a pooled array, at the same indices (the parser's may point there). */
+    private void toPooledInput() {
+        byte[] pooled = pool.acquire();
+        System.arraycopy(inputArray, 0, pooled, 0, input.limit());
+        ByteBuffer moved = ByteBuffer.wrap(pooled);
+        moved.limit(input.limit()).position(input.position());
+        inputArray = pooled;
+        input = moved;
+    }
+
+    /**
+     * Reads body bytes into the input array at {@code at} (from {@link #prepareBodyFill}), blocking up to the
      * idle timeout for the first one. It touches nothing but the array past the input's limit, so other
      * threads may look at what {@link #input} holds meanwhile.
      *
@@ -515,7 +568,9 @@ final class Http1Connection {
      */
     int readBody(int at) throws IOException {
         setReadTimeout(idleTimeout);
-        return transport.read(inputArray, at, inputArray.length - at);
+        int n = transport.read(inputArray, at, inputArray.length - at);
+        bodyFlows = n >= WAITING_READ_SIZE;
+        return n;
     }
 
     /** Makes {@code n} bytes read at {@code at} part of {@link #input}. */

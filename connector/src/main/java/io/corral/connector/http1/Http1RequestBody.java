@@ -152,7 +152,7 @@ final class Http1RequestBody implements RequestBody {
             return;
         }
         filling = true;
-        int at = connection.prepareFill();
+        int at = connection.prepareBodyFill();
         int n = 0;
         IOException error = null;
         lock.unlock();
