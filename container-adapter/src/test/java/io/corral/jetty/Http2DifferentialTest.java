@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
-import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
@@ -240,13 +238,7 @@ class Http2DifferentialTest {
 
     private static Observed overJettyClient(ServletServer server, String method, String pathAndQuery, byte[] body,
             Consumer<Request> setup) throws Exception {
-        Request request = priorKnowledge.newRequest(server.uri(pathAndQuery)).method(method)
-                .timeout(30, TimeUnit.SECONDS);
-        if (body != null) {
-            request.body(new BytesRequestContent("application/octet-stream", body));
-        }
-        setup.accept(request);
-        return Observed.of(request.send(), server.port());
+        return ObservedRequests.overJettyClient(priorKnowledge, server, server.uri(pathAndQuery), method, body, setup);
     }
 
     private static Observed overJdkClient(ServletServer server, String method, String pathAndQuery, byte[] body)
@@ -259,17 +251,7 @@ class Http2DifferentialTest {
 
     private static Observed overJdkClient(HttpClient client, ServletServer server, String method, String pathAndQuery,
             byte[] body) throws Exception {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body);
-        HttpRequest request = HttpRequest.newBuilder(server.uri(pathAndQuery)).method(method, publisher)
-                .timeout(Duration.ofSeconds(30)).build();
-        HttpResponse<String> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IOException(server.kind() + ": " + method + " " + pathAndQuery, e);
-        }
-        return Observed.of(response, server.port());
+        return ObservedRequests.overJdkClient(client, server, server.uri(pathAndQuery), method, body);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -421,10 +403,7 @@ class Http2DifferentialTest {
     /** A 4 MiB upload needs the server to reopen the stream and connection windows again and again. */
     @Test
     void largeUploadPassesFlowControl() throws Exception {
-        byte[] body = new byte[4 * 1024 * 1024 + 17];
-        for (int i = 0; i < body.length; i++) {
-            body[i] = (byte) (i * 31);
-        }
+        byte[] body = ObservedRequests.patternedBody(4 * 1024 * 1024 + 17);
         Observed expected = overJettyClient(jetty, "POST", "/s/sum", body);
         Observed actual = overJettyClient(corral, "POST", "/s/sum", body);
         assertTrue(expected.body().startsWith(body.length + " "), expected.body());
