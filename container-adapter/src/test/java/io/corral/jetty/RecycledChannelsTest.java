@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.testing.IdleConnectionHeap;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,41 +130,18 @@ class RecycledChannelsTest {
         try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).h2c()
                 .connector(connector -> ((CorralConnector) connector).setHibernateAfter(hibernateAfter.toMillis()))
                 .servlet("/gate", new GateServlet()).start()) {
-            long before = usedHeapAfterGc();
-            String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process clients = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
-                    H2cIdleClients.class.getName(), String.valueOf(server.port()), "/gate", String.valueOf(count),
-                    String.valueOf(streams)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(),
-                        StandardCharsets.UTF_8));
-                assertEquals("ready", out.readLine(), "the client JVM opened its connections");
-                Await.until("every connection open", WAIT,
-                        () -> server.connector().getConnectedEndPoints().size() == count);
-                if (hibernateAfter.isZero()) {
-                    Await.until("every connection hibernating, without channels", WAIT,
-                            () -> server.connector().getConnectedEndPoints().stream().allMatch(
-                                    endPoint -> ((CorralHttpConnection) endPoint.getConnection())
-                                            .recycledChannels() == 0));
-                }
-                long after = usedHeapAfterGc();
-                return (after - before) / count;
-            } finally {
-                clients.getOutputStream().close();
-                if (!clients.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    clients.destroyForcibly();
-                }
-            }
+            return IdleConnectionHeap.perConnection(H2cIdleClients.class, List.of(String.valueOf(server.port()),
+                    "/gate", String.valueOf(count), String.valueOf(streams)), count, () -> {
+                        Await.until("every connection open", WAIT,
+                                () -> server.connector().getConnectedEndPoints().size() == count);
+                        if (hibernateAfter.isZero()) {
+                            Await.until("every connection hibernating, without channels", WAIT,
+                                    () -> server.connector().getConnectedEndPoints().stream().allMatch(
+                                            endPoint -> ((CorralHttpConnection) endPoint.getConnection())
+                                                    .recycledChannels() == 0));
+                        }
+                    }, WAIT);
         }
-    }
-
-    private static long usedHeapAfterGc() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 
     /**
