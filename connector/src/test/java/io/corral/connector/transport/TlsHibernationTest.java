@@ -61,13 +61,7 @@ class TlsHibernationTest {
     }
 
     private int hibernating() {
-        int count = 0;
-        for (TransportConnection connection : listener.connections()) {
-            if (((TlsConnection) connection).isHibernating()) {
-                count++;
-            }
-        }
-        return count;
+        return HibernatingConnections.count(listener);
     }
 
     @Test

@@ -17,8 +17,7 @@ import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.testing.IdleConnectionHeap;
-import io.corral.connector.transport.TcpConnection;
-import io.corral.connector.transport.TransportConnection;
+import io.corral.connector.transport.HibernatingConnections;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -259,13 +258,7 @@ class Http2HibernationTest {
     }
 
     private static int hibernating(Listener listener) {
-        int count = 0;
-        for (TransportConnection connection : listener.connections()) {
-            if (connection instanceof TcpConnection tcp && tcp.isHibernating()) {
-                count++;
-            }
-        }
-        return count;
+        return HibernatingConnections.count(listener);
     }
 
     /**
