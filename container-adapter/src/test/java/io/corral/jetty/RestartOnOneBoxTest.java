@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.corral.connector.testing.MigrateReqSysctl;
 import io.corral.connector.transport.SocketOptions;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
 class RestartOnOneBoxTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestartOnOneBoxTest.class);
-    private static final Path MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
     private static final int CLIENTS = 4;
     private static final int MAX_REQUESTS_PER_CLIENT = 20_000;
     private static final Duration MAX_RUN = Duration.ofSeconds(90);
@@ -54,9 +52,9 @@ class RestartOnOneBoxTest {
     @EnumSource(ConnectorKind.class)
     void noRequestFailsThroughARestartWithRequestMigration(ConnectorKind kind) throws Exception {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
-        String original = readSysctl();
+        String original = MigrateReqSysctl.read();
         assumeTrue(original != null, "net.ipv4.tcp_migrate_req does not exist here (Linux before 5.14, or not Linux)");
-        assumeTrue(writeSysctl("1"), "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
+        assumeTrue(MigrateReqSysctl.write("1"), "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
         try {
             Outcome outcome = restartUnderLoad(kind);
             LOG.info("{} restart with tcp_migrate_req=1: {} served, {} failed", kind, outcome.served(), outcome.failed());
@@ -66,7 +64,7 @@ class RestartOnOneBoxTest {
                 assertEquals(0, outcome.failed(), () -> "first failure: " + outcome.firstFailure());
             }
         } finally {
-            writeSysctl(original.strip());
+            MigrateReqSysctl.write(original.strip());
         }
     }
 
@@ -74,8 +72,8 @@ class RestartOnOneBoxTest {
     @EnumSource(ConnectorKind.class)
     void aRestartWithoutRequestMigrationIsMeasured(ConnectorKind kind) throws Exception {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
-        String original = readSysctl();
-        boolean off = original == null || original.strip().equals("0") || writeSysctl("0");
+        String original = MigrateReqSysctl.read();
+        boolean off = original == null || original.strip().equals("0") || MigrateReqSysctl.write("0");
         assumeTrue(off, "net.ipv4.tcp_migrate_req is on and cannot be turned off here");
         try {
             Outcome outcome = restartUnderLoad(kind);
@@ -85,7 +83,7 @@ class RestartOnOneBoxTest {
             assertTrue(outcome.served() > 0);
         } finally {
             if (original != null) {
-                writeSysctl(original.strip());
+                MigrateReqSysctl.write(original.strip());
             }
         }
     }
@@ -154,22 +152,5 @@ class RestartOnOneBoxTest {
             }
         }
         return new Outcome(served.get(), failed.get(), failures.isEmpty() ? "none" : failures.get(0));
-    }
-
-    private static String readSysctl() {
-        try {
-            return Files.exists(MIGRATE_REQ) ? Files.readString(MIGRATE_REQ) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static boolean writeSysctl(String value) {
-        try {
-            Files.writeString(MIGRATE_REQ, value);
-            return readSysctl().strip().equals(value);
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.corral.connector.testing.MigrateReqSysctl;
 import io.corral.connector.transport.SocketOptions;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
 class RestartHandoverTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestartHandoverTest.class);
-    private static final Path MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
     private static final int CLIENTS = 4;
     /** Bounds the load: connections per client at most, and the whole run at most. */
     private static final int MAX_CONNECTIONS_PER_CLIENT = 20_000;
@@ -45,23 +43,23 @@ class RestartHandoverTest {
     @Test
     void noConnectionFailsThroughARestartWithRequestMigration() throws Exception {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
-        String original = readSysctl();
+        String original = MigrateReqSysctl.read();
         assumeTrue(original != null, "net.ipv4.tcp_migrate_req does not exist here (Linux before 5.14, or not Linux)");
-        assumeTrue(writeSysctl("1"), "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
+        assumeTrue(MigrateReqSysctl.write("1"), "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
         try {
             Outcome outcome = restartUnderLoad("migrate");
             LOG.info("restart with tcp_migrate_req=1: {} served, {} failed", outcome.served(), outcome.failed());
             assertEquals(0, outcome.failed(), () -> "first failure: " + outcome.firstFailure());
         } finally {
-            writeSysctl(original.strip());
+            MigrateReqSysctl.write(original.strip());
         }
     }
 
     @Test
     void aRestartWithoutRequestMigrationIsMeasured() throws Exception {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
-        String original = readSysctl();
-        boolean off = original == null || original.strip().equals("0") || writeSysctl("0");
+        String original = MigrateReqSysctl.read();
+        boolean off = original == null || original.strip().equals("0") || MigrateReqSysctl.write("0");
         assumeTrue(off, "net.ipv4.tcp_migrate_req is on and cannot be turned off here");
         try {
             Outcome outcome = restartUnderLoad("no-migrate");
@@ -71,7 +69,7 @@ class RestartHandoverTest {
             assertTrue(outcome.served() > 0);
         } finally {
             if (original != null) {
-                writeSysctl(original.strip());
+                MigrateReqSysctl.write(original.strip());
             }
         }
     }
@@ -120,22 +118,5 @@ class RestartHandoverTest {
             }
         }
         return new Outcome(served.get(), failed.get(), failures.isEmpty() ? "none" : failures.get(0));
-    }
-
-    private static String readSysctl() {
-        try {
-            return Files.exists(MIGRATE_REQ) ? Files.readString(MIGRATE_REQ) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static boolean writeSysctl(String value) {
-        try {
-            Files.writeString(MIGRATE_REQ, value);
-            return readSysctl().strip().equals(value);
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
