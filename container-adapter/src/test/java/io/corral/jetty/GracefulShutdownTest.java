@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.component.Graceful;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,24 +20,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * after the whole stop timeout.
  */
 class GracefulShutdownTest {
-
-    static final class SlowServlet extends HttpServlet {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            if (request.getParameter("slow") != null) {
-                entered.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            response.getWriter().print("done");
-        }
-    }
 
     private static boolean refused(int port) {
         try (RawConnection probe = new RawConnection(port)) {
@@ -56,7 +34,7 @@ class GracefulShutdownTest {
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
     void inFlightRequestCompletesWhileNewConnectionsAreRefused(ConnectorKind kind) throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = new SlowServlet("done", Duration.ofSeconds(10));
         ServletServer server = ServletServer.on(kind)
                 .servlet("/work", servlet)
                 .server(s -> s.setStopTimeout(10_000))
@@ -100,7 +78,7 @@ class GracefulShutdownTest {
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
     void jettysGracefulShutdownWaitsForTheRequestInFlight(ConnectorKind kind) throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = new SlowServlet("done", Duration.ofSeconds(10));
         try (ServletServer server = ServletServer.on(kind).servlet("/work", servlet).start();
              RawConnection busy = server.connect()) {
             busy.send("GET /work?slow HTTP/1.1\r\nHost: localhost\r\n\r\n");

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,25 +22,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * on a running connector, which both have, is compared here.
  */
 class LiveOperationsTest {
-
-    /** Answers "ok"; {@code ?slow} waits until the test releases it. */
-    static final class SlowServlet extends HttpServlet {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            if (request.getParameter("slow") != null) {
-                entered.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            response.getWriter().print("ok");
-        }
-    }
 
     private static final String GET = "GET /work HTTP/1.1\r\nHost: localhost\r\n\r\n";
     private static final String GET_SLOW = "GET /work?slow HTTP/1.1\r\nHost: localhost\r\n\r\n";
@@ -66,7 +43,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("suspend: new clients are refused, a live keep-alive connection goes on; resume: accepted again on the same port")
     void suspendAndResume() throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = new SlowServlet("ok", Duration.ofSeconds(20));
         try (ServletServer server = start(servlet); RawConnection live = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
             int port = server.port();
@@ -91,7 +68,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("drain: idle keep-alive closed at once, the request in flight finishes with Connection: close, new clients refused; resume serves keep-alive again")
     void drainLetsTheRequestInFlightFinish() throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = new SlowServlet("ok", Duration.ofSeconds(20));
         try (ServletServer server = start(servlet);
              RawConnection idle = server.connect();
              RawConnection busy = server.connect()) {
@@ -129,7 +106,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("drain: a request still running at the timeout is closed, and counted")
     void drainTimeoutClosesTheRest() throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = new SlowServlet("ok", Duration.ofSeconds(20));
         try (ServletServer server = start(servlet); RawConnection stuck = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
             stuck.send(GET_SLOW);
@@ -144,7 +121,7 @@ class LiveOperationsTest {
 
     @Test
     void operationsNeedAStartedConnector() throws Exception {
-        ServletServer server = start(new SlowServlet());
+        ServletServer server = start(new SlowServlet("ok", Duration.ofSeconds(20)));
         CorralConnector connector = (CorralConnector) server.connector();
         server.close();
         assertThrows(IllegalStateException.class, connector::suspend);
@@ -154,7 +131,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("idle timeout changed live: new connections get it, a live one from its next wait for a request")
     void idleTimeoutChangesLive() throws Exception {
-        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet())
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet("ok", Duration.ofSeconds(20)))
                 .connector(connector -> connector.setIdleTimeout(30_000)).start();
              RawConnection live = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
@@ -185,7 +162,7 @@ class LiveOperationsTest {
     @EnumSource(ConnectorKind.class)
     @DisplayName("idle timeout changed on a running connector: a new connection gets it, on both connectors")
     void idleTimeoutChangedWhileRunningReachesNewConnections(ConnectorKind kind) throws Exception {
-        try (ServletServer server = ServletServer.on(kind).servlet("/work", new SlowServlet())
+        try (ServletServer server = ServletServer.on(kind).servlet("/work", new SlowServlet("ok", Duration.ofSeconds(20)))
                 .connector(connector -> connector.setIdleTimeout(30_000)).start()) {
             server.connector().setIdleTimeout(500);
             try (RawConnection fresh = server.connect()) {
@@ -200,7 +177,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("header timeout changed live: the next request head gets it (408)")
     void headerTimeoutChangesLive() throws Exception {
-        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet())
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet("ok", Duration.ofSeconds(20)))
                 .connector(connector -> connector.setIdleTimeout(30_000)).start();
              RawConnection live = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
@@ -221,7 +198,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("max connections changed live: a client waiting in the backlog gets in when the limit rises")
     void maxConnectionsChangesLive() throws Exception {
-        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet())
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet("ok", Duration.ofSeconds(20)))
                 .connector(connector -> {
                     ((CorralConnector) connector).setMaxConnections(1);
                     ((CorralConnector) connector).setEvictIdleAtLimit(false);
