@@ -3,6 +3,7 @@ package io.corral.it.clients;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.corral.connector.testing.RequiredTool;
 import io.corral.jetty.demo.ConnectorKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
