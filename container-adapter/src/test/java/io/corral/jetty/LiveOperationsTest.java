@@ -26,6 +26,11 @@ class LiveOperationsTest {
     private static final String GET = "GET /work HTTP/1.1\r\nHost: localhost\r\n\r\n";
     private static final String GET_SLOW = "GET /work?slow HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
+    /** Answers "ok"; {@code ?slow} waits until the test releases it (20 s at most). */
+    private static SlowServlet slowServlet() {
+        return new SlowServlet("ok", Duration.ofSeconds(20));
+    }
+
     private static ServletServer start(SlowServlet servlet) throws Exception {
         return ServletServer.on(ConnectorKind.CORRAL).servlet("/work", servlet).start();
     }
@@ -43,7 +48,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("suspend: new clients are refused, a live keep-alive connection goes on; resume: accepted again on the same port")
     void suspendAndResume() throws Exception {
-        SlowServlet servlet = new SlowServlet("ok", Duration.ofSeconds(20));
+        SlowServlet servlet = slowServlet();
         try (ServletServer server = start(servlet); RawConnection live = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
             int port = server.port();
@@ -68,7 +73,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("drain: idle keep-alive closed at once, the request in flight finishes with Connection: close, new clients refused; resume serves keep-alive again")
     void drainLetsTheRequestInFlightFinish() throws Exception {
-        SlowServlet servlet = new SlowServlet("ok", Duration.ofSeconds(20));
+        SlowServlet servlet = slowServlet();
         try (ServletServer server = start(servlet);
              RawConnection idle = server.connect();
              RawConnection busy = server.connect()) {
@@ -106,7 +111,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("drain: a request still running at the timeout is closed, and counted")
     void drainTimeoutClosesTheRest() throws Exception {
-        SlowServlet servlet = new SlowServlet("ok", Duration.ofSeconds(20));
+        SlowServlet servlet = slowServlet();
         try (ServletServer server = start(servlet); RawConnection stuck = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
             stuck.send(GET_SLOW);
@@ -121,7 +126,7 @@ class LiveOperationsTest {
 
     @Test
     void operationsNeedAStartedConnector() throws Exception {
-        ServletServer server = start(new SlowServlet("ok", Duration.ofSeconds(20)));
+        ServletServer server = start(slowServlet());
         CorralConnector connector = (CorralConnector) server.connector();
         server.close();
         assertThrows(IllegalStateException.class, connector::suspend);
@@ -131,7 +136,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("idle timeout changed live: new connections get it, a live one from its next wait for a request")
     void idleTimeoutChangesLive() throws Exception {
-        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet("ok", Duration.ofSeconds(20)))
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", slowServlet())
                 .connector(connector -> connector.setIdleTimeout(30_000)).start();
              RawConnection live = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
@@ -162,7 +167,7 @@ class LiveOperationsTest {
     @EnumSource(ConnectorKind.class)
     @DisplayName("idle timeout changed on a running connector: a new connection gets it, on both connectors")
     void idleTimeoutChangedWhileRunningReachesNewConnections(ConnectorKind kind) throws Exception {
-        try (ServletServer server = ServletServer.on(kind).servlet("/work", new SlowServlet("ok", Duration.ofSeconds(20)))
+        try (ServletServer server = ServletServer.on(kind).servlet("/work", slowServlet())
                 .connector(connector -> connector.setIdleTimeout(30_000)).start()) {
             server.connector().setIdleTimeout(500);
             try (RawConnection fresh = server.connect()) {
@@ -177,7 +182,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("header timeout changed live: the next request head gets it (408)")
     void headerTimeoutChangesLive() throws Exception {
-        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet("ok", Duration.ofSeconds(20)))
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", slowServlet())
                 .connector(connector -> connector.setIdleTimeout(30_000)).start();
              RawConnection live = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
@@ -198,7 +203,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("max connections changed live: a client waiting in the backlog gets in when the limit rises")
     void maxConnectionsChangesLive() throws Exception {
-        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet("ok", Duration.ofSeconds(20)))
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", slowServlet())
                 .connector(connector -> {
                     ((CorralConnector) connector).setMaxConnections(1);
                     ((CorralConnector) connector).setEvictIdleAtLimit(false);

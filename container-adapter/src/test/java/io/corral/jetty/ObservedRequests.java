@@ -50,7 +50,7 @@ final class ObservedRequests {
         return Observed.of(response, server.port());
     }
 
-    /** A body of {@code length} octets that is no run of one value, so that a lost or repeated window shows in its sum. */
+    /** A body of {@code length} octets, no run of one value: a lost or repeated window shows in its sum. */
     static byte[] patternedBody(int length) {
         byte[] body = new byte[length];
         for (int i = 0; i < body.length; i++) {

@@ -54,7 +54,8 @@ class RestartOnOneBoxTest {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
         String original = MigrateReqSysctl.read();
         assumeTrue(original != null, "net.ipv4.tcp_migrate_req does not exist here (Linux before 5.14, or not Linux)");
-        assumeTrue(MigrateReqSysctl.write("1"), "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
+        assumeTrue(MigrateReqSysctl.write("1"),
+                "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
         try {
             Outcome outcome = restartUnderLoad(kind);
             LOG.info("{} restart with tcp_migrate_req=1: {} served, {} failed", kind, outcome.served(), outcome.failed());

@@ -45,7 +45,8 @@ class RestartHandoverTest {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
         String original = MigrateReqSysctl.read();
         assumeTrue(original != null, "net.ipv4.tcp_migrate_req does not exist here (Linux before 5.14, or not Linux)");
-        assumeTrue(MigrateReqSysctl.write("1"), "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
+        assumeTrue(MigrateReqSysctl.write("1"),
+                "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
         try {
             Outcome outcome = restartUnderLoad("migrate");
             LOG.info("restart with tcp_migrate_req=1: {} served, {} failed", outcome.served(), outcome.failed());
