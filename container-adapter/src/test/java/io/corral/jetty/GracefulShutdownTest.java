@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,16 +18,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * after the whole stop timeout.
  */
 class GracefulShutdownTest {
-
-    private static boolean refused(int port) {
-        try (RawConnection probe = new RawConnection(port)) {
-            return false;
-        } catch (ConnectException refused) {
-            return true;
-        } catch (IOException other) {
-            return false;
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
@@ -56,7 +44,7 @@ class GracefulShutdownTest {
             });
             Await.until("the connector to report it is closed", Duration.ofSeconds(5), () -> !server.connector().isOpen());
             // ServerConnector may still complete a connect just after it reports closed: wait until refused.
-            Await.until("new connections to be refused", Duration.ofSeconds(5), () -> refused(port));
+            Await.until("new connections to be refused", Duration.ofSeconds(5), () -> RawConnection.refused(port));
             assertTrue(idle.isClosedByServer(3000), "idle keep-alive connection left open during shutdown");
             assertFalse(stopped.isDone(), "stopped while a request was in flight");
 

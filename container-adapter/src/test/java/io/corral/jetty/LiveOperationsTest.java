@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,16 +33,6 @@ class LiveOperationsTest {
         return ServletServer.on(ConnectorKind.CORRAL).servlet("/work", servlet).start();
     }
 
-    private static boolean refused(int port) {
-        try (RawConnection probe = new RawConnection(port)) {
-            return false;
-        } catch (ConnectException refused) {
-            return true;
-        } catch (IOException other) {
-            return false;
-        }
-    }
-
     @Test
     @DisplayName("suspend: new clients are refused, a live keep-alive connection goes on; resume: accepted again on the same port")
     void suspendAndResume() throws Exception {
@@ -56,7 +44,7 @@ class LiveOperationsTest {
 
             connector.suspend();
             assertEquals("SUSPENDED", connector.getListenerState());
-            assertTrue(refused(port), "a new client was accepted while suspended");
+            assertTrue(RawConnection.refused(port), "a new client was accepted while suspended");
             RawResponse onLive = live.send(GET).read();
             assertEquals("ok", onLive.text());
             assertFalse(onLive.saysClose(), "suspend is not a drain: " + onLive);
@@ -85,7 +73,7 @@ class LiveOperationsTest {
 
             CompletableFuture<Integer> drained = CompletableFuture.supplyAsync(() -> connector.drain(20_000));
             assertTrue(idle.isClosedByServer(5000), "the idle keep-alive connection outlived the drain");
-            Await.until("new clients to be refused", Duration.ofSeconds(5), () -> refused(port));
+            Await.until("new clients to be refused", Duration.ofSeconds(5), () -> RawConnection.refused(port));
             assertTrue(connector.isDraining());
             assertFalse(drained.isDone(), "the drain ended with a request in flight");
 
