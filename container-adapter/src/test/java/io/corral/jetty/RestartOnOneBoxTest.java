@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.corral.connector.testing.ClientLoad;
+import io.corral.connector.testing.ClientLoad.Outcome;
 import io.corral.connector.testing.MigrateReqSysctl;
 import io.corral.connector.transport.SocketOptions;
 import jakarta.servlet.http.HttpServlet;
@@ -11,11 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,8 +42,6 @@ class RestartOnOneBoxTest {
             response.getWriter().print("hello");
         }
     }
-
-    record Outcome(int served, int failed, String firstFailure) {}
 
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
@@ -104,47 +99,28 @@ class RestartOnOneBoxTest {
                 .start();
         ServletServer fresh = null;
         int port = old.port();
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger served = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> clients = new ArrayList<>();
-        long deadline = System.nanoTime() + MAX_RUN.toNanos();
-        for (int c = 0; c < CLIENTS; c++) {
-            clients.add(Thread.ofPlatform().name("restart-client-" + c).start(() -> {
-                for (int i = 0; i < MAX_REQUESTS_PER_CLIENT && running.get() && System.nanoTime() - deadline < 0; i++) {
-                    try (RawConnection client = new RawConnection(port)) {
-                        client.send("GET /hello HTTP/1.1\r\nHost: restart.test\r\nConnection: close\r\n\r\n");
-                        RawResponse response = client.read();
-                        if (response.status() == 200 && response.text().equals("hello")) {
-                            served.incrementAndGet();
-                        } else {
-                            failed.incrementAndGet();
-                            failures.add(response.toString());
-                        }
-                    } catch (IOException e) {
-                        failed.incrementAndGet();
-                        failures.add(e.toString());
-                    }
+        ClientLoad load = ClientLoad.start("restart-client", CLIENTS, MAX_REQUESTS_PER_CLIENT, MAX_RUN, () -> {
+            try (RawConnection client = new RawConnection(port)) {
+                client.send("GET /hello HTTP/1.1\r\nHost: restart.test\r\nConnection: close\r\n\r\n");
+                RawResponse response = client.read();
+                if (response.status() != 200 || !response.text().equals("hello")) {
+                    throw new AssertionError(response.toString());
                 }
-            }));
-        }
+            }
+        });
         try {
-            Await.until("the load runs on the old server", Duration.ofSeconds(60), () -> served.get() >= 300);
+            Await.until("the load runs on the old server", Duration.ofSeconds(60), () -> load.served() >= 300);
             fresh = ServletServer.on(kind).servlet("/hello", new HelloServlet())
                     .connector(connector -> {
                         reusePort(connector);
                         connector.setPort(port);
                     })
                     .start();
-            int before = served.get();
+            int before = load.served();
             old.close(); // Server.stop(): a graceful shutdown within the stop timeout
-            Await.until("the load runs on the new server", Duration.ofSeconds(60), () -> served.get() >= before + 300);
+            Await.until("the load runs on the new server", Duration.ofSeconds(60), () -> load.served() >= before + 300);
         } finally {
-            running.set(false);
-            for (Thread client : clients) {
-                client.join(Duration.ofSeconds(30));
-            }
+            load.stop();
             if (old.server().isRunning()) {
                 old.close();
             }
@@ -152,6 +128,6 @@ class RestartOnOneBoxTest {
                 fresh.close();
             }
         }
-        return new Outcome(served.get(), failed.get(), failures.isEmpty() ? "none" : failures.get(0));
+        return load.outcome();
     }
 }
