@@ -374,7 +374,7 @@ class Http2DifferentialTest {
     @EnumSource(ConnectorKind.class)
     void aFailingServletFailsItsStreamOnly(ConnectorKind kind) throws Exception {
         ServletServer server = kind == ConnectorKind.JETTY ? jetty : corral;
-        org.eclipse.jetty.client.HttpClient oneConnection = oneConnectionClient();
+        org.eclipse.jetty.client.HttpClient oneConnection = OneConnectionH2cClient.start();
         List<CompletableFuture<ContentResponse>> responses = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             responses.add(send(oneConnection.newRequest(server.uri(i % 4 == 0 ? "/s/throw" : "/s/connection"))));
@@ -389,15 +389,6 @@ class Http2DifferentialTest {
         }
         assertEquals(1, connections.size(), "one connection throughout: " + connections);
         oneConnection.stop();
-    }
-
-    /** Jetty's HTTP/2 client limited to one connection, whose streams it multiplexes. */
-    private static org.eclipse.jetty.client.HttpClient oneConnectionClient() throws Exception {
-        org.eclipse.jetty.client.HttpClient client =
-                new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
-        client.setMaxConnectionsPerDestination(1);
-        client.start();
-        return client;
     }
 
     /** A 4 MiB upload needs the server to reopen the stream and connection windows again and again. */
@@ -420,7 +411,7 @@ class Http2DifferentialTest {
         ServletServer server = kind == ConnectorKind.JETTY ? jetty : corral;
         slowEntered = new CountDownLatch(1);
         slowRelease = new CountDownLatch(1);
-        org.eclipse.jetty.client.HttpClient oneConnection = oneConnectionClient();
+        org.eclipse.jetty.client.HttpClient oneConnection = OneConnectionH2cClient.start();
         try {
             CompletableFuture<ContentResponse> slow = send(oneConnection.newRequest(server.uri("/s/slow")));
             assertTrue(slowEntered.await(30, TimeUnit.SECONDS), "the slow servlet started");

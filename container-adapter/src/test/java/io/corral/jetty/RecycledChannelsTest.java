@@ -20,8 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpChannel;
 import org.junit.jupiter.api.Test;
@@ -62,7 +60,7 @@ class RecycledChannelsTest {
                 .h2c(h2 -> h2.setMaxConcurrentStreams(8))
                 .connector(connector -> ((CorralConnector) connector).setHibernateAfter(Duration.ofHours(1).toMillis()))
                 .servlet("/gate", servlet).start()) {
-            org.eclipse.jetty.client.HttpClient client = oneConnectionClient();
+            org.eclipse.jetty.client.HttpClient client = OneConnectionH2cClient.start();
             try {
                 // 8 at once (the stream limit), held until all 8 run: 8 channels in use together.
                 servlet.together = new CountDownLatch(8);
@@ -87,7 +85,7 @@ class RecycledChannelsTest {
         try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).h2c()
                 .connector(connector -> ((CorralConnector) connector).setHibernateAfter(0))
                 .servlet("/gate", servlet).start()) {
-            org.eclipse.jetty.client.HttpClient client = oneConnectionClient();
+            org.eclipse.jetty.client.HttpClient client = OneConnectionH2cClient.start();
             try {
                 for (int round = 0; round < 3; round++) {
                     servlet.together = new CountDownLatch(STREAMS);
@@ -177,14 +175,6 @@ class RecycledChannelsTest {
                     case "toString" -> "fake channel";
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-    }
-
-    private static org.eclipse.jetty.client.HttpClient oneConnectionClient() throws Exception {
-        org.eclipse.jetty.client.HttpClient client =
-                new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
-        client.setMaxConnectionsPerDestination(1);
-        client.start();
-        return client;
     }
 
     private static void sendAndAwait(org.eclipse.jetty.client.HttpClient client, ServletServer server, int count)
