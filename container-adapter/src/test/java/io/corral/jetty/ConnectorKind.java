@@ -1,7 +1,9 @@
 package io.corral.jetty;
 
+import java.nio.file.Path;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -9,6 +11,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -68,6 +71,22 @@ public enum ConnectorKind {
         CorralConnector connector = new CorralConnector(server, factories);
         connector.setHibernateAfter(0);
         return connector;
+    }
+
+    /**
+     * HTTP/1.1 on a Unix-domain socket at {@code socketFile}: Jetty's {@link UnixDomainServerConnector}, or a
+     * CorralConnector given {@code unixDomainPath} (hibernating at once, as in the rest of the differential suite).
+     */
+    public AbstractConnector createUnixDomain(Server server, Path socketFile) {
+        if (this == JETTY) {
+            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, new HttpConnectionFactory());
+            unix.setUnixDomainPath(socketFile);
+            return unix;
+        }
+        CorralConnector unix = new CorralConnector(server);
+        unix.setUnixDomainPath(socketFile);
+        unix.setHibernateAfter(0);
+        return unix;
     }
 
     /** The HTTPS connector, configured as Jetty's documentation shows: an SslConnectionFactory before HTTP/1.1. */

@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.component.Graceful;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,38 +19,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class GracefulShutdownTest {
 
-    static final class SlowServlet extends HttpServlet {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            if (request.getParameter("slow") != null) {
-                entered.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            response.getWriter().print("done");
-        }
-    }
-
-    private static boolean refused(int port) {
-        try (RawConnection probe = new RawConnection(port)) {
-            return false;
-        } catch (ConnectException refused) {
-            return true;
-        } catch (IOException other) {
-            return false;
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
     void inFlightRequestCompletesWhileNewConnectionsAreRefused(ConnectorKind kind) throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = new SlowServlet("done", Duration.ofSeconds(10));
         ServletServer server = ServletServer.on(kind)
                 .servlet("/work", servlet)
                 .server(s -> s.setStopTimeout(10_000))
@@ -78,7 +44,7 @@ class GracefulShutdownTest {
             });
             Await.until("the connector to report it is closed", Duration.ofSeconds(5), () -> !server.connector().isOpen());
             // ServerConnector may still complete a connect just after it reports closed: wait until refused.
-            Await.until("new connections to be refused", Duration.ofSeconds(5), () -> refused(port));
+            Await.until("new connections to be refused", Duration.ofSeconds(5), () -> RawConnection.refused(port));
             assertTrue(idle.isClosedByServer(3000), "idle keep-alive connection left open during shutdown");
             assertFalse(stopped.isDone(), "stopped while a request was in flight");
 
@@ -100,7 +66,7 @@ class GracefulShutdownTest {
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
     void jettysGracefulShutdownWaitsForTheRequestInFlight(ConnectorKind kind) throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = new SlowServlet("done", Duration.ofSeconds(10));
         try (ServletServer server = ServletServer.on(kind).servlet("/work", servlet).start();
              RawConnection busy = server.connect()) {
             busy.send("GET /work?slow HTTP/1.1\r\nHost: localhost\r\n\r\n");

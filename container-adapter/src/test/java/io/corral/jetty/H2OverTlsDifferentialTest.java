@@ -13,15 +13,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,11 +44,7 @@ class H2OverTlsDifferentialTest {
     static void start() throws Exception {
         jetty = server(ConnectorKind.JETTY);
         corral = server(ConnectorKind.CORRAL);
-        HTTP2Client http2 = new HTTP2Client();
-        SslContextFactory.Client tls = new SslContextFactory.Client();
-        tls.setSslContext(TestTls.clientContext(false));
-        http2.getClientConnector().setSslContextFactory(tls);
-        jettyClient = new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(http2));
+        jettyClient = new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(TestTls.http2Client()));
         jettyClient.start();
         jdkClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestTls.clientContext(false))
                 .connectTimeout(TIMEOUT).build();
@@ -84,20 +75,12 @@ class H2OverTlsDifferentialTest {
 
     private static Observed overJettyClient(ServletServer server, String method, String target, byte[] body)
             throws Exception {
-        Request request = jettyClient.newRequest(uri(server, target)).method(method).timeout(30, TimeUnit.SECONDS);
-        if (body != null) {
-            request.body(new BytesRequestContent("application/octet-stream", body));
-        }
-        return Observed.of(request.send(), server.port());
+        return ObservedRequests.overJettyClient(jettyClient, server, uri(server, target), method, body, request -> { });
     }
 
     private static Observed overJdkClient(ServletServer server, String method, String target, byte[] body)
             throws Exception {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body);
-        HttpResponse<String> response = jdkClient.send(HttpRequest.newBuilder(uri(server, target))
-                .method(method, publisher).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-        return Observed.of(response, server.port());
+        return ObservedRequests.overJdkClient(jdkClient, server, uri(server, target), method, body);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -172,10 +155,7 @@ class H2OverTlsDifferentialTest {
     /** A 4 MiB upload: both windows reopened again and again, through TLS records. */
     @Test
     void largeUploadPassesFlowControl() throws Exception {
-        byte[] body = new byte[4 * 1024 * 1024 + 17];
-        for (int i = 0; i < body.length; i++) {
-            body[i] = (byte) (i * 31);
-        }
+        byte[] body = ObservedRequests.patternedBody(4 * 1024 * 1024 + 17);
         Observed expected = overJettyClient(jetty, "POST", "/s/sum", body);
         Observed actual = overJettyClient(corral, "POST", "/s/sum", body);
         assertTrue(expected.body().startsWith(body.length + " "), expected.body());

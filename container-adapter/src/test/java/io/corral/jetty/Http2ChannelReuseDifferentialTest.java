@@ -27,8 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -255,10 +253,7 @@ class Http2ChannelReuseDifferentialTest {
         private final org.eclipse.jetty.client.HttpClient client;
 
         JettySender() throws Exception {
-            HTTP2Client http2 = new HTTP2Client();
-            client = new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(http2));
-            client.setMaxConnectionsPerDestination(1);
-            client.start();
+            client = OneConnectionH2cClient.start();
         }
 
         @Override

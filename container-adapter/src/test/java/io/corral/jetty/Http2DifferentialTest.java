@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
-import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
@@ -240,13 +238,7 @@ class Http2DifferentialTest {
 
     private static Observed overJettyClient(ServletServer server, String method, String pathAndQuery, byte[] body,
             Consumer<Request> setup) throws Exception {
-        Request request = priorKnowledge.newRequest(server.uri(pathAndQuery)).method(method)
-                .timeout(30, TimeUnit.SECONDS);
-        if (body != null) {
-            request.body(new BytesRequestContent("application/octet-stream", body));
-        }
-        setup.accept(request);
-        return Observed.of(request.send(), server.port());
+        return ObservedRequests.overJettyClient(priorKnowledge, server, server.uri(pathAndQuery), method, body, setup);
     }
 
     private static Observed overJdkClient(ServletServer server, String method, String pathAndQuery, byte[] body)
@@ -259,17 +251,7 @@ class Http2DifferentialTest {
 
     private static Observed overJdkClient(HttpClient client, ServletServer server, String method, String pathAndQuery,
             byte[] body) throws Exception {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body);
-        HttpRequest request = HttpRequest.newBuilder(server.uri(pathAndQuery)).method(method, publisher)
-                .timeout(Duration.ofSeconds(30)).build();
-        HttpResponse<String> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IOException(server.kind() + ": " + method + " " + pathAndQuery, e);
-        }
-        return Observed.of(response, server.port());
+        return ObservedRequests.overJdkClient(client, server, server.uri(pathAndQuery), method, body);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -392,7 +374,7 @@ class Http2DifferentialTest {
     @EnumSource(ConnectorKind.class)
     void aFailingServletFailsItsStreamOnly(ConnectorKind kind) throws Exception {
         ServletServer server = kind == ConnectorKind.JETTY ? jetty : corral;
-        org.eclipse.jetty.client.HttpClient oneConnection = oneConnectionClient();
+        org.eclipse.jetty.client.HttpClient oneConnection = OneConnectionH2cClient.start();
         List<CompletableFuture<ContentResponse>> responses = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             responses.add(send(oneConnection.newRequest(server.uri(i % 4 == 0 ? "/s/throw" : "/s/connection"))));
@@ -409,22 +391,10 @@ class Http2DifferentialTest {
         oneConnection.stop();
     }
 
-    /** Jetty's HTTP/2 client limited to one connection, whose streams it multiplexes. */
-    private static org.eclipse.jetty.client.HttpClient oneConnectionClient() throws Exception {
-        org.eclipse.jetty.client.HttpClient client =
-                new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
-        client.setMaxConnectionsPerDestination(1);
-        client.start();
-        return client;
-    }
-
     /** A 4 MiB upload needs the server to reopen the stream and connection windows again and again. */
     @Test
     void largeUploadPassesFlowControl() throws Exception {
-        byte[] body = new byte[4 * 1024 * 1024 + 17];
-        for (int i = 0; i < body.length; i++) {
-            body[i] = (byte) (i * 31);
-        }
+        byte[] body = ObservedRequests.patternedBody(4 * 1024 * 1024 + 17);
         Observed expected = overJettyClient(jetty, "POST", "/s/sum", body);
         Observed actual = overJettyClient(corral, "POST", "/s/sum", body);
         assertTrue(expected.body().startsWith(body.length + " "), expected.body());
@@ -441,7 +411,7 @@ class Http2DifferentialTest {
         ServletServer server = kind == ConnectorKind.JETTY ? jetty : corral;
         slowEntered = new CountDownLatch(1);
         slowRelease = new CountDownLatch(1);
-        org.eclipse.jetty.client.HttpClient oneConnection = oneConnectionClient();
+        org.eclipse.jetty.client.HttpClient oneConnection = OneConnectionH2cClient.start();
         try {
             CompletableFuture<ContentResponse> slow = send(oneConnection.newRequest(server.uri("/s/slow")));
             assertTrue(slowEntered.await(30, TimeUnit.SECONDS), "the slow servlet started");

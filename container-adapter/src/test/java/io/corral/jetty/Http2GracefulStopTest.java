@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
@@ -36,7 +37,7 @@ class Http2GracefulStopTest {
      *                            idle timeout a graceful shutdown puts on every connection, so that only the
      *                            protocol's own drain can end one
      */
-    private static ServletServer start(ConnectorKind kind, GracefulShutdownTest.SlowServlet servlet,
+    private static ServletServer start(ConnectorKind kind, SlowServlet servlet,
             long shutdownIdleTimeout) throws Exception {
         // The connector's idle timeout is longer than the stop timeout: a stop waiting for idle connections would
         // take all of it.
@@ -60,7 +61,7 @@ class Http2GracefulStopTest {
     @EnumSource(ConnectorKind.class)
     void aRequestInFlightOverH2cCompletesAndTheStopThenReturns(ConnectorKind kind) throws Exception {
         // Both connectors end the connection by HTTP/2's own GOAWAY here, without the shutdown idle timeout.
-        GracefulShutdownTest.SlowServlet servlet = new GracefulShutdownTest.SlowServlet();
+        SlowServlet servlet = new SlowServlet("done", Duration.ofSeconds(10));
         ServletServer server = start(kind, servlet, -1);
         org.eclipse.jetty.client.HttpClient client =
                 new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
@@ -106,7 +107,7 @@ class Http2GracefulStopTest {
     }
 
     private static void upgradedConnectionStops(ConnectorKind kind, long shutdownIdleTimeout) throws Exception {
-        GracefulShutdownTest.SlowServlet servlet = new GracefulShutdownTest.SlowServlet();
+        SlowServlet servlet = new SlowServlet("done", Duration.ofSeconds(10));
         ServletServer server = start(kind, servlet, shutdownIdleTimeout);
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
             // The JDK's client asks for h2c with Upgrade on its first request; the slow one rides the upgraded

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -154,7 +153,7 @@ class JmxTest {
 
         mbeans.invoke(name, "suspend", new Object[0], new String[0]);
         assertEquals("SUSPENDED", mbeans.getAttribute(name, "listenerState"));
-        assertTrue(refused(port), "accepted while suspended");
+        assertTrue(RawConnection.refused(port), "accepted while suspended");
         mbeans.invoke(name, "resume", new Object[0], new String[0]);
         assertEquals("RUNNING", mbeans.getAttribute(name, "listenerState"));
         try (RawConnection client = new RawConnection(port)) {
@@ -178,16 +177,6 @@ class JmxTest {
             return mbeans.getAttribute(name, attribute);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static boolean refused(int port) {
-        try (RawConnection probe = new RawConnection(port)) {
-            return false;
-        } catch (ConnectException refused) {
-            return true;
-        } catch (IOException other) {
-            return false;
         }
     }
 }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -114,33 +111,11 @@ class KeyStoreReloadTest {
     }
 
     private static SSLSocket tlsSocket(SSLContext context, int port) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port);
-        socket.setSoTimeout((int) TIMEOUT.toMillis());
-        socket.startHandshake();
-        return socket;
+        return TlsInfoRequest.connect(context, port, TIMEOUT);
     }
 
     /** One GET /info on a kept-alive connection; the status line, with the body read. */
     private static String exchange(SSLSocket socket) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write("GET /info HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("ended in the response head: " + head);
-            }
-            head.append((char) b);
-        }
-        int length = 0;
-        for (String line : head.toString().split("\r\n")) {
-            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        in.readNBytes(length);
-        return head.substring(0, head.indexOf("\r\n"));
+        return TlsInfoRequest.statusLine(socket, "localhost");
     }
 }

@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,46 +21,22 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class LiveOperationsTest {
 
-    /** Answers "ok"; {@code ?slow} waits until the test releases it. */
-    static final class SlowServlet extends HttpServlet {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            if (request.getParameter("slow") != null) {
-                entered.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            response.getWriter().print("ok");
-        }
-    }
-
     private static final String GET = "GET /work HTTP/1.1\r\nHost: localhost\r\n\r\n";
     private static final String GET_SLOW = "GET /work?slow HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+    /** Answers "ok"; {@code ?slow} waits until the test releases it (20 s at most). */
+    private static SlowServlet slowServlet() {
+        return new SlowServlet("ok", Duration.ofSeconds(20));
+    }
 
     private static ServletServer start(SlowServlet servlet) throws Exception {
         return ServletServer.on(ConnectorKind.CORRAL).servlet("/work", servlet).start();
     }
 
-    private static boolean refused(int port) {
-        try (RawConnection probe = new RawConnection(port)) {
-            return false;
-        } catch (ConnectException refused) {
-            return true;
-        } catch (IOException other) {
-            return false;
-        }
-    }
-
     @Test
     @DisplayName("suspend: new clients are refused, a live keep-alive connection goes on; resume: accepted again on the same port")
     void suspendAndResume() throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = slowServlet();
         try (ServletServer server = start(servlet); RawConnection live = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
             int port = server.port();
@@ -74,7 +44,7 @@ class LiveOperationsTest {
 
             connector.suspend();
             assertEquals("SUSPENDED", connector.getListenerState());
-            assertTrue(refused(port), "a new client was accepted while suspended");
+            assertTrue(RawConnection.refused(port), "a new client was accepted while suspended");
             RawResponse onLive = live.send(GET).read();
             assertEquals("ok", onLive.text());
             assertFalse(onLive.saysClose(), "suspend is not a drain: " + onLive);
@@ -91,7 +61,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("drain: idle keep-alive closed at once, the request in flight finishes with Connection: close, new clients refused; resume serves keep-alive again")
     void drainLetsTheRequestInFlightFinish() throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = slowServlet();
         try (ServletServer server = start(servlet);
              RawConnection idle = server.connect();
              RawConnection busy = server.connect()) {
@@ -103,7 +73,7 @@ class LiveOperationsTest {
 
             CompletableFuture<Integer> drained = CompletableFuture.supplyAsync(() -> connector.drain(20_000));
             assertTrue(idle.isClosedByServer(5000), "the idle keep-alive connection outlived the drain");
-            Await.until("new clients to be refused", Duration.ofSeconds(5), () -> refused(port));
+            Await.until("new clients to be refused", Duration.ofSeconds(5), () -> RawConnection.refused(port));
             assertTrue(connector.isDraining());
             assertFalse(drained.isDone(), "the drain ended with a request in flight");
 
@@ -129,7 +99,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("drain: a request still running at the timeout is closed, and counted")
     void drainTimeoutClosesTheRest() throws Exception {
-        SlowServlet servlet = new SlowServlet();
+        SlowServlet servlet = slowServlet();
         try (ServletServer server = start(servlet); RawConnection stuck = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
             stuck.send(GET_SLOW);
@@ -144,7 +114,7 @@ class LiveOperationsTest {
 
     @Test
     void operationsNeedAStartedConnector() throws Exception {
-        ServletServer server = start(new SlowServlet());
+        ServletServer server = start(slowServlet());
         CorralConnector connector = (CorralConnector) server.connector();
         server.close();
         assertThrows(IllegalStateException.class, connector::suspend);
@@ -154,7 +124,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("idle timeout changed live: new connections get it, a live one from its next wait for a request")
     void idleTimeoutChangesLive() throws Exception {
-        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet())
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", slowServlet())
                 .connector(connector -> connector.setIdleTimeout(30_000)).start();
              RawConnection live = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
@@ -185,7 +155,7 @@ class LiveOperationsTest {
     @EnumSource(ConnectorKind.class)
     @DisplayName("idle timeout changed on a running connector: a new connection gets it, on both connectors")
     void idleTimeoutChangedWhileRunningReachesNewConnections(ConnectorKind kind) throws Exception {
-        try (ServletServer server = ServletServer.on(kind).servlet("/work", new SlowServlet())
+        try (ServletServer server = ServletServer.on(kind).servlet("/work", slowServlet())
                 .connector(connector -> connector.setIdleTimeout(30_000)).start()) {
             server.connector().setIdleTimeout(500);
             try (RawConnection fresh = server.connect()) {
@@ -200,7 +170,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("header timeout changed live: the next request head gets it (408)")
     void headerTimeoutChangesLive() throws Exception {
-        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet())
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", slowServlet())
                 .connector(connector -> connector.setIdleTimeout(30_000)).start();
              RawConnection live = server.connect()) {
             CorralConnector connector = (CorralConnector) server.connector();
@@ -221,7 +191,7 @@ class LiveOperationsTest {
     @Test
     @DisplayName("max connections changed live: a client waiting in the backlog gets in when the limit rises")
     void maxConnectionsChangesLive() throws Exception {
-        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", new SlowServlet())
+        try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).servlet("/work", slowServlet())
                 .connector(connector -> {
                     ((CorralConnector) connector).setMaxConnections(1);
                     ((CorralConnector) connector).setEvictIdleAtLimit(false);

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -42,6 +43,17 @@ final class RawConnection implements AutoCloseable {
         socket.setTcpNoDelay(true);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    /** Whether a connection to {@code port} is refused now: nothing accepts there (stopped, suspended). */
+    static boolean refused(int port) {
+        try (RawConnection probe = new RawConnection(port)) {
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        } catch (IOException other) {
+            return false;
+        }
     }
 
     Socket socket() {

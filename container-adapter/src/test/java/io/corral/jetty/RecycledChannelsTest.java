@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.testing.IdleConnectionHeap;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpChannel;
 import org.junit.jupiter.api.Test;
@@ -66,7 +60,7 @@ class RecycledChannelsTest {
                 .h2c(h2 -> h2.setMaxConcurrentStreams(8))
                 .connector(connector -> ((CorralConnector) connector).setHibernateAfter(Duration.ofHours(1).toMillis()))
                 .servlet("/gate", servlet).start()) {
-            org.eclipse.jetty.client.HttpClient client = oneConnectionClient();
+            org.eclipse.jetty.client.HttpClient client = OneConnectionH2cClient.start();
             try {
                 // 8 at once (the stream limit), held until all 8 run: 8 channels in use together.
                 servlet.together = new CountDownLatch(8);
@@ -91,7 +85,7 @@ class RecycledChannelsTest {
         try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).h2c()
                 .connector(connector -> ((CorralConnector) connector).setHibernateAfter(0))
                 .servlet("/gate", servlet).start()) {
-            org.eclipse.jetty.client.HttpClient client = oneConnectionClient();
+            org.eclipse.jetty.client.HttpClient client = OneConnectionH2cClient.start();
             try {
                 for (int round = 0; round < 3; round++) {
                     servlet.together = new CountDownLatch(STREAMS);
@@ -134,41 +128,18 @@ class RecycledChannelsTest {
         try (ServletServer server = ServletServer.on(ConnectorKind.CORRAL).h2c()
                 .connector(connector -> ((CorralConnector) connector).setHibernateAfter(hibernateAfter.toMillis()))
                 .servlet("/gate", new GateServlet()).start()) {
-            long before = usedHeapAfterGc();
-            String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process clients = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
-                    H2cIdleClients.class.getName(), String.valueOf(server.port()), "/gate", String.valueOf(count),
-                    String.valueOf(streams)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(),
-                        StandardCharsets.UTF_8));
-                assertEquals("ready", out.readLine(), "the client JVM opened its connections");
-                Await.until("every connection open", WAIT,
-                        () -> server.connector().getConnectedEndPoints().size() == count);
-                if (hibernateAfter.isZero()) {
-                    Await.until("every connection hibernating, without channels", WAIT,
-                            () -> server.connector().getConnectedEndPoints().stream().allMatch(
-                                    endPoint -> ((CorralHttpConnection) endPoint.getConnection())
-                                            .recycledChannels() == 0));
-                }
-                long after = usedHeapAfterGc();
-                return (after - before) / count;
-            } finally {
-                clients.getOutputStream().close();
-                if (!clients.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    clients.destroyForcibly();
-                }
-            }
+            return IdleConnectionHeap.perConnection(H2cIdleClients.class, List.of(String.valueOf(server.port()),
+                    "/gate", String.valueOf(count), String.valueOf(streams)), count, () -> {
+                        Await.until("every connection open", WAIT,
+                                () -> server.connector().getConnectedEndPoints().size() == count);
+                        if (hibernateAfter.isZero()) {
+                            Await.until("every connection hibernating, without channels", WAIT,
+                                    () -> server.connector().getConnectedEndPoints().stream().allMatch(
+                                            endPoint -> ((CorralHttpConnection) endPoint.getConnection())
+                                                    .recycledChannels() == 0));
+                        }
+                    }, WAIT);
         }
-    }
-
-    private static long usedHeapAfterGc() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 
     /**
@@ -204,14 +175,6 @@ class RecycledChannelsTest {
                     case "toString" -> "fake channel";
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-    }
-
-    private static org.eclipse.jetty.client.HttpClient oneConnectionClient() throws Exception {
-        org.eclipse.jetty.client.HttpClient client =
-                new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
-        client.setMaxConnectionsPerDestination(1);
-        client.start();
-        return client;
     }
 
     private static void sendAndAwait(org.eclipse.jetty.client.HttpClient client, ServletServer server, int count)

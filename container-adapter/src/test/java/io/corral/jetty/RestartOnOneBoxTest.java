@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.corral.connector.testing.ClientLoad;
+import io.corral.connector.testing.ClientLoad.Outcome;
+import io.corral.connector.testing.MigrateReqSysctl;
 import io.corral.connector.transport.SocketOptions;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +31,6 @@ import org.slf4j.LoggerFactory;
 class RestartOnOneBoxTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestartOnOneBoxTest.class);
-    private static final Path MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
     private static final int CLIENTS = 4;
     private static final int MAX_REQUESTS_PER_CLIENT = 20_000;
     private static final Duration MAX_RUN = Duration.ofSeconds(90);
@@ -48,15 +43,14 @@ class RestartOnOneBoxTest {
         }
     }
 
-    record Outcome(int served, int failed, String firstFailure) {}
-
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
     void noRequestFailsThroughARestartWithRequestMigration(ConnectorKind kind) throws Exception {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
-        String original = readSysctl();
+        String original = MigrateReqSysctl.read();
         assumeTrue(original != null, "net.ipv4.tcp_migrate_req does not exist here (Linux before 5.14, or not Linux)");
-        assumeTrue(writeSysctl("1"), "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
+        assumeTrue(MigrateReqSysctl.write("1"),
+                "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
         try {
             Outcome outcome = restartUnderLoad(kind);
             LOG.info("{} restart with tcp_migrate_req=1: {} served, {} failed", kind, outcome.served(), outcome.failed());
@@ -66,7 +60,7 @@ class RestartOnOneBoxTest {
                 assertEquals(0, outcome.failed(), () -> "first failure: " + outcome.firstFailure());
             }
         } finally {
-            writeSysctl(original.strip());
+            MigrateReqSysctl.write(original.strip());
         }
     }
 
@@ -74,8 +68,8 @@ class RestartOnOneBoxTest {
     @EnumSource(ConnectorKind.class)
     void aRestartWithoutRequestMigrationIsMeasured(ConnectorKind kind) throws Exception {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
-        String original = readSysctl();
-        boolean off = original == null || original.strip().equals("0") || writeSysctl("0");
+        String original = MigrateReqSysctl.read();
+        boolean off = original == null || original.strip().equals("0") || MigrateReqSysctl.write("0");
         assumeTrue(off, "net.ipv4.tcp_migrate_req is on and cannot be turned off here");
         try {
             Outcome outcome = restartUnderLoad(kind);
@@ -85,7 +79,7 @@ class RestartOnOneBoxTest {
             assertTrue(outcome.served() > 0);
         } finally {
             if (original != null) {
-                writeSysctl(original.strip());
+                MigrateReqSysctl.write(original.strip());
             }
         }
     }
@@ -105,47 +99,28 @@ class RestartOnOneBoxTest {
                 .start();
         ServletServer fresh = null;
         int port = old.port();
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger served = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> clients = new ArrayList<>();
-        long deadline = System.nanoTime() + MAX_RUN.toNanos();
-        for (int c = 0; c < CLIENTS; c++) {
-            clients.add(Thread.ofPlatform().name("restart-client-" + c).start(() -> {
-                for (int i = 0; i < MAX_REQUESTS_PER_CLIENT && running.get() && System.nanoTime() - deadline < 0; i++) {
-                    try (RawConnection client = new RawConnection(port)) {
-                        client.send("GET /hello HTTP/1.1\r\nHost: restart.test\r\nConnection: close\r\n\r\n");
-                        RawResponse response = client.read();
-                        if (response.status() == 200 && response.text().equals("hello")) {
-                            served.incrementAndGet();
-                        } else {
-                            failed.incrementAndGet();
-                            failures.add(response.toString());
-                        }
-                    } catch (IOException e) {
-                        failed.incrementAndGet();
-                        failures.add(e.toString());
-                    }
+        ClientLoad load = ClientLoad.start("restart-client", CLIENTS, MAX_REQUESTS_PER_CLIENT, MAX_RUN, () -> {
+            try (RawConnection client = new RawConnection(port)) {
+                client.send("GET /hello HTTP/1.1\r\nHost: restart.test\r\nConnection: close\r\n\r\n");
+                RawResponse response = client.read();
+                if (response.status() != 200 || !response.text().equals("hello")) {
+                    throw new AssertionError(response.toString());
                 }
-            }));
-        }
+            }
+        });
         try {
-            Await.until("the load runs on the old server", Duration.ofSeconds(60), () -> served.get() >= 300);
+            Await.until("the load runs on the old server", Duration.ofSeconds(60), () -> load.served() >= 300);
             fresh = ServletServer.on(kind).servlet("/hello", new HelloServlet())
                     .connector(connector -> {
                         reusePort(connector);
                         connector.setPort(port);
                     })
                     .start();
-            int before = served.get();
+            int before = load.served();
             old.close(); // Server.stop(): a graceful shutdown within the stop timeout
-            Await.until("the load runs on the new server", Duration.ofSeconds(60), () -> served.get() >= before + 300);
+            Await.until("the load runs on the new server", Duration.ofSeconds(60), () -> load.served() >= before + 300);
         } finally {
-            running.set(false);
-            for (Thread client : clients) {
-                client.join(Duration.ofSeconds(30));
-            }
+            load.stop();
             if (old.server().isRunning()) {
                 old.close();
             }
@@ -153,23 +128,6 @@ class RestartOnOneBoxTest {
                 fresh.close();
             }
         }
-        return new Outcome(served.get(), failed.get(), failures.isEmpty() ? "none" : failures.get(0));
-    }
-
-    private static String readSysctl() {
-        try {
-            return Files.exists(MIGRATE_REQ) ? Files.readString(MIGRATE_REQ) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static boolean writeSysctl(String value) {
-        try {
-            Files.writeString(MIGRATE_REQ, value);
-            return readSysctl().strip().equals(value);
-        } catch (IOException e) {
-            return false;
-        }
+        return load.outcome();
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -90,6 +91,15 @@ public final class TestTls {
     public static HttpClient httpClient(SSLContext context) {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context)
                 .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** Jetty's HTTP/2 client, unstarted, trusting the test certificate: h2 agreed by ALPN. */
+    public static HTTP2Client http2Client() {
+        HTTP2Client http2 = new HTTP2Client();
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        tls.setSslContext(clientContext(false));
+        http2.getClientConnector().setSslContextFactory(tls);
+        return http2;
     }
 
     /**

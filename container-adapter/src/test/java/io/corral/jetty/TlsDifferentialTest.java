@@ -8,8 +8,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -203,38 +201,11 @@ class TlsDifferentialTest {
     }
 
     private static SSLSocket tlsSocket(SSLContext context, int port) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port);
-        socket.setSoTimeout((int) TIMEOUT.toMillis());
-        socket.startHandshake();
-        return socket;
+        return TlsInfoRequest.connect(context, port, TIMEOUT);
     }
 
-    /** One GET /info with the given Host on a kept-alive connection; the status line, with the body read. */
+    /** One GET /info with the given Host (port 443 written) on a kept-alive connection; the status line. */
     private static String exchange(SSLSocket socket, String host) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET /info HTTP/1.1\r\nHost: " + host + ":443\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        String head = readHead(in);
-        int length = 0;
-        for (String line : head.split("\r\n")) {
-            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        in.readNBytes(length);
-        return head.substring(0, head.indexOf("\r\n"));
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("ended in the response head: " + head);
-            }
-            head.append((char) b);
-        }
-        return head.toString();
+        return TlsInfoRequest.statusLine(socket, host + ":443");
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corral.connector.transport.TlsTransport;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -152,33 +151,11 @@ class TlsHandshakeFloodTest {
     }
 
     private static SSLSocket tlsSocket(int port) throws IOException {
-        SSLSocket socket = (SSLSocket) TestTls.clientContext(false).getSocketFactory().createSocket("localhost", port);
-        socket.setSoTimeout((int) TIMEOUT.toMillis());
-        socket.startHandshake();
-        return socket;
+        return TlsInfoRequest.connect(TestTls.clientContext(false), port, TIMEOUT);
     }
 
     /** One GET /info on a kept-alive connection; the status code, with the body read. */
     private static int exchange(SSLSocket socket) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write("GET /info HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("ended in the response head: " + head);
-            }
-            head.append((char) b);
-        }
-        int length = 0;
-        for (String line : head.toString().split("\r\n")) {
-            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        in.readNBytes(length);
-        return Integer.parseInt(head.substring(9, 12));
+        return Integer.parseInt(TlsInfoRequest.statusLine(socket, "localhost").substring(9, 12));
     }
 }

@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -58,18 +56,7 @@ class UnixDomainDifferentialTest {
     private Server start(boolean corral, Path socketFile) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(32, 4);
         Server server = new Server(threads);
-        AbstractConnector connector;
-        if (corral) {
-            CorralConnector unix = new CorralConnector(server);
-            unix.setUnixDomainPath(socketFile);
-            unix.setHibernateAfter(0); // every wait through the hibernator, as in the rest of the differential suite
-            connector = unix;
-        } else {
-            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, new HttpConnectionFactory());
-            unix.setUnixDomainPath(socketFile);
-            connector = unix;
-        }
-        server.addConnector(connector);
+        server.addConnector((corral ? ConnectorKind.CORRAL : ConnectorKind.JETTY).createUnixDomain(server, socketFile));
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new RequestMetadataTest.DescribeServlet()), "/describe/*");

@@ -2,13 +2,9 @@ package io.corral.connector.listener;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.corral.connector.testing.ProcessCensus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Counts what a listener must give back when it stops: open file descriptors (Linux: entries of
@@ -21,18 +17,16 @@ import java.util.stream.Stream;
  */
 public record ResourceCensus(int fileDescriptors, int platformThreads) {
 
-    private static final Path FDS = Path.of("/proc/self/fd");
-
     private static boolean warmedUp;
 
     /** Skips the calling test where descriptors cannot be counted (not Linux). */
     public static synchronized ResourceCensus take() throws IOException {
-        assumeTrue(Files.isDirectory(FDS), "needs /proc/self/fd to count file descriptors");
+        assumeTrue(ProcessCensus.available(), "needs /proc/self/fd to count file descriptors");
         if (!warmedUp) {
             warmUpTheJdk();
             warmedUp = true;
         }
-        return new ResourceCensus(descriptors().size(), platformThreadNames().size());
+        return new ResourceCensus(ProcessCensus.openDescriptors().size(), ProcessCensus.livePlatformThreads().size());
     }
 
     /**
@@ -52,34 +46,9 @@ public record ResourceCensus(int fileDescriptors, int platformThreads) {
     /** Waits until both counts are back to (or below) {@code baseline}, describing what is left otherwise. */
     public static void awaitBackTo(ResourceCensus baseline, Duration timeout) {
         Await.until(timeout,
-                () -> descriptors().size() <= baseline.fileDescriptors()
-                        && platformThreadNames().size() <= baseline.platformThreads(),
-                () -> "resources are back to " + baseline + "; now open: " + descriptors()
-                        + ", platform threads: " + platformThreadNames());
-    }
-
-    private static List<String> descriptors() {
-        try (Stream<Path> fds = Files.list(FDS)) {
-            return fds.map(ResourceCensus::target).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String target(Path fd) {
-        try {
-            return fd.getFileName() + "->" + Files.readSymbolicLink(fd);
-        } catch (IOException e) {
-            return fd.getFileName() + "->?"; // closed between listing and reading: still counted once
-        }
-    }
-
-    private static List<String> platformThreadNames() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(name -> !name.startsWith("ForkJoinPool"))
-                .sorted()
-                .toList();
+                () -> ProcessCensus.openDescriptors().size() <= baseline.fileDescriptors()
+                        && ProcessCensus.livePlatformThreads().size() <= baseline.platformThreads(),
+                () -> "resources are back to " + baseline + "; now open: " + ProcessCensus.openDescriptors()
+                        + ", platform threads: " + ProcessCensus.livePlatformThreads());
     }
 }

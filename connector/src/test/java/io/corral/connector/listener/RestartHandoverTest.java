@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.corral.connector.testing.ClientLoad;
+import io.corral.connector.testing.ClientLoad.Outcome;
+import io.corral.connector.testing.MigrateReqSysctl;
 import io.corral.connector.transport.SocketOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,35 +28,32 @@ import org.slf4j.LoggerFactory;
 class RestartHandoverTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestartHandoverTest.class);
-    private static final Path MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
     private static final int CLIENTS = 4;
     /** Bounds the load: connections per client at most, and the whole run at most. */
     private static final int MAX_CONNECTIONS_PER_CLIENT = 20_000;
     private static final Duration MAX_RUN = Duration.ofSeconds(60);
 
-    /** What the load saw: connections served and connections that failed, with the first failure. */
-    record Outcome(int served, int failed, String firstFailure) {}
-
     @Test
     void noConnectionFailsThroughARestartWithRequestMigration() throws Exception {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
-        String original = readSysctl();
+        String original = MigrateReqSysctl.read();
         assumeTrue(original != null, "net.ipv4.tcp_migrate_req does not exist here (Linux before 5.14, or not Linux)");
-        assumeTrue(writeSysctl("1"), "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
+        assumeTrue(MigrateReqSysctl.write("1"),
+                "net.ipv4.tcp_migrate_req cannot be set here (not root, or /proc/sys read-only)");
         try {
             Outcome outcome = restartUnderLoad("migrate");
             LOG.info("restart with tcp_migrate_req=1: {} served, {} failed", outcome.served(), outcome.failed());
             assertEquals(0, outcome.failed(), () -> "first failure: " + outcome.firstFailure());
         } finally {
-            writeSysctl(original.strip());
+            MigrateReqSysctl.write(original.strip());
         }
     }
 
     @Test
     void aRestartWithoutRequestMigrationIsMeasured() throws Exception {
         assumeTrue(SocketOptions.reusePortSupported(), "this platform has no SO_REUSEPORT");
-        String original = readSysctl();
-        boolean off = original == null || original.strip().equals("0") || writeSysctl("0");
+        String original = MigrateReqSysctl.read();
+        boolean off = original == null || original.strip().equals("0") || MigrateReqSysctl.write("0");
         assumeTrue(off, "net.ipv4.tcp_migrate_req is on and cannot be turned off here");
         try {
             Outcome outcome = restartUnderLoad("no-migrate");
@@ -71,7 +63,7 @@ class RestartHandoverTest {
             assertTrue(outcome.served() > 0);
         } finally {
             if (original != null) {
-                writeSysctl(original.strip());
+                MigrateReqSysctl.write(original.strip());
             }
         }
     }
@@ -83,59 +75,25 @@ class RestartHandoverTest {
         Listener fresh = null;
         old.start();
         int port = old.localPort();
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger served = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> clients = new ArrayList<>();
-        long deadline = System.nanoTime() + MAX_RUN.toNanos();
-        for (int c = 0; c < CLIENTS; c++) {
-            clients.add(Thread.ofPlatform().name(name + "-client-" + c).start(() -> {
-                for (int i = 0; i < MAX_CONNECTIONS_PER_CLIENT && running.get() && System.nanoTime() - deadline < 0; i++) {
-                    try (TestClient client = TestClient.connect(port)) {
-                        client.assertEchoes("x");
-                        served.incrementAndGet();
-                    } catch (IOException | AssertionError e) {
-                        failed.incrementAndGet();
-                        failures.add(e.toString());
-                    }
-                }
-            }));
-        }
+        ClientLoad load = ClientLoad.start(name + "-client", CLIENTS, MAX_CONNECTIONS_PER_CLIENT, MAX_RUN, () -> {
+            try (TestClient client = TestClient.connect(port)) {
+                client.assertEchoes("x");
+            }
+        });
         try {
-            Await.until(Duration.ofSeconds(30), () -> served.get() >= 500, "the load runs on the old listener");
+            Await.until(Duration.ofSeconds(30), () -> load.served() >= 500, "the load runs on the old listener");
             fresh = new Listener(config.withName(name + "-new").withPort(port), ProtocolProbe.echo());
             fresh.start();
-            int before = served.get();
+            int before = load.served();
             old.stop(Duration.ofSeconds(10));
-            Await.until(Duration.ofSeconds(30), () -> served.get() >= before + 500, "the load runs on the new listener");
+            Await.until(Duration.ofSeconds(30), () -> load.served() >= before + 500, "the load runs on the new listener");
         } finally {
-            running.set(false);
-            for (Thread client : clients) {
-                client.join(Duration.ofSeconds(30));
-            }
+            load.stop();
             old.stop();
             if (fresh != null) {
                 fresh.stop();
             }
         }
-        return new Outcome(served.get(), failed.get(), failures.isEmpty() ? "none" : failures.get(0));
-    }
-
-    private static String readSysctl() {
-        try {
-            return Files.exists(MIGRATE_REQ) ? Files.readString(MIGRATE_REQ) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static boolean writeSysctl(String value) {
-        try {
-            Files.writeString(MIGRATE_REQ, value);
-            return readSysctl().strip().equals(value);
-        } catch (IOException e) {
-            return false;
-        }
+        return load.outcome();
     }
 }

@@ -8,22 +8,18 @@ import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Await;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
-import java.io.BufferedReader;
+import io.corral.connector.testing.IdleConnectionHeap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -65,13 +61,7 @@ class TlsHibernationTest {
     }
 
     private int hibernating() {
-        int count = 0;
-        for (TransportConnection connection : listener.connections()) {
-            if (((TlsConnection) connection).isHibernating()) {
-                count++;
-            }
-        }
-        return count;
+        return HibernatingConnections.count(listener);
     }
 
     @Test
@@ -178,41 +168,20 @@ class TlsHibernationTest {
 
     private long heapPerIdleConnection(Http1Config config, int count, boolean hibernate) throws Exception {
         start(config);
-        Process clients = null;
         try {
-            long before = usedHeapAfterGc();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            clients = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    TlsIdleClients.class.getName(), String.valueOf(listener.localPort()), String.valueOf(count),
-                    TestCertificate.keyStore().toString(), TestCertificate.PASSWORD)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine(), "the client JVM opened its connections");
-            Await.until(WAIT, () -> listener.stats().active() == count, "every connection accepted");
-            if (hibernate) {
-                Await.until(WAIT, () -> hibernating() == count, () -> hibernating() + " of " + count + " hibernating");
-            }
-            long after = usedHeapAfterGc();
-            return (after - before) / count;
+            return IdleConnectionHeap.perConnection(TlsIdleClients.class, List.of(String.valueOf(listener.localPort()),
+                    String.valueOf(count), TestCertificate.keyStore().toString(), TestCertificate.PASSWORD), count,
+                    () -> {
+                        Await.until(WAIT, () -> listener.stats().active() == count, "every connection accepted");
+                        if (hibernate) {
+                            Await.until(WAIT, () -> hibernating() == count,
+                                    () -> hibernating() + " of " + count + " hibernating");
+                        }
+                    }, WAIT);
         } finally {
-            if (clients != null) {
-                clients.getOutputStream().close();
-                if (!clients.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    clients.destroyForcibly();
-                }
-            }
             listener.stop();
             listener = null;
         }
-    }
-
-    private static long usedHeapAfterGc() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 
     /**

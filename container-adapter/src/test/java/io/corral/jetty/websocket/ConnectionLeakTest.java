@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.corral.connector.testing.ProcessCensus;
 import io.corral.connector.websocket.FrameWriter;
 import io.corral.jetty.ConnectorKind;
 import io.corral.jetty.CorralConnector;
-import io.corral.jetty.ProcessCensus;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

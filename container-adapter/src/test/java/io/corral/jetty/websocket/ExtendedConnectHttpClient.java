@@ -32,9 +32,14 @@ final class ExtendedConnectHttpClient {
     private ExtendedConnectHttpClient() {
     }
 
-    /** An unstarted client on HTTP/2 (h2c or, with the transport's TLS, h2) for a {@code WebSocketClient}. */
+    /** An unstarted client on h2c for a {@code WebSocketClient}. */
     static HttpClient create() {
-        return new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client())) {
+        return create(new HTTP2Client());
+    }
+
+    /** An unstarted client on {@code http2} (h2c or, with its connector's TLS, h2) for a {@code WebSocketClient}. */
+    static HttpClient create(HTTP2Client http2) {
+        return new HttpClient(new HttpClientTransportOverHTTP2(http2)) {
             @Override
             public Request newRequest(URI uri) {
                 return super.newRequest(uri).onResponseContentSource(ExtendedConnectHttpClient::onContentSource);

@@ -4,10 +4,10 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.testing.ProcessCensus;
 import io.corral.connector.websocket.FrameWriter;
 import io.corral.jetty.ConnectorKind;
 import io.corral.jetty.CorralConnector;
-import io.corral.jetty.ProcessCensus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

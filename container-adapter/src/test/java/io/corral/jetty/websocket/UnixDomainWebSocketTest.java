@@ -2,6 +2,7 @@ package io.corral.jetty.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.corral.jetty.ConnectorKind;
 import io.corral.jetty.CorralConnector;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -19,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.junit.jupiter.api.Test;
@@ -38,18 +37,7 @@ class UnixDomainWebSocketTest {
 
     private Server start(boolean corral, Path socketFile) throws Exception {
         Server server = new Server();
-        AbstractConnector connector;
-        if (corral) {
-            CorralConnector unix = new CorralConnector(server);
-            unix.setUnixDomainPath(socketFile);
-            unix.setHibernateAfter(0);
-            connector = unix;
-        } else {
-            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, new HttpConnectionFactory());
-            unix.setUnixDomainPath(socketFile);
-            connector = unix;
-        }
-        server.addConnector(connector);
+        server.addConnector((corral ? ConnectorKind.CORRAL : ConnectorKind.JETTY).createUnixDomain(server, socketFile));
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         JakartaWebSocketServletContainerInitializer.configure(context,

@@ -180,29 +180,38 @@ class WebSocketOverHttp2DifferentialTest {
         return event;
     }
 
+    /**
+     * The echo both RFC 8441 tests compare, here and over TLS ({@link WebSocketOverH2TlsDifferentialTest}): connect to
+     * {@code room}, "hello", a text and a binary of 60,000 octets each, close with 1000 "bye"; returns what the client
+     * and the endpoint saw, in order.
+     */
+    static List<String> echoAndClose(WebSocketClient client, URI uri, String room) throws Exception {
+        List<String> seen = new ArrayList<>();
+        Recorder recorder = new Recorder();
+        org.eclipse.jetty.websocket.api.Session session = client.connect(recorder, uri)
+                .get(WAIT_SECONDS, TimeUnit.SECONDS);
+        seen.add(recorder.next()); // "open 200 []": RFC 8441 §5, a 200 and no 101: the WebSocket rides an h2 stream
+        seen.add(endpointEvent(room));
+        sent(session, (s, c) -> s.sendText("hello", c));
+        seen.add(recorder.next());
+        seen.add(endpointEvent(room));
+        // Two messages of 60,000 octets (under Jakarta's 64 KiB default): past the stream windows both ways (through
+        // TLS records, over TLS).
+        sent(session, (s, c) -> s.sendText("x".repeat(60_000), c));
+        sent(session, (s, c) -> s.sendBinary(ByteBuffer.wrap(new byte[60_000]), c));
+        seen.add(recorder.next());
+        seen.add(recorder.next());
+        seen.add(endpointEvent(room));
+        session.close(1000, "bye", Callback.NOOP);
+        seen.add(recorder.next());
+        seen.add(endpointEvent(room));
+        return seen;
+    }
+
     @Test
     void echoOverAnExtendedConnectIsTheSameOnBothConnectors() throws Exception {
-        Map<ConnectorKind, List<String>> results = onBoth("echo", (kind, room) -> {
-            List<String> seen = new ArrayList<>();
-            Recorder recorder = new Recorder();
-            org.eclipse.jetty.websocket.api.Session session = client.connect(recorder, uri(kind, room))
-                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
-            seen.add(recorder.next()); // "open 200 []": RFC 8441 §5, a 200 and no 101
-            seen.add(endpointEvent(room));
-            sent(session, (s, c) -> s.sendText("hello", c));
-            seen.add(recorder.next());
-            seen.add(endpointEvent(room));
-            // Two messages of 60,000 octets (under Jakarta's 64 KiB default): past the stream windows both ways.
-            sent(session, (s, c) -> s.sendText("x".repeat(60_000), c));
-            sent(session, (s, c) -> s.sendBinary(ByteBuffer.wrap(new byte[60_000]), c));
-            seen.add(recorder.next());
-            seen.add(recorder.next());
-            seen.add(endpointEvent(room));
-            session.close(1000, "bye", Callback.NOOP);
-            seen.add(recorder.next());
-            seen.add(endpointEvent(room));
-            return seen;
-        });
+        Map<ConnectorKind, List<String>> results = onBoth("echo",
+                (kind, room) -> echoAndClose(client, uri(kind, room), room));
         assertEquals(List.of("open 200 []", "open []", "echo-jetty:hello", "text 5", "text of 60000",
                 "binary of 60000", "text 60000", "close 1000 bye", "close 1000"),
                 results.get(ConnectorKind.JETTY));

@@ -39,7 +39,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ChromiumH2Test {
 
     private static final Duration DEADLINE = Duration.ofMinutes(5);
-    private static final Path BROWSER_CLIENTS = Path.of("target/browser-clients");
     private static final String EXPECTED = "{\"page\":\"h2\",\"plaintext\":\"Hello, World!\",\"plaintextProtocol\":\"h2\","
             + "\"echo\":\"connected\",\"errors\":[]}";
 
@@ -48,11 +47,7 @@ class ChromiumH2Test {
 
     @BeforeAll
     static void installChromium() throws Exception {
-        Path install = Path.of("src/test/browser/install.sh");
-        ExternalProcess installed = ExternalProcess.run(List.of("bash", install.toString(), BROWSER_CLIENTS.toString()),
-                Path.of("."), scratch, Duration.ofMinutes(10));
-        RequiredTool.assumeInstalled(installed.exitCode() == 0,
-                () -> "Chromium and playwright-core could not be installed: " + installed.stderr());
+        BrowserClients.install(scratch);
     }
 
     @ParameterizedTest
@@ -65,7 +60,7 @@ class ChromiumH2Test {
             server.addConnector(https);
             https.start(); // the server runs already: a connector added now starts when told
             ExternalProcess browser = ExternalProcess.run(List.of("node", "h2-page.mjs",
-                    "https://127.0.0.1:" + https.getLocalPort() + "/"), BROWSER_CLIENTS, scratch, DEADLINE);
+                    "https://127.0.0.1:" + https.getLocalPort() + "/"), BrowserClients.DIRECTORY, scratch, DEADLINE);
             String report = browser.stdoutText().strip().lines().reduce((first, last) -> last).orElse("");
             assertEquals(EXPECTED, report, () -> "chromium's stderr: " + browser.stderr());
             assertEquals(0, browser.exitCode(), browser::stderr);

@@ -3,6 +3,7 @@ package io.corral.it.clients;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.corral.connector.testing.RequiredTool;
 import io.corral.jetty.demo.ConnectorKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ChromiumWarSampleTest {
 
     private static final Duration DEADLINE = Duration.ofMinutes(5);
-    private static final Path BROWSER_CLIENTS = Path.of("target/browser-clients");
     private static final Path SCREENSHOTS = Path.of("target/chromium");
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
@@ -51,11 +51,7 @@ class ChromiumWarSampleTest {
 
     @BeforeAll
     static void installChromium() throws Exception {
-        Path install = Path.of("src/test/browser/install.sh");
-        ExternalProcess installed = ExternalProcess.run(List.of("bash", install.toString(), BROWSER_CLIENTS.toString()),
-                Path.of("."), scratch, Duration.ofMinutes(10));
-        RequiredTool.assumeInstalled(installed.exitCode() == 0,
-                () -> "Chromium and playwright-core could not be installed: " + installed.stderr());
+        BrowserClients.install(scratch);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -70,7 +66,7 @@ class ChromiumWarSampleTest {
     void twoTabsChatAndEchoWithPermessageDeflate(ConnectorKind kind) throws Exception {
         Path prefix = SCREENSHOTS.resolve(kind.optionName()).toAbsolutePath();
         ExternalProcess browser = ExternalProcess.run(List.of("node", "chat-and-echo.mjs",
-                SERVERS.base(kind) + "/", prefix.toString()), BROWSER_CLIENTS, scratch, DEADLINE);
+                SERVERS.base(kind) + "/", prefix.toString()), BrowserClients.DIRECTORY, scratch, DEADLINE);
         String report = browser.stdoutText().strip().lines().reduce((first, last) -> last).orElse("");
 
         assertEquals(EXPECTED_REPORT, report, () -> "chromium's stderr: " + browser.stderr());

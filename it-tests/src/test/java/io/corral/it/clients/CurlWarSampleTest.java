@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.testing.RequiredTool;
 import io.corral.jetty.demo.ConnectorKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

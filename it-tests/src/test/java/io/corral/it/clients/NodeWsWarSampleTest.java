@@ -2,6 +2,7 @@ package io.corral.it.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.corral.connector.testing.RequiredTool;
 import io.corral.jetty.demo.ConnectorKind;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's HAProxy as a test fixture: a configuration made from a template, listening on ephemeral loopback ports,
@@ -64,6 +65,12 @@ public final class Haproxy implements AutoCloseable {
         this.workDirectory = workDirectory;
         this.adminSocket = adminSocket;
         this.log = log;
+    }
+
+    /** As {@link #install}, for a test's set-up: skips the calling test, saying why, where it cannot be installed. */
+    public static void assumeInstalled(Path scratch) throws IOException, InterruptedException {
+        StringBuilder why = new StringBuilder();
+        Assumptions.assumeTrue(install(scratch, why) != null, why::toString);
     }
 
     /**

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,8 +37,7 @@ class HaproxyLauncherTest {
 
     @BeforeAll
     static void installHaproxy() throws Exception {
-        StringBuilder why = new StringBuilder();
-        Assumptions.assumeTrue(Haproxy.install(scratch, why) != null, why::toString);
+        Haproxy.assumeInstalled(scratch);
     }
 
     @Test

@@ -18,7 +18,6 @@ import java.time.Duration;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.Server;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +43,7 @@ class HaproxyProxyProtocolTest {
 
     @BeforeAll
     static void installHaproxy() throws Exception {
-        StringBuilder why = new StringBuilder();
-        Assumptions.assumeTrue(Haproxy.install(scratch, why) != null, why::toString);
+        Haproxy.assumeInstalled(scratch);
     }
 
     private static Server serve(ConnectorKind kind) throws Exception {

@@ -28,7 +28,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,8 +56,7 @@ class HaproxyTlsProxyProtocolTest {
 
     @BeforeAll
     static void installHaproxy() throws Exception {
-        StringBuilder why = new StringBuilder();
-        Assumptions.assumeTrue(Haproxy.install(scratch, why) != null, why::toString);
+        Haproxy.assumeInstalled(scratch);
         certificate = SelfSignedCertificate.create(scratch);
     }
 

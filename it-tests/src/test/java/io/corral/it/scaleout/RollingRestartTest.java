@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -60,8 +59,7 @@ class RollingRestartTest {
 
     @BeforeAll
     static void installHaproxy() throws Exception {
-        StringBuilder why = new StringBuilder();
-        Assumptions.assumeTrue(Haproxy.install(scratch, why) != null, why::toString);
+        Haproxy.assumeInstalled(scratch);
     }
 
     @Test

@@ -9,8 +9,7 @@ import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Await;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
-import io.corral.connector.transport.TcpConnection;
-import io.corral.connector.transport.TransportConnection;
+import io.corral.connector.transport.HibernatingConnections;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -59,13 +58,7 @@ class Http1HibernationTest {
     }
 
     private int hibernating() {
-        int count = 0;
-        for (TransportConnection connection : listener.connections()) {
-            if (((TcpConnection) connection).isHibernating()) {
-                count++;
-            }
-        }
-        return count;
+        return HibernatingConnections.count(listener);
     }
 
     @Test

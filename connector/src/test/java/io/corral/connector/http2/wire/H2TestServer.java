@@ -10,7 +10,7 @@ import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.Protocol;
 import io.corral.connector.stream.HttpHandler;
-import io.corral.connector.transport.TcpConnection;
+import io.corral.connector.transport.HibernatingConnections;
 import io.corral.connector.transport.TestCertificate;
 import io.corral.connector.transport.TlsTransport;
 import io.corral.connector.transport.TransportConnection;
@@ -80,15 +80,9 @@ final class H2TestServer implements AutoCloseable {
         return protocol;
     }
 
-    /** Connections parked on the hibernator now: no thread of their own (plain TCP connections only). */
+    /** Connections parked on the hibernator now: no thread of their own. */
     int hibernating() {
-        int count = 0;
-        for (TransportConnection connection : listener.connections()) {
-            if (connection instanceof TcpConnection tcp && tcp.isHibernating()) {
-                count++;
-            }
-        }
-        return count;
+        return HibernatingConnections.count(listener);
     }
 
     int port() {

@@ -16,16 +16,12 @@ import io.corral.connector.listener.Await;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.stream.HttpHandler;
-import io.corral.connector.transport.TcpConnection;
-import io.corral.connector.transport.TransportConnection;
-import java.io.BufferedReader;
+import io.corral.connector.testing.IdleConnectionHeap;
+import io.corral.connector.transport.HibernatingConnections;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -262,13 +258,7 @@ class Http2HibernationTest {
     }
 
     private static int hibernating(Listener listener) {
-        int count = 0;
-        for (TransportConnection connection : listener.connections()) {
-            if (connection instanceof TcpConnection tcp && tcp.isHibernating()) {
-                count++;
-            }
-        }
-        return count;
+        return HibernatingConnections.count(listener);
     }
 
     /**
@@ -292,38 +282,17 @@ class Http2HibernationTest {
 
     private static long heapPerIdleConnection(Http2Config config, int count, boolean hibernate) throws Exception {
         try (H2TestServer server = new H2TestServer(config, PATH)) {
-            long before = usedHeapAfterGc();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process clients = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    H2IdleClients.class.getName(), String.valueOf(server.port()), String.valueOf(count))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream(),
-                        StandardCharsets.UTF_8));
-                assertEquals("ready", out.readLine(), "the client JVM opened its connections");
-                Await.until(WAIT, () -> server.listener().stats().active() == count, "every connection accepted");
-                if (hibernate) {
-                    awaitHibernating(server, count);
-                } else {
-                    assertEquals(count, server.protocol().borrowedBuffers(), "each awake connection holds its buffer");
-                }
-                long after = usedHeapAfterGc();
-                return (after - before) / count;
-            } finally {
-                clients.getOutputStream().close();
-                if (!clients.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    clients.destroyForcibly();
-                }
-            }
+            return IdleConnectionHeap.perConnection(H2IdleClients.class,
+                    List.of(String.valueOf(server.port()), String.valueOf(count)), count, () -> {
+                        Await.until(WAIT, () -> server.listener().stats().active() == count,
+                                "every connection accepted");
+                        if (hibernate) {
+                            awaitHibernating(server, count);
+                        } else {
+                            assertEquals(count, server.protocol().borrowedBuffers(),
+                                    "each awake connection holds its buffer");
+                        }
+                    }, WAIT);
         }
-    }
-
-    private static long usedHeapAfterGc() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 }

@@ -10,6 +10,7 @@ import io.corral.connector.http2.Http2Config;
 import io.corral.connector.http2.Http2ErrorCode;
 import io.corral.connector.listener.Await;
 import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.transport.HibernatingConnections;
 import io.corral.connector.transport.TestCertificate;
 import io.corral.connector.transport.TlsConnection;
 import io.corral.connector.transport.TransportConnection;
@@ -179,13 +180,7 @@ class Rfc9113AlpnTest {
     }
 
     private int hibernating() {
-        int count = 0;
-        for (TransportConnection connection : server.listener().connections()) {
-            if (((TlsConnection) connection).isHibernating()) {
-                count++;
-            }
-        }
-        return count;
+        return HibernatingConnections.count(server.listener());
     }
 
     /** One HTTP/1.1 GET on the socket, keeping it open; returns the body. */

@@ -1,4 +1,4 @@
-package io.corral.jetty;
+package io.corral.connector.testing;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;

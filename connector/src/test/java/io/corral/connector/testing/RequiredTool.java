@@ -1,4 +1,4 @@
-package io.corral.jetty;
+package io.corral.connector.testing;
 
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
