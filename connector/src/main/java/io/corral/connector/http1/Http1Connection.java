@@ -60,20 +60,25 @@ final class Http1Connection {
     private final ThreadFactory requestThreads;
 
     /**
-     * Unread client bytes, in read mode (position..limit): a pooled array while the connection is awake, or its
-     * {@link #waitingArray} while a request body trickles in.
+     * Unread client bytes, in read mode (position..limit): the connection's {@link #waitingArray} while it waits
+     * for a request head to begin or for a trickled body, a pooled array once more bytes than that come at once.
      */
     private byte[] inputArray;
     private ByteBuffer input;
     /**
-     * A small array of the connection's own that a read waiting for a slow request body fills, so that a trickled
-     * body does not keep a pooled 16 KiB array for as long as the client takes (the trickle flood's 10,500 waiting
-     * connections held 164 MiB that way; Jetty's connection, too, holds no buffer while it waits for body bytes).
-     * Made on first need, dropped when the connection hibernates.
+     * A small array of the connection's own that a read waiting for the next request head, or for a slow request
+     * body, fills: a connection waiting for a client does not keep a pooled 16 KiB array for as long as the client
+     * takes (the trickle flood's 10,500 waiting connections held 164 MiB that way; a keep-alive connection holds
+     * its thread for {@code hibernateAfter} before it hibernates, and a flood's fresh connections did so with a
+     * new 16 KiB array each). Jetty's connection, too, holds no buffer while it waits. A head or body that fills it
+     * moves to a pooled array. Made when a burst begins, dropped when the connection hibernates.
      */
     private byte[] waitingArray;
-    /** Whether the last body read brought at least {@link #WAITING_READ_SIZE} bytes: the body flows, not trickles. */
-    private boolean bodyFlows;
+    /**
+     * Whether the last read, of a head or a body, brought at least {@link #WAITING_READ_SIZE} bytes or filled all the
+     * space it had: bytes flow rather than trickle, more are likely waiting, and the next read goes to a pooled array.
+     */
+    private boolean readsFlow;
     private Duration readTimeout;
     /**
      * How long a read or write may make no progress: the configured idle timeout until a handler changes it
@@ -171,7 +176,8 @@ final class Http1Connection {
         }
         hibernated = false;
         DeadlineWatchdog.SHARED.watch(writer);
-        inputArray = pool.acquire();
+        waitingArray = new byte[WAITING_READ_SIZE];
+        inputArray = waitingArray;
         input = ByteBuffer.wrap(inputArray, 0, 0);
         if (parser == null) {
             parser = new Http1Parser(config.limits());
@@ -497,12 +503,16 @@ final class Http1Connection {
      * @return bytes read, or -1 at end of stream
      */
     int fill() throws IOException {
-        if (inputArray == waitingArray) {
-            toPooledInput(); // a request head after a trickled body: full-size reads again
+        if (!input.hasRemaining() && !parser.isPartial()) {
+            toWaitingInput(); // no head begun and nothing buffered: wait for it in the small array
+        } else if (inputArray == waitingArray && readsFlow) {
+            toPooledInput(); // a head longer than the small array is arriving: the rest in full-size reads
         }
         int at = prepareFill();
         readThisBurst = true;
-        int n = transport.read(inputArray, at, inputArray.length - at);
+        int space = inputArray.length - at;
+        int n = transport.read(inputArray, at, space);
+        readsFlow = n >= WAITING_READ_SIZE || n == space;
         filled(at, n);
         return n;
     }
@@ -527,26 +537,30 @@ final class Http1Connection {
     }
 
     /**
-     * As {@link #prepareFill}, for a read of request body bytes: when nothing is buffered and the last body read
-     * brought less than {@link #WAITING_READ_SIZE} bytes (or none was made yet), the read waits in the small
-     * {@link #waitingArray} and the pooled array goes back to the pool meanwhile, as Jetty's connection acquires
-     * its buffer only once bytes are there; when the last read filled the small array, the body flows and reads
-     * go to a pooled array again. Called with the body's lock held, like {@link #prepareFill}.
+     * As {@link #prepareFill}, for a read of request body bytes: when nothing is buffered and the last read (of the
+     * head or the body) did not flow ({@link #readsFlow}), the read waits in the small {@link #waitingArray} and the
+     * pooled array goes back to the pool meanwhile, as Jetty's connection acquires its buffer only once bytes are
+     * there; when the last read flowed, reads go to a pooled array again. Called with the body's lock held, like
+     * {@link #prepareFill}.
      */
     int prepareBodyFill() {
         if (!input.hasRemaining()) {
-            if (!bodyFlows && inputArray != waitingArray) {
-                pool.release(inputArray); // a grown array is not the pool's: it is just dropped
-                if (waitingArray == null) {
-                    waitingArray = new byte[WAITING_READ_SIZE];
-                }
-                inputArray = waitingArray;
-                input = ByteBuffer.wrap(waitingArray, 0, 0);
-            } else if (bodyFlows && inputArray == waitingArray) {
+            if (!readsFlow) {
+                toWaitingInput();
+            } else if (inputArray == waitingArray) {
                 toPooledInput();
             }
         }
         return prepareFill();
+    }
+
+    /** With nothing buffered: reads go to the small {@link #waitingArray}, and a pooled array held goes back. */
+    private void toWaitingInput() {
+        if (inputArray != waitingArray) {
+            pool.release(inputArray); // a grown array is not the pool's: it is just dropped
+            inputArray = waitingArray;
+            input = ByteBuffer.wrap(waitingArray, 0, 0);
+        }
     }
 
     /** Moves what the waiting array holds into a pooled array, at the same indices (the parser's may point there). */
@@ -568,8 +582,9 @@ final class Http1Connection {
      */
     int readBody(int at) throws IOException {
         setReadTimeout(idleTimeout);
-        int n = transport.read(inputArray, at, inputArray.length - at);
-        bodyFlows = n >= WAITING_READ_SIZE;
+        int space = inputArray.length - at;
+        int n = transport.read(inputArray, at, space);
+        readsFlow = n >= WAITING_READ_SIZE || n == space;
         return n;
     }
 

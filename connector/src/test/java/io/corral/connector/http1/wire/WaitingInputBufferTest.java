@@ -20,24 +20,32 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection waiting for a trickled request body holds no pooled input buffer (issue 18): as Jetty's connection
- * acquires its buffer only once bytes are there, Corral's waits for a slow body in a small array of its own and
- * gives the pooled 16 KiB back meanwhile; when the body flows again, reads go to a pooled array again. Bodies that
- * switch between the two, in either framing, and requests pipelined behind them, arrive whole.
+ * A connection waiting for its client holds no pooled input buffer (issue 18): as Jetty's connection acquires its
+ * buffer only once bytes are there, Corral's waits in a small array of its own — for a trickled request body, for
+ * the next request head of a keep-alive client during {@code hibernateAfter}, for the first bytes of a fresh
+ * connection — and reads go to a pooled 16 KiB array only when more comes at once. Bodies that switch between
+ * trickle and flow, in either framing, heads longer than the small array, and requests pipelined behind them,
+ * arrive whole.
  */
-class BodyWaitBufferTest {
+class WaitingInputBufferTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final int CLIENTS = 50;
+    /** The size of the array a connection waits in ({@code Http1Connection.WAITING_READ_SIZE}). */
+    private static final int SMALL_ARRAY = 512;
 
     /** Body bytes the handlers have read so far, all exchanges together. */
     private final AtomicLong bodyBytesRead = new AtomicLong();
     private Http1Protocol protocol;
     private Listener listener;
 
-    /** Answers with the body's length and CRC-32, read in 8 KiB pieces as a servlet's {@code transferTo} does. */
     private void start() throws IOException {
-        protocol = new Http1Protocol(Http1Config.DEFAULTS, exchange -> {
+        start(Http1Config.DEFAULTS);
+    }
+
+    /** Answers with the body's length and CRC-32, read in 8 KiB pieces as a servlet's {@code transferTo} does. */
+    private void start(Http1Config config) throws IOException {
+        protocol = new Http1Protocol(config, exchange -> {
             CRC32 crc = new CRC32();
             byte[] chunk = new byte[8192];
             long length = 0;
@@ -97,6 +105,74 @@ class BodyWaitBufferTest {
         } finally {
             for (RawClient client : clients) {
                 client.close();
+            }
+        }
+        Await.until(DEADLINE, () -> protocol.borrowedBuffers() == 0, "every buffer to be back");
+    }
+
+    @Test
+    @DisplayName("keep-alive connections waiting awake for their next request, and fresh ones that said nothing yet, "
+            + "hold no pooled buffer")
+    void waitingForAHeadHoldsNoPooledBuffer() throws Exception {
+        // Awake for a minute between requests: the wait is on the connection's thread, not hibernating.
+        start(Http1Config.DEFAULTS.withHibernateAfter(Duration.ofMinutes(1)));
+        List<RawClient> clients = new ArrayList<>();
+        try {
+            String empty = expected(new byte[0]);
+            for (int i = 0; i < CLIENTS; i++) {
+                RawClient keepAlive = new RawClient(listener.localPort()).send("GET /a HTTP/1.1\r\nHost: a\r\n\r\n");
+                clients.add(keepAlive);
+                assertEquals(empty, keepAlive.read().text());
+                clients.add(new RawClient(listener.localPort()));
+            }
+            Await.until(DEADLINE, () -> protocol.buffersInUse() == 2 * CLIENTS,
+                    () -> "every connection awake, waiting on its thread (" + protocol.buffersInUse() + ")");
+            assertEquals(0, protocol.borrowedBuffers(), "pooled buffers borrowed by " + 2 * CLIENTS
+                    + " connections waiting for a request head");
+            for (int i = 0; i < clients.size(); i++) {
+                RawClient client = clients.get(i);
+                client.send("GET /b HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertEquals(empty, client.read().text(), "client " + i + " served after its wait");
+            }
+        } finally {
+            for (RawClient client : clients) {
+                client.close();
+            }
+        }
+        Await.until(DEADLINE, () -> protocol.borrowedBuffers() == 0, "every buffer to be back");
+    }
+
+    @Test
+    @DisplayName("heads longer than the small array, split anywhere, and requests pipelined past it, arrive whole")
+    void longHeadsAndPipelinesArriveWhole() throws Exception {
+        start(Http1Config.DEFAULTS.withHibernateAfter(Duration.ofMinutes(1)));
+        String longHead = "POST /long HTTP/1.1\r\nHost: a\r\nX-Long: " + "v".repeat(7_000)
+                + "\r\nContent-Length: 4\r\n\r\n";
+        try (RawClient client = new RawClient(listener.localPort())) {
+            // Whole, in one write; then split right past the small array's size, and again mid-way.
+            client.send(longHead + "body");
+            assertEquals(expected("body".getBytes(StandardCharsets.US_ASCII)), client.read().text());
+            for (int split : new int[] {SMALL_ARRAY + 1, SMALL_ARRAY - 1, 6_000}) {
+                client.send(longHead.substring(0, split));
+                if (split > SMALL_ARRAY) {
+                    // Read: it filled the small array and went on in a pooled one, borrowed until the head is served.
+                    Await.until(DEADLINE, () -> protocol.borrowedBuffers() == 1,
+                            () -> "the first " + split + " bytes to move to a pooled array: " + protocol.borrowedBuffers());
+                }
+                client.send(longHead.substring(split) + "body");
+                assertEquals(expected("body".getBytes(StandardCharsets.US_ASCII)), client.read().text(),
+                        "split at " + split);
+            }
+            // Forty requests in one write, far past the small array.
+            StringBuilder pipeline = new StringBuilder();
+            for (int i = 0; i < 40; i++) {
+                pipeline.append("POST /p").append(i).append(" HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n")
+                        .append(String.format("%03d", i));
+            }
+            client.send(pipeline.toString());
+            for (int i = 0; i < 40; i++) {
+                assertEquals(expected(String.format("%03d", i).getBytes(StandardCharsets.US_ASCII)),
+                        client.read().text(), "pipelined request " + i);
             }
         }
         Await.until(DEADLINE, () -> protocol.borrowedBuffers() == 0, "every buffer to be back");
