@@ -31,23 +31,31 @@ class AcceptPacingTest {
     };
 
     @Test
-    @DisplayName("only every batch-th connection started checks the scheduler, with one marker thread")
-    void checksOncePerBatch() throws Exception {
+    @DisplayName("a scheduler that keeps up gets one marker per batch and never holds the acceptor")
+    void aSchedulerThatKeepsUpNeverHoldsTheAcceptor() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
         AcceptPacing pacing = new AcceptPacing(task -> {
             markers.incrementAndGet();
-            return Thread.ofVirtual().unstarted(task);
-        }, 4, 10_000);
+            return Thread.ofVirtual().unstarted(() -> {
+                task.run();
+                ran.incrementAndGet();
+            });
+        }, 4, 60_000);
         for (int i = 1; i <= 12; i++) {
-            assertTrue(pacing.started(), "a prompt scheduler: the check passes");
+            long start = System.nanoTime();
+            assertTrue(pacing.started(), "a prompt scheduler: nothing to wait for");
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "not held");
             assertEquals(i / 4, markers.get(), "markers after " + i + " connections");
+            int started = markers.get();
+            Await.until(java.time.Duration.ofSeconds(10), () -> ran.get() == started, "the marker to run");
         }
     }
 
     @Test
-    @DisplayName("a scheduler that is behind holds the acceptor until its marker runs")
-    void waitsForTheMarker() throws Exception {
-        AcceptPacing pacing = new AcceptPacing(busyScheduler, 2, 60_000);
-        assertTrue(pacing.started());
+    @DisplayName("behind by a batch, the acceptor waits until the marker behind the latest batch has run")
+    void aSchedulerThatIsBehindHoldsTheAcceptor() throws Exception {
+        AcceptPacing pacing = new AcceptPacing(busyScheduler, 1, 60_000);
+        assertTrue(pacing.started(), "the first batch: no earlier marker, so not behind");
         AtomicInteger returned = new AtomicInteger();
         Thread acceptor = Thread.ofPlatform().start(() -> {
             try {
@@ -57,20 +65,22 @@ class AcceptPacingTest {
                 Thread.currentThread().interrupt();
             }
         });
-        Await.until(java.time.Duration.ofSeconds(10), () -> acceptor.getState() == Thread.State.WAITING
-                || acceptor.getState() == Thread.State.TIMED_WAITING, "the acceptor to wait for its marker");
-        assertEquals(0, returned.get(), "held while the marker has not run");
+        Await.until(java.time.Duration.ofSeconds(10), () -> acceptor.getState() == Thread.State.TIMED_WAITING,
+                "the acceptor to wait for the marker");
+        assertEquals(0, returned.get(), "held while the earlier marker has not run");
+        assertEquals(2, markers.get(), "a marker behind each batch");
         schedulerFree.countDown();
         acceptor.join(10_000);
-        assertEquals(1, returned.get(), "let go once the marker ran");
+        assertEquals(1, returned.get(), "let go once the latest marker ran");
     }
 
     @Test
     @DisplayName("the wait is bounded: a scheduler that never catches up slows accepting, never stops it")
     void theWaitIsBounded() throws Exception {
         AcceptPacing pacing = new AcceptPacing(busyScheduler, 1, 50);
+        assertTrue(pacing.started());
         long start = System.nanoTime();
-        assertFalse(pacing.started(), "the marker did not run: reported, not waited for");
+        assertFalse(pacing.started(), "the marker did not run: reported, not waited for any longer");
         assertTrue(System.nanoTime() - start >= 50_000_000L, "waited the bound first");
         schedulerFree.countDown();
     }
@@ -79,6 +89,7 @@ class AcceptPacingTest {
     @DisplayName("a stopping listener's interrupt ends the wait")
     void anInterruptEndsTheWait() throws Exception {
         AcceptPacing pacing = new AcceptPacing(busyScheduler, 1, 60_000);
+        assertTrue(pacing.started());
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, pacing::started);
         schedulerFree.countDown();

@@ -22,16 +22,21 @@ import org.junit.jupiter.api.Test;
  * of CPU before it closes (a real first burst — read, parse, Jetty's request path — costs a tenth of that or less;
  * exaggerated so that the queue is easy to see): 6 CPU-seconds. Started as fast as they are accepted, they queue
  * seconds of work ahead of the established client's next wake-up on two cores; paced, a batch or two per acceptor.
- * Measured on this 2-core machine at load 10–12 from other builds: worst round trip 0.63–0.88 s paced, 4.1 s with
- * the pacing taken out (at 1 ms per client and load 7: 0.18–0.61 s against 1.2–1.9 s).
  */
 class ArrivalBurstFairnessTest {
 
     private static final int BURST = 3_000;
     private static final long CPU_PER_NEW_CONNECTION_NANOS = Duration.ofMillis(2).toNanos();
     private static final Duration WAIT = Duration.ofSeconds(60);
-    /** The established client's slowest round trip during the burst: paced, well under; unpaced, seconds. */
-    private static final long WORST_ALLOWED_NANOS = Duration.ofSeconds(2).toNanos();
+    /**
+     * The established client's slowest round trip, as a fraction of the time the burst took to be served: a bound
+     * that scales with the machine's load as both do. Unpaced, the client waits for most of the burst (48–69% of it
+     * in three runs at load 6–8); paced, for a few batches (4.6–5.6% waiting for each batch's own marker, 7–11% as
+     * shipped, waiting only once the scheduler is behind).
+     */
+    private static final long WORST_FRACTION_OF_BURST = 4;
+    /** A burst served fast on a quiet machine: a round trip this long is still no stall. */
+    private static final long WORST_FLOOR_NANOS = Duration.ofMillis(250).toNanos();
 
     private final AtomicInteger burstServed = new AtomicInteger();
     private final List<Socket> burst = new ArrayList<>();
@@ -77,6 +82,7 @@ class ArrivalBurstFairnessTest {
             established.assertEchoes("w"); // connected and served before the burst
 
             // Two client threads, so that the burst arrives faster than the server can work it off.
+            long burstStart = System.nanoTime();
             List<Thread> attackers = new ArrayList<>();
             for (int t = 0; t < 2; t++) {
                 attackers.add(Thread.ofPlatform().name("burst-" + t).start(() -> {
@@ -103,13 +109,15 @@ class ArrivalBurstFairnessTest {
                 worst = Math.max(worst, System.nanoTime() - start);
                 roundTrips++;
             }
+            long burstTook = System.nanoTime() - burstStart;
             for (Thread attacker : attackers) {
                 attacker.join(WAIT.toMillis());
             }
             assertEquals(BURST, burstServed.get(), "the whole burst was served");
             assertTrue(roundTrips > 1, "the established client measured during the burst: " + roundTrips);
-            assertTrue(worst <= WORST_ALLOWED_NANOS, "the established client's slowest round trip during the burst: "
-                    + worst / 1_000_000 + " ms (" + roundTrips + " round trips)");
+            long allowed = Math.max(burstTook / WORST_FRACTION_OF_BURST, WORST_FLOOR_NANOS);
+            assertTrue(worst <= allowed, "the established client's slowest round trip: " + worst / 1_000_000
+                    + " ms while the burst took " + burstTook / 1_000_000 + " ms (" + roundTrips + " round trips)");
         }
     }
 }
