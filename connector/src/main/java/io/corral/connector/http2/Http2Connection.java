@@ -231,7 +231,7 @@ final class Http2Connection {
             if (!draining) {
                 throw e;
             }
-            // After drain() ended our side, writes (a PING's answer) fail: expected.
+            // Once a drained connection was closed (DRAINED_LINGER), reads and writes fail: expected.
         } finally {
             inputBuffers.release(array);
             if (hibernates) {
