@@ -92,6 +92,58 @@ class Http2GracefulStopTest {
         }
     }
 
+    /**
+     * How long the client's application stays busy with the last response's head: well within Corral's
+     * {@code DRAINED_LINGER} (1 s), far longer than a connection takes to end once a server ends it.
+     */
+    private static final long CLIENT_BUSY_MS = 250;
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void aClientBusyWhenTheLastResponseOfAStopArrivesStillGetsItsBody(ConnectorKind kind) throws Exception {
+        // The last response's frames reach Jetty's HTTP2Client while its application is still busy with the head:
+        // had the server ended the connection then (Corral's FIN right after the last END_STREAM did), the client
+        // would drop the unread DATA and complete the response as 200 with an empty body. The client's wait ends
+        // early when the stop completes, which it can only do once the connection has ended.
+        SlowServlet servlet = new SlowServlet("done", Duration.ofSeconds(10));
+        ServletServer server = start(kind, servlet, -1);
+        org.eclipse.jetty.client.HttpClient client =
+                new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
+        client.start();
+        CompletableFuture<Long> stopped = new CompletableFuture<>();
+        try {
+            CompletableFuture<ContentResponse> slow = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.newRequest(server.uri("/work?slow")).timeout(30, TimeUnit.SECONDS)
+                            .onResponseHeaders(head -> {
+                                try {
+                                    stopped.get(CLIENT_BUSY_MS, TimeUnit.MILLISECONDS);
+                                } catch (java.util.concurrent.TimeoutException expected) {
+                                    // the connection is still open: the body can be read
+                                } catch (Exception e) {
+                                    throw new RuntimeException(e);
+                                }
+                            }).send();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertTrue(servlet.entered.await(30, TimeUnit.SECONDS));
+            stopInBackground(server).whenComplete((took, failure) -> stopped.complete(took));
+            Await.until("the connector to stop accepting", java.time.Duration.ofSeconds(10),
+                    () -> !server.connector().isOpen());
+            servlet.release.countDown();
+            ContentResponse response = slow.get(30, TimeUnit.SECONDS);
+            assertEquals(200, response.getStatus());
+            assertEquals("done", response.getContentAsString());
+            assertTrue(stopped.get(STOP_TIMEOUT_MS + 10_000, TimeUnit.MILLISECONDS) < STOP_WITHIN_MS);
+        } finally {
+            servlet.release.countDown();
+            client.stop();
+            server.close();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
     void aRequestInFlightOnAConnectionUpgradedToH2cCompletesAndTheStopThenReturns(ConnectorKind kind)

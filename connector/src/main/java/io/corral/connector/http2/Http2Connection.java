@@ -66,9 +66,10 @@ final class Http2Connection {
      */
     static final Duration GRACEFUL_GOAWAY_WAIT = Duration.ofSeconds(1);
     /**
-     * How long a drained connection with no stream left stays open after our FIN, reading and dropping what the
-     * client still sends, before it is closed: a client that keeps its side open (Jetty's HTTP2Client does) must not
-     * hold a drain for the whole idle timeout.
+     * How long a drained connection with no stream left waits for the client to close it, reading and dropping what
+     * the client still sends, before it closes it itself: a client that keeps its side open must not hold a drain
+     * for the whole idle timeout. As Jetty's default shutdown idle timeout, which ends ServerConnector's drained
+     * connections the same way.
      */
     static final Duration DRAINED_LINGER = Duration.ofSeconds(1);
     /** 2^31-1: the first GOAWAY of a graceful shutdown names it, so that no stream in flight is refused yet. */
@@ -125,8 +126,8 @@ final class Http2Connection {
     private final Object streamIdLock = new Object();
     /** The final GOAWAY went out (or is going): streams above its last stream id are refused. */
     private volatile boolean refusingNewStreams;
-    /** Our side ended (FIN) once drained and without streams; set once. */
-    private final AtomicBoolean outputEnded = new AtomicBoolean();
+    /** Drained and without streams: the connection closes after {@link #DRAINED_LINGER} at the latest; set once. */
+    private final AtomicBoolean lingering = new AtomicBoolean();
     /** The connection's thread while it waits for the last streams after the client's FIN; null otherwise. */
     private volatile Thread awaitingStreams;
     /** Whether our SETTINGS went out: nothing else, GOAWAY included, may come before it (§3.4). */
@@ -230,7 +231,7 @@ final class Http2Connection {
             if (!draining) {
                 throw e;
             }
-            // After drain() ended our side, writes (a PING's answer) fail: expected.
+            // Once a drained connection was closed (DRAINED_LINGER), reads and writes fail: expected.
         } finally {
             inputBuffers.release(array);
             if (hibernates) {
@@ -827,29 +828,26 @@ final class Http2Connection {
     }
 
     /**
-     * Ends our side once drained: a FIN rather than a close, so that what the client still sends (a WINDOW_UPDATE,
-     * its own GOAWAY) is read and dropped instead of making the kernel reset the connection under the end of the
-     * last response. The connection is then closed when the client closes its side, or after
-     * {@link #DRAINED_LINGER} at the latest, whether its reader is awake or hibernating.
+     * Once drained, lets the client close first: the connection goes on reading (and answering PINGs, refusing new
+     * streams) until the client's FIN, and closes after {@link #DRAINED_LINGER} at the latest, whether its reader is
+     * awake or hibernating. Not a FIN of ours at once: the last response's frames may have reached the client but
+     * not yet its application, and a client may drop what it has not handed on when the connection ends under it —
+     * Jetty's HTTP2Client does, and then completes the response as successful with an empty body.
      */
     private void closeIfDrained() {
         Thread waiting = awaitingStreams;
         if (waiting != null && streams.isEmpty()) {
             LockSupport.unpark(waiting);
         }
-        if (refusingNewStreams && streams.isEmpty() && outputEnded.compareAndSet(false, true)) {
-            try {
-                output.flush(); // the FIN after the last frames queued, not before them
-                transport.shutdownOutput();
-            } catch (IOException e) {
-                transport.close();
-                return;
-            }
+        if (refusingNewStreams && streams.isEmpty() && lingering.compareAndSet(false, true)) {
             Thread.ofVirtual().name("corral#" + id + " h2 drained").start(() -> {
                 try {
                     Thread.sleep(DRAINED_LINGER);
+                    output.flush(); // the close after the last frames queued, not before them
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                    // the connection failed: nothing more can go out
                 }
                 transport.close();
             });

@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A write that fails fails the connection once: the transport is closed, what was queued is dropped, and every
  * writer waiting or coming later gets an {@link IOException}. {@link #flush()} waits until what was queued before
- * it has gone out, for those that must know (GOAWAY before the connection closes, the FIN after the last frame).
+ * it has gone out, for those that must know (GOAWAY before the connection closes, a drained connection's close
+ * after its last frame).
  */
 final class Http2Output implements AutoCloseable {
 

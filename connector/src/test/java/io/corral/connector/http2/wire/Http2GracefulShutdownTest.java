@@ -15,6 +15,7 @@ import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.transport.TestCertificate;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -119,6 +120,34 @@ class Http2GracefulShutdownTest {
             assertEquals(1, client.finalGoAway().lastStreamId());
             assertTrue(server.listener().awaitIdle(WAIT), "the drained connection closed");
             assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(IDLE) < 0);
+        }
+    }
+
+    @Test
+    void theClientClosesADrainedConnectionFirstAfterTheLastResponse() throws Exception {
+        // The last response's frames may have reached the client but not yet its application: the server does not
+        // end the connection under them (Jetty's HTTP2Client drops a stream's unread DATA when the connection ends,
+        // and completes the response as successful with an empty body). A PING sent once the last stream ended is
+        // still answered — before, a FIN followed the END_STREAM at once — and the client's close ends the
+        // connection.
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (H2TestServer server = new H2TestServer(Http2Config.DEFAULTS.withIdleTimeout(IDLE), exchange -> {
+            started.countDown();
+            assertTrue(release.await(10, TimeUnit.SECONDS));
+            exchange.response().write(ByteBuffer.wrap("done".getBytes(StandardCharsets.US_ASCII)), true);
+        }); H2Client client = server.connect()) {
+            client.handshake();
+            client.request(1, get("/"), true);
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            server.listener().drain();
+            assertEquals(1, client.finalGoAway().lastStreamId());
+            release.countDown();
+            assertEquals("done", client.response(1).body());
+            client.framesBeforePingAck(0x1234L); // fails with EOF if the server ended the connection
+            client.shutdownOutput();
+            client.assertClosed();
+            assertTrue(server.listener().awaitIdle(WAIT), "the drained connection closed");
         }
     }
 
