@@ -54,8 +54,8 @@ class FullHouseTest {
     private static final long WORST_ALLOWED_UNDER_CHURN_NANOS = Duration.ofSeconds(3).toNanos();
 
     private final List<Socket> flood = new ArrayList<>();
-    private final ConcurrentLinkedQueue<String> controlErrors = new ConcurrentLinkedQueue<>();
-    private final AtomicLong worstControlNanos = new AtomicLong();
+    /** Newcomers of the pausing-client test that could not connect. */
+    private final ConcurrentLinkedQueue<String> newcomerErrors = new ConcurrentLinkedQueue<>();
     private Listener listener;
 
     private void start(Http1Config config) throws IOException {
@@ -107,8 +107,7 @@ class FullHouseTest {
             openWebSocket(webSocket);
 
             AtomicBoolean flooding = new AtomicBoolean(true);
-            Thread keepAlive = Thread.ofVirtual().start(() -> keepAliveControl(flooding));
-            Thread newConnections = Thread.ofVirtual().start(() -> newConnectionControl(flooding));
+            ControlClients controls = ControlClients.start(listener.localPort());
             try {
                 for (int i = 0; i < FLOOD; i++) {
                     Socket socket = new Socket("127.0.0.1", listener.localPort());
@@ -129,8 +128,7 @@ class FullHouseTest {
                         () -> "the flood to be admitted by closing idle connections: " + listener.stats());
             } finally {
                 flooding.set(false);
-                keepAlive.join();
-                newConnections.join();
+                controls.stop();
             }
 
             // A connection closed to make room hands its slot on before its own thread has ended: at most 64
@@ -138,9 +136,9 @@ class FullHouseTest {
             Await.until(WAIT, () -> listener.stats().active() <= LIMIT, () -> "the closed ones to end: " + listener.stats());
             ListenerStats stats = listener.stats();
             assertTrue(stats.peak() <= LIMIT + 64, "never over the limit but by connections closing: " + stats);
-            assertTrue(controlErrors.isEmpty(), "control clients saw errors: " + controlErrors);
-            assertTrue(worstControlNanos.get() <= WORST_ALLOWED_NANOS,
-                    "worst control request took " + worstControlNanos.get() / 1_000_000 + " ms");
+            assertTrue(controls.errors().isEmpty(), "control clients saw errors: " + controls.errors());
+            assertTrue(controls.worstNanos() <= WORST_ALLOWED_NANOS,
+                    "worst control request took " + controls.worstNanos() / 1_000_000 + " ms");
 
             midRequest.send("67890");
             assertEquals("/post 10", midRequest.read().text(), "the request in progress was left alone");
@@ -163,11 +161,11 @@ class FullHouseTest {
             boolean asksOnce = i % 2 == 0;
             attackerThreads.add(Thread.ofVirtual().start(() -> reconnectingAttacker(flooding, asksOnce, reconnects)));
         }
+        ControlClients controls;
         try {
             Await.until(WAIT, () -> listener.stats().evictedIdle() >= attackers - LIMIT,
                     () -> "the flood to fill the house and be admitted by closing idle connections: " + listener.stats());
-            Thread keepAlive = Thread.ofVirtual().start(() -> keepAliveControl(flooding));
-            Thread newConnections = Thread.ofVirtual().start(() -> newConnectionControl(flooding));
+            controls = ControlClients.start(listener.localPort());
             long evictedBefore = listener.stats().evictedIdle();
             try {
                 // Long enough for each attacker to be closed and come back several times (bounded: WAIT).
@@ -175,8 +173,7 @@ class FullHouseTest {
                         () -> "the attackers to be closed and come back, again and again: " + listener.stats());
             } finally {
                 flooding.set(false);
-                keepAlive.join();
-                newConnections.join();
+                controls.stop();
             }
         } finally {
             flooding.set(false);
@@ -185,9 +182,9 @@ class FullHouseTest {
             }
         }
         assertTrue(reconnects.get() >= attackers, "attackers came back: " + reconnects.get());
-        assertTrue(controlErrors.isEmpty(), "control clients saw errors: " + controlErrors);
-        assertTrue(worstControlNanos.get() <= WORST_ALLOWED_UNDER_CHURN_NANOS,
-                "worst control request took " + worstControlNanos.get() / 1_000_000 + " ms: " + listener.stats());
+        assertTrue(controls.errors().isEmpty(), "control clients saw errors: " + controls.errors());
+        assertTrue(controls.worstNanos() <= WORST_ALLOWED_UNDER_CHURN_NANOS,
+                "worst control request took " + controls.worstNanos() / 1_000_000 + " ms: " + listener.stats());
         Await.until(WAIT, () -> listener.stats().active() == 0, () -> "every connection to end: " + listener.stats());
     }
 
@@ -309,7 +306,7 @@ class FullHouseTest {
                             silent.add(newcomer);
                         }
                     } catch (IOException e) {
-                        controlErrors.add("newcomer " + i + ": " + e);
+                        newcomerErrors.add("newcomer " + i + ": " + e);
                     }
                     LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
                 }
@@ -327,7 +324,7 @@ class FullHouseTest {
                 assertEquals("/keep-alive/" + i, answer);
             }
             flooder.join();
-            assertTrue(controlErrors.isEmpty(), "newcomers could not connect: " + controlErrors);
+            assertTrue(newcomerErrors.isEmpty(), "newcomers could not connect: " + newcomerErrors);
             // Every newcomer admitted, each by closing an idle one, the keep-alive client never among them.
             int closedForNewcomers = newcomers - (limit - 1);
             Await.until(WAIT, () -> listener.stats().evictedIdle() >= closedForNewcomers,
@@ -395,45 +392,6 @@ class FullHouseTest {
         }
         assertEquals(1, listener.stats().evictedIdle());
         assertEquals(0, listener.stats().failed(), "closed to make room is not a failure: " + listener.stats());
-    }
-
-    /** One keep-alive connection, one request every 20 ms, for as long as the flood lasts. */
-    private void keepAliveControl(AtomicBoolean flooding) {
-        try (RawClient client = new RawClient(listener.localPort())) {
-            for (int i = 0; flooding.get(); i++) {
-                long start = System.nanoTime();
-                String text = client.send("GET /keep-alive/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read().text();
-                record(start);
-                if (!text.equals("/keep-alive/" + i)) {
-                    controlErrors.add("keep-alive: " + text);
-                }
-                Thread.sleep(20);
-            }
-        } catch (Exception e) {
-            controlErrors.add("keep-alive: " + e);
-        }
-    }
-
-    /** A new connection every 50 ms, one request each, for as long as the flood lasts. */
-    private void newConnectionControl(AtomicBoolean flooding) {
-        for (int i = 0; flooding.get(); i++) {
-            long start = System.nanoTime();
-            try (RawClient client = new RawClient(listener.localPort())) {
-                String text = client.send("GET /new/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read().text();
-                record(start);
-                if (!text.equals("/new/" + i)) {
-                    controlErrors.add("new connection: " + text);
-                }
-                Thread.sleep(50);
-            } catch (Exception e) {
-                controlErrors.add("new connection " + i + ": " + e);
-            }
-        }
-    }
-
-    private void record(long startNanos) {
-        long took = System.nanoTime() - startNanos;
-        worstControlNanos.accumulateAndGet(took, Math::max);
     }
 
     private static void openWebSocket(RawClient client) throws IOException {

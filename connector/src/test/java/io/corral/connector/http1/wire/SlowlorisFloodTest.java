@@ -16,10 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -46,8 +44,6 @@ class SlowlorisFloodTest {
     /** What an attacker trickles after its request line, one byte at a time, again and again. */
     private static final byte[] TRICKLE = "X-Slow: a\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final ConcurrentLinkedQueue<String> controlErrors = new ConcurrentLinkedQueue<>();
-    private final AtomicLong worstControlNanos = new AtomicLong();
     private Listener listener;
 
     @AfterEach
@@ -81,6 +77,7 @@ class SlowlorisFloodTest {
         AtomicBoolean flooding = new AtomicBoolean(true);
         AtomicInteger answered408 = new AtomicInteger();
         List<Thread> attackers = new ArrayList<>();
+        ControlClients controls;
         try {
             for (int i = 0; i < ATTACKERS; i++) {
                 attackers.add(Thread.ofVirtual().start(() -> slowloris(flooding, answered408)));
@@ -88,15 +85,13 @@ class SlowlorisFloodTest {
             // The flood is under way once every attacker holds a connection (or has held one and been cut).
             Await.until(WAIT, () -> listener.stats().totalAccepted() >= ATTACKERS,
                     () -> "the attackers to connect: " + listener.stats());
-            Thread keepAlive = Thread.ofVirtual().start(() -> keepAliveControl(flooding));
-            Thread newConnections = Thread.ofVirtual().start(() -> newConnectionControl(flooding));
+            controls = ControlClients.start(listener.localPort());
             try {
                 long end = System.nanoTime() + FLOOD_TIME.toNanos();
                 Await.until(WAIT, () -> System.nanoTime() - end >= 0, "the flood to last its time");
             } finally {
                 flooding.set(false);
-                keepAlive.join();
-                newConnections.join();
+                controls.stop();
             }
         } finally {
             flooding.set(false);
@@ -104,9 +99,9 @@ class SlowlorisFloodTest {
                 attacker.join();
             }
         }
-        assertTrue(controlErrors.isEmpty(), "control clients saw errors: " + controlErrors);
-        assertTrue(worstControlNanos.get() <= WORST_ALLOWED_NANOS,
-                "worst control request took " + worstControlNanos.get() / 1_000_000 + " ms: " + listener.stats());
+        assertTrue(controls.errors().isEmpty(), "control clients saw errors: " + controls.errors());
+        assertTrue(controls.worstNanos() <= WORST_ALLOWED_NANOS,
+                "worst control request took " + controls.worstNanos() / 1_000_000 + " ms: " + listener.stats());
         // Each attacker connected before the controls began and the flood lasted four header timeouts after: every
         // one was cut at least once, by the header timeout or, in a full house, to make room.
         long cut = answered408.get() + listener.stats().evictedIdle();
@@ -144,43 +139,5 @@ class SlowlorisFloodTest {
                 LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
             }
         }
-    }
-
-    /** One keep-alive connection, one request every 20 ms, for as long as the flood lasts. */
-    private void keepAliveControl(AtomicBoolean flooding) {
-        try (RawClient client = new RawClient(listener.localPort())) {
-            for (int i = 0; flooding.get(); i++) {
-                long start = System.nanoTime();
-                String text = client.send("GET /keep-alive/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read().text();
-                record(start);
-                if (!text.equals("/keep-alive/" + i)) {
-                    controlErrors.add("keep-alive: " + text);
-                }
-                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-            }
-        } catch (IOException e) {
-            controlErrors.add("keep-alive: " + e);
-        }
-    }
-
-    /** A new connection every 50 ms, one request each, for as long as the flood lasts. */
-    private void newConnectionControl(AtomicBoolean flooding) {
-        for (int i = 0; flooding.get(); i++) {
-            long start = System.nanoTime();
-            try (RawClient client = new RawClient(listener.localPort())) {
-                String text = client.send("GET /new/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read().text();
-                record(start);
-                if (!text.equals("/new/" + i)) {
-                    controlErrors.add("new connection: " + text);
-                }
-            } catch (IOException e) {
-                controlErrors.add("new connection " + i + ": " + e);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-    }
-
-    private void record(long startNanos) {
-        worstControlNanos.accumulateAndGet(System.nanoTime() - startNanos, Math::max);
     }
 }
