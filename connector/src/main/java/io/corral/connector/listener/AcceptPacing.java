@@ -14,9 +14,12 @@ import java.util.concurrent.TimeUnit;
  * seconds, on a small machine — although the server is doing nothing wrong. Platform-thread servers get fairness
  * from the kernel's time-slicing; here the acceptor provides it: after every {@code batch} connections it starts
  * a marker thread behind them, and when the marker of the batch before has not run yet — the scheduler is behind —
- * it waits until this one has, so that the queue empties before it adds to it and at most about a batch of new
- * connections is ever queued ahead of a woken one. Clients beyond that wait in the kernel's accept queue (a
- * backlog of thousands: {@link AcceptBacklog}), which costs the server nothing. A scheduler that keeps up never
+ * it waits until this one has, so that its queue empties before it adds to it and about a batch of new connections
+ * at most is queued there. Clients beyond that wait in the kernel's accept queue (a backlog of thousands:
+ * {@link AcceptBacklog}), which costs the server nothing. What this cannot promise: a woken client's thread is
+ * queued elsewhere (the poller's submission queue), and which non-empty queue a worker drains next is the JDK's
+ * random scan — an emptied acceptor queue gives the client's a chance, not a turn (bench/RESULTS.md: the slowest
+ * wake-up 3–52% of a burst paced, 43–99% unpaced, the JDK alone). A scheduler that keeps up never
  * holds the acceptor, and the wait is bounded, so a scheduler kept busy by something else (a servlet spinning on
  * every carrier) slows accepting, never stops it.
  *

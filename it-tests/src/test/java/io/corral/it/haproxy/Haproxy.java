@@ -1,5 +1,6 @@
 package io.corral.it.haproxy;
 
+import io.corral.connector.testing.RequiredTool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -21,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's HAProxy as a test fixture: a configuration made from a template, listening on ephemeral loopback ports,
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Assumptions;
  * rolling restarts):
  *
  * <pre>{@code
- * Haproxy.requireInstalled(scratch);                       // runs src/test/sh/install-haproxy.sh, or skips the test
+ * Haproxy.assumeInstalled(scratch);                       // runs src/test/sh/install-haproxy.sh, or skips the test
  * try (Haproxy haproxy = Haproxy.fromResource("haproxy/proxy-protocol.cfg")
  *         .set("BACKEND", "127.0.0.1:" + serverPort)       // ${BACKEND} in the template
  *         .port("FRONT_V1").port("FRONT_V2")               // ${FRONT_V1}, ${FRONT_V2}: ephemeral ports chosen here
@@ -67,10 +67,13 @@ public final class Haproxy implements AutoCloseable {
         this.log = log;
     }
 
-    /** As {@link #install}, for a test's set-up: skips the calling test, saying why, where it cannot be installed. */
+    /**
+     * As {@link #install}, for a test's set-up: skips the calling test, saying why, where it cannot be installed
+     * (fails it under {@code -Dcorral.requireTools=true}, as in CI: {@link RequiredTool}).
+     */
     public static void assumeInstalled(Path scratch) throws IOException, InterruptedException {
         StringBuilder why = new StringBuilder();
-        Assumptions.assumeTrue(install(scratch, why) != null, why::toString);
+        RequiredTool.assumeInstalled(install(scratch, why) != null, why::toString);
     }
 
     /**

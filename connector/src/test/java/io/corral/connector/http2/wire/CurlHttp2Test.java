@@ -2,11 +2,11 @@ package io.corral.connector.http2.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http2.Http2Config;
 import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * transfer that reuses a prior-knowledge connection ("Error in the HTTP2 framing layer", curl issue 10634, fixed in
  * 8.0), so multiplexing is left to {@code Rfc9113StreamsTest} and, next, {@code nghttp}/{@code h2load}. curl is installed by
  * the project's {@code it-tests/src/test/sh/install-curl.sh} (Debian's package when missing); the test is skipped,
- * saying why, only when it cannot be installed or was built without HTTP/2.
+ * saying why, only when it cannot be installed or was built without HTTP/2 (and fails then under
+ * {@code -Dcorral.requireTools=true}, as in CI: {@link RequiredTool}).
  */
 class CurlHttp2Test {
 
@@ -35,9 +36,10 @@ class CurlHttp2Test {
     @BeforeAll
     static void installCurl() throws Exception {
         Process install = new ProcessBuilder("bash", "../it-tests/src/test/sh/install-curl.sh").inheritIO().start();
-        assumeTrue(install.waitFor(10, TimeUnit.MINUTES) && install.exitValue() == 0, "curl cannot be installed here");
+        RequiredTool.assumeInstalled(install.waitFor(10, TimeUnit.MINUTES) && install.exitValue() == 0,
+                () -> "curl cannot be installed here");
         String features = run(List.of("curl", "-V"), null);
-        assumeTrue(features.contains("HTTP2"), "this curl has no HTTP/2: " + features);
+        RequiredTool.assumeInstalled(features.contains("HTTP2"), () -> "this curl has no HTTP/2: " + features);
     }
 
     private static final HttpHandler VERSION_AND_TARGET = exchange -> exchange.response().write(

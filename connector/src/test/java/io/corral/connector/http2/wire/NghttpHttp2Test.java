@@ -2,11 +2,11 @@ package io.corral.connector.http2.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http2.Http2Config;
 import io.corral.connector.stream.HttpHandler;
+import io.corral.connector.testing.RequiredTool;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * nghttp (the nghttp2 project's client, Debian's {@code nghttp2-client}) on Corral's h2c: many requests
  * multiplexed on one connection (h2c by prior knowledge, and h2 over TLS by ALPN), and uploads past the windows on
  * concurrent streams. Installed by
- * {@code connector/src/test/sh/install-nghttp.sh}; the test is skipped, saying why, only when it cannot be.
+ * {@code connector/src/test/sh/install-nghttp.sh}; the test is skipped, saying why, only when it cannot be
+ * (a failure under {@code -Dcorral.requireTools=true}, as in CI: {@link RequiredTool}).
  */
 class NghttpHttp2Test {
 
@@ -34,8 +35,8 @@ class NghttpHttp2Test {
     @BeforeAll
     static void installNghttp() throws Exception {
         Process install = new ProcessBuilder("bash", "src/test/sh/install-nghttp.sh").inheritIO().start();
-        assumeTrue(install.waitFor(15, TimeUnit.MINUTES) && install.exitValue() == 0,
-                "nghttp cannot be installed here");
+        RequiredTool.assumeInstalled(install.waitFor(15, TimeUnit.MINUTES) && install.exitValue() == 0,
+                () -> "nghttp cannot be installed here");
     }
 
     @Test

@@ -2,10 +2,10 @@ package io.corral.connector.http2.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.corral.connector.http1.Http1Config;
 import io.corral.connector.http2.Http2Config;
+import io.corral.connector.testing.RequiredTool;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * What OpenSSL's {@code s_client} sees of ALPN on Corral's TLS port serving {@code h2} and {@code http/1.1}: {@code h2}
  * when it offers it (first or not), {@code http/1.1} when it offers only that, nothing when it offers nothing, and no
  * {@code h2} for a TLS 1.2 session on a cipher suite of RFC 9113's blocklist (§9.2.2). OpenSSL is installed by the
- * project's {@code it-tests/src/test/sh/install-tools.sh}; the test is skipped, saying why, only when it cannot be.
+ * project's {@code it-tests/src/test/sh/install-tools.sh}; the test is skipped, saying why, only when it cannot be
+ * (a failure under {@code -Dcorral.requireTools=true}, as in CI: {@link RequiredTool}).
  */
 class OpensslAlpnTest {
 
@@ -29,7 +30,8 @@ class OpensslAlpnTest {
     static void start() throws Exception {
         Process install = new ProcessBuilder("bash", "../it-tests/src/test/sh/install-tools.sh", "openssl").inheritIO()
                 .start();
-        assumeTrue(install.waitFor(10, TimeUnit.MINUTES) && install.exitValue() == 0, "openssl cannot be installed here");
+        RequiredTool.assumeInstalled(install.waitFor(10, TimeUnit.MINUTES) && install.exitValue() == 0,
+                () -> "openssl cannot be installed here");
         server = H2TestServer.overTls(Http2Config.DEFAULTS, Http1Config.DEFAULTS, exchange -> exchange.response()
                 .write(ByteBuffer.wrap("ok".getBytes(StandardCharsets.US_ASCII)), true));
     }
