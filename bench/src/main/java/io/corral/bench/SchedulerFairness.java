@@ -17,18 +17,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * starting the burst:
  * <ul>
  *   <li>{@code unpaced}: as fast as the acceptors go;</li>
- *   <li>{@code paced}: as Corral's acceptors do — a marker thread after every 8, and when the marker before has not
+ *   <li>{@code paced}: as Corral's acceptors do — a marker thread after every {@code batch} (8), and when the marker before has not
  *       run yet, a wait (1 s at most) until this one has;</li>
  *   <li>{@code strict}: a wait for every batch's marker.</li>
  * </ul>
  * Printed per round: how long the burst took and the slowest wake-up, in ms and as a share of the burst.
  *
- * <p>Arguments: {@code rounds=N} (default 5), {@code burst=N} (default 3000), {@code acceptors=N} (default 2).
+ * <p>Arguments: {@code rounds=N} (default 5), {@code burst=N} (default 3000), {@code acceptors=N} (default 2),
+ * {@code batch=N} (default 8, as Corral's acceptors).
  */
 public final class SchedulerFairness {
 
     private static final long CPU_PER_THREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final int BATCH = 8;
     private static final long PROBE_INTERVAL_MILLIS = 5;
 
     private enum Pacing { UNPACED, PACED, STRICT }
@@ -40,22 +40,25 @@ public final class SchedulerFairness {
         int rounds = 5;
         int burst = 3_000;
         int acceptors = 2;
+        int batch = 8;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             switch (kv[0]) {
                 case "rounds" -> rounds = Integer.parseInt(kv[1]);
                 case "burst" -> burst = Integer.parseInt(kv[1]);
                 case "acceptors" -> acceptors = Integer.parseInt(kv[1]);
+                case "batch" -> batch = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + arg
-                        + " (rounds=N, burst=N, acceptors=N)");
+                        + " (rounds=N, burst=N, acceptors=N, batch=N)");
             }
         }
-        System.out.printf("%s, %d cores; %d threads of 2 ms from %d acceptors, a wake-up timed every %d ms%n",
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), burst, acceptors, PROBE_INTERVAL_MILLIS);
-        runRound(Pacing.PACED, burst, acceptors); // warm-up, not printed
+        System.out.printf("%s, %d cores; %d threads of 2 ms from %d acceptors, a marker every %d, a wake-up timed every"
+                + " %d ms%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), burst, acceptors, batch,
+                PROBE_INTERVAL_MILLIS);
+        runRound(Pacing.PACED, burst, acceptors, batch); // warm-up, not printed
         for (int round = 1; round <= rounds; round++) {
             for (Pacing pacing : Pacing.values()) {
-                Result result = runRound(pacing, burst, acceptors);
+                Result result = runRound(pacing, burst, acceptors, batch);
                 System.out.printf("round %d %-8s burst %5d ms, slowest wake-up %5d ms (%3d%% of the burst)%n", round,
                         pacing.name().toLowerCase(), result.burstMillis, result.worstWakeMillis,
                         100 * result.worstWakeMillis / Math.max(1, result.burstMillis));
@@ -66,7 +69,7 @@ public final class SchedulerFairness {
     private record Result(long burstMillis, long worstWakeMillis) {
     }
 
-    private static Result runRound(Pacing pacing, int burst, int acceptors) throws InterruptedException {
+    private static Result runRound(Pacing pacing, int burst, int acceptors, int batch) throws InterruptedException {
         AtomicInteger served = new AtomicInteger();
         AtomicLong worstWake = new AtomicLong();
         long start = System.nanoTime();
@@ -88,7 +91,7 @@ public final class SchedulerFairness {
         for (int a = 0; a < acceptors; a++) {
             int share = burst / acceptors + (a < burst % acceptors ? 1 : 0);
             acceptorThreads.add(Thread.ofPlatform().name("acceptor-" + a)
-                    .start(() -> startBurst(share, pacing, served)));
+                    .start(() -> startBurst(share, pacing, batch, served)));
         }
         for (Thread acceptor : acceptorThreads) {
             acceptor.join();
@@ -98,7 +101,7 @@ public final class SchedulerFairness {
                 TimeUnit.NANOSECONDS.toMillis(worstWake.get()));
     }
 
-    private static void startBurst(int count, Pacing pacing, AtomicInteger served) {
+    private static void startBurst(int count, Pacing pacing, int batch, AtomicInteger served) {
         CountDownLatch lastMarker = null;
         for (int i = 1; i <= count; i++) {
             Thread.ofVirtual().start(() -> {
@@ -108,7 +111,7 @@ public final class SchedulerFairness {
                 }
                 served.incrementAndGet();
             });
-            if (pacing == Pacing.UNPACED || i % BATCH != 0) {
+            if (pacing == Pacing.UNPACED || i % batch != 0) {
                 continue;
             }
             CountDownLatch marker = new CountDownLatch(1);
