@@ -67,8 +67,12 @@ class FullHouseTest {
         CorralConnector connector = (CorralConnector) server.connector();
 
         AtomicBoolean flooding = new AtomicBoolean(true);
-        Thread keepAlive = Thread.ofVirtual().start(() -> keepAliveControl(flooding));
-        Thread newConnections = Thread.ofVirtual().start(() -> newConnectionControl(flooding));
+        // The controls on platform threads, as clients in a process of their own: on virtual threads they would queue
+        // for the server's scheduler to read their answers, and measure that queue too.
+        Thread keepAlive = Thread.ofPlatform().daemon().name("control-keep-alive")
+                .start(() -> keepAliveControl(flooding));
+        Thread newConnections = Thread.ofPlatform().daemon().name("control-new-connections")
+                .start(() -> newConnectionControl(flooding));
         try {
             for (int i = 0; i < FLOOD; i++) {
                 Socket socket = new Socket("127.0.0.1", server.port());

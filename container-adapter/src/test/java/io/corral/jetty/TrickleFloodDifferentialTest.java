@@ -89,8 +89,13 @@ class TrickleFloodDifferentialTest {
                 }
                 // Measured once the flood is under way: every trickler has connected and sent its head.
                 Await.until("the tricklers to connect", Duration.ofSeconds(30), () -> connected.get() >= TRICKLERS);
-                Thread keepAlive = Thread.ofVirtual().start(() -> keepAliveControl(server.port(), flooding));
-                Thread newConnections = Thread.ofVirtual().start(() -> newConnectionControl(server.port(), flooding));
+                // The controls on platform threads, as clients in a process of their own: on virtual threads they
+                // would queue for Corral's scheduler to read their answers (ServerConnector's threads are platform
+                // threads), and measure that queue too.
+                Thread keepAlive = Thread.ofPlatform().daemon().name("control-keep-alive")
+                        .start(() -> keepAliveControl(server.port(), flooding));
+                Thread newConnections = Thread.ofPlatform().daemon().name("control-new-connections")
+                        .start(() -> newConnectionControl(server.port(), flooding));
                 try {
                     LockSupport.parkNanos(FLOOD_TIME.toNanos()); // the flood's length; the controls measure throughout
                 } finally {
