@@ -3,6 +3,7 @@ package io.corral.jetty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.testing.ControlClients;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,9 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.EndPoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -37,8 +35,6 @@ class FullHouseTest {
     private static final long WORST_ALLOWED_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final List<Socket> flood = new ArrayList<>();
-    private final ConcurrentLinkedQueue<String> controlErrors = new ConcurrentLinkedQueue<>();
-    private final AtomicLong worstControlNanos = new AtomicLong();
     private ServletServer server;
 
     @AfterEach
@@ -66,13 +62,8 @@ class FullHouseTest {
                 .start();
         CorralConnector connector = (CorralConnector) server.connector();
 
-        AtomicBoolean flooding = new AtomicBoolean(true);
-        // The controls on platform threads, as clients in a process of their own: on virtual threads they would queue
-        // for the server's scheduler to read their answers, and measure that queue too.
-        Thread keepAlive = Thread.ofPlatform().daemon().name("control-keep-alive")
-                .start(() -> keepAliveControl(flooding));
-        Thread newConnections = Thread.ofPlatform().daemon().name("control-new-connections")
-                .start(() -> newConnectionControl(flooding));
+        // The controls (ControlClients) run on platform threads, as clients in a process of their own.
+        ControlClients controls = ControlClients.start(() -> RawConnection.controlConnection(server.port()));
         try {
             for (int i = 0; i < FLOOD; i++) {
                 Socket socket = new Socket("127.0.0.1", server.port());
@@ -90,17 +81,15 @@ class FullHouseTest {
             Await.until("the flood to be admitted by closing idle connections", Duration.ofSeconds(20),
                     () -> connector.getEvictedIdleConnections() >= FLOOD - LIMIT);
         } finally {
-            flooding.set(false);
-            keepAlive.join();
-            newConnections.join();
+            controls.stop();
         }
         // A connection closed to make room hands its slot on before its thread has ended: up to 64 of those
         // (ConnectionSupervisor.closingMargin) may still be ending beyond the limit for a moment.
         Await.until("no more than the limit once the closed ones have ended", Duration.ofSeconds(20),
                 () -> connector.getActiveConnections() <= LIMIT);
-        assertTrue(controlErrors.isEmpty(), "control clients saw errors: " + controlErrors);
-        assertTrue(worstControlNanos.get() <= WORST_ALLOWED_NANOS,
-                "worst control request took " + worstControlNanos.get() / 1_000_000 + " ms");
+        assertTrue(controls.errors().isEmpty(), "control clients saw errors: " + controls.errors());
+        assertTrue(controls.worstNanos() <= WORST_ALLOWED_NANOS,
+                "worst control request took " + controls.worstNanos() / 1_000_000 + " ms");
         // Hundreds closed to make room have ended by now (their protocol met the close as an error): none is a failure.
         Await.until("the connections closed to make room to end", Duration.ofSeconds(20),
                 () -> connector.getClosedConnections() >= FLOOD - LIMIT);
@@ -150,41 +139,5 @@ class FullHouseTest {
             System.gc();
             return seen.isEmpty();
         });
-    }
-
-    private void keepAliveControl(AtomicBoolean flooding) {
-        try (RawConnection client = new RawConnection(server.port())) {
-            for (int i = 0; flooding.get(); i++) {
-                long start = System.nanoTime();
-                RawResponse response = client.send("GET /keep-alive/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
-                record(start);
-                if (response.status() != 200 || !response.text().equals("/keep-alive/" + i)) {
-                    controlErrors.add("keep-alive: " + response);
-                }
-                Thread.sleep(20);
-            }
-        } catch (Exception e) {
-            controlErrors.add("keep-alive: " + e);
-        }
-    }
-
-    private void newConnectionControl(AtomicBoolean flooding) {
-        for (int i = 0; flooding.get(); i++) {
-            long start = System.nanoTime();
-            try (RawConnection client = new RawConnection(server.port())) {
-                RawResponse response = client.send("GET /new/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
-                record(start);
-                if (response.status() != 200) {
-                    controlErrors.add("new connection: " + response);
-                }
-                Thread.sleep(50);
-            } catch (Exception e) {
-                controlErrors.add("new connection " + i + ": " + e);
-            }
-        }
-    }
-
-    private void record(long startNanos) {
-        worstControlNanos.accumulateAndGet(System.nanoTime() - startNanos, Math::max);
     }
 }

@@ -1,5 +1,6 @@
 package io.corral.jetty;
 
+import io.corral.connector.testing.ControlClients;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -43,6 +44,23 @@ final class RawConnection implements AutoCloseable {
         socket.setTcpNoDelay(true);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    /** A control client's connection ({@link ControlClients}) over a new RawConnection to {@code port}. */
+    static ControlClients.Connection controlConnection(int port) throws IOException {
+        RawConnection connection = new RawConnection(port);
+        return new ControlClients.Connection() {
+            @Override
+            public ControlClients.Answer get(String path) throws IOException {
+                RawResponse response = connection.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
+                return new ControlClients.Answer(response.status(), response.text());
+            }
+
+            @Override
+            public void close() throws IOException {
+                connection.close();
+            }
+        };
     }
 
     /** Whether a connection to {@code port} is refused now: nothing accepts there (stopped, suspended). */

@@ -3,6 +3,7 @@ package io.corral.jetty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.testing.ControlClients;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,9 +59,6 @@ class TrickleFloodDifferentialTest {
         }
     }
 
-    private final ConcurrentLinkedQueue<String> controlErrors = new ConcurrentLinkedQueue<>();
-    private final AtomicLong worstControlNanos = new AtomicLong();
-
     @ParameterizedTest
     @EnumSource(ConnectorKind.class)
     void aTrickleFloodDoesNotStallOtherClients(ConnectorKind kind) throws Exception {
@@ -83,25 +79,19 @@ class TrickleFloodDifferentialTest {
             AtomicInteger connected = new AtomicInteger();
             AtomicInteger cut = new AtomicInteger();
             List<Thread> tricklers = new ArrayList<>();
+            ControlClients controls;
             try {
                 for (int i = 0; i < TRICKLERS; i++) {
                     tricklers.add(Thread.ofVirtual().start(() -> trickle(server.port(), flooding, connected, cut)));
                 }
                 // Measured once the flood is under way: every trickler has connected and sent its head.
                 Await.until("the tricklers to connect", Duration.ofSeconds(30), () -> connected.get() >= TRICKLERS);
-                // The controls on platform threads, as clients in a process of their own: on virtual threads they
-                // would queue for Corral's scheduler to read their answers (ServerConnector's threads are platform
-                // threads), and measure that queue too.
-                Thread keepAlive = Thread.ofPlatform().daemon().name("control-keep-alive")
-                        .start(() -> keepAliveControl(server.port(), flooding));
-                Thread newConnections = Thread.ofPlatform().daemon().name("control-new-connections")
-                        .start(() -> newConnectionControl(server.port(), flooding));
+                // The controls (ControlClients) run on platform threads, as clients in a process of their own.
+                controls = ControlClients.start(() -> RawConnection.controlConnection(server.port()));
                 try {
                     LockSupport.parkNanos(FLOOD_TIME.toNanos()); // the flood's length; the controls measure throughout
                 } finally {
-                    flooding.set(false);
-                    keepAlive.join();
-                    newConnections.join();
+                    controls.stop();
                 }
             } finally {
                 flooding.set(false);
@@ -109,11 +99,11 @@ class TrickleFloodDifferentialTest {
                     trickler.join();
                 }
             }
-            assertTrue(controlErrors.isEmpty(), kind + ": control clients saw errors: " + controlErrors);
+            assertTrue(controls.errors().isEmpty(), kind + ": control clients saw errors: " + controls.errors());
             assertTrue(cut.get() >= TRICKLERS, kind + ": tricklers answered 408: " + cut.get());
             if (kind == ConnectorKind.CORRAL) {
-                assertTrue(worstControlNanos.get() <= WORST_ALLOWED_NANOS,
-                        kind + ": worst control request took " + worstControlNanos.get() / 1_000_000 + " ms");
+                assertTrue(controls.worstNanos() <= WORST_ALLOWED_NANOS,
+                        kind + ": worst control request took " + controls.worstNanos() / 1_000_000 + " ms");
             }
         }
     }
@@ -142,43 +132,5 @@ class TrickleFloodDifferentialTest {
                 LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
             }
         }
-    }
-
-    /** One keep-alive connection, one GET every 20 ms, for as long as the flood lasts. */
-    private void keepAliveControl(int port, AtomicBoolean flooding) {
-        try (RawConnection client = new RawConnection(port)) {
-            for (int i = 0; flooding.get(); i++) {
-                long start = System.nanoTime();
-                RawResponse response = client.send("GET /keep-alive/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
-                record(start);
-                if (response.status() != 200 || !response.text().equals("/keep-alive/" + i)) {
-                    controlErrors.add("keep-alive: " + response);
-                }
-                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-            }
-        } catch (IOException e) {
-            controlErrors.add("keep-alive: " + e);
-        }
-    }
-
-    /** A new connection every 50 ms, one GET each, for as long as the flood lasts. */
-    private void newConnectionControl(int port, AtomicBoolean flooding) {
-        for (int i = 0; flooding.get(); i++) {
-            long start = System.nanoTime();
-            try (RawConnection client = new RawConnection(port)) {
-                RawResponse response = client.send("GET /new/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
-                record(start);
-                if (response.status() != 200 || !response.text().equals("/new/" + i)) {
-                    controlErrors.add("new connection: " + response);
-                }
-            } catch (IOException e) {
-                controlErrors.add("new connection " + i + ": " + e);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-    }
-
-    private void record(long startNanos) {
-        worstControlNanos.accumulateAndGet(System.nanoTime() - startNanos, Math::max);
     }
 }

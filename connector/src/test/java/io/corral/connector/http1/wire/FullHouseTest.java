@@ -10,6 +10,7 @@ import io.corral.connector.listener.Await;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
 import io.corral.connector.listener.ListenerStats;
+import io.corral.connector.testing.ControlClients;
 import io.corral.connector.websocket.WebSocketConfig;
 import io.corral.connector.websocket.WebSocketHandler;
 import io.corral.connector.websocket.WebSocketSession;
@@ -107,7 +108,7 @@ class FullHouseTest {
             openWebSocket(webSocket);
 
             AtomicBoolean flooding = new AtomicBoolean(true);
-            ControlClients controls = ControlClients.start(listener.localPort());
+            ControlClients controls = ControlClients.start(() -> RawClient.controlConnection(listener.localPort()));
             try {
                 for (int i = 0; i < FLOOD; i++) {
                     Socket socket = new Socket("127.0.0.1", listener.localPort());
@@ -165,7 +166,7 @@ class FullHouseTest {
         try {
             Await.until(WAIT, () -> listener.stats().evictedIdle() >= attackers - LIMIT,
                     () -> "the flood to fill the house and be admitted by closing idle connections: " + listener.stats());
-            controls = ControlClients.start(listener.localPort());
+            controls = ControlClients.start(() -> RawClient.controlConnection(listener.localPort()));
             long evictedBefore = listener.stats().evictedIdle();
             try {
                 // Long enough for each attacker to be closed and come back several times (bounded: WAIT).

@@ -1,5 +1,6 @@
 package io.corral.connector.http1.wire;
 
+import io.corral.connector.testing.ControlClients;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -39,6 +40,23 @@ final class RawClient implements AutoCloseable {
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** A control client's connection ({@link ControlClients}) over a new RawClient to {@code port}. */
+    static ControlClients.Connection controlConnection(int port) throws IOException {
+        RawClient client = new RawClient(port);
+        return new ControlClients.Connection() {
+            @Override
+            public ControlClients.Answer get(String path) throws IOException {
+                Response response = client.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
+                return new ControlClients.Answer(response.status(), response.text());
+            }
+
+            @Override
+            public void close() throws IOException {
+                client.close();
+            }
+        };
     }
 
     RawClient send(String text) throws IOException {

@@ -7,6 +7,7 @@ import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.listener.Await;
 import io.corral.connector.listener.Listener;
 import io.corral.connector.listener.ListenerConfig;
+import io.corral.connector.testing.ControlClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,7 +86,7 @@ class SlowlorisFloodTest {
             // The flood is under way once every attacker holds a connection (or has held one and been cut).
             Await.until(WAIT, () -> listener.stats().totalAccepted() >= ATTACKERS,
                     () -> "the attackers to connect: " + listener.stats());
-            controls = ControlClients.start(listener.localPort());
+            controls = ControlClients.start(() -> RawClient.controlConnection(listener.localPort()));
             try {
                 long end = System.nanoTime() + FLOOD_TIME.toNanos();
                 Await.until(WAIT, () -> System.nanoTime() - end >= 0, "the flood to last its time");
