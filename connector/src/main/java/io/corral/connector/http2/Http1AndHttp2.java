@@ -30,6 +30,10 @@ abstract sealed class Http1AndHttp2 implements Protocol permits AlpnProtocol, Cl
 
     @Override
     public final void drain() {
+        if (http1 instanceof Http1Protocol http1Protocol) {
+            // One grace for the port's WebSockets, over HTTP/1.1 or tunnelled in HTTP/2 streams: HTTP/1.1's setting.
+            http2.setUpgradedDrainGrace(http1Protocol.upgradedDrainGrace());
+        }
         http1.drain();
         http2.drain();
     }

@@ -7,6 +7,7 @@ import io.corral.connector.listener.Protocol;
 import io.corral.connector.stream.GoingAway;
 import io.corral.connector.stream.HttpHandler;
 import io.corral.connector.transport.TransportConnection;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,7 @@ public final class Http2Protocol implements Protocol {
     private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
     private final ByteArrayPool inputBuffers;
     private volatile boolean draining;
+    private volatile Duration upgradedDrainGrace = Http1Protocol.DEFAULT_UPGRADED_DRAIN_GRACE;
     /** Streams turned tunnels (WebSocket over extended CONNECT) hear of a drain here, as HTTP/1.1's upgrades do. */
     private final GoingAway goingAway = new GoingAway();
 
@@ -85,6 +87,25 @@ public final class Http2Protocol implements Protocol {
         return connections.size();
     }
 
+    /** How long tunnelled streams (WebSocket over extended CONNECT) carry on after a drain begins. */
+    public Duration upgradedDrainGrace() {
+        return upgradedDrainGrace;
+    }
+
+    /**
+     * Changes how long tunnelled streams (WebSocket over extended CONNECT, RFC 8441) carry on after a drain begins
+     * before they are told to go away (1001), as {@code Http1Protocol.setUpgradedDrainGrace} does for upgraded
+     * HTTP/1.1 connections; default {@link Http1Protocol#DEFAULT_UPGRADED_DRAIN_GRACE}. Live: the next drain uses it.
+     * Beside HTTP/1.1 on one port ({@link CleartextProtocol}, {@link AlpnProtocol}) the HTTP/1.1 protocol's grace is
+     * the port's, and a drain applies it here.
+     */
+    public void setUpgradedDrainGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("upgradedDrainGrace must not be negative: " + grace);
+        }
+        upgradedDrainGrace = grace;
+    }
+
     @Override
     public void drain() {
         boolean begins = !draining;
@@ -92,7 +113,7 @@ public final class Http2Protocol implements Protocol {
         if (begins) {
             // GOAWAY lets streams in flight finish, and a WebSocket never does by itself: after the same grace as
             // HTTP/1.1's upgraded connections it is told to close (1001), which ends its stream.
-            goingAway.tellAfter(Http1Protocol.DEFAULT_UPGRADED_DRAIN_GRACE);
+            goingAway.tellAfter(upgradedDrainGrace);
         }
         for (Http2Connection connection : connections) {
             // GOAWAY waits for the connection's writer, which a client that does not read can hold: drain()

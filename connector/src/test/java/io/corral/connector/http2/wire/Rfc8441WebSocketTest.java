@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.connector.http1.Http1Protocol;
 import io.corral.connector.http2.Http2Config;
 import io.corral.connector.http2.Http2Frame;
 import io.corral.connector.stream.HttpHandler;
@@ -23,10 +24,12 @@ import io.corral.connector.websocket.WebSocketSession;
 import io.corral.connector.websocket.WebSocketUpgrade;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -300,6 +303,26 @@ class Rfc8441WebSocketTest {
             webSocket.endStream();
             assertEquals("close 1001", nextEvent());
             client.assertClosed();
+        }
+    }
+
+    @Test
+    void aDrainKeepsTheWebSocketForTheGraceSetOnTheProtocol() throws Exception {
+        try (H2TestServer server = server(WebSocketConfig.DEFAULTS); H2Client client = server.connect()) {
+            server.protocol().setUpgradedDrainGrace(Duration.ofSeconds(60));
+            client.handshake();
+            H2WebSocket webSocket = H2WebSocket.open(client, 1, H2WebSocket.connect("/echo")).webSocket();
+            assertEquals("open null", nextEvent());
+            long drained = System.nanoTime();
+            server.listener().drain();
+            assertEquals(1, client.finalGoAway().lastStreamId(), "the WebSocket's stream is one GOAWAY lets finish");
+            // Past the default grace (1 s), the session still echoes: the protocol's grace (60 s) is the one in force.
+            long pastDefault = Http1Protocol.DEFAULT_UPGRADED_DRAIN_GRACE.plusMillis(500).toNanos();
+            for (int i = 0; System.nanoTime() - drained < pastDefault; i++) {
+                webSocket.sendText("still open " + i);
+                assertEquals("still open " + i, webSocket.expectText());
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // a message every 100 ms, not a flood
+            }
         }
     }
 
