@@ -31,6 +31,17 @@ final class Http2ConfigMapping {
     }
 
     /**
+     * How long a drained HTTP/2 connection with no stream left waits for its client to close it: as long as Jetty's
+     * graceful shutdown lets an idle connection live ({@code AbstractConnector.setShutdownIdleTimeout}, 1 s by
+     * default), read when the connector starts. Turned off (negative), Corral keeps its 1 s where ServerConnector
+     * waits for the client: a client that keeps a drained connection open must not hold a stop for its whole timeout.
+     */
+    static Duration drainedLinger(CorralConnector connector) {
+        long shutdownIdleMs = connector.getShutdownIdleTimeout();
+        return shutdownIdleMs >= 0 ? Duration.ofMillis(shutdownIdleMs) : Http2Config.DEFAULT_DRAINED_LINGER;
+    }
+
+    /**
      * @param factory   the connector's {@code h2c} factory
      * @param connector whose idle timeout bounds an idle HTTP/2 connection, as it bounds Jetty's
      * @throws IllegalStateException when the factory is not Jetty's HTTP/2 server factory
@@ -68,7 +79,8 @@ final class Http2ConfigMapping {
                 // An idle h2c connection hibernates after the same delay as an HTTP/1.1 one or a WebSocket.
                 .withHibernateAfter(connector.hibernateAfterDuration())
                 // RFC 8441: WebSocket over HTTP/2 offered as the user chose on Jetty's factory (on by default there).
-                .withConnectProtocol(h2.isConnectProtocolEnabled());
+                .withConnectProtocol(h2.isConnectProtocolEnabled())
+                .withDrainedLinger(drainedLinger(connector));
         int eventsPerSecond = eventsPerSecond(h2.getRateControlFactory());
         if (eventsPerSecond > 0 && eventsPerSecond != JETTY_DEFAULT_EVENTS_PER_SECOND) {
             // A rate the user chose: Jetty counts resets, PINGs, SETTINGS and other costly frames as one kind of

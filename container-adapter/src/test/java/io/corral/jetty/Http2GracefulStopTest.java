@@ -93,8 +93,9 @@ class Http2GracefulStopTest {
     }
 
     /**
-     * How long the client's application stays busy with the last response's head: well within Corral's
-     * {@code DRAINED_LINGER} (1 s), far longer than a connection takes to end once a server ends it.
+     * How long the client's application stays busy with the last response's head: well within Corral's drained
+     * linger at Jetty's default shutdown idle timeout (1 s), far longer than a connection takes to end once a
+     * server ends it.
      */
     private static final long CLIENT_BUSY_MS = 250;
 
@@ -103,10 +104,24 @@ class Http2GracefulStopTest {
     void aClientBusyWhenTheLastResponseOfAStopArrivesStillGetsItsBody(ConnectorKind kind) throws Exception {
         // The last response's frames reach Jetty's HTTP2Client while its application is still busy with the head:
         // had the server ended the connection then (Corral's FIN right after the last END_STREAM did), the client
-        // would drop the unread DATA and complete the response as 200 with an empty body. The client's wait ends
-        // early when the stop completes, which it can only do once the connection has ended.
+        // would drop the unread DATA and complete the response as 200 with an empty body.
+        clientBusyWithTheLastResponse(kind, -1, CLIENT_BUSY_MS);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConnectorKind.class)
+    void aLongerShutdownIdleTimeoutGivesABusyClientLongerToTakeTheLastResponse(ConnectorKind kind) throws Exception {
+        // Busy for 2 s, past the default 1 s: ServerConnector lets the idle connection live for the shutdown idle
+        // timeout (4 s here), and Corral's drained connection waits as long for its client (Http2Config.drainedLinger,
+        // mapped from the same setting) instead of its default 1 s, which lost this body.
+        clientBusyWithTheLastResponse(kind, 4_000, 2_000);
+    }
+
+    private static void clientBusyWithTheLastResponse(ConnectorKind kind, long shutdownIdleTimeout, long busyMs)
+            throws Exception {
+        // The client's wait ends early when the stop completes, which it can only do once the connection has ended.
         SlowServlet servlet = new SlowServlet("done", Duration.ofSeconds(10));
-        ServletServer server = start(kind, servlet, -1);
+        ServletServer server = start(kind, servlet, shutdownIdleTimeout);
         org.eclipse.jetty.client.HttpClient client =
                 new org.eclipse.jetty.client.HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
         client.start();
@@ -117,7 +132,7 @@ class Http2GracefulStopTest {
                     return client.newRequest(server.uri("/work?slow")).timeout(30, TimeUnit.SECONDS)
                             .onResponseHeaders(head -> {
                                 try {
-                                    stopped.get(CLIENT_BUSY_MS, TimeUnit.MILLISECONDS);
+                                    stopped.get(busyMs, TimeUnit.MILLISECONDS);
                                 } catch (java.util.concurrent.TimeoutException expected) {
                                     // the connection is still open: the body can be read
                                 } catch (Exception e) {

@@ -39,6 +39,11 @@ import java.time.Duration;
  *                               WebSocket upgrade ({@code WebSocketUpgrade}) serves them and any other handler just
  *                               answers the request as it would a GET it does not upgrade. A plain CONNECT is
  *                               refused with 501 either way: Corral is no proxy.
+ * @param drainedLinger          how long a drained connection with no stream left waits for the client to close it
+ *                               (reading, answering PINGs, refusing new streams) before closing it itself: time for
+ *                               the client's application to take the last response, which a client may drop when the
+ *                               connection ends under it. Default 1 s, as Jetty's default {@code shutdownIdleTimeout}
+ *                               (under Jetty, that setting's value when it is not negative)
  */
 public record Http2Config(
         int maxConcurrentStreams,
@@ -54,14 +59,18 @@ public record Http2Config(
         int maxControlFramesPerWindow,
         Duration floodWindow,
         Duration hibernateAfter,
-        boolean connectProtocol) {
+        boolean connectProtocol,
+        Duration drainedLinger) {
 
     /** HTTP/2's own initial window size (RFC 9113 §6.9.2), which the connection window always starts at. */
     public static final int DEFAULT_WINDOW = 65_535;
 
+    /** See {@code drainedLinger}. */
+    public static final Duration DEFAULT_DRAINED_LINGER = Duration.ofSeconds(1);
+
     public static final Http2Config DEFAULTS = new Http2Config(100, DEFAULT_WINDOW, Http2Frame.DEFAULT_MAX_FRAME_SIZE,
             8192, 4096, 16, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 200, 1000,
-            Duration.ofSeconds(10), Duration.ofSeconds(1), true);
+            Duration.ofSeconds(10), Duration.ofSeconds(1), true, DEFAULT_DRAINED_LINGER);
 
     /**
      * Without {@code hibernateAfter} and {@code connectProtocol}, which take their defaults (1 s, on): the
@@ -72,7 +81,7 @@ public record Http2Config(
             Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow) {
         this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, Duration.ofSeconds(1), true);
+                maxControlFramesPerWindow, floodWindow, Duration.ofSeconds(1), true, DEFAULT_DRAINED_LINGER);
     }
 
     /** Without {@code connectProtocol}, which takes its default (on). */
@@ -82,7 +91,17 @@ public record Http2Config(
             Duration hibernateAfter) {
         this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter, true);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, true, DEFAULT_DRAINED_LINGER);
+    }
+
+    /** Without {@code drainedLinger}, which takes its default (1 s). */
+    public Http2Config(int maxConcurrentStreams, int initialWindowSize, int maxFrameSize, int maxHeaderListSize,
+            int headerTableSize, int maxContinuations, Duration idleTimeout, Duration settingsTimeout,
+            Duration streamStallTimeout, int maxResetsPerWindow, int maxControlFramesPerWindow, Duration floodWindow,
+            Duration hibernateAfter, boolean connectProtocol) {
+        this(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
+                maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol, DEFAULT_DRAINED_LINGER);
     }
 
     public Http2Config {
@@ -95,6 +114,9 @@ public record Http2Config(
         }
         if (hibernateAfter == null || hibernateAfter.isNegative()) {
             throw new IllegalArgumentException("hibernateAfter " + hibernateAfter);
+        }
+        if (drainedLinger == null || drainedLinger.isNegative()) {
+            throw new IllegalArgumentException("drainedLinger " + drainedLinger);
         }
     }
 
@@ -115,49 +137,56 @@ public record Http2Config(
     public Http2Config withMaxConcurrentStreams(int value) {
         return new Http2Config(value, initialWindowSize, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol, drainedLinger);
     }
 
     public Http2Config withInitialWindowSize(int value) {
         return new Http2Config(maxConcurrentStreams, value, maxFrameSize, maxHeaderListSize, headerTableSize,
                 maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol, drainedLinger);
     }
 
     public Http2Config withStreamStallTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, value, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol, drainedLinger);
     }
 
     public Http2Config withFloodLimits(int resets, int controlFrames, Duration window) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, resets,
-                controlFrames, window, hibernateAfter, connectProtocol);
+                controlFrames, window, hibernateAfter, connectProtocol, drainedLinger);
     }
 
     public Http2Config withSettingsTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, value, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol, drainedLinger);
     }
 
     public Http2Config withIdleTimeout(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, value, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol, drainedLinger);
     }
 
     public Http2Config withHibernateAfter(Duration value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, value, connectProtocol);
+                maxControlFramesPerWindow, floodWindow, value, connectProtocol, drainedLinger);
     }
 
     /** With extended CONNECT (RFC 8441) offered or not. */
     public Http2Config withConnectProtocol(boolean value) {
         return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
                 headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
-                maxControlFramesPerWindow, floodWindow, hibernateAfter, value);
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, value, drainedLinger);
+    }
+
+    /** With how long a drained connection with no stream left waits for the client to close it. */
+    public Http2Config withDrainedLinger(Duration value) {
+        return new Http2Config(maxConcurrentStreams, initialWindowSize, maxFrameSize, maxHeaderListSize,
+                headerTableSize, maxContinuations, idleTimeout, settingsTimeout, streamStallTimeout, maxResetsPerWindow,
+                maxControlFramesPerWindow, floodWindow, hibernateAfter, connectProtocol, value);
     }
 }

@@ -65,13 +65,6 @@ final class Http2Connection {
      * still taken. A client that never answers delays the final GOAWAY by this much and no more.
      */
     static final Duration GRACEFUL_GOAWAY_WAIT = Duration.ofSeconds(1);
-    /**
-     * How long a drained connection with no stream left waits for the client to close it, reading and dropping what
-     * the client still sends, before it closes it itself: a client that keeps its side open must not hold a drain
-     * for the whole idle timeout. As Jetty's default shutdown idle timeout, which ends ServerConnector's drained
-     * connections the same way.
-     */
-    static final Duration DRAINED_LINGER = Duration.ofSeconds(1);
     /** 2^31-1: the first GOAWAY of a graceful shutdown names it, so that no stream in flight is refused yet. */
     static final int LARGEST_STREAM_ID = Integer.MAX_VALUE;
     /** The opaque data of the PING that follows the first GOAWAY of a graceful shutdown ("corral!!"). */
@@ -126,7 +119,7 @@ final class Http2Connection {
     private final Object streamIdLock = new Object();
     /** The final GOAWAY went out (or is going): streams above its last stream id are refused. */
     private volatile boolean refusingNewStreams;
-    /** Drained and without streams: the connection closes after {@link #DRAINED_LINGER} at the latest; set once. */
+    /** Drained and without streams: the connection closes after the config's drained linger at the latest; set once. */
     private final AtomicBoolean lingering = new AtomicBoolean();
     /** The connection's thread while it waits for the last streams after the client's FIN; null otherwise. */
     private volatile Thread awaitingStreams;
@@ -231,7 +224,7 @@ final class Http2Connection {
             if (!draining) {
                 throw e;
             }
-            // Once a drained connection was closed (DRAINED_LINGER), reads and writes fail: expected.
+            // Once a drained connection was closed (drainedLinger), reads and writes fail: expected.
         } finally {
             inputBuffers.release(array);
             if (hibernates) {
@@ -829,8 +822,8 @@ final class Http2Connection {
 
     /**
      * Once drained, lets the client close first: the connection goes on reading (and answering PINGs, refusing new
-     * streams) until the client's FIN, and closes after {@link #DRAINED_LINGER} at the latest, whether its reader is
-     * awake or hibernating. Not a FIN of ours at once: the last response's frames may have reached the client but
+     * streams) until the client's FIN, and closes after {@link Http2Config#drainedLinger()} at the latest, whether its
+     * reader is awake or hibernating. Not a FIN of ours at once: the last response's frames may have reached the client but
      * not yet its application, and a client may drop what it has not handed on when the connection ends under it —
      * Jetty's HTTP2Client does, and then completes the response as successful with an empty body.
      */
@@ -842,7 +835,7 @@ final class Http2Connection {
         if (refusingNewStreams && streams.isEmpty() && lingering.compareAndSet(false, true)) {
             Thread.ofVirtual().name("corral#" + id + " h2 drained").start(() -> {
                 try {
-                    Thread.sleep(DRAINED_LINGER);
+                    Thread.sleep(config.drainedLinger());
                     output.flush(); // the close after the last frames queued, not before them
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
