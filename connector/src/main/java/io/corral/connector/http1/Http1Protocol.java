@@ -33,7 +33,7 @@ public final class Http1Protocol implements Protocol {
      * How long upgraded connections (WebSockets) carry on after a drain begins before they are told to go away
      * (1001): 1 s by default, long enough for a message in flight to arrive, short enough for a rolling restart.
      */
-    public static final Duration DEFAULT_UPGRADED_DRAIN_GRACE = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_UPGRADED_DRAIN_GRACE = GoingAway.DEFAULT_GRACE;
 
     /** Replaced whole when a timeout changes live; connections read their timeouts from it at each wait. */
     private volatile Http1Config config;
@@ -44,7 +44,6 @@ public final class Http1Protocol implements Protocol {
     private final BadRequestCounter badRequests = new BadRequestCounter();
     private volatile boolean draining;
     private final GoingAway goingAway = new GoingAway();
-    private volatile Duration upgradedDrainGrace = DEFAULT_UPGRADED_DRAIN_GRACE;
     private volatile Admission admission = Admission.ROOMY;
 
     public Http1Protocol(Http1Config config, HttpHandler handler) {
@@ -126,7 +125,7 @@ public final class Http1Protocol implements Protocol {
         }
         // Once per drain: a listener that drains, then stops, must not put the WebSockets' grace off again.
         if (begins) {
-            goingAway.tellAfter(upgradedDrainGrace);
+            goingAway.tellAfterGrace();
         }
     }
 
@@ -150,7 +149,7 @@ public final class Http1Protocol implements Protocol {
 
     /** How long upgraded connections carry on after a drain begins before they are told to go away. */
     public Duration upgradedDrainGrace() {
-        return upgradedDrainGrace;
+        return goingAway.grace();
     }
 
     /**
@@ -158,10 +157,7 @@ public final class Http1Protocol implements Protocol {
      * away (1001); default {@link #DEFAULT_UPGRADED_DRAIN_GRACE}. Live: the next drain uses it.
      */
     public void setUpgradedDrainGrace(Duration grace) {
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("upgradedDrainGrace must not be negative: " + grace);
-        }
-        upgradedDrainGrace = grace;
+        goingAway.setGrace(grace);
     }
 
     /**

@@ -38,7 +38,6 @@ public final class Http2Protocol implements Protocol {
     private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
     private final ByteArrayPool inputBuffers;
     private volatile boolean draining;
-    private volatile Duration upgradedDrainGrace = Http1Protocol.DEFAULT_UPGRADED_DRAIN_GRACE;
     /** Streams turned tunnels (WebSocket over extended CONNECT) hear of a drain here, as HTTP/1.1's upgrades do. */
     private final GoingAway goingAway = new GoingAway();
 
@@ -89,7 +88,7 @@ public final class Http2Protocol implements Protocol {
 
     /** How long tunnelled streams (WebSocket over extended CONNECT) carry on after a drain begins. */
     public Duration upgradedDrainGrace() {
-        return upgradedDrainGrace;
+        return goingAway.grace();
     }
 
     /**
@@ -100,10 +99,7 @@ public final class Http2Protocol implements Protocol {
      * the port's, and a drain applies it here.
      */
     public void setUpgradedDrainGrace(Duration grace) {
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("upgradedDrainGrace must not be negative: " + grace);
-        }
-        upgradedDrainGrace = grace;
+        goingAway.setGrace(grace);
     }
 
     @Override
@@ -113,7 +109,7 @@ public final class Http2Protocol implements Protocol {
         if (begins) {
             // GOAWAY lets streams in flight finish, and a WebSocket never does by itself: after the same grace as
             // HTTP/1.1's upgraded connections it is told to close (1001), which ends its stream.
-            goingAway.tellAfter(upgradedDrainGrace);
+            goingAway.tellAfterGrace();
         }
         for (Http2Connection connection : connections) {
             // GOAWAY waits for the connection's writer, which a client that does not read can hold: drain()

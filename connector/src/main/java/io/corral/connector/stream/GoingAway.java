@@ -27,6 +27,12 @@ public final class GoingAway {
         void close();
     }
 
+    /**
+     * How long registered connections carry on after a drain begins before they are told to go away, by default:
+     * long enough for a message in flight to arrive, short enough for a rolling restart.
+     */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(1);
+
     /** For exchanges outside a draining engine: never tells anyone. */
     public static final GoingAway NEVER = new GoingAway();
 
@@ -40,6 +46,7 @@ public final class GoingAway {
     /** Which drain a pending notice belongs to: a restart moves it on, so an old timer fires for nobody. */
     private final AtomicLong generation = new AtomicLong();
     private volatile boolean told;
+    private volatile Duration grace = DEFAULT_GRACE;
 
     /**
      * Registers what a connection does when told to go away; run at once if a notice is already out.
@@ -74,6 +81,24 @@ public final class GoingAway {
             runQuietly(drain);
         }
         return () -> drainListeners.remove(drain);
+    }
+
+    /** How long registered connections carry on after a drain begins before they are told to go away. */
+    public Duration grace() {
+        return grace;
+    }
+
+    /** Changes the grace ({@link #DEFAULT_GRACE} by default; zero: at once). Live: the next drain uses it. */
+    public void setGrace(Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("a drain's grace must not be negative: " + value);
+        }
+        grace = value;
+    }
+
+    /** A drain begins: {@link #tellAfter} the {@link #grace()}. */
+    public void tellAfterGrace() {
+        tellAfter(grace);
     }
 
     /**
