@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * starting the burst:
  * <ul>
  *   <li>{@code unpaced}: as fast as the acceptors go;</li>
- *   <li>{@code paced}: as Corral's acceptors do — a marker thread after every {@code batch} (8), and when the marker before has not
- *       run yet, a wait (1 s at most) until this one has;</li>
+ *   <li>{@code paced}: as Corral's acceptors do — a marker thread after every {@code batch} (8), and when the
+ *       marker before has not run yet, a wait (1 s at most) until this one has;</li>
  *   <li>{@code strict}: a wait for every batch's marker.</li>
  * </ul>
  * Printed per round: how long the burst took and the slowest wake-up, in ms and as a share of the burst.

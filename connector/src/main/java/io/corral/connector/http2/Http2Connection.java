@@ -823,9 +823,9 @@ final class Http2Connection {
     /**
      * Once drained, lets the client close first: the connection goes on reading (and answering PINGs, refusing new
      * streams) until the client's FIN, and closes after {@link Http2Config#drainedLinger()} at the latest, whether its
-     * reader is awake or hibernating. Not a FIN of ours at once: the last response's frames may have reached the client but
-     * not yet its application, and a client may drop what it has not handed on when the connection ends under it —
-     * Jetty's HTTP2Client does, and then completes the response as successful with an empty body.
+     * reader is awake or hibernating. Not a FIN of ours at once: the last response's frames may have reached the
+     * client but not yet its application, and a client may drop what it has not handed on when the connection ends
+     * under it — Jetty's HTTP2Client does, and then completes the response as successful with an empty body.
      */
     private void closeIfDrained() {
         Thread waiting = awaitingStreams;
