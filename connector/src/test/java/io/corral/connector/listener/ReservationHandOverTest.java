@@ -84,9 +84,15 @@ class ReservationHandOverTest {
         }
     }
 
-    @Test
-    @DisplayName("a client that reaches the acceptor beyond the limit takes the slot the other acceptor reserved and has no client for: no idle connection is closed")
-    void anUnusedReservationIsTakenBeforeAnIdleConnectionIsClosed() throws Exception {
+    /**
+     * The edge both tests start from: a limit of 2 with one connection idle for a second, both acceptors holding a
+     * reservation (A the last free slot, B beyond the limit), and a first client admitted by B on A's free slot.
+     */
+    private record FirstClientAtB(ConnectionSupervisor supervisor, SupervisedConnection idle, AcceptorThread a,
+            AcceptorThread b, SupervisedConnection first) {
+    }
+
+    private FirstClientAtB aFirstClientReachesB() throws Exception {
         ConnectionSupervisor supervisor = new ConnectionSupervisor("hand-over", 2);
         SupervisedConnection idle = connections.idleFor(1_000);
         assertTrue(supervisor.reserveSlot());
@@ -99,6 +105,16 @@ class ReservationHandOverTest {
 
         SupervisedConnection first = connections.idleFor(0);
         assertTrue(b.call(() -> supervisor.admit(first)), "the first client reaches B");
+        return new FirstClientAtB(supervisor, idle, a, b, first);
+    }
+
+    @Test
+    @DisplayName("a client that reaches the acceptor beyond the limit takes the slot the other acceptor reserved and has no client for: no idle connection is closed")
+    void anUnusedReservationIsTakenBeforeAnIdleConnectionIsClosed() throws Exception {
+        FirstClientAtB edge = aFirstClientReachesB();
+        ConnectionSupervisor supervisor = edge.supervisor();
+        SupervisedConnection idle = edge.idle();
+        AcceptorThread a = edge.a();
         assertEquals(0, supervisor.counts().evictedIdle(), "a slot was free: " + supervisor.counts());
         assertFalse(idle.isEvicted());
         assertTrue(idle.channel().isOpen(), "the idle connection was left alone");
@@ -117,17 +133,12 @@ class ReservationHandOverTest {
     @Test
     @DisplayName("an acceptor whose reservation was taken and whose accept() then fails gives nothing back twice")
     void aTakenReservationThatEndsInAFailedAcceptLeavesTheCountExact() throws Exception {
-        ConnectionSupervisor supervisor = new ConnectionSupervisor("hand-over", 2);
-        SupervisedConnection idle = connections.idleFor(1_000);
-        assertTrue(supervisor.reserveSlot());
-        assertTrue(supervisor.admit(idle));
-
-        AcceptorThread a = new AcceptorThread();
-        AcceptorThread b = new AcceptorThread();
-        assertTrue(a.call(supervisor::reserveSlot));
-        assertTrue(b.call(supervisor::reserveSlot));
-        SupervisedConnection first = connections.idleFor(0);
-        assertTrue(b.call(() -> supervisor.admit(first)));
+        FirstClientAtB edge = aFirstClientReachesB();
+        ConnectionSupervisor supervisor = edge.supervisor();
+        SupervisedConnection idle = edge.idle();
+        AcceptorThread a = edge.a();
+        AcceptorThread b = edge.b();
+        SupervisedConnection first = edge.first();
 
         a.call(() -> {
             supervisor.cancelReservation(true);
